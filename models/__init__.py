@@ -1,0 +1,1 @@
+"""Le modèle canonique de Vigie : enregistrements, entrepôt DuckDB, analyses et alertes."""

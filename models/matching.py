@@ -1,0 +1,175 @@
+"""Rapprochement des élèves entre sources.
+
+Chaque source écrit les noms à sa façon : Pronote « DUPONT Jean-Marie », Pix ce que l'élève a tapé
+(« jean marie dupont »), LSU nom et prénom séparés. On compare des noms normalisés (accents, casse,
+traits d'union, ’ contre ', ordre nom/prénom, prénoms multiples), d'abord dans la classe indiquée.
+Une correspondance approchée (faute de frappe) est acceptée au-delà d'un seuil et signalée comme telle.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Literal
+
+from .records import RefEleve
+
+_SEPARATEURS = re.compile(r"[\s\-‐‑–—'’ʼ`´.,_]+")
+
+#: Score minimal (ratio de difflib) d'une correspondance approchée.
+SEUIL_APPROCHE = 0.86
+
+
+def cle_nom(texte: str | None) -> str:
+    """« Lefèvre-D’Almeida » → « lefevre d almeida » : minuscules, sans accents ni ponctuation."""
+    if not texte:
+        return ""
+    t = unicodedata.normalize("NFKD", texte)
+    t = "".join(c for c in t if not unicodedata.combining(c)).replace("œ", "oe").replace("æ", "ae")
+    t = t.replace("Œ", "oe").replace("Æ", "ae").lower()
+    return " ".join(p for p in _SEPARATEURS.split(t) if p)
+
+
+def cle_classe(classe: str | None) -> str:
+    """« 3e A », « 3EA », « 3 A » → « 3ea » : les classes s'écrivent aussi de plusieurs façons."""
+    return re.sub(r"[^0-9a-z]", "", cle_nom(classe)) if classe else ""
+
+
+@dataclass(frozen=True)
+class EleveConnu:
+    eleve_id: str
+    nom: str
+    prenom: str
+    classe: str
+    ine: str | None = None
+
+    @property
+    def jetons_nom(self) -> tuple[str, ...]:
+        return tuple(cle_nom(self.nom).split())
+
+    @property
+    def jetons_prenom(self) -> tuple[str, ...]:
+        return tuple(cle_nom(self.prenom).split())
+
+    def libelle(self) -> str:
+        return f"{self.nom} {self.prenom} ({self.classe})"
+
+
+Methode = Literal["ine", "exact", "partiel", "approche"]
+
+
+@dataclass(frozen=True)
+class Rapprochement:
+    ref: RefEleve
+    eleve_id: str | None
+    methode: Methode | None = None
+    score: float = 0.0
+    candidats: tuple[str, ...] = ()  # libellés des élèves les plus proches, pour le rapport
+
+    @property
+    def trouve(self) -> bool:
+        return self.eleve_id is not None
+
+
+@dataclass
+class Annuaire:
+    """Index des élèves connus, construit une fois par import."""
+
+    eleves: list[EleveConnu]
+    seuil: float = SEUIL_APPROCHE
+    _par_ine: dict[str, EleveConnu] = field(init=False, default_factory=dict)
+    _par_classe: dict[str, list[EleveConnu]] = field(init=False, default_factory=lambda: defaultdict(list))
+    _par_cle: dict[tuple[str, str], list[EleveConnu]] = field(init=False, default_factory=lambda: defaultdict(list))
+
+    def __post_init__(self) -> None:
+        for e in self.eleves:
+            if e.ine:
+                self._par_ine[e.ine.upper()] = e
+            c = cle_classe(e.classe)
+            self._par_classe[c].append(e)
+            self._par_cle[(c, _cle_triee(e.jetons_nom + e.jetons_prenom))].append(e)
+            self._par_cle[(c, _cle_triee(e.jetons_nom + e.jetons_prenom[:1]))].append(e)
+
+    def rapprocher(self, ref: RefEleve) -> Rapprochement:
+        if ref.ine and ref.ine.upper() in self._par_ine:
+            return Rapprochement(ref, self._par_ine[ref.ine.upper()].eleve_id, "ine", 1.0)
+        jetons = _jetons_ref(ref)
+        if not jetons:
+            return Rapprochement(ref, None)
+        classes = [cle_classe(ref.classe)] if ref.classe else []
+        # D'abord dans la classe indiquée, puis dans tout l'établissement (élève changé de classe,
+        # classe mal saisie) : une correspondance hors classe doit alors être unique.
+        for portee in (classes, None):
+            if portee == []:
+                continue
+            r = self._chercher(ref, jetons, portee)
+            if r is not None:
+                return r
+        return Rapprochement(ref, None, candidats=self._proches(jetons, classes or None))
+
+    # -- étapes ------------------------------------------------------------------------------------
+
+    def _population(self, classes: list[str] | None) -> list[EleveConnu]:
+        if classes is None:
+            return self.eleves
+        return [e for c in classes for e in self._par_classe.get(c, [])]
+
+    def _chercher(self, ref: RefEleve, jetons: tuple[str, ...], classes: list[str] | None) -> Rapprochement | None:
+        cle = _cle_triee(jetons)
+        if classes is not None:
+            exacts = _uniques(e for c in classes for e in self._par_cle.get((c, cle), []))
+        else:
+            exacts = _uniques(e for (_, k), es in self._par_cle.items() if k == cle for e in es)
+        if len(exacts) == 1:
+            return Rapprochement(ref, exacts[0].eleve_id, "exact", 1.0)
+        if len(exacts) > 1:
+            return Rapprochement(ref, None, candidats=tuple(e.libelle() for e in exacts[:3]))
+        population = self._population(classes)
+        # Prénoms multiples : « DUPONT Jean » pour « DUPONT Jean Pierre Marie ».
+        js = set(jetons)
+        partiels = [
+            e
+            for e in population
+            if set(e.jetons_nom) <= js and js <= set(e.jetons_nom + e.jetons_prenom) and js - set(e.jetons_nom)
+        ]
+        if len(partiels) == 1:
+            return Rapprochement(ref, partiels[0].eleve_id, "partiel", 0.95)
+        # Fautes de frappe (les élèves tapent leur nom dans Pix) : au-delà du seuil, et sans ex aequo.
+        scores = sorted(((_ressemblance(jetons, e), e) for e in population), key=lambda t: -t[0])
+        if scores and scores[0][0] >= self.seuil and (len(scores) == 1 or scores[1][0] < scores[0][0] - 0.02):
+            return Rapprochement(ref, scores[0][1].eleve_id, "approche", round(scores[0][0], 3))
+        return None
+
+    def _proches(self, jetons: tuple[str, ...], classes: list[str] | None) -> tuple[str, ...]:
+        population = self._population(classes) or self.eleves
+        scores = sorted(((_ressemblance(jetons, e), e) for e in population), key=lambda t: -t[0])
+        return tuple(f"{e.libelle()} — {s:.0%}" for s, e in scores[:3] if s > 0.5)
+
+
+def _jetons_ref(ref: RefEleve) -> tuple[str, ...]:
+    texte = ref.nom_complet or " ".join(p for p in (ref.nom, ref.prenom) if p)
+    return tuple(cle_nom(texte).split())
+
+
+def _cle_triee(jetons: Iterable[str]) -> str:
+    return " ".join(sorted(jetons))
+
+
+def _ressemblance(jetons: tuple[str, ...], e: EleveConnu) -> float:
+    a = _cle_triee(jetons)
+    complet = _cle_triee(e.jetons_nom + e.jetons_prenom)
+    court = _cle_triee(e.jetons_nom + e.jetons_prenom[:1])
+    return max(
+        difflib.SequenceMatcher(None, a, complet).ratio(),
+        difflib.SequenceMatcher(None, a, court).ratio(),
+    )
+
+
+def _uniques(eleves: Iterable[EleveConnu]) -> list[EleveConnu]:
+    vus: dict[str, EleveConnu] = {}
+    for e in eleves:
+        vus.setdefault(e.eleve_id, e)
+    return list(vus.values())

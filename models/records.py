@@ -1,0 +1,412 @@
+"""Les enregistrements canoniques : ce que chaque connecteur remet à l'entrepôt.
+
+Un connecteur lit un fichier, le valide et produit un :class:`Lot` de ces enregistrements. Les élèves y
+sont désignés par une :class:`RefEleve` (nom, prénom, classe tels que la source les écrit) ; l'entrepôt les
+rapproche des élèves connus (voir ``models/matching.py``).
+
+Les statuts sont des mots français en minuscules, sans accents, listés dans le README.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from enum import StrEnum
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+# --- Valeurs contrôlées ------------------------------------------------------------------------------
+
+
+class StatutNote(StrEnum):
+    """Statut d'une note, gardé à part de sa valeur (une note « Abs » n'est pas un 0)."""
+
+    NOTE = "note"
+    ABSENT = "absent"
+    DISPENSE = "dispense"
+    NON_NOTE = "non_note"
+    INAPTE = "inapte"
+    NON_RENDU = "non_rendu"
+    ABSENT_ZERO = "absent_zero"  # « Abs* » : absent, compté 0
+    NON_RENDU_ZERO = "non_rendu_zero"  # « N.Rdu* » : non rendu, compté 0
+    NON_CONCERNE = "non_concerne"  # « X » dans Pronote : l'élève n'est pas concerné par ce devoir
+
+
+#: Statuts comptés 0 dans la moyenne ; les autres statuts (hors ``note``) sont écartés du calcul.
+STATUTS_COMPTES_ZERO = frozenset({StatutNote.ABSENT_ZERO, StatutNote.NON_RENDU_ZERO})
+
+
+class StatutAbsence(StrEnum):
+    JUSTIFIEE = "justifiee"
+    NON_JUSTIFIEE = "non_justifiee"
+    EN_ATTENTE = "en_attente"  # justificatif attendu : ne compte pas comme non justifiée
+
+
+class StatutCompetence(StrEnum):
+    EVALUE = "evalue"
+    ABSENT = "absent"
+    DISPENSE = "dispense"
+    NON_EVALUE = "non_evalue"
+
+
+class Famille(StrEnum):
+    """Famille de matière : le radar du conseil ordonne général puis professionnel."""
+
+    GENERAL = "general"
+    PROFESSIONNEL = "professionnel"
+    OPTION = "option"
+
+
+Accompagnement = Literal["ULIS", "PAP", "PPS"]
+
+#: Les 8 composantes du socle commun (LSU, « bilans de cycle »).
+COMPOSANTES_SOCLE: dict[str, str] = {
+    "CPD_FRA": "Comprendre, s'exprimer en utilisant la langue française à l'oral et à l'écrit",
+    "CPD_ETR": "Comprendre, s'exprimer en utilisant une langue étrangère et, le cas échéant, une langue régionale",
+    "CPD_SCI": "Comprendre, s'exprimer en utilisant les langages mathématiques, scientifiques et informatiques",
+    "CPD_ART": "Comprendre, s'exprimer en utilisant les langages des arts et du corps",
+    "MET_APP": "Les méthodes et outils pour apprendre",
+    "FRM_CIT": "La formation de la personne et du citoyen",
+    "SYS_NAT": "Les systèmes naturels et les systèmes techniques",
+    "REP_MND": "Les représentations du monde et l'activité humaine",
+}
+
+#: L'échelle de maîtrise 1–4 du socle commun.
+NIVEAUX_MAITRISE: dict[int, str] = {
+    1: "Maîtrise insuffisante",
+    2: "Maîtrise fragile",
+    3: "Maîtrise satisfaisante",
+    4: "Très bonne maîtrise",
+}
+
+#: Les 16 compétences du référentiel Pix (cadre CRCN).
+COMPETENCES_PIX: dict[str, str] = {
+    "1.1": "Mener une recherche et une veille d'information",
+    "1.2": "Gérer des données",
+    "1.3": "Traiter des données",
+    "2.1": "Interagir",
+    "2.2": "Partager et publier",
+    "2.3": "Collaborer",
+    "2.4": "S'insérer dans le monde numérique",
+    "3.1": "Développer des documents textuels",
+    "3.2": "Développer des documents multimedia",
+    "3.3": "Adapter les documents à leur finalité",
+    "3.4": "Programmer",
+    "4.1": "Sécuriser l'environnement numérique",
+    "4.2": "Protéger les données personnelles et la vie privée",
+    "4.3": "Protéger la santé, le bien-être et l'environnement",
+    "5.1": "Résoudre des problèmes techniques",
+    "5.2": "Construire un environnement numérique",
+}
+
+NIVEAUX_CLASSE = ("6e", "5e", "4e", "3e", "2nde", "1re", "Tle", "CAP1", "CAP2", "ULIS")
+
+
+# --- Structure de l'établissement --------------------------------------------------------------------
+
+
+class Etablissement(_Record):
+    uai: str = Field(pattern=r"^\d{7}[A-Z]$")
+    nom: str
+
+
+class Periode(_Record):
+    """Un trimestre ou un semestre ; ``nom`` est le libellé Pronote (« Trimestre 1 »)."""
+
+    nom: str
+    annee: str = Field(pattern=r"^\d{4}-\d{4}$")
+    debut: dt.date
+    fin: dt.date
+
+    @model_validator(mode="after")
+    def _ordre(self) -> "Periode":
+        if self.fin < self.debut:
+            raise ValueError("la fin de la période précède son début")
+        return self
+
+
+class Classe(_Record):
+    """Une division (« 3A », « 2 MELEC ») et son niveau."""
+
+    nom: str
+    niveau: str
+    voie: Literal["college", "general", "professionnel", "cap", "ulis"] = "college"
+
+
+class Groupe(_Record):
+    nom: str
+    classe: str | None = None
+
+
+class Matiere(_Record):
+    """Un service ; ``libelle`` tel que Pronote l'écrit (``ANGLAIS LV1 > Expression écrite``)."""
+
+    libelle: str
+    famille: Famille = Famille.GENERAL
+    coefficient: float = Field(default=1.0, ge=0, le=99)
+
+    @property
+    def service(self) -> str:
+        """Le service parent : un sous-service se rattache à son service pour la moyenne."""
+        return self.libelle.split(">")[0].strip()
+
+
+# --- Élèves -------------------------------------------------------------------------------------------
+
+
+class RefEleve(_Record):
+    """Un élève tel qu'une source le désigne, avant rapprochement.
+
+    ``nom_complet`` sert quand la source ne sépare pas nom et prénom (« DUPONT Jean »).
+    """
+
+    nom: str | None = None
+    prenom: str | None = None
+    nom_complet: str | None = None
+    classe: str | None = None
+    ine: str | None = None
+    date_naissance: dt.date | None = None
+    ligne: int | None = None  # ligne du fichier source, pour les rapports
+
+    @model_validator(mode="after")
+    def _nomme(self) -> "RefEleve":
+        if not (self.ine or self.nom_complet or self.nom):
+            raise ValueError("un élève doit être désigné par un INE ou un nom")
+        return self
+
+    def libelle(self) -> str:
+        nom = self.nom_complet or " ".join(p for p in (self.nom, self.prenom) if p)
+        return f"{nom} ({self.classe})" if self.classe else nom
+
+
+class Eleve(_Record):
+    """Un élève de l'effectif. ``accompagnement`` est un simple drapeau, jamais un diagnostic."""
+
+    nom: str
+    prenom: str
+    classe: str
+    ine: str | None = None
+    date_naissance: dt.date | None = None
+    sexe: Literal["F", "M"] | None = None
+    entree: dt.date | None = None
+    sortie: dt.date | None = None
+    accompagnement: frozenset[Accompagnement] = frozenset()
+    groupes: tuple[str, ...] = ()
+    ligne: int | None = None
+
+    @field_validator("nom", "prenom", "classe")
+    @classmethod
+    def _non_vide(cls, v: str) -> str:
+        if not v:
+            raise ValueError("valeur vide")
+        return v
+
+    def eleve_id(self) -> str:
+        """Identifiant interne stable : l'INE s'il est connu, sinon une empreinte nom/prénom/naissance."""
+        if self.ine:
+            return self.ine.upper()
+        from .matching import cle_nom
+
+        base = f"{cle_nom(self.nom)}|{cle_nom(self.prenom)}|{self.date_naissance or ''}"
+        return "V" + hashlib.sha1(base.encode()).hexdigest()[:11].upper()
+
+
+# --- Notes --------------------------------------------------------------------------------------------
+
+
+class Devoir(_Record):
+    """Un devoir d'un service pour une classe (ou un groupe) et une période."""
+
+    classe: str
+    matiere: str
+    periode: str
+    date: dt.date
+    titre: str = ""
+    bareme: float = Field(default=20, ge=1, le=99)
+    coefficient: float = Field(default=1, ge=0, le=99)
+    ramener_sur_20: bool = True
+    bonus: bool = False
+    facultatif: bool = False
+    commentaire: str | None = None
+    rang: int = 0  # distingue deux devoirs du même jour et du même titre
+
+    def devoir_id(self) -> str:
+        base = "|".join(
+            map(str, (self.classe, self.matiere, self.periode, self.date, self.titre, self.rang))
+        )
+        return "D" + hashlib.sha1(base.encode()).hexdigest()[:15].upper()
+
+
+class Note(_Record):
+    eleve: RefEleve
+    devoir: Devoir
+    valeur: float | None = None
+    statut: StatutNote = StatutNote.NOTE
+
+    @model_validator(mode="after")
+    def _coherence(self) -> "Note":
+        if self.statut == StatutNote.NOTE:
+            if self.valeur is None:
+                raise ValueError("une note « notée » doit avoir une valeur")
+            if not 0 <= self.valeur <= self.devoir.bareme:
+                raise ValueError(
+                    f"la note {self.valeur:g} sort du barème 0–{self.devoir.bareme:g}"
+                )
+        elif self.valeur is not None:
+            raise ValueError(f"une note de statut « {self.statut} » n'a pas de valeur")
+        return self
+
+
+class MoyenneSource(_Record):
+    """Une moyenne telle que Pronote l'a calculée (tableau des résultats, connecteur en direct).
+
+    ``matiere`` vide = moyenne générale. ``moyenne`` vide = moyenne masquée ou inconnue (jamais 0).
+    """
+
+    eleve: RefEleve
+    periode: str
+    matiere: str | None = None
+    moyenne: float | None = Field(default=None, ge=0, le=20)
+    moyenne_classe: float | None = None
+    min_classe: float | None = None
+    max_classe: float | None = None
+    rang: int | None = None
+    positionnement: str | None = None
+    source: str = "pronote"
+
+
+# --- Vie scolaire -------------------------------------------------------------------------------------
+
+
+class Absence(_Record):
+    eleve: RefEleve
+    debut: dt.datetime
+    fin: dt.datetime
+    demi_journees_brutes: float | None = Field(default=None, ge=0)
+    demi_journees_calculees: float | None = Field(default=None, ge=0)
+    statut: StatutAbsence
+    motif: str | None = None
+    reglee_administrativement: bool = False
+
+    @model_validator(mode="after")
+    def _ordre(self) -> "Absence":
+        if self.fin < self.debut:
+            raise ValueError("la fin de l'absence précède son début")
+        return self
+
+
+class Retard(_Record):
+    eleve: RefEleve
+    date: dt.datetime
+    minutes: int | None = Field(default=None, ge=0, le=600)
+    justifie: bool = False
+    motif: str | None = None
+
+
+class Sanction(_Record):
+    """Une punition scolaire ou une sanction disciplinaire (R511-13 du Code de l'éducation)."""
+
+    eleve: RefEleve
+    date: dt.date
+    nature: str
+    motif: str | None = None
+    exclusion: bool = False
+    disciplinaire: bool = False  # sanction (avertissement, blâme, exclusion…) plutôt que punition
+    donnee_par: str | None = None
+
+
+# --- Compétences --------------------------------------------------------------------------------------
+
+
+class Evaluation(_Record):
+    """Un positionnement d'un élève sur un item (ou une composante) d'un référentiel."""
+
+    eleve: RefEleve
+    referentiel: str  # « socle », « ULIS », « CAP bloc 1 »…
+    domaine: str
+    item: str
+    niveau: int | None = Field(default=None, ge=1, le=4)
+    libelle_source: str
+    statut: StatutCompetence = StatutCompetence.EVALUE
+    date: dt.date
+    periode: str | None = None
+    contexte: str | None = None  # classe, ULIS, stage…
+    evaluateur: str | None = None
+
+    @model_validator(mode="after")
+    def _coherence(self) -> "Evaluation":
+        if self.statut == StatutCompetence.EVALUE and self.niveau is None:
+            raise ValueError("une évaluation doit porter un niveau de 1 à 4")
+        return self
+
+
+# --- Pix ----------------------------------------------------------------------------------------------
+
+
+class PixCompetence(_Record):
+    competence: str = Field(pattern=r"^[1-5]\.[1-4]$")
+    niveau: int = Field(ge=0, le=8)
+    pix: float = Field(ge=0)
+
+
+class PixParticipation(_Record):
+    eleve: RefEleve
+    campagne: str
+    code_campagne: str | None = None
+    type_campagne: Literal["profils", "evaluation"] = "profils"
+    date_envoi: dt.datetime | None = None
+    partage: bool = True
+    pix_total: float | None = None
+    certifiable: bool | None = None
+    progression: float | None = Field(default=None, ge=0, le=1)
+    competences: tuple[PixCompetence, ...] = ()
+    maitrise: dict[str, float] = Field(default_factory=dict)  # % de maîtrise par compétence (évaluation)
+
+
+# --- Lot d'import -------------------------------------------------------------------------------------
+
+
+class Anomalie(_Record):
+    """Une ligne mise de côté ou remarquée par un connecteur, gardée dans le rapport d'import."""
+
+    ligne: int | None = None
+    colonne: str | None = None
+    message: str
+
+
+class Lot(BaseModel):
+    """Tout ce qu'un fichier apporte, validé, prêt à être écrit en une seule transaction."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    source: str  # « pronote-notes », « pix »…
+    fichier: Path
+    lignes_lues: int = 0
+    effectif: bool = False  # la source est une liste d'élèves : elle peut en créer
+    etablissement: Etablissement | None = None
+    periodes: list[Periode] = Field(default_factory=list)
+    classes: list[Classe] = Field(default_factory=list)
+    matieres: list[Matiere] = Field(default_factory=list)
+    eleves: list[Eleve] = Field(default_factory=list)
+    notes: list[Note] = Field(default_factory=list)
+    moyennes: list[MoyenneSource] = Field(default_factory=list)
+    absences: list[Absence] = Field(default_factory=list)
+    retards: list[Retard] = Field(default_factory=list)
+    sanctions: list[Sanction] = Field(default_factory=list)
+    evaluations: list[Evaluation] = Field(default_factory=list)
+    pix: list[PixParticipation] = Field(default_factory=list)
+    anomalies: list[Anomalie] = Field(default_factory=list)
+
+    def sha256(self) -> str:
+        h = hashlib.sha256()
+        with open(self.fichier, "rb") as f:
+            for bloc in iter(lambda: f.read(1 << 20), b""):
+                h.update(bloc)
+        return h.hexdigest()

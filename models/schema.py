@@ -1,0 +1,263 @@
+"""Le schéma de l'entrepôt : tables internes ``t_*``, migrations numérotées, vues publiques.
+
+Les **vues publiques** (``eleves``, ``notes``…) sont le contrat stable pour le tableau de bord, les
+utilisateurs avancés (DuckDB CLI, Excel, Metabase) et les tests ; les tables ``t_*`` peuvent changer.
+Aucune contrainte de clé n'est posée : l'unicité des clés naturelles est garantie par
+``Warehouse._fusionner`` (dédoublonnage puis remplacement des seules lignes modifiées), ce qui garde les
+imports massifs rapides et évite les vérifications trop zélées de DuckDB dans une transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# --- Tables : colonnes, et la clé naturelle de chacune -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Table:
+    nom: str
+    colonnes: tuple[tuple[str, str], ...]  # (nom, type DuckDB), sans import_id
+    cle: tuple[str, ...]
+
+    @property
+    def noms(self) -> tuple[str, ...]:
+        return tuple(c for c, _ in self.colonnes)
+
+    @property
+    def valeurs(self) -> tuple[str, ...]:
+        return tuple(c for c in self.noms if c not in self.cle)
+
+    def ddl(self) -> str:
+        cols = ",\n  ".join(f"{c} {t}" for c, t in self.colonnes)
+        return f"CREATE TABLE IF NOT EXISTS {self.nom} (\n  {cols},\n  import_id INTEGER\n)"
+
+
+TABLES: dict[str, Table] = {
+    t.nom: t
+    for t in (
+        Table("t_etablissement", (("uai", "VARCHAR"), ("nom", "VARCHAR")), ("uai",)),
+        Table(
+            "t_periodes",
+            (("annee", "VARCHAR"), ("periode", "VARCHAR"), ("debut", "DATE"), ("fin", "DATE")),
+            ("annee", "periode"),
+        ),
+        Table("t_classes", (("classe", "VARCHAR"), ("niveau", "VARCHAR"), ("voie", "VARCHAR")), ("classe",)),
+        Table(
+            "t_eleves",
+            (
+                ("eleve_id", "VARCHAR"),
+                ("ine", "VARCHAR"),
+                ("nom", "VARCHAR"),
+                ("prenom", "VARCHAR"),
+                ("classe", "VARCHAR"),
+                ("date_naissance", "DATE"),
+                ("sexe", "VARCHAR"),
+                ("entree", "DATE"),
+                ("sortie", "DATE"),
+                ("accompagnement", "VARCHAR"),
+                ("groupes", "VARCHAR"),
+            ),
+            ("eleve_id",),
+        ),
+        Table(
+            "t_matieres",
+            (("matiere", "VARCHAR"), ("service", "VARCHAR"), ("famille", "VARCHAR"), ("coefficient", "DOUBLE")),
+            ("matiere",),
+        ),
+        Table(
+            "t_devoirs",
+            (
+                ("devoir_id", "VARCHAR"),
+                ("classe", "VARCHAR"),
+                ("matiere", "VARCHAR"),
+                ("annee", "VARCHAR"),
+                ("periode", "VARCHAR"),
+                ("date", "DATE"),
+                ("titre", "VARCHAR"),
+                ("bareme", "DOUBLE"),
+                ("coefficient", "DOUBLE"),
+                ("ramener_sur_20", "BOOLEAN"),
+                ("bonus", "BOOLEAN"),
+                ("facultatif", "BOOLEAN"),
+                ("commentaire", "VARCHAR"),
+            ),
+            ("devoir_id",),
+        ),
+        Table(
+            "t_notes",
+            (("eleve_id", "VARCHAR"), ("devoir_id", "VARCHAR"), ("valeur", "DOUBLE"), ("statut", "VARCHAR")),
+            ("eleve_id", "devoir_id"),
+        ),
+        Table(
+            "t_moyennes_source",
+            (
+                ("eleve_id", "VARCHAR"),
+                ("annee", "VARCHAR"),
+                ("periode", "VARCHAR"),
+                ("matiere", "VARCHAR"),  # '' = moyenne générale
+                ("source", "VARCHAR"),
+                ("moyenne", "DOUBLE"),
+                ("moyenne_classe", "DOUBLE"),
+                ("min_classe", "DOUBLE"),
+                ("max_classe", "DOUBLE"),
+                ("rang", "INTEGER"),
+                ("positionnement", "VARCHAR"),
+            ),
+            ("eleve_id", "annee", "periode", "matiere", "source"),
+        ),
+        Table(
+            "t_absences",
+            (
+                ("eleve_id", "VARCHAR"),
+                ("debut", "TIMESTAMP"),
+                ("fin", "TIMESTAMP"),
+                ("demi_journees_brutes", "DOUBLE"),
+                ("demi_journees_calculees", "DOUBLE"),
+                ("statut", "VARCHAR"),
+                ("motif", "VARCHAR"),
+                ("reglee_administrativement", "BOOLEAN"),
+            ),
+            ("eleve_id", "debut"),
+        ),
+        Table(
+            "t_retards",
+            (
+                ("eleve_id", "VARCHAR"),
+                ("date", "TIMESTAMP"),
+                ("minutes", "INTEGER"),
+                ("justifie", "BOOLEAN"),
+                ("motif", "VARCHAR"),
+            ),
+            ("eleve_id", "date"),
+        ),
+        Table(
+            "t_sanctions",
+            (
+                ("eleve_id", "VARCHAR"),
+                ("date", "DATE"),
+                ("nature", "VARCHAR"),
+                ("motif", "VARCHAR"),
+                ("exclusion", "BOOLEAN"),
+                ("disciplinaire", "BOOLEAN"),
+                ("donnee_par", "VARCHAR"),
+            ),
+            ("eleve_id", "date", "nature"),
+        ),
+        Table(
+            "t_competences",
+            (
+                ("eleve_id", "VARCHAR"),
+                ("referentiel", "VARCHAR"),
+                ("domaine", "VARCHAR"),
+                ("item", "VARCHAR"),
+                ("date", "DATE"),
+                ("contexte", "VARCHAR"),
+                ("niveau", "INTEGER"),
+                ("libelle_source", "VARCHAR"),
+                ("statut", "VARCHAR"),
+                ("periode", "VARCHAR"),
+                ("evaluateur", "VARCHAR"),
+            ),
+            ("eleve_id", "referentiel", "domaine", "item", "date", "contexte"),
+        ),
+        Table(
+            "t_pix_profils",
+            (
+                ("eleve_id", "VARCHAR"),
+                ("campagne", "VARCHAR"),
+                ("code_campagne", "VARCHAR"),
+                ("type_campagne", "VARCHAR"),
+                ("date_envoi", "TIMESTAMP"),
+                ("partage", "BOOLEAN"),
+                ("pix_total", "DOUBLE"),
+                ("certifiable", "BOOLEAN"),
+                ("progression", "DOUBLE"),
+            ),
+            ("eleve_id", "campagne"),
+        ),
+        Table(
+            "t_pix",
+            (
+                ("eleve_id", "VARCHAR"),
+                ("campagne", "VARCHAR"),
+                ("competence", "VARCHAR"),
+                ("niveau", "INTEGER"),
+                ("pix", "DOUBLE"),
+                ("maitrise", "DOUBLE"),
+            ),
+            ("eleve_id", "campagne", "competence"),
+        ),
+    )
+}
+
+#: Tables de données (hors journal) : ce qu'un import refusé doit laisser identique.
+TABLES_DONNEES = tuple(TABLES)
+
+_JOURNAL = [
+    "CREATE SEQUENCE IF NOT EXISTS seq_import START 1",
+    """CREATE TABLE IF NOT EXISTS t_imports (
+  import_id INTEGER, source VARCHAR, fichier VARCHAR, sha256 VARCHAR, statut VARCHAR,
+  lignes_lues INTEGER, lignes_inserees INTEGER, lignes_mises_a_jour INTEGER, lignes_rejetees INTEGER,
+  debut TIMESTAMP, fin TIMESTAMP, message VARCHAR
+)""",
+    """CREATE TABLE IF NOT EXISTS t_anomalies (
+  import_id INTEGER, ligne INTEGER, colonne VARCHAR, message VARCHAR
+)""",
+]
+
+# --- Vues publiques ----------------------------------------------------------------------------------
+
+#: Nom de la vue → (SQL, description des colonnes). Documentées dans le README (un test y veille).
+VUES: dict[str, str] = {
+    "eleves": """
+SELECT e.eleve_id, e.nom, e.prenom, e.classe, c.niveau, c.voie, e.ine, e.date_naissance,
+       e.entree, e.sortie
+FROM t_eleves e LEFT JOIN t_classes c USING (classe)""",
+    "eleves_accompagnement": """
+SELECT eleve_id, unnest(string_split(accompagnement, ',')) AS accompagnement
+FROM t_eleves WHERE accompagnement IS NOT NULL AND accompagnement <> ''""",
+    "periodes": "SELECT annee, periode, debut, fin FROM t_periodes",
+    "matieres": "SELECT matiere, service, famille, coefficient FROM t_matieres",
+    "notes": """
+SELECT n.eleve_id, d.matiere, d.periode, d.date, d.titre AS devoir, n.valeur, d.bareme,
+       d.coefficient, n.statut, d.bonus, d.facultatif, d.ramener_sur_20, d.classe, d.annee, d.devoir_id
+FROM t_notes n JOIN t_devoirs d USING (devoir_id)""",
+    "absences": """
+SELECT eleve_id, debut, fin, demi_journees_brutes, demi_journees_calculees, statut, motif,
+       reglee_administrativement
+FROM t_absences""",
+    "retards": "SELECT eleve_id, date, minutes, justifie, motif FROM t_retards",
+    "sanctions": "SELECT eleve_id, date, nature, motif, exclusion, disciplinaire, donnee_par FROM t_sanctions",
+    "competences": """
+SELECT eleve_id, referentiel, domaine, item, niveau, libelle_source, statut, date, periode, contexte,
+       evaluateur
+FROM t_competences""",
+    "pix": "SELECT eleve_id, campagne, p.date_envoi, competence, niveau, pix, maitrise "
+    "FROM t_pix JOIN t_pix_profils p USING (eleve_id, campagne)",
+    "pix_profils": """
+SELECT eleve_id, campagne, date_envoi, pix_total, certifiable, partage, progression, type_campagne,
+       code_campagne
+FROM t_pix_profils""",
+    "moyennes_pronote": """
+SELECT eleve_id, annee, periode, NULLIF(matiere, '') AS matiere, moyenne, moyenne_classe, min_classe,
+       max_classe, rang, positionnement, source
+FROM t_moyennes_source""",
+    "imports": """
+SELECT import_id, source, fichier, sha256, statut, lignes_lues, lignes_inserees, lignes_mises_a_jour,
+       lignes_rejetees, debut, fin, message
+FROM t_imports""",
+}
+
+
+def _migration_1() -> list[str]:
+    return list(_JOURNAL) + [t.ddl() for t in TABLES.values()]
+
+
+#: Migrations dans l'ordre ; la version du schéma est le nombre de migrations appliquées.
+MIGRATIONS: list[list[str]] = [_migration_1()]
+VERSION = len(MIGRATIONS)
+
+
+def ddl_vues() -> list[str]:
+    return [f"CREATE OR REPLACE VIEW {nom} AS {sql.strip()}" for nom, sql in VUES.items()]

@@ -1,0 +1,538 @@
+"""L'entrepôt DuckDB : ouverture, migrations, import transactionnel, état.
+
+Concurrence (une seule écriture *ou* plusieurs lectures par fichier DuckDB) : un import n'ouvre jamais
+en écriture le fichier que lit le tableau de bord. :func:`ecriture` copie l'entrepôt dans un fichier
+voisin, y écrit, fait un CHECKPOINT, puis le met à la place de l'original par ``os.replace`` (atomique
+sous POSIX). Les lecteurs ouvrent des connexions en lecture seule de courte durée (:func:`lecture`) : ils
+voient l'ancien état ou le nouveau, jamais un import à moitié écrit. Un import tué en cours de route
+laisse l'original intact. Un verrou ``fcntl`` sérialise les imports.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from . import schema
+from .errors import ImportRejected, VigieError, WarehouseBusy
+from .matching import Annuaire, EleveConnu, Rapprochement
+from .records import Lot, RefEleve
+
+Progression = Callable[[str, float], None]
+
+
+# --- Emplacement --------------------------------------------------------------------------------------
+
+
+def chemin_par_defaut() -> Path:
+    """``VIGIE_DB`` sinon ``$XDG_DATA_HOME/vigie/vigie.duckdb`` (``~/.local/share/vigie`` par défaut)."""
+    if env := os.environ.get("VIGIE_DB"):
+        return Path(env).expanduser()
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "vigie" / "vigie.duckdb"
+
+
+def quote_ident(nom: str) -> str:
+    """Le seul endroit où un identifiant entre dans du SQL ; les valeurs passent en paramètres."""
+    return '"' + nom.replace('"', '""') + '"'
+
+
+# --- Résultat d'un import -----------------------------------------------------------------------------
+
+
+@dataclass
+class ResultatImport:
+    import_id: int
+    source: str
+    fichier: str
+    sha256: str
+    statut: str = "reussi"  # reussi | rejete
+    lignes_lues: int = 0
+    lignes_inserees: int = 0
+    lignes_mises_a_jour: int = 0
+    lignes_inchangees: int = 0
+    lignes_rejetees: int = 0
+    message: str = ""
+    par_table: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # (insérées, mises à jour, inchangées)
+    approches: list[Rapprochement] = field(default_factory=list)
+    non_rapproches: list[Rapprochement] = field(default_factory=list)
+    anomalies: list[str] = field(default_factory=list)
+    erreur: ImportRejected | None = None
+
+    def resume(self) -> str:
+        if self.statut == "rejete":
+            return f"Import refusé — rien n'a été modifié.\n{self.message}"
+        lignes = [
+            f"{self.fichier} ({self.source}) : {self.lignes_lues} lignes lues, "
+            f"{self.lignes_inserees} insérées, {self.lignes_mises_a_jour} mises à jour, "
+            f"{self.lignes_inchangees} inchangées, {self.lignes_rejetees} rejetées."
+        ]
+        for r in self.approches:
+            lignes.append(
+                f"  rapprochement approché ({r.score:.0%}) : « {r.ref.libelle()} » → {r.eleve_id}"
+                + (f" (ligne {r.ref.ligne})" if r.ref.ligne else "")
+            )
+        for r in self.non_rapproches:
+            proches = "; ".join(r.candidats) or "aucun élève proche"
+            lignes.append(
+                f"  élève inconnu, ligne ignorée{f' {r.ref.ligne}' if r.ref.ligne else ''} : "
+                f"« {r.ref.libelle()} » (proches : {proches})"
+            )
+        lignes += [f"  remarque : {a}" for a in self.anomalies]
+        return "\n".join(lignes)
+
+
+# --- L'entrepôt ---------------------------------------------------------------------------------------
+
+
+class Warehouse:
+    """Une connexion à l'entrepôt, schéma à jour. ``Warehouse()`` seul : entrepôt en mémoire (tests)."""
+
+    def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False) -> None:
+        self.path = str(path)
+        self.read_only = read_only
+        if self.path != ":memory:" and not read_only:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            neuf = not Path(self.path).exists()
+        self.con = duckdb.connect(self.path, read_only=read_only)
+        if self.path != ":memory:" and not read_only and neuf:
+            os.chmod(self.path, 0o600)
+        if not read_only:
+            self.migrer()
+
+    # -- bas niveau --------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Warehouse":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def sql(self, requete: str, params: dict[str, Any] | list[Any] | None = None) -> pl.DataFrame:
+        """Une requête de lecture, en DataFrame Polars (un curseur par requête)."""
+        cur = self.con.cursor()
+        try:
+            return cur.sql(requete, params=params).pl()
+        finally:
+            cur.close()
+
+    def valeur(self, requete: str, params: dict[str, Any] | list[Any] | None = None) -> Any:
+        row = self.con.execute(requete, params).fetchone()
+        return row[0] if row else None
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[None]:
+        """La seule façon d'écrire : BEGIN / COMMIT, ou ROLLBACK et l'erreur remonte."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        else:
+            self.con.execute("COMMIT")
+
+    def version(self) -> int:
+        existe = self.valeur(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 't_meta'"
+        )
+        if not existe:
+            return 0
+        return int(self.valeur("SELECT valeur FROM t_meta WHERE cle = 'schema_version'") or 0)
+
+    def migrer(self) -> None:
+        actuelle = self.version()
+        if actuelle > schema.VERSION:
+            raise VigieError(
+                f"Cet entrepôt a été créé par une version plus récente de Vigie (schéma {actuelle}, "
+                f"cette version connaît le schéma {schema.VERSION}). Mettez Vigie à jour."
+            )
+        with self.atomic():
+            self.con.execute("CREATE TABLE IF NOT EXISTS t_meta (cle VARCHAR, valeur VARCHAR)")
+            for numero in range(actuelle, schema.VERSION):
+                for ddl in schema.MIGRATIONS[numero]:
+                    self.con.execute(ddl)
+            for ddl in schema.ddl_vues():
+                self.con.execute(ddl)
+            self.con.execute("DELETE FROM t_meta WHERE cle = 'schema_version'")
+            self.con.execute("INSERT INTO t_meta VALUES ('schema_version', ?)", [str(schema.VERSION)])
+
+    # -- élèves connus -----------------------------------------------------------------------------
+
+    def annuaire(self) -> Annuaire:
+        rows = self.con.execute("SELECT eleve_id, nom, prenom, classe, ine FROM t_eleves").fetchall()
+        return Annuaire([EleveConnu(*r) for r in rows])
+
+    # -- import ------------------------------------------------------------------------------------
+
+    def importer(
+        self,
+        lot: Lot,
+        *,
+        ignorer_inconnus: bool = False,
+        progression: Progression | None = None,
+    ) -> ResultatImport:
+        """Écrit un lot en une transaction et le consigne dans le journal, réussi ou refusé.
+
+        Des lignes d'élèves inconnus refusent l'import (avec les élèves les plus proches), sauf
+        ``ignorer_inconnus`` : elles sont alors écartées et listées dans le résultat et le journal.
+        Ne lève pas :class:`ImportRejected` : le refus est dans ``resultat.erreur``.
+        """
+        debut = dt.datetime.now()
+        sha = lot.sha256()
+        res = ResultatImport(0, lot.source, lot.fichier.name, sha, lignes_lues=lot.lignes_lues)
+        res.anomalies = [
+            (f"ligne {a.ligne} : " if a.ligne else "") + a.message for a in lot.anomalies
+        ]
+        try:
+            with self.atomic():
+                res.import_id = int(self.valeur("SELECT nextval('seq_import')"))
+                self._ecrire(lot, res, ignorer_inconnus, progression or (lambda *_: None))
+        except ImportRejected as err:
+            res.statut, res.erreur, res.message = "rejete", err, str(err)
+            res.lignes_inserees = res.lignes_mises_a_jour = res.lignes_inchangees = 0
+            res.import_id = int(self.valeur("SELECT nextval('seq_import')"))
+        except (duckdb.Error, ValueError) as err:  # un bogue ou une donnée imprévue : refus, pas de demi-import
+            refus = ImportRejected(f"erreur inattendue pendant l'écriture ({err})", fichier=lot.fichier)
+            res.statut, res.erreur, res.message = "rejete", refus, str(refus)
+            res.import_id = int(self.valeur("SELECT nextval('seq_import')"))
+        else:
+            res.message = f"{len(res.approches)} rapprochement(s) approché(s), {len(res.non_rapproches)} élève(s) inconnu(s)"
+        with self.atomic():
+            self.con.execute(
+                "INSERT INTO t_imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    res.import_id, res.source, res.fichier, sha, res.statut, res.lignes_lues,
+                    res.lignes_inserees, res.lignes_mises_a_jour, res.lignes_rejetees, debut,
+                    dt.datetime.now(), res.message,
+                ],
+            )
+            anomalies = [(a.ligne, a.colonne, a.message) for a in lot.anomalies] + [
+                (r.ref.ligne, None, f"élève inconnu : {r.ref.libelle()}") for r in res.non_rapproches
+            ]
+            if anomalies:
+                self.con.executemany(
+                    "INSERT INTO t_anomalies VALUES (?, ?, ?, ?)",
+                    [(res.import_id, *a) for a in anomalies],
+                )
+        return res
+
+    def _ecrire(self, lot: Lot, res: ResultatImport, ignorer_inconnus: bool, progression: Progression) -> None:
+        iid = res.import_id
+        lignes: dict[str, list[tuple]] = {}
+
+        def ajouter(table: str, rows: list[tuple]) -> None:
+            if rows:
+                lignes.setdefault(table, []).extend(rows)
+
+        progression("préparation", 0.0)
+        if lot.etablissement:
+            ajouter("t_etablissement", [(lot.etablissement.uai, lot.etablissement.nom)])
+        ajouter("t_periodes", [(p.annee, p.nom, p.debut, p.fin) for p in lot.periodes])
+        ajouter("t_classes", [(c.nom, c.niveau, c.voie) for c in lot.classes])
+        ajouter("t_matieres", [(m.libelle, m.service, m.famille.value, m.coefficient) for m in lot.matieres])
+        if lot.effectif:
+            ajouter(
+                "t_eleves",
+                [
+                    (
+                        e.eleve_id(), e.ine, e.nom, e.prenom, e.classe, e.date_naissance, e.sexe,
+                        e.entree, e.sortie, ",".join(sorted(e.accompagnement)) or None,
+                        ",".join(e.groupes) or None,
+                    )
+                    for e in lot.eleves
+                ],
+            )
+        elif lot.eleves:
+            raise ImportRejected(
+                "cette source n'est pas une liste d'élèves : elle ne peut pas en créer", fichier=lot.fichier
+            )
+
+        annuaire = self.annuaire()
+        if lot.effectif:  # les élèves de ce lot sont connus dès maintenant
+            annuaire = Annuaire(
+                annuaire.eleves
+                + [EleveConnu(e.eleve_id(), e.nom, e.prenom, e.classe, e.ine) for e in lot.eleves]
+            )
+        cache: dict[RefEleve, Rapprochement] = {}
+
+        def eleve_id(ref: RefEleve) -> str | None:
+            cle = ref.model_copy(update={"ligne": None})
+            r = cache.get(cle)
+            if r is None:
+                r = cache[cle] = annuaire.rapprocher(cle)
+                if r.methode == "approche":
+                    res.approches.append(Rapprochement(ref, r.eleve_id, r.methode, r.score))
+            if not r.trouve:
+                res.non_rapproches.append(Rapprochement(ref, None, candidats=r.candidats))
+                res.lignes_rejetees += 1
+            return r.eleve_id
+
+        annee_de = _annees(lot)
+        devoirs: dict[str, tuple] = {}
+        notes = []
+        for n in lot.notes:
+            eid = eleve_id(n.eleve)
+            if eid is None:
+                continue
+            d = n.devoir
+            did = d.devoir_id()
+            if did not in devoirs:
+                devoirs[did] = (
+                    did, d.classe, d.matiere, _annee_scolaire(d.date), d.periode, d.date, d.titre,
+                    d.bareme, d.coefficient, d.ramener_sur_20, d.bonus, d.facultatif, d.commentaire,
+                )
+            notes.append((eid, did, n.valeur, n.statut.value))
+        ajouter("t_devoirs", list(devoirs.values()))
+        ajouter("t_notes", notes)
+        progression("rapprochement des élèves", 0.3)
+        ajouter(
+            "t_moyennes_source",
+            [
+                (eid, annee_de(m.periode), m.periode, m.matiere or "", m.source, m.moyenne,
+                 m.moyenne_classe, m.min_classe, m.max_classe, m.rang, m.positionnement)
+                for m in lot.moyennes
+                if (eid := eleve_id(m.eleve))
+            ],
+        )
+        ajouter(
+            "t_absences",
+            [
+                (eid, a.debut, a.fin, a.demi_journees_brutes, a.demi_journees_calculees, a.statut.value,
+                 a.motif, a.reglee_administrativement)
+                for a in lot.absences
+                if (eid := eleve_id(a.eleve))
+            ],
+        )
+        ajouter(
+            "t_retards",
+            [(eid, r.date, r.minutes, r.justifie, r.motif) for r in lot.retards if (eid := eleve_id(r.eleve))],
+        )
+        ajouter(
+            "t_sanctions",
+            [
+                (eid, s.date, s.nature, s.motif, s.exclusion, s.disciplinaire, s.donnee_par)
+                for s in lot.sanctions
+                if (eid := eleve_id(s.eleve))
+            ],
+        )
+        ajouter(
+            "t_competences",
+            [
+                (eid, e.referentiel, e.domaine, e.item, e.date, e.contexte or "", e.niveau,
+                 e.libelle_source, e.statut.value, e.periode, e.evaluateur)
+                for e in lot.evaluations
+                if (eid := eleve_id(e.eleve))
+            ],
+        )
+        profils, comps = [], []
+        for p in lot.pix:
+            eid = eleve_id(p.eleve)
+            if eid is None:
+                continue
+            profils.append(
+                (eid, p.campagne, p.code_campagne, p.type_campagne, p.date_envoi, p.partage,
+                 p.pix_total, p.certifiable, p.progression)
+            )
+            codes = {c.competence for c in p.competences} | set(p.maitrise)
+            par_code = {c.competence: c for c in p.competences}
+            for code in sorted(codes):
+                c = par_code.get(code)
+                comps.append(
+                    (eid, p.campagne, code, c.niveau if c else None, c.pix if c else None, p.maitrise.get(code))
+                )
+        ajouter("t_pix_profils", profils)
+        ajouter("t_pix", comps)
+
+        if res.non_rapproches and not ignorer_inconnus:
+            premiers = res.non_rapproches[0]
+            raise ImportRejected(
+                f"{len(res.non_rapproches)} ligne(s) désignent un élève inconnu de Vigie. Importez d'abord "
+                "la liste des élèves (pronote-eleves), corrigez le nom, ou relancez avec "
+                "« --ignorer-inconnus » pour importer le reste.",
+                fichier=lot.fichier,
+                ligne=premiers.ref.ligne,
+                colonne="Élève",
+                details=[
+                    (f"ligne {r.ref.ligne} : " if r.ref.ligne else "")
+                    + f"« {r.ref.libelle()} » — proches : {'; '.join(r.candidats) or 'aucun'}"
+                    for r in res.non_rapproches
+                ],
+            )
+        progression("écriture", 0.6)
+        for i, (table, rows) in enumerate(lignes.items()):
+            ins, maj, inch = self._fusionner(schema.TABLES[table], rows, iid)
+            res.par_table[table] = (ins, maj, inch)
+            res.lignes_inserees += ins
+            res.lignes_mises_a_jour += maj
+            res.lignes_inchangees += inch
+            progression(f"écriture de {table}", 0.6 + 0.4 * (i + 1) / len(lignes))
+
+    def _fusionner(self, table: schema.Table, rows: list[tuple], import_id: int) -> tuple[int, int, int]:
+        """Upsert par clé naturelle : dédoublonne le lot (la dernière ligne l'emporte), insère les
+        nouvelles clés, remplace les lignes dont une valeur a changé, laisse les autres intactes (leur
+        ``import_id`` compris : réimporter le même contenu ne change rien).
+        Renvoie (insérées, mises à jour, inchangées)."""
+        types = {c: _POLARS[t] for c, t in table.colonnes}
+        df = pl.DataFrame(rows, schema=types, orient="row")
+        df = df.unique(subset=list(table.cle), keep="last", maintain_order=True)
+        nom_stage = f"stage_{table.nom}"
+        self.con.register(nom_stage, df)
+        try:
+            q = quote_ident
+            cle = " AND ".join(f"t.{q(c)} IS NOT DISTINCT FROM s.{q(c)}" for c in table.cle)
+            diff = " OR ".join(f"t.{q(c)} IS DISTINCT FROM s.{q(c)}" for c in table.valeurs) or "FALSE"
+            cols = ", ".join(q(c) for c in table.noms)
+            tmp = f"chg_{table.nom}"
+            self.con.execute(
+                f"""CREATE OR REPLACE TEMP TABLE {tmp} AS
+                SELECT s.*, t._present IS NULL AS nouveau
+                FROM {nom_stage} s LEFT JOIN (SELECT *, TRUE AS _present FROM {table.nom}) t ON {cle}
+                WHERE t._present IS NULL OR ({diff})"""
+            )
+            nouveaux, modifies = self.con.execute(
+                f"SELECT count(*) FILTER (WHERE nouveau), count(*) FILTER (WHERE NOT nouveau) FROM {tmp}"
+            ).fetchone()
+            if modifies:
+                self.con.execute(
+                    f"DELETE FROM {table.nom} t WHERE EXISTS (SELECT 1 FROM {tmp} s WHERE NOT s.nouveau AND {cle})"
+                )
+            self.con.execute(f"INSERT INTO {table.nom} SELECT {cols}, ? FROM {tmp}", [import_id])
+            self.con.execute(f"DROP TABLE {tmp}")
+        finally:
+            self.con.unregister(nom_stage)
+        return int(nouveaux), int(modifies), df.height - int(nouveaux) - int(modifies)
+
+    # -- état --------------------------------------------------------------------------------------
+
+    def comptes(self) -> dict[str, int]:
+        return {
+            v: int(self.valeur(f"SELECT count(*) FROM {quote_ident(v)}"))
+            for v in ("eleves", "notes", "moyennes_pronote", "absences", "retards", "sanctions",
+                      "competences", "pix_profils", "pix", "imports")
+        }
+
+    def journal(self, limite: int = 50) -> pl.DataFrame:
+        return self.sql(
+            "SELECT * FROM imports ORDER BY import_id DESC LIMIT $n", params={"n": limite}
+        )
+
+    def empreintes(self) -> dict[str, str]:
+        """Une empreinte du contenu de chaque table de données : deux entrepôts identiques ont les mêmes."""
+        out = {}
+        for t in schema.TABLES_DONNEES:
+            rows = self.con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+            out[t] = hashlib.sha256(repr(rows).encode()).hexdigest()
+        return out
+
+
+_POLARS = {
+    "VARCHAR": pl.String,
+    "DATE": pl.Date,
+    "TIMESTAMP": pl.Datetime("us"),
+    "DOUBLE": pl.Float64,
+    "INTEGER": pl.Int32,
+    "BOOLEAN": pl.Boolean,
+}
+
+
+def _annee_scolaire(d: dt.date) -> str:
+    """L'année scolaire d'une date : de septembre à août (« 2025-2026 »)."""
+    a = d.year if d.month >= 8 else d.year - 1
+    return f"{a}-{a + 1}"
+
+
+def _annees(lot: Lot) -> Callable[[str], str | None]:
+    """L'année scolaire d'une période nommée dans un lot (une seule année par fichier Pronote)."""
+    par_nom = {p.nom: p.annee for p in lot.periodes}
+    dates = [n.devoir.date for n in lot.notes[:1]]
+    defaut = _annee_scolaire(dates[0]) if dates else (lot.periodes[0].annee if lot.periodes else None)
+    return lambda nom: par_nom.get(nom, defaut)
+
+
+# --- Ouverture pour écrire ou pour lire ---------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def ecriture(path: str | Path, *, attente: float = 60.0) -> Iterator[Warehouse]:
+    """Ouvre l'entrepôt pour écrire sans jamais bloquer ni troubler les lecteurs (voir l'en-tête).
+
+    L'état n'est mis en place qu'en sortie normale, ou sur une :class:`VigieError` (les transactions
+    ont alors laissé un fichier cohérent, et le journal garde la trace du refus).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    verrou = open(path.with_name(path.name + ".lock"), "a+")
+    os.chmod(verrou.name, 0o600)
+    limite = time.monotonic() + attente
+    while True:
+        try:
+            fcntl.flock(verrou, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() > limite:
+                verrou.close()
+                raise WarehouseBusy(f"Un autre import est en cours sur {path} ; réessayez dans un instant.")
+            time.sleep(0.1)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.ecriture")
+    try:
+        for reste in (tmp, Path(str(tmp) + ".wal")):
+            reste.unlink(missing_ok=True)
+        if path.exists():
+            shutil.copyfile(path, tmp)
+            os.chmod(tmp, 0o600)
+        wh = Warehouse(tmp)
+        garder = False
+        try:
+            yield wh
+            garder = True
+        except VigieError:
+            garder = True
+            raise
+        finally:
+            if garder:
+                wh.con.execute("CHECKPOINT")
+            wh.close()
+            if garder:
+                os.replace(tmp, path)
+                dossier = os.open(path.parent, os.O_RDONLY)
+                try:
+                    os.fsync(dossier)
+                finally:
+                    os.close(dossier)
+    finally:
+        for reste in (tmp, Path(str(tmp) + ".wal")):
+            reste.unlink(missing_ok=True)
+        fcntl.flock(verrou, fcntl.LOCK_UN)
+        verrou.close()
+
+
+def lecture(path: str | Path, *, essais: int = 20, pause: float = 0.05) -> Warehouse:
+    """Une connexion en lecture seule, avec quelques nouvelles tentatives si le fichier bouge."""
+    path = Path(path)
+    if not path.exists():
+        with ecriture(path):  # crée un entrepôt vide, schéma à jour
+            pass
+    derniere: Exception | None = None
+    for i in range(essais):
+        try:
+            return Warehouse(path, read_only=True)
+        except duckdb.Error as err:  # fichier remplacé pendant l'ouverture, verrou passager
+            derniere = err
+            time.sleep(pause * (1 + i))
+    raise VigieError(f"Impossible d'ouvrir l'entrepôt {path} en lecture : {derniere}")

@@ -1,0 +1,123 @@
+"""L'entrepôt : transactions, idempotence, journal, vues publiques."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from models import schema
+from models.records import Devoir, Note, RefEleve, StatutNote
+from models.warehouse import Warehouse, ecriture, lecture
+
+from .conftest import lot
+
+D1 = Devoir(classe="3A", matiere="MATHEMATIQUES", periode="Trimestre 1", date=dt.date(2025, 10, 3), titre="DS1")
+
+
+def _notes(*valeurs):
+    refs = [RefEleve(nom_complet="DUPONT Jean-Marie", classe="3A"), RefEleve(nom_complet="LEFEVRE Chloé", classe="3A")]
+    return [Note(eleve=r, devoir=D1, valeur=v) for r, v in zip(refs, valeurs)]
+
+
+def test_reimporter_le_meme_contenu_ne_change_rien(ecole, tmp_path):
+    r1 = ecole.importer(lot(tmp_path, "pronote-notes", "a", notes=_notes(12, 15.5)))
+    avant = ecole.empreintes()
+    r2 = ecole.importer(lot(tmp_path, "pronote-notes", "a", notes=_notes(12, 15.5)))
+    assert (r1.lignes_inserees, r1.lignes_mises_a_jour) == (3, 0)  # 1 devoir + 2 notes
+    assert (r2.lignes_inserees, r2.lignes_mises_a_jour, r2.lignes_inchangees) == (0, 0, 3)
+    assert ecole.empreintes() == avant
+    journal = ecole.journal()
+    assert journal.height == 3 and set(journal["statut"]) == {"reussi"}
+
+
+def test_une_note_modifiee_est_mise_a_jour(ecole, tmp_path):
+    ecole.importer(lot(tmp_path, "pronote-notes", "a", notes=_notes(12, 15.5)))
+    r = ecole.importer(lot(tmp_path, "pronote-notes", "b", notes=_notes(12, 16)))
+    assert (r.lignes_inserees, r.lignes_mises_a_jour, r.lignes_inchangees) == (0, 1, 2)
+    assert sorted(ecole.sql("SELECT valeur FROM notes")["valeur"]) == [12, 16]
+
+
+def test_un_doublon_dans_le_lot_garde_la_derniere_ligne(ecole, tmp_path):
+    ref = RefEleve(nom_complet="DUPONT Jean-Marie", classe="3A")
+    notes = [Note(eleve=ref, devoir=D1, valeur=9), Note(eleve=ref, devoir=D1, valeur=11)]
+    ecole.importer(lot(tmp_path, "pronote-notes", "c", notes=notes))
+    assert ecole.sql("SELECT valeur FROM notes")["valeur"].to_list() == [11]
+
+
+def test_import_refuse_laisse_tout_identique_et_est_journalise(ecole, tmp_path):
+    avant = ecole.empreintes()
+    notes = _notes(12, 15) + [Note(eleve=RefEleve(nom_complet="INCONNU Paul", classe="3A"), devoir=D1, valeur=3)]
+    r = ecole.importer(lot(tmp_path, "pronote-notes", "d", notes=notes))
+    assert r.statut == "rejete"
+    assert "INCONNU Paul" in r.message and "colonne « Élève »" in r.message
+    assert ecole.empreintes() == avant
+    dernier = ecole.journal().row(0, named=True)
+    assert dernier["statut"] == "rejete" and dernier["lignes_rejetees"] == 1
+
+
+def test_ignorer_inconnus_importe_le_reste_et_les_signale(ecole, tmp_path):
+    notes = _notes(12, 15) + [Note(eleve=RefEleve(nom_complet="INCONNU Paul", classe="3A"), devoir=D1, valeur=3)]
+    r = ecole.importer(lot(tmp_path, "pronote-notes", "e", notes=notes), ignorer_inconnus=True)
+    assert r.statut == "reussi" and r.lignes_rejetees == 1 and len(r.non_rapproches) == 1
+    assert ecole.valeur("SELECT count(*) FROM notes") == 2
+    assert ecole.valeur("SELECT count(*) FROM t_anomalies") == 1
+
+
+def test_statut_garde_a_part_de_la_valeur(ecole, tmp_path):
+    ref = RefEleve(nom_complet="DUPONT Jean-Marie", classe="3A")
+    ecole.importer(lot(tmp_path, "n", "f", notes=[Note(eleve=ref, devoir=D1, statut=StatutNote.ABSENT_ZERO)]))
+    row = ecole.sql("SELECT valeur, statut FROM notes").row(0)
+    assert row == (None, "absent_zero")
+
+
+def test_vues_publiques_et_colonnes(wh):
+    attendues = {
+        "eleves": ["eleve_id", "nom", "prenom", "classe", "niveau"],
+        "notes": ["eleve_id", "matiere", "periode", "date", "devoir", "valeur", "bareme", "coefficient",
+                  "statut", "bonus", "facultatif"],
+        "absences": ["eleve_id", "debut", "fin", "demi_journees_brutes", "demi_journees_calculees", "statut", "motif"],
+        "retards": ["eleve_id", "date", "minutes", "justifie"],
+        "sanctions": ["eleve_id", "date", "nature", "motif"],
+        "competences": ["eleve_id", "referentiel", "domaine", "item", "niveau", "libelle_source", "statut", "date"],
+        "pix": ["eleve_id", "campagne", "date_envoi", "competence", "niveau", "pix"],
+        "pix_profils": ["eleve_id", "campagne", "date_envoi", "pix_total", "certifiable"],
+        "imports": ["import_id", "source", "fichier", "sha256", "statut", "lignes_lues", "lignes_inserees",
+                    "lignes_rejetees", "debut", "fin", "message"],
+    }
+    for vue, cols in attendues.items():
+        presentes = wh.sql(f"SELECT * FROM {vue} LIMIT 0").columns
+        assert presentes[: len(cols)] == cols or set(cols) <= set(presentes), vue
+
+
+def test_schema_versionne(wh):
+    assert wh.version() == schema.VERSION
+    wh.migrer()  # idempotent
+    assert wh.version() == schema.VERSION
+
+
+def test_ecriture_atomique_sur_fichier_et_lecteur_pendant_l_import(tmp_path):
+    db = tmp_path / "v.duckdb"
+    with ecriture(db) as w:
+        assert w.version() == schema.VERSION
+    lecteur = lecture(db)
+    with ecriture(db) as w:
+        w.con.execute("INSERT INTO t_classes VALUES ('3A', '3e', 'college', 1)")
+        # Le lecteur ouvert avant voit l'ancien état, sans erreur.
+        assert lecteur.valeur("SELECT count(*) FROM t_classes") == 0
+    lecteur.close()
+    with lecture(db) as l2:
+        assert l2.valeur("SELECT count(*) FROM t_classes") == 1
+    assert oct(db.stat().st_mode & 0o777) == "0o600"
+
+
+def test_ecriture_interrompue_par_une_erreur_ne_change_rien(tmp_path):
+    db = tmp_path / "v.duckdb"
+    with ecriture(db):
+        pass
+    with pytest.raises(RuntimeError):
+        with ecriture(db) as w:
+            w.con.execute("INSERT INTO t_classes VALUES ('3A', '3e', 'college', 1)")
+            raise RuntimeError("panne")
+    with lecture(db) as l:
+        assert l.valeur("SELECT count(*) FROM t_classes") == 0

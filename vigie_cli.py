@@ -1,0 +1,2 @@
+def main() -> None:  # remplacé plus bas
+    raise SystemExit(0)
