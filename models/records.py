@@ -226,8 +226,8 @@ class Devoir(_Record):
 
     classe: str
     matiere: str
-    periode: str
     date: dt.date
+    periode: str | None = None  # vide : l'entrepôt la déduit de la date (périodes de l'établissement)
     titre: str = ""
     bareme: float = Field(default=20, ge=1, le=99)
     coefficient: float = Field(default=1, ge=0, le=99)

@@ -284,6 +284,7 @@ class Warehouse:
             return r.eleve_id
 
         annee_de = _annees(lot)
+        periode_de = self._periodes(lot)
         devoirs: dict[str, tuple] = {}
         notes = []
         for n in lot.notes:
@@ -294,7 +295,8 @@ class Warehouse:
             did = d.devoir_id()
             if did not in devoirs:
                 devoirs[did] = (
-                    did, d.classe, d.matiere, _annee_scolaire(d.date), d.periode, d.date, d.titre,
+                    did, d.classe, d.matiere, _annee_scolaire(d.date), d.periode or periode_de(d.date, lot),
+                    d.date, d.titre,
                     d.bareme, d.coefficient, d.ramener_sur_20, d.bonus, d.facultatif, d.commentaire,
                 )
             notes.append((eid, did, n.valeur, n.statut.value))
@@ -417,6 +419,24 @@ class Warehouse:
         finally:
             self.con.unregister(nom_stage)
         return int(nouveaux), int(modifies), df.height - int(nouveaux) - int(modifies)
+
+    def _periodes(self, lot: Lot) -> Callable[[dt.date, Lot], str]:
+        """La période d'un devoir daté, d'après les périodes de l'établissement (lot ou entrepôt)."""
+        connues = [(p.debut, p.fin, p.nom) for p in lot.periodes] + [
+            tuple(r) for r in self.con.execute("SELECT debut, fin, periode FROM t_periodes").fetchall()
+        ]
+
+        def trouver(jour: dt.date, lot: Lot) -> str:
+            for debut, fin, nom in connues:
+                if debut <= jour <= fin:
+                    return nom
+            raise ImportRejected(
+                f"aucune période de l'établissement ne contient le {jour:%d/%m/%Y} : importez d'abord "
+                "la description de l'établissement (périodes), ou indiquez la période",
+                fichier=lot.fichier,
+            )
+
+        return trouver
 
     # -- état --------------------------------------------------------------------------------------
 
