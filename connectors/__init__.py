@@ -15,6 +15,7 @@ from models.records import Lot
 
 #: Sorte d'import (``vigie import SORTE``) → module du connecteur.
 SOURCES: dict[str, str] = {
+    "etablissement": "connectors.etablissement",
     "pronote-eleves": "connectors.pronote_eleves",
     "pronote-notes": "connectors.pronote_notes",
     "pronote-resultats": "connectors.pronote_resultats",

@@ -1,0 +1,60 @@
+"""``etablissement`` : la description de l'établissement (UAI, nom, périodes), un petit fichier TOML.
+
+Pronote ne met pas les dates des trimestres dans ses exports de notes ; l'entrepôt les lit ici pour
+rattacher chaque devoir à sa période. Exemple ::
+
+    [etablissement]
+    uai = "0750001A"
+    nom = "Cité scolaire Jean Moulin"
+
+    [[periodes]]
+    nom = "Trimestre 1"
+    annee = "2025-2026"
+    debut = 2025-09-01
+    fin = 2025-11-30
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from models.errors import ImportRejected
+from models.records import Etablissement, Lot, Periode
+
+
+def lire(chemin: Path, **_: object) -> Lot:
+    try:
+        donnees = tomllib.loads(chemin.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as err:
+        raise ImportRejected("le fichier doit être en UTF-8", fichier=chemin) from err
+    except tomllib.TOMLDecodeError as err:
+        ligne = getattr(err, "lineno", None)
+        raise ImportRejected(f"TOML invalide ({err})", fichier=chemin, ligne=ligne,
+                             colonne=getattr(err, "colno", None)) from err
+    try:
+        etab = Etablissement(**donnees.get("etablissement", {}))
+    except ValidationError as err:
+        raise ImportRejected(_message(err, "etablissement"), fichier=chemin, colonne="etablissement") from err
+    periodes = []
+    for i, p in enumerate(donnees.get("periodes", []), start=1):
+        try:
+            periodes.append(Periode(**p))
+        except (ValidationError, TypeError) as err:
+            raise ImportRejected(
+                _message(err, f"periodes n°{i}"), fichier=chemin, colonne=f"periodes[{i}]"
+            ) from err
+    if not periodes:
+        raise ImportRejected("aucune période décrite (section [[periodes]])", fichier=chemin)
+    return Lot(source="etablissement", fichier=chemin, lignes_lues=1 + len(periodes),
+               etablissement=etab, periodes=periodes)
+
+
+def _message(err: Exception, ou: str) -> str:
+    if isinstance(err, ValidationError):
+        e = err.errors()[0]
+        champ = ".".join(str(x) for x in e["loc"])
+        return f"section {ou}, champ « {champ} » invalide : {e['msg']}"
+    return f"section {ou} invalide : {err}"
