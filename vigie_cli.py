@@ -1,2 +1,237 @@
-def main() -> None:  # remplacé plus bas
-    raise SystemExit(0)
+"""La commande ``vigie`` : une fine couche qui lit les arguments et appelle ``connectors`` et ``models``.
+
+Toutes les sous-commandes prennent ``--db`` (sinon ``VIGIE_DB``, sinon le dossier de données de
+l'utilisateur). Une erreur Vigie s'affiche en français, sans trace d'appel, avec un code de sortie non nul.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Sequence
+
+from models.errors import VigieError
+
+RACINE = Path(__file__).resolve().parent
+
+
+def _db(args: argparse.Namespace) -> Path:
+    from models.warehouse import chemin_par_defaut
+
+    return Path(args.db).expanduser() if args.db else chemin_par_defaut()
+
+
+class _Barre:
+    """Une barre de progression sur un terminal ; silencieuse sinon (CI, redirection)."""
+
+    def __init__(self, titre: str) -> None:
+        self.titre = titre
+        self.actif = sys.stderr.isatty()
+
+    def __call__(self, etape: str, fraction: float) -> None:
+        if self.actif:
+            plein = int(30 * fraction)
+            sys.stderr.write(f"\r{self.titre[:30]:30} [{'#' * plein}{'.' * (30 - plein)}] {fraction:4.0%} {etape[:30]:30}")
+            sys.stderr.flush()
+
+    def fin(self) -> None:
+        if self.actif:
+            sys.stderr.write("\r" + " " * 110 + "\r")
+
+
+def importer_fichiers(
+    db: Path, plan: Sequence[tuple[str, Path, dict[str, Any]]], *, ignorer_inconnus: bool = False,
+    afficher: bool = True,
+) -> list[Any]:
+    """Lit chaque fichier avec son connecteur puis l'écrit ; un fichier refusé n'arrête pas les autres."""
+    import connectors
+    from models.errors import ImportRejected
+    from models.warehouse import ResultatImport, ecriture
+
+    resultats = []
+    with ecriture(db) as wh:
+        for sorte, chemin, options in plan:
+            barre = _Barre(Path(chemin).name)
+            barre("lecture", 0.0)
+            try:
+                lot = connectors.lire(sorte, chemin, **options)
+            except ImportRejected as err:
+                res = wh.journaliser_refus(sorte, Path(chemin), err)
+            else:
+                res = wh.importer(lot, ignorer_inconnus=ignorer_inconnus, progression=barre)
+            barre.fin()
+            if afficher:
+                print(res.resume(), file=sys.stderr if res.statut == "rejete" else sys.stdout)
+            resultats.append(res)
+    return resultats
+
+
+# --- sous-commandes -----------------------------------------------------------------------------------
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    options: dict[str, Any] = {}
+    for cle in ("classe", "periode", "mapping"):
+        if getattr(args, cle, None):
+            options[cle] = getattr(args, cle)
+    plan = [(args.sorte, Path(f), options) for f in args.fichiers]
+    resultats = importer_fichiers(_db(args), plan, ignorer_inconnus=args.ignorer_inconnus)
+    return 1 if any(r.statut == "rejete" for r in resultats) else 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from models.warehouse import Warehouse, ecriture
+    from sample_data.generateur import ecrire_ecole, generer
+
+    db = _db(args)
+    if db.exists():
+        with Warehouse(db, read_only=True) as wh:
+            demo = wh.valeur("SELECT count(*) FROM t_meta WHERE cle = 'demo'") if wh.version() else 1
+            vide = wh.version() == 0 or not wh.valeur("SELECT count(*) FROM t_eleves")
+        if not demo and not vide:
+            raise VigieError(
+                f"{db} contient des données réelles : « vigie demo » ne l'écrase pas. "
+                "Choisissez un autre fichier avec --db."
+            )
+        db.unlink()
+    debut = time.monotonic()
+    dossier = Path(args.dossier) if args.dossier else db.parent / "fichiers-demo"
+    ecole = generer(args.graine, eleves=args.eleves)
+    plan = ecrire_ecole(ecole, dossier)
+    print(f"École fictive écrite dans {dossier} ({len(plan)} fichiers aux formats réels).")
+    with ecriture(db) as wh:
+        wh.con.execute("INSERT INTO t_meta VALUES ('demo', '1')")
+    resultats = importer_fichiers(db, plan, afficher=args.verbeux)
+    refus = [r for r in resultats if r.statut == "rejete"]
+    for r in refus:
+        print(r.resume(), file=sys.stderr)
+    lignes = sum(r.lignes_inserees for r in resultats)
+    print(f"{len(resultats) - len(refus)} fichiers importés ({lignes} lignes) en {time.monotonic() - debut:.1f} s → {db}")
+    if refus:
+        return 1
+    if args.no_serve:
+        return 0
+    return _servir(db, args.port, demo=True)
+
+
+def _servir(db: Path, port: int, *, demo: bool = False) -> int:
+    env = dict(os.environ, VIGIE_DB=str(db))
+    if demo:
+        env["VIGIE_DEMO"] = "1"
+    commande = [
+        sys.executable, "-m", "streamlit", "run", str(RACINE / "dashboard" / "app.py"),
+        "--server.port", str(port), "--server.address", "localhost", "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]
+    print(f"Tableau de bord : http://localhost:{port}  (Ctrl+C pour arrêter)")
+    try:
+        return subprocess.call(commande, env=env, cwd=RACINE)
+    except KeyboardInterrupt:
+        return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from models.warehouse import Warehouse
+
+    db = _db(args)
+    demo = False
+    if db.exists():
+        with Warehouse(db, read_only=True) as wh:
+            demo = bool(wh.version() and wh.valeur("SELECT count(*) FROM t_meta WHERE cle = 'demo'"))
+    return _servir(db, args.port, demo=demo)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from models.warehouse import lecture
+
+    with lecture(_db(args)) as wh:
+        comptes = wh.comptes()
+        journal = wh.journal(args.limite)
+    if args.json:
+        print(json.dumps({"db": str(_db(args)), "comptes": comptes, "imports": journal.to_dicts()},
+                         default=str, ensure_ascii=False, indent=2))
+        return 0
+    print(f"Entrepôt : {_db(args)}")
+    for table, n in comptes.items():
+        print(f"  {table:18} {n:>9}")
+    print("Derniers imports :")
+    for r in journal.iter_rows(named=True):
+        print(f"  #{r['import_id']:<4} {r['debut']:%d/%m/%Y %H:%M}  {r['statut']:8} {r['source']:20} "
+              f"{r['fichier']}  ({r['lignes_inserees']} insérées, {r['lignes_rejetees']} rejetées)")
+    return 0
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    from models.alertes import tableau_alertes
+    from models.warehouse import lecture
+
+    with lecture(_db(args)) as wh:
+        print(tableau_alertes(wh, classe=args.classe, format=args.format))
+    return 0
+
+
+# --- analyse des arguments ----------------------------------------------------------------------------
+
+
+def parser() -> argparse.ArgumentParser:
+    import connectors
+
+    commun = argparse.ArgumentParser(add_help=False)
+    commun.add_argument("--db", help="fichier de l'entrepôt DuckDB (défaut : VIGIE_DB ou ~/.local/share/vigie/vigie.duckdb)")
+    p = argparse.ArgumentParser(prog="vigie", description="Vigie : suivi des élèves, en local.")
+    sous = p.add_subparsers(dest="commande", required=True)
+
+    d = sous.add_parser("demo", parents=[commun], help="génère l'école fictive, l'importe et ouvre le tableau de bord")
+    d.add_argument("--no-serve", action="store_true", help="ne pas lancer le tableau de bord")
+    d.add_argument("--eleves", type=int, default=600)
+    d.add_argument("--graine", type=int, default=2026)
+    d.add_argument("--dossier", help="où écrire les fichiers de l'école fictive")
+    d.add_argument("--port", type=int, default=8501)
+    d.add_argument("--verbeux", action="store_true", help="afficher le résumé de chaque import")
+    d.set_defaults(func=cmd_demo)
+
+    i = sous.add_parser("import", parents=[commun], help="importe un ou plusieurs fichiers")
+    i.add_argument("sorte", choices=sorted(connectors.SOURCES), metavar="SORTE",
+                   help="sorte de fichier : " + ", ".join(sorted(connectors.SOURCES)))
+    i.add_argument("fichiers", nargs="+", metavar="FICHIER")
+    i.add_argument("--classe", help="classe des élèves quand le fichier ne l'indique pas")
+    i.add_argument("--periode", help="période (« Trimestre 1 ») quand le fichier ne l'indique pas")
+    i.add_argument("--mapping", help="fichier TOML de correspondance (sorte tableur)")
+    i.add_argument("--ignorer-inconnus", action="store_true",
+                   help="importer le reste quand des lignes désignent un élève inconnu (elles sont listées)")
+    i.set_defaults(func=cmd_import)
+
+    s = sous.add_parser("serve", parents=[commun], help="ouvre le tableau de bord")
+    s.add_argument("--port", type=int, default=8501)
+    s.set_defaults(func=cmd_serve)
+
+    st = sous.add_parser("status", parents=[commun], help="ce que contient l'entrepôt, journal des imports")
+    st.add_argument("--json", action="store_true")
+    st.add_argument("--limite", type=int, default=20)
+    st.set_defaults(func=cmd_status)
+
+    a = sous.add_parser("alerts", parents=[commun], help="liste les alertes")
+    a.add_argument("--classe")
+    a.add_argument("--format", choices=["table", "csv"], default="table")
+    a.set_defaults(func=cmd_alerts)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except VigieError as err:
+        print(f"Erreur : {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -213,24 +213,38 @@ class Warehouse:
             res.import_id = int(self.valeur("SELECT nextval('seq_import')"))
         else:
             res.message = f"{len(res.approches)} rapprochement(s) approché(s), {len(res.non_rapproches)} élève(s) inconnu(s)"
+        anomalies = [(a.ligne, a.colonne, a.message) for a in lot.anomalies] + [
+            (r.ref.ligne, None, f"élève inconnu : {r.ref.libelle()}") for r in res.non_rapproches
+        ]
+        self._journaliser(res, debut, anomalies)
+        return res
+
+    def journaliser_refus(self, source: str, fichier: Path, err: ImportRejected) -> ResultatImport:
+        """Consigne un fichier que son connecteur a refusé (rien d'autre n'est écrit)."""
+        debut = dt.datetime.now()
+        try:
+            sha = hashlib.sha256(fichier.read_bytes()).hexdigest()
+        except OSError:
+            sha = ""
+        res = ResultatImport(int(self.valeur("SELECT nextval('seq_import')")), source, fichier.name, sha,
+                             statut="rejete", message=str(err), erreur=err)
+        self._journaliser(res, debut, [(err.ligne, None if err.colonne is None else str(err.colonne), err.raison)])
+        return res
+
+    def _journaliser(self, res: ResultatImport, debut: dt.datetime, anomalies: list[tuple]) -> None:
         with self.atomic():
             self.con.execute(
                 "INSERT INTO t_imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    res.import_id, res.source, res.fichier, sha, res.statut, res.lignes_lues,
+                    res.import_id, res.source, res.fichier, res.sha256, res.statut, res.lignes_lues,
                     res.lignes_inserees, res.lignes_mises_a_jour, res.lignes_rejetees, debut,
                     dt.datetime.now(), res.message,
                 ],
             )
-            anomalies = [(a.ligne, a.colonne, a.message) for a in lot.anomalies] + [
-                (r.ref.ligne, None, f"élève inconnu : {r.ref.libelle()}") for r in res.non_rapproches
-            ]
             if anomalies:
                 self.con.executemany(
-                    "INSERT INTO t_anomalies VALUES (?, ?, ?, ?)",
-                    [(res.import_id, *a) for a in anomalies],
+                    "INSERT INTO t_anomalies VALUES (?, ?, ?, ?)", [(res.import_id, *a) for a in anomalies]
                 )
-        return res
 
     def _ecrire(self, lot: Lot, res: ResultatImport, ignorer_inconnus: bool, progression: Progression) -> None:
         iid = res.import_id
