@@ -1,0 +1,415 @@
+"""Lecture bas niveau des exports CSV de Pronote, partagée par tous les connecteurs ``pronote-*``.
+
+Ce que l'on sait du format (code du client web Pronote, retours de gens qui analysent ces fichiers) :
+
+- séparateur ``;``, fin de ligne ``\\r\\n``, UTF-8 avec BOM ; les anciens exports du client lourd et les
+  fichiers réenregistrés par Excel arrivent en Windows-1252 (décodage : :func:`connectors.common.lire_texte`) ;
+- 1 à 3 lignes d'en-tête **non entourées de guillemets** (titres à plusieurs niveaux : la matière sur la
+  première ligne, « Moyenne / Positionnement / Absence » sur la suivante ; une cellule vide continue le
+  titre précédent) ;
+- les cellules de texte et de notes sont entourées de ``"…"`` **sans que les guillemets intérieurs soient
+  doublés** : ``"Jean "Jo" Dupont"`` est une seule cellule. Un guillemet ne ferme donc une cellule que
+  s'il est suivi de ``;`` ou de la fin de ligne. Les nombres sont nus, avec une virgule décimale ;
+- dates ``JJ/MM/AAAA`` ; cases à cocher ``X``, ``P`` ou vide ; plusieurs valeurs jointes par `` - `` ;
+- des lignes de total à la fin (moyenne de la classe…) qui ne sont pas des élèves ;
+- des balises HTML qui fuient dans les cellules (``<i class="icon_venus">``), à retirer.
+
+Décisions :
+
+- Quand le fichier utilise ``\\r\\n``, seul ``\\r\\n`` termine une ligne : un ``\\n`` seul est un saut de
+  ligne *dans* une cellule (appréciation sur deux lignes) et devient une espace. Sinon (fichier réécrit
+  par un autre outil) chaque ``\\n`` termine une ligne.
+- Un ``""`` à l'intérieur d'une cellule entre guillemets est lu comme un seul ``"`` : c'est ainsi
+  qu'Excel réenregistre le fichier ; Pronote, lui, ne double jamais.
+- Le « X » d'une colonne de devoir (élève non concerné) devient une note de statut ``non_concerne``,
+  sans valeur : on garde la trace que l'élève n'était pas attendu, ce qui distingue « pas concerné » de
+  « note pas encore saisie » (cellule vide, aucune note créée). Le statut est écarté des moyennes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from models.errors import ImportRejected
+from models.records import StatutNote
+
+from .common import cle_entete, date_fr, lire_texte, nombre, sans_html
+
+SEPARATEUR = ";"
+#: Séparateur de plusieurs valeurs dans une cellule (« Latin - Euro anglais »).
+SEPARATEUR_VALEURS = " - "
+MAX_ENTETES = 3
+
+
+# --- Découpage en lignes et cellules ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ligne:
+    """Une ligne du fichier : son numéro (1 = première ligne, en-têtes comprises) et ses cellules.
+
+    ``citees[i]`` dit si la cellule ``i`` était entre guillemets : Pronote cite les données de texte et
+    jamais les en-têtes, ce qui permet de compter les lignes d'en-tête.
+    """
+
+    numero: int
+    cellules: tuple[str, ...]
+    citees: tuple[bool, ...]
+
+    def cellule(self, i: int | None) -> str:
+        """La cellule ``i`` (0 = première), ``""`` si la ligne est plus courte ou ``i`` vaut None."""
+        if i is None or i >= len(self.cellules):
+            return ""
+        return self.cellules[i]
+
+    @property
+    def vide(self) -> bool:
+        return not any(self.cellules)
+
+
+def decouper_ligne(texte: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+    """Découpe une ligne en cellules (nettoyées du HTML et des espaces), et dit lesquelles étaient citées."""
+    cellules: list[str] = []
+    citees: list[bool] = []
+    i, n = 0, len(texte)
+    while True:
+        # espaces avant une cellule : ignorés (« ; "abc" » vient parfois d'un réenregistrement)
+        j = i
+        while j < n and texte[j] in " \t":
+            j += 1
+        if j < n and texte[j] == '"':
+            fin = _fin_citee(texte, j + 1)
+            brut = texte[j + 1 : fin].replace('""', '"')
+            cite = True
+            k = fin + 1
+            while k < n and texte[k] in " \t":
+                k += 1
+            i = k  # sur le « ; » ou la fin
+        else:
+            k = texte.find(SEPARATEUR, i)
+            k = n if k < 0 else k
+            brut, cite, i = texte[i:k], False, k
+        cellules.append(sans_html(brut.replace("\n", " ")))
+        citees.append(cite)
+        if i >= n:
+            break
+        i += 1  # le « ; »
+        if i == n:  # ligne terminée par « ; » : une dernière cellule vide
+            cellules.append("")
+            citees.append(False)
+            break
+    return tuple(cellules), tuple(citees)
+
+
+def _fin_citee(texte: str, debut: int) -> int:
+    """Position du guillemet fermant : le premier suivi (à des espaces près) de ``;`` ou de la fin.
+
+    Sans guillemet fermant (cellule tronquée), la cellule va jusqu'à la fin de la ligne.
+    """
+    k = debut
+    while True:
+        k = texte.find('"', k)
+        if k < 0:
+            return len(texte)
+        m = k + 1
+        while m < len(texte) and texte[m] in " \t":
+            m += 1
+        if m == len(texte) or texte[m] == SEPARATEUR:
+            return k
+        k += 1
+
+
+def decouper(texte: str) -> list[Ligne]:
+    """Le texte d'un export en lignes numérotées à partir de 1 ; les lignes vides sont omises."""
+    if texte.startswith("\ufeff"):
+        texte = texte[1:]
+    brutes = texte.split("\r\n") if "\r\n" in texte else texte.replace("\r", "\n").split("\n")
+    lignes = []
+    for numero, brute in enumerate(brutes, start=1):
+        if not brute.strip().strip(SEPARATEUR).strip():
+            continue
+        cellules, citees = decouper_ligne(brute.rstrip("\r"))
+        lignes.append(Ligne(numero, cellules, citees))
+    return lignes
+
+
+# --- En-têtes -----------------------------------------------------------------------------------------
+
+
+def _cellule_valeur(c: str) -> bool:
+    """Une cellule entière qui est un nombre ou une date : une donnée, jamais un titre."""
+    if not c:
+        return False
+    try:
+        nombre(c)
+        return True
+    except ValueError:
+        pass
+    return bool(re.fullmatch(r"\d{1,2}/\d{1,2}/\d{2,4}", c))
+
+
+def est_entete_probable(ligne: Ligne) -> bool:
+    """Une ligne sans cellule citée ni cellule-valeur (nombre, date) ressemble à un en-tête."""
+    return not any(ligne.citees) and not any(_cellule_valeur(c) for c in ligne.cellules)
+
+
+def nb_entetes(
+    lignes: Sequence[Ligne],
+    *,
+    est_entete: Callable[[Ligne], bool] = est_entete_probable,
+    maximum: int = MAX_ENTETES,
+) -> int:
+    """Combien des premières lignes sont des en-têtes (au moins 1, au plus ``maximum``).
+
+    Par défaut : les lignes de tête sans cellule citée ni nombre/date ; un connecteur qui connaît mieux
+    son format (les titres attendus) passe son propre ``est_entete``.
+    """
+    n = 0
+    while n < min(maximum, len(lignes)) and est_entete(lignes[n]):
+        n += 1
+    return max(n, 1) if lignes else 0
+
+
+def titres_colonnes(entetes: Sequence[Ligne]) -> list[tuple[str, ...]]:
+    """Pour chaque colonne, ses titres ligne par ligne (en-têtes à plusieurs niveaux).
+
+    Sur toutes les lignes d'en-tête sauf la dernière, une cellule vide continue le titre précédent
+    (« FRANÇAIS;; » couvre trois colonnes), mais seulement au-dessus d'une colonne qui a un sous-titre :
+    sinon une colonne simple placée après un titre fusionné en hériterait.
+    """
+    if not entetes:
+        return []
+    largeur = max(len(e.cellules) for e in entetes)
+    grille = [[e.cellule(i) for i in range(largeur)] for e in entetes]
+    for r in range(len(grille) - 1):
+        courant = ""
+        for i in range(largeur):
+            if grille[r][i]:
+                courant = grille[r][i]
+            elif courant and any(grille[s][i] for s in range(r + 1, len(grille))):
+                grille[r][i] = courant
+            else:
+                courant = ""
+    return [tuple(grille[r][i] for r in range(len(grille))) for i in range(largeur)]
+
+
+def titre_plat(titres: tuple[str, ...]) -> str:
+    """Les titres d'une colonne joints (« FRANÇAIS / Moyenne »), sans les niveaux vides."""
+    return " / ".join(t for t in titres if t)
+
+
+def trouver_colonnes(
+    titres: Sequence[str],
+    synonymes: Mapping[str, Iterable[str]],
+    *,
+    requises: Iterable[str] = (),
+    fichier: Path,
+    ligne: int,
+) -> dict[str, int]:
+    """Associe chaque colonne connue (clé de ``synonymes``) à son index dans ``titres``.
+
+    La comparaison passe par :func:`cle_entete` (casse, accents, espaces, ponctuation ignorés) ;
+    ``synonymes`` est la table *de données* du connecteur (abréviations, variantes d'export). La première
+    colonne qui correspond l'emporte. Colonnes requises absentes → :class:`ImportRejected` listant les
+    colonnes trouvées et les manquantes.
+    """
+    cles = [cle_entete(t) for t in titres]
+    trouvees: dict[str, int] = {}
+    for nom, variantes in synonymes.items():
+        voulues = {cle_entete(v) for v in (nom, *variantes)}
+        for i, c in enumerate(cles):
+            if c and c in voulues and i not in trouvees.values():
+                trouvees[nom] = i
+                break
+    manquantes = [r for r in requises if r not in trouvees]
+    if manquantes:
+        presentes = [t for t in titres if t] or ["(aucune)"]
+        raise ImportRejected(
+            f"colonne(s) obligatoire(s) introuvable(s) : {', '.join(manquantes)}",
+            fichier=fichier,
+            ligne=ligne,
+            colonne=", ".join(manquantes),
+            details=[f"colonnes trouvées : {' | '.join(presentes)}", f"colonnes manquantes : {', '.join(manquantes)}"],
+        )
+    return trouvees
+
+
+# --- Lignes de total ----------------------------------------------------------------------------------
+
+#: Débuts (après :func:`cle_entete`) d'une première cellule qui annonce un total, pas un élève.
+DEBUTS_TOTAL: tuple[str, ...] = (
+    "moyennedelaclasse", "moyennedugroupe", "moyennegenerale", "moyennedesgroupes", "moyenneclasse",
+    "moyclasse", "moyennedelapromotion", "moyennedelaselection", "moydelaclasse",
+    "totaldelaclasse", "total", "notelaplusbasse", "notelaplushaute", "noteminimale", "notemaximale",
+    "notemin", "notemax", "ecarttype", "mediane", "nombredenotes", "nombredeleves", "effectif",
+)
+#: Premières cellules exactes d'une ligne de total (trop courtes pour servir de débuts).
+TOTAUX_EXACTS = frozenset({"min", "max", "moyenne", "moy", "moyennes"})
+
+
+def est_ligne_total(ligne: Ligne, colonne_nom: int = 0) -> bool:
+    """Une ligne de total de fin d'export (moyenne de la classe, note min/max…), ou une ligne sans nom
+    d'élève mais avec des valeurs."""
+    nom = ligne.cellule(colonne_nom)
+    if not nom:
+        return any(ligne.cellules)
+    cle = cle_entete(nom)
+    return cle in TOTAUX_EXACTS or cle.startswith(DEBUTS_TOTAL)
+
+
+# --- Cellules -----------------------------------------------------------------------------------------
+
+#: Jetons de note spéciaux, par clé normalisée (:func:`cle_jeton`), et leur statut.
+JETONS_NOTE: dict[str, StatutNote] = {
+    "abs": StatutNote.ABSENT,
+    "absent": StatutNote.ABSENT,
+    "absente": StatutNote.ABSENT,
+    "abs*": StatutNote.ABSENT_ZERO,
+    "absent*": StatutNote.ABSENT_ZERO,
+    "disp": StatutNote.DISPENSE,
+    "dispense": StatutNote.DISPENSE,
+    "dispensee": StatutNote.DISPENSE,
+    "nnot": StatutNote.NON_NOTE,
+    "nonnote": StatutNote.NON_NOTE,
+    "nn": StatutNote.NON_NOTE,
+    "ne": StatutNote.NON_NOTE,
+    "inap": StatutNote.INAPTE,
+    "inapte": StatutNote.INAPTE,
+    "nrdu": StatutNote.NON_RENDU,
+    "nrendu": StatutNote.NON_RENDU,
+    "nonrendu": StatutNote.NON_RENDU,
+    "nr": StatutNote.NON_RENDU,
+    "nrdu*": StatutNote.NON_RENDU_ZERO,
+    "nrendu*": StatutNote.NON_RENDU_ZERO,
+    "nonrendu*": StatutNote.NON_RENDU_ZERO,
+    "nr*": StatutNote.NON_RENDU_ZERO,
+    "x": StatutNote.NON_CONCERNE,
+}
+
+
+def cle_jeton(texte: str) -> str:
+    """« N. Rendu* » → « nrendu* » : casse, accents, espaces et points ignorés, l'astérisque gardé."""
+    return cle_entete(texte) + ("*" if texte.rstrip().endswith("*") else "")
+
+
+def lire_note(
+    texte: str,
+    *,
+    fichier: Path,
+    ligne: int,
+    colonne: str | int,
+    bareme: float | None = None,
+) -> tuple[float | None, StatutNote] | None:
+    """Une cellule de note → ``(valeur, statut)`` ; ``None`` pour une cellule vide (pas de note).
+
+    Une valeur hors de ``0–bareme`` ou un jeton inconnu → :class:`ImportRejected` situé.
+    """
+    t = texte.strip()
+    if not t:
+        return None
+    if any(c.isdigit() for c in t) and not t.rstrip("*").isalpha():
+        try:
+            valeur = nombre(t)
+        except ValueError:
+            valeur = None
+        if valeur is not None:
+            if valeur < 0 or (bareme is not None and valeur > bareme):
+                limite = f"0–{bareme:g}".replace(".", ",") if bareme is not None else "positive"
+                raise ImportRejected(
+                    f"la note « {t} » sort du barème ({limite})", fichier=fichier, ligne=ligne, colonne=colonne
+                )
+            return valeur, StatutNote.NOTE
+    statut = JETONS_NOTE.get(cle_jeton(t))
+    if statut is None:
+        raise ImportRejected(
+            f"note illisible « {t} » (attendu un nombre comme 12,5 ou Abs, Disp, N.Not, Inap, N.Rdu, X…)",
+            fichier=fichier,
+            ligne=ligne,
+            colonne=colonne,
+        )
+    return None, statut
+
+
+def lire_nombre(texte: str, *, fichier: Path, ligne: int, colonne: str | int) -> float | None:
+    """« 12,5 » → 12.5, vide → None ; autre chose → :class:`ImportRejected` situé."""
+    try:
+        return nombre(texte)
+    except ValueError:
+        raise ImportRejected(
+            f"« {texte} » n'est pas un nombre", fichier=fichier, ligne=ligne, colonne=colonne
+        ) from None
+
+
+def lire_date(texte: str, *, fichier: Path, ligne: int, colonne: str | int) -> dt.date | None:
+    """« 05/09/2025 » → date, vide → None ; autre chose → :class:`ImportRejected` situé."""
+    if not texte.strip():
+        return None
+    try:
+        return date_fr(texte)
+    except ValueError:
+        raise ImportRejected(
+            f"« {texte} » n'est pas une date JJ/MM/AAAA", fichier=fichier, ligne=ligne, colonne=colonne
+        ) from None
+
+
+def lire_case(texte: str, *, fichier: Path, ligne: int, colonne: str | int) -> str | None:
+    """Case à cocher : ``"X"`` (cochée), ``"P"`` (partiellement), ``None`` (vide)."""
+    t = texte.strip().upper()
+    if not t:
+        return None
+    if t in {"X", "P"}:
+        return t
+    raise ImportRejected(
+        f"case à cocher illisible « {texte} » (attendu X, P ou vide)", fichier=fichier, ligne=ligne, colonne=colonne
+    )
+
+
+def valeurs(texte: str) -> list[str]:
+    """« Latin - Euro anglais » → [« Latin », « Euro anglais »] ; vide → []."""
+    return [v.strip() for v in texte.split(SEPARATEUR_VALEURS) if v.strip()]
+
+
+# --- Tout le fichier ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tableau:
+    """Un export découpé : ses lignes d'en-tête, ses lignes de données, les titres de chaque colonne."""
+
+    fichier: Path
+    entetes: list[Ligne]
+    donnees: list[Ligne]
+
+    @property
+    def titres(self) -> list[tuple[str, ...]]:
+        return titres_colonnes(self.entetes)
+
+    @property
+    def ligne_entete(self) -> int:
+        """Numéro de la dernière ligne d'en-tête (pour situer une colonne manquante)."""
+        return self.entetes[-1].numero if self.entetes else 1
+
+    def nom_colonne(self, i: int) -> str:
+        """Le titre lisible de la colonne ``i`` pour un message, sinon son numéro (1 = première)."""
+        titres = self.titres
+        if i < len(titres) and titre_plat(titres[i]):
+            return titre_plat(titres[i])
+        return str(i + 1)
+
+
+def lire_tableau(
+    chemin: Path,
+    *,
+    est_entete: Callable[[Ligne], bool] = est_entete_probable,
+    maximum: int = MAX_ENTETES,
+) -> Tableau:
+    """Décode, découpe et sépare en-têtes et données ; refuse un fichier sans aucune ligne."""
+    lignes = decouper(lire_texte(chemin))
+    if not lignes:
+        raise ImportRejected("le fichier ne contient aucune ligne", fichier=chemin)
+    n = nb_entetes(lignes, est_entete=est_entete, maximum=maximum)
+    return Tableau(chemin, lignes[:n], lignes[n:])
