@@ -93,7 +93,7 @@ def decouper_ligne(texte: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
             k = texte.find(SEPARATEUR, i)
             k = n if k < 0 else k
             brut, cite, i = texte[i:k], False, k
-        cellules.append(sans_html(brut.replace("\n", " ")))
+        cellules.append(_nettoyer(brut.replace("\n", " ")))
         citees.append(cite)
         if i >= n:
             break
@@ -103,6 +103,20 @@ def decouper_ligne(texte: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
             citees.append(False)
             break
     return tuple(cellules), tuple(citees)
+
+
+#: Icônes du client web qui portent seules une valeur (colonne Sexe) : la classe CSS → le texte.
+ICONES: dict[str, str] = {"icon_venus": "F", "icon_mars": "M"}
+
+
+def _nettoyer(brut: str) -> str:
+    """Retire les balises ; une cellule qui n'était qu'une icône connue prend la valeur de l'icône."""
+    propre = sans_html(brut)
+    if not propre and "<" in brut:
+        for classe, texte in ICONES.items():
+            if classe in brut:
+                return texte
+    return propre
 
 
 def _fin_citee(texte: str, debut: int) -> int:

@@ -196,3 +196,8 @@ def test_lire_tableau_vide_refuse(tmp_path: Path) -> None:
     with pytest.raises(ImportRejected) as e:
         pc.lire_tableau(f)
     assert "vide.csv" in str(e.value)
+
+
+def test_icone_seule_donne_sa_valeur() -> None:
+    cellules, _ = pc.decouper_ligne('"<i class="icon_venus"></i>";"<i class="icon_mars"></i>";"<br/>"')
+    assert cellules == ("F", "M", "")
