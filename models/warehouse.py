@@ -124,16 +124,19 @@ class Warehouse:
         self.close()
 
     def sql(self, requete: str, params: dict[str, Any] | list[Any] | None = None) -> pl.DataFrame:
-        """Une requête de lecture, en DataFrame Polars (un curseur par requête)."""
-        cur = self.con.cursor()
-        try:
-            return cur.sql(requete, params=params).pl()
-        finally:
-            cur.close()
+        """Une requête de lecture, en DataFrame Polars.
+
+        Sur la connexion elle-même, pas sur un curseur : les vues temporaires du périmètre
+        (``models/acces.py``) n'existent que dans cette connexion. Un ``Warehouse`` de lecture est ouvert
+        pour une exécution de page et n'est pas partagé entre fils ; pour plusieurs fils, ouvrez-en un
+        par fil avec :func:`lecture`."""
+        return self.con.sql(requete, params=params).pl()
 
     def valeur(self, requete: str, params: dict[str, Any] | list[Any] | None = None) -> Any:
-        row = self.con.execute(requete, params).fetchone()
-        return row[0] if row else None
+        # fetchall et non fetchone : DuckDB 2 refuse tout autre travail sur une connexion dont un
+        # résultat n'a pas été lu jusqu'au bout.
+        rows = self.con.execute(requete, params).fetchall()
+        return rows[0][0] if rows else None
 
     @contextlib.contextmanager
     def atomic(self) -> Iterator[None]:
@@ -423,7 +426,7 @@ class Warehouse:
             )
             nouveaux, modifies = self.con.execute(
                 f"SELECT count(*) FILTER (WHERE nouveau), count(*) FILTER (WHERE NOT nouveau) FROM {tmp}"
-            ).fetchone()
+            ).fetchall()[0]
             if modifies:
                 self.con.execute(
                     f"DELETE FROM {table.nom} t WHERE EXISTS (SELECT 1 FROM {tmp} s WHERE NOT s.nouveau AND {cle})"
@@ -556,8 +559,11 @@ def ecriture(path: str | Path, *, attente: float = 60.0) -> Iterator[Warehouse]:
         verrou.close()
 
 
-def lecture(path: str | Path, *, essais: int = 20, pause: float = 0.05) -> Warehouse:
-    """Une connexion en lecture seule, avec quelques nouvelles tentatives si le fichier bouge."""
+def lecture(path: str | Path, *, utilisateur: Any = None, essais: int = 20, pause: float = 0.05) -> Warehouse:
+    """Une connexion en lecture seule, avec quelques nouvelles tentatives si le fichier bouge.
+
+    Avec ``utilisateur`` (:class:`models.acces.Utilisateur`), les vues publiques sont restreintes à son
+    périmètre (voir ``models/acces.py``)."""
     path = Path(path)
     if not path.exists():
         with ecriture(path):  # crée un entrepôt vide, schéma à jour
@@ -565,8 +571,14 @@ def lecture(path: str | Path, *, essais: int = 20, pause: float = 0.05) -> Wareh
     derniere: Exception | None = None
     for i in range(essais):
         try:
-            return Warehouse(path, read_only=True)
+            wh = Warehouse(path, read_only=True)
         except duckdb.Error as err:  # fichier remplacé pendant l'ouverture, verrou passager
             derniere = err
             time.sleep(pause * (1 + i))
+            continue
+        if utilisateur is not None:
+            from .acces import restreindre
+
+            restreindre(wh.con, utilisateur)
+        return wh
     raise VigieError(f"Impossible d'ouvrir l'entrepôt {path} en lecture : {derniere}")
