@@ -1,0 +1,378 @@
+"""Livret scolaire unique (LSU) : le fichier XML d'import des bilans (``vigie import lsu FICHIER.xml``).
+
+Format : espace de noms ``urn:fr:edu:scolarite:lsun:bilans:import``, racine ``lsun-bilans`` ::
+
+    lsun-bilans
+      entete/etablissement                       UAI (8 caractères)
+      donnees/eleves/eleve                       @id @id-be @nom @prenom @code-division
+      donnees/periodes/periode                   @id @millesime @indice @nb-periodes (pas de dates)
+      donnees/disciplines/discipline             @id @code @modalite-election @libelle
+      donnees/bilans-periodiques/bilan-periodique
+             @eleve-ref @periode-ref @date-scolarite @date-conseil-classe
+         liste-acquis/acquis                     @discipline-ref, @moyenne-eleve (« 12.5/20 ») ou
+                                                 @eleve-non-note, @moyenne-structure
+         socle/domaine                           @code @positionnement
+      donnees/bilans-cycle/bilan-cycle           @eleve-ref @cycle @millesime @date-creation
+         socle/domaine                           les 8 composantes, @positionnement 1–4
+
+Le positionnement 0 (« dispensé ») n'est admis que pour ``CPD_ETR`` (langue étrangère ou régionale) ;
+toute autre valeur refuse le fichier en nommant la ligne.
+
+Sécurité : le fichier est lu par l'analyseur durci de ``defusedxml``, toute déclaration DTD, entité ou
+référence externe est refusée sans être développée (une « bombe XML » ne coûte rien).
+
+Ce que le lot contient :
+
+- des :class:`Evaluation` du référentiel ``socle`` (domaine = code de la composante, item = son libellé
+  officiel), datées de la création du bilan de cycle ou du conseil de classe de la période ;
+- des :class:`MoyenneSource` (source ``lsu``) pour les moyennes des bilans périodiques ;
+- des :class:`Periode` : LSU ne donne pas les bornes des périodes, on prend la plus ancienne
+  ``date-scolarite`` (début de scolarité dans la période) et le plus tardif ``date-conseil-classe``.
+
+L'en-tête ne donne que l'UAI, pas le nom de l'établissement : on le vérifie sans l'écrire dans l'entrepôt
+(il y écraserait le nom connu).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import xml.sax
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.handler import ContentHandler, feature_namespaces
+
+from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml.expatreader import DefusedExpatParser
+
+from models.errors import ImportRejected
+from models.records import (
+    COMPOSANTES_SOCLE,
+    Anomalie,
+    Evaluation,
+    Lot,
+    MoyenneSource,
+    Periode,
+    RefEleve,
+    StatutCompetence,
+)
+
+from .common import TAILLE_MAX
+
+NS = "urn:fr:edu:scolarite:lsun:bilans:import"
+
+#: Seule composante où LSU admet 0 (dispensé) : un élève peut être dispensé de langue vivante.
+DISPENSE_POSSIBLE = frozenset({"CPD_ETR"})
+
+#: Nom de la période selon le nombre de périodes de l'année (LSU ne les nomme pas).
+_NOMS_PERIODES = {3: "Trimestre", 2: "Semestre"}
+
+
+@dataclass
+class Noeud:
+    """Un élément XML et la ligne où il commence (pour les messages d'erreur)."""
+
+    nom: str
+    attrs: dict[str, str]
+    ligne: int
+    enfants: list["Noeud"] = field(default_factory=list)
+    texte: str = ""
+
+    def enfant(self, nom: str) -> "Noeud | None":
+        return next((e for e in self.enfants if e.nom == nom), None)
+
+    def tous(self, chemin: str) -> list["Noeud"]:
+        """Les descendants au bout d'un chemin « a/b/c »."""
+        courants = [self]
+        for pas in chemin.split("/"):
+            courants = [e for c in courants for e in c.enfants if e.nom == pas]
+        return courants
+
+
+class _Arbre(ContentHandler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.racine: Noeud | None = None
+        self.uri_racine: str | None = None
+        self._pile: list[Noeud] = []
+        self._loc = None
+
+    def setDocumentLocator(self, locator) -> None:  # noqa: N802 (API SAX)
+        self._loc = locator
+
+    def ligne(self) -> int | None:
+        return self._loc.getLineNumber() if self._loc else None
+
+    def startElementNS(self, name, qname, attrs) -> None:  # noqa: N802
+        uri, local = name
+        noeud = Noeud(local, {k[1]: v for k, v in attrs.items()}, self.ligne() or 0)
+        if self._pile:
+            self._pile[-1].enfants.append(noeud)
+        else:
+            self.racine, self.uri_racine = noeud, uri
+        self._pile.append(noeud)
+
+    def endElementNS(self, name, qname) -> None:  # noqa: N802
+        n = self._pile.pop()
+        n.texte = n.texte.strip()
+
+    def characters(self, content: str) -> None:
+        if self._pile:
+            self._pile[-1].texte += content
+
+
+def analyser(chemin: Path) -> Noeud:
+    """L'arbre du fichier, lu sans DTD ni entités ; refuse tout ce qui n'est pas un XML sain."""
+    try:
+        taille = chemin.stat().st_size
+    except OSError as err:
+        raise ImportRejected(f"lecture impossible ({err.strerror})", fichier=chemin) from err
+    if taille > TAILLE_MAX:
+        raise ImportRejected("fichier trop volumineux pour un export LSU", fichier=chemin)
+    arbre = _Arbre()
+    parser = DefusedExpatParser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    parser.setFeature(feature_namespaces, True)
+    parser.setContentHandler(arbre)
+    try:
+        with open(chemin, "rb") as f:
+            parser.parse(f)
+    except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden, DefusedXmlException) as err:
+        raise ImportRejected(
+            "le fichier déclare une DTD ou des entités XML (possible « bombe XML » ou lecture de fichiers "
+            "externes) : un export LSU n'en contient jamais, il est refusé sans être lu",
+            fichier=chemin,
+            ligne=arbre.ligne(),
+        ) from err
+    except xml.sax.SAXParseException as err:
+        raise ImportRejected(
+            f"XML mal formé ({err.getMessage()})",
+            fichier=chemin,
+            ligne=err.getLineNumber(),
+            colonne=err.getColumnNumber() + 1,
+        ) from err
+    except (xml.sax.SAXException, OSError, ValueError) as err:
+        raise ImportRejected(f"XML illisible ({err})", fichier=chemin) from err
+    racine = arbre.racine
+    if racine is None or racine.nom != "lsun-bilans" or arbre.uri_racine not in (NS, None):
+        trouve = f"{{{arbre.uri_racine}}}{racine.nom}" if racine and arbre.uri_racine else (racine.nom if racine else "rien")
+        raise ImportRejected(
+            f"ce n'est pas un fichier LSU : racine « lsun-bilans » ({NS}) attendue, « {trouve} » trouvée",
+            fichier=chemin,
+            ligne=racine.ligne if racine else None,
+        )
+    return racine
+
+
+# --- Lecture ------------------------------------------------------------------------------------------
+
+
+def lire(chemin: Path, **_: object) -> Lot:
+    racine = analyser(chemin)
+    lecteur = _Lecteur(chemin)
+    return lecteur.lire(racine)
+
+
+_MOYENNE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:/\s*(\d+))?\s*$")
+
+
+class _Lecteur:
+    def __init__(self, chemin: Path) -> None:
+        self.chemin = chemin
+        self.anomalies: list[Anomalie] = []
+
+    def refus(self, message: str, noeud: Noeud, attribut: str | None = None) -> ImportRejected:
+        return ImportRejected(message, fichier=self.chemin, ligne=noeud.ligne, colonne=attribut)
+
+    def attr(self, noeud: Noeud, nom: str) -> str:
+        valeur = noeud.attrs.get(nom, "").strip()
+        if not valeur:
+            raise self.refus(f"attribut « {nom} » manquant sur <{noeud.nom}>", noeud, nom)
+        return valeur
+
+    def date(self, noeud: Noeud, nom: str) -> dt.date:
+        valeur = self.attr(noeud, nom)
+        try:  # xs:date, ou xs:dateTime pour date-verrou : on garde le jour
+            return dt.date.fromisoformat(valeur[:10])
+        except ValueError:
+            raise self.refus(f"« {valeur} » n'est pas une date AAAA-MM-JJ", noeud, nom) from None
+
+    def lire(self, racine: Noeud) -> Lot:
+        self.entete(racine)
+        donnees = racine.enfant("donnees")
+        if donnees is None:
+            raise self.refus("élément <donnees> absent", racine)
+        eleves = self.eleves(donnees)
+        periodes = self.periodes(donnees)
+        disciplines = {
+            self.attr(d, "id"): d.attrs.get("libelle") or self.attr(d, "code")
+            for d in donnees.tous("disciplines/discipline")
+        }
+        evaluations: list[Evaluation] = []
+        moyennes: list[MoyenneSource] = []
+        bornes: dict[str, tuple[dt.date, dt.date]] = {}
+        bilans_p = donnees.tous("bilans-periodiques/bilan-periodique")
+        for b in bilans_p:
+            ref = self.reference(b, "eleve-ref", eleves)
+            pid = self.attr(b, "periode-ref")
+            if pid not in periodes:
+                raise self.refus(f"période « {pid} » non déclarée dans <periodes>", b, "periode-ref")
+            nom_periode, _annee = periodes[pid]
+            conseil = self.date(b, "date-conseil-classe")
+            debut = self.date(b, "date-scolarite") if "date-scolarite" in b.attrs else None
+            if debut:
+                ancien = bornes.get(pid, (debut, conseil))
+                bornes[pid] = (min(ancien[0], debut), max(ancien[1], conseil))
+            for a in b.tous("liste-acquis/acquis"):
+                moyennes.append(self.acquis(a, ref, nom_periode, disciplines))
+            evaluations += self.socle(b, ref, conseil, f"LSU {nom_periode}", nom_periode, complet=False)
+        bilans_c = donnees.tous("bilans-cycle/bilan-cycle")
+        for b in bilans_c:
+            ref = self.reference(b, "eleve-ref", eleves)
+            cycle = self.attr(b, "cycle")
+            if cycle not in {"2", "3", "4"}:
+                raise self.refus(f"cycle « {cycle} » inconnu (2, 3 ou 4 attendu)", b, "cycle")
+            quand = self.date(b, "date-creation")
+            evaluations += self.socle(b, ref, quand, f"LSU bilan de cycle {cycle}", None, complet=True)
+        lot_periodes = []
+        for pid, (debut, fin) in bornes.items():
+            nom, annee = periodes[pid]
+            if annee and debut <= fin:
+                lot_periodes.append(Periode(nom=nom, annee=annee, debut=debut, fin=fin))
+        return Lot(
+            source="lsu",
+            fichier=self.chemin,
+            lignes_lues=len(bilans_p) + len(bilans_c),
+            periodes=lot_periodes,
+            evaluations=evaluations,
+            moyennes=moyennes,
+            anomalies=self.anomalies,
+        )
+
+    def entete(self, racine: Noeud) -> None:
+        uai = racine.enfant("entete")
+        uai = uai.enfant("etablissement") if uai else None
+        if uai is not None and not re.fullmatch(r"\d{7}[A-Z]", uai.texte):
+            self.anomalies.append(
+                Anomalie(ligne=uai.ligne, colonne="etablissement", message=f"UAI « {uai.texte} » mal formé")
+            )
+
+    def eleves(self, donnees: Noeud) -> dict[str, RefEleve]:
+        eleves: dict[str, RefEleve] = {}
+        for e in donnees.tous("eleves/eleve"):
+            eid = self.attr(e, "id")
+            nom = e.attrs.get("nom", "").strip()
+            if not nom:
+                # id-be est l'identifiant SIECLE (ELE_ID), pas l'INE : il ne permet pas de rapprocher
+                raise self.refus(f"l'élève « {eid} » n'a pas de nom : Vigie ne peut pas le reconnaître", e, "nom")
+            if eid in eleves:
+                raise self.refus(f"identifiant d'élève « {eid} » en double", e, "id")
+            eleves[eid] = RefEleve(
+                nom=nom,
+                prenom=e.attrs.get("prenom", "").strip() or None,
+                classe=e.attrs.get("code-division", "").strip() or None,
+                ligne=e.ligne,
+            )
+        return eleves
+
+    def periodes(self, donnees: Noeud) -> dict[str, tuple[str, str | None]]:
+        """id → (nom « Trimestre 2 », année scolaire « 2025-2026 » d'après le millésime)."""
+        res: dict[str, tuple[str, str | None]] = {}
+        for p in donnees.tous("periodes/periode"):
+            pid = self.attr(p, "id")
+            try:
+                indice = int(self.attr(p, "indice"))
+                nb = int(p.attrs.get("nb-periodes") or 0)
+            except ValueError:
+                raise self.refus("indice ou nb-periodes non entier", p, "indice") from None
+            millesime = p.attrs.get("millesime", "").strip()
+            # le millésime est l'année de la rentrée (2025 pour 2025-2026)
+            annee = f"{millesime}-{int(millesime) + 1}" if re.fullmatch(r"\d{4}", millesime) else None
+            res[pid] = (f"{_NOMS_PERIODES.get(nb, 'Période')} {indice}", annee)
+        return res
+
+    def reference(self, noeud: Noeud, attribut: str, eleves: dict[str, RefEleve]) -> RefEleve:
+        eid = self.attr(noeud, attribut)
+        if eid not in eleves:
+            raise self.refus(f"élève « {eid} » non déclaré dans <eleves>", noeud, attribut)
+        return eleves[eid]
+
+    def acquis(self, a: Noeud, ref: RefEleve, periode: str, disciplines: dict[str, str]) -> MoyenneSource:
+        did = self.attr(a, "discipline-ref")
+        if did not in disciplines:
+            raise self.refus(f"discipline « {did} » non déclarée dans <disciplines>", a, "discipline-ref")
+        moyenne = None
+        if "moyenne-eleve" in a.attrs:
+            moyenne = self.moyenne(a, "moyenne-eleve")
+        elif a.attrs.get("eleve-non-note", "").strip().lower() not in {"true", "1"}:
+            raise self.refus("ni « moyenne-eleve » ni « eleve-non-note »", a, "moyenne-eleve")
+        classe = self.moyenne(a, "moyenne-structure") if "moyenne-structure" in a.attrs else None
+        return MoyenneSource(
+            eleve=ref,
+            periode=periode,
+            matiere=disciplines[did],
+            moyenne=moyenne,
+            moyenne_classe=classe,
+            positionnement=a.attrs.get("positionnement") or None,
+            source="lsu",
+        )
+
+    def moyenne(self, a: Noeud, attribut: str) -> float:
+        """« 12.5/20 » (ou « 12.5 ») → 12.5 ; une autre base est ramenée sur 20."""
+        brut = a.attrs[attribut]
+        m = _MOYENNE.match(brut)
+        base = int(m.group(2)) if m and m.group(2) else 20
+        if not m or base == 0:
+            raise self.refus(f"moyenne « {brut} » illisible (forme attendue : 12.5/20)", a, attribut)
+        valeur = float(m.group(1).replace(",", ".")) * 20 / base
+        if valeur > 20:
+            raise self.refus(f"moyenne « {brut} » au-delà de 20", a, attribut)
+        return round(valeur, 2)
+
+    def socle(
+        self, bilan: Noeud, ref: RefEleve, quand: dt.date, contexte: str, periode: str | None, *, complet: bool
+    ) -> list[Evaluation]:
+        res: list[Evaluation] = []
+        vus: set[str] = set()
+        for d in bilan.tous("socle/domaine"):
+            code = self.attr(d, "code")
+            if code not in COMPOSANTES_SOCLE:
+                raise self.refus(
+                    f"composante du socle « {code} » inconnue (attendu : {', '.join(COMPOSANTES_SOCLE)})", d, "code"
+                )
+            if code in vus:
+                raise self.refus(f"composante « {code} » positionnée deux fois dans le même bilan", d, "code")
+            vus.add(code)
+            brut = self.attr(d, "positionnement")
+            if brut not in {"0", "1", "2", "3", "4"}:
+                raise self.refus(f"positionnement « {brut} » invalide pour {code} (1 à 4 attendu)", d, "positionnement")
+            niveau = int(brut)
+            if niveau == 0 and code not in DISPENSE_POSSIBLE:
+                raise self.refus(
+                    f"positionnement 0 (dispensé) interdit pour {code} : seul CPD_ETR (langue) l'admet",
+                    d,
+                    "positionnement",
+                )
+            res.append(
+                Evaluation(
+                    eleve=ref,
+                    referentiel="socle",
+                    domaine=code,
+                    item=COMPOSANTES_SOCLE[code],
+                    niveau=niveau or None,
+                    libelle_source=brut,
+                    statut=StatutCompetence.DISPENSE if niveau == 0 else StatutCompetence.EVALUE,
+                    date=quand,
+                    periode=periode,
+                    contexte=contexte,
+                )
+            )
+        manquantes = [c for c in COMPOSANTES_SOCLE if c not in vus]
+        if complet and manquantes:  # le schéma LSU exige les 8 : on garde le reste et on le signale
+            self.anomalies.append(
+                Anomalie(
+                    ligne=bilan.ligne,
+                    colonne="socle",
+                    message=f"bilan de cycle de {ref.libelle()} sans {', '.join(manquantes)}",
+                )
+            )
+        return res

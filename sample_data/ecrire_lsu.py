@@ -1,0 +1,145 @@
+"""Écrit le fichier XML LSU de l'école synthétique, tel qu'un logiciel de vie scolaire le produit.
+
+Les évaluations du référentiel ``socle`` deviennent des bilans de fin de cycle (une par élève et par
+cycle, le cycle lu dans le contexte « LSU bilan de cycle 4 », 4 par défaut) ; les moyennes deviennent
+des bilans périodiques (une discipline par matière ; LSU ne porte pas de moyenne générale).
+Les bornes d'une période sont écrites dans ``date-scolarite`` (début) et ``date-conseil-classe`` (fin).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+from models.matching import cle_nom
+from models.records import (
+    COMPOSANTES_SOCLE,
+    Eleve,
+    Etablissement,
+    Evaluation,
+    MoyenneSource,
+    Periode,
+    RefEleve,
+    StatutCompetence,
+)
+
+NS = "urn:fr:edu:scolarite:lsun:bilans:import"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+
+
+def _e(parent: ET.Element | None, balise: str, texte: str | None = None, /, **attrs: object) -> ET.Element:
+    attributs = {k.replace("_", "-"): str(v) for k, v in attrs.items() if v is not None}
+    nom = f"{{{NS}}}{balise}"
+    el = ET.Element(nom, attributs) if parent is None else ET.SubElement(parent, nom, attributs)
+    if texte is not None:
+        el.text = texte
+    return el
+
+
+def _cle(nom: str | None, prenom: str | None, classe: str | None) -> tuple[str, str, str]:
+    return cle_nom(nom), cle_nom(prenom), cle_nom(classe)
+
+
+def ecrire_lsu(
+    chemin: Path,
+    etablissement: Etablissement,
+    periodes: Sequence[Periode],
+    eleves: Sequence[Eleve],
+    evaluations: Sequence[Evaluation],
+    moyennes: Sequence[MoyenneSource],
+) -> None:
+    ET.register_namespace("", NS)
+    ET.register_namespace("xsi", XSI)
+    racine = _e(None, "lsun-bilans", schemaVersion="3.0")
+    racine.set(f"{{{XSI}}}schemaLocation", f"{NS} import-bilan-complet.xsd")
+    entete = _e(racine, "entete")
+    _e(entete, "editeur", "Vigie")
+    _e(entete, "application", "Vigie – école synthétique")
+    _e(entete, "etablissement", etablissement.uai)
+    donnees = _e(racine, "donnees")
+    _e(_e(donnees, "responsables-etab"), "responsable-etab", id="RESP_1", libelle="Le chef d'établissement")
+
+    ids: dict[tuple[str, str, str], str] = {}
+    noeud_eleves = _e(donnees, "eleves")
+    for i, el in enumerate(eleves, 1):
+        ids[_cle(el.nom, el.prenom, el.classe)] = f"EL_{i}"
+        _e(noeud_eleves, "eleve", id=f"EL_{i}", id_be=str(100000 + i), nom=el.nom, prenom=el.prenom,
+           code_division=el.classe)
+
+    def ref(r: RefEleve) -> str:
+        try:
+            return ids[_cle(r.nom, r.prenom, r.classe)]
+        except KeyError:
+            raise ValueError(f"élève absent de la liste : {r.libelle()}") from None
+
+    pids: dict[str, str] = {}
+    noeud_periodes = _e(donnees, "periodes")
+    for i, p in enumerate(periodes, 1):
+        pids[p.nom] = f"P_{i:02d}"
+        _e(noeud_periodes, "periode", id=f"P_{i:02d}", millesime=p.annee[:4], indice=i, nb_periodes=len(periodes))
+
+    matieres = sorted({m.matiere for m in moyennes if m.matiere})
+    dids = {m: f"DI_{i:06d}S" for i, m in enumerate(matieres, 1)}
+    noeud_disc = _e(donnees, "disciplines")
+    for m, did in dids.items():
+        _e(noeud_disc, "discipline", id=did, code=did[3:9], modalite_election="S", libelle=m)
+
+    par_bilan: dict[tuple[str, str], list[MoyenneSource]] = defaultdict(list)
+    for m in moyennes:
+        if m.matiere:  # LSU ne transmet pas de moyenne générale
+            par_bilan[(ref(m.eleve), m.periode)].append(m)
+    if par_bilan:
+        bornes = {p.nom: p for p in periodes}
+        noeud_bp = _e(donnees, "bilans-periodiques")
+        for (eid, periode), liste in par_bilan.items():
+            p = bornes[periode]
+            b = _e(noeud_bp, "bilan-periodique", eleve_ref=eid, periode_ref=pids[periode],
+                   date_conseil_classe=p.fin.isoformat(), date_scolarite=p.debut.isoformat(),
+                   date_verrou=f"{p.fin.isoformat()}T18:00:00", responsable_etab_ref="RESP_1")
+            acquis = _e(b, "liste-acquis")
+            for m in liste:
+                notes = {"moyenne_eleve": f"{m.moyenne:.2f}/20"} if m.moyenne is not None else {"eleve_non_note": "true"}
+                classe = (
+                    {"moyenne_structure": f"{m.moyenne_classe:.2f}/20"}
+                    if m.moyenne_classe is not None
+                    else {"structure_non_notee": "true"}
+                )
+                a = _e(acquis, "acquis", discipline_ref=dids[m.matiere], **notes, **classe)
+                _e(a, "appreciation", "-")
+
+    par_cycle: dict[tuple[str, str], list[Evaluation]] = defaultdict(list)
+    for ev in evaluations:
+        if ev.referentiel != "socle":
+            continue
+        if ev.domaine not in COMPOSANTES_SOCLE:
+            raise ValueError(f"composante du socle inconnue : {ev.domaine}")
+        cycle = re.search(r"cycle\s*(\d)", ev.contexte or "")
+        par_cycle[(ref(ev.eleve), cycle.group(1) if cycle else "4")].append(ev)
+    if par_cycle:
+        noeud_bc = _e(donnees, "bilans-cycle")
+        for (eid, cycle), liste in par_cycle.items():
+            quand = max(ev.date for ev in liste)
+            b = _e(noeud_bc, "bilan-cycle", eleve_ref=eid, cycle=cycle, millesime=_millesime(quand.year, quand.month),
+                   date_creation=quand.isoformat(), responsable_etab_ref="RESP_1")
+            socle = _e(b, "socle")
+            for ev in sorted(liste, key=lambda e: list(COMPOSANTES_SOCLE).index(e.domaine)):
+                if ev.statut == StatutCompetence.DISPENSE:
+                    position = 0
+                elif ev.niveau is not None:
+                    position = ev.niveau
+                else:
+                    continue
+                _e(socle, "domaine", code=ev.domaine, positionnement=position)
+            _e(b, "synthese", "Bilan de fin de cycle.")
+
+    ET.indent(racine)
+    chemin.parent.mkdir(parents=True, exist_ok=True)
+    ET.ElementTree(racine).write(chemin, encoding="UTF-8", xml_declaration=True)
+
+
+def _millesime(annee: int, mois: int) -> int:
+    """L'année de la rentrée : un bilan de juin 2026 appartient au millésime 2025."""
+    return annee if mois >= 8 else annee - 1
