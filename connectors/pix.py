@@ -1,0 +1,438 @@
+"""Pix Orga : résultats d'une campagne, « collecte de profils » ou « évaluation » (``vigie import pix``).
+
+Le fichier est celui que Pix Orga écrit (sérialiseur CSV de Pix) : ``;``, lignes ``\\n``, UTF-8 avec BOM
+(sans dans les exports anciens ou réenregistrés), textes entre guillemets avec ``""`` pour un guillemet
+intérieur, nombres nus à virgule décimale, ``NA`` pour une valeur non partagée, ``Oui`` / ``Non``, dates
+``JJ/MM/AAAA HH:mm`` (heure de Paris, gardée telle quelle sans fuseau) ou ``AAAA-MM-JJ`` (anciens exports,
+écrites nues). Pix préfixe d'une apostrophe un texte qui commence par ``=``, ``+``, ``-`` ou ``@`` pour
+qu'un tableur ne l'exécute pas comme une formule (« '=Bono ») : on retire cette apostrophe.
+
+Un même élève peut figurer sur plusieurs lignes (envois répétés d'une campagne « à envoi multiple ») :
+on garde la ligne du dernier envoi, quelle que soit sa place dans le fichier.
+
+Les en-têtes, leurs anciens libellés et les noms de compétences sont des données (en tête de module) :
+un changement de libellé chez Pix se corrige ici en une ligne.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from models.errors import ImportRejected, SettingsError
+from models.matching import cle_classe, cle_nom
+from models.records import COMPETENCES_PIX, Anomalie, Lot, PixCompetence, PixParticipation, RefEleve
+
+from .common import cle_entete, datetime_fr, lire_texte, nombre
+
+SOURCE = "pix"
+
+#: Champ → libellés d'en-tête acceptés (le libellé actuel d'abord, puis les anciens). Comparés sans
+#: casse, accents ni ponctuation (``cle_entete``).
+ENTETES: dict[str, tuple[str, ...]] = {
+    "organisation": ("Nom de l'organisation",),
+    "id_campagne": ("ID Campagne",),
+    "code": ("Code",),
+    "campagne": ("Nom de la campagne",),
+    "parcours": ("Parcours", "Nom du Profil Cible"),
+    "nom": ("Nom du Participant",),
+    "prenom": ("Prénom du Participant",),
+    "classe": ("Classe",),  # établissements scolaires qui gèrent leurs élèves
+    "groupe": ("Groupe",),  # enseignement supérieur
+    "numero_etudiant": ("Numéro Étudiant",),
+    # L'identifiant externe a un libellé libre ; quand l'établissement l'a nommé ainsi, c'est l'INE.
+    "ine": ("INE", "Numéro INE", "Identifiant National Élève"),
+    "envoi": ("Envoi (O/N)",),
+    "date_envoi": ("Date et heure de l'envoi (Europe/Paris)", "Date de l'envoi"),
+    "pix_total": ("Nombre de pix total",),
+    "certifiable": ("Certifiable (O/N)",),
+    "nb_certifiables": ("Nombre de compétences certifiables",),
+    "progression": ("% de progression",),
+    "date_debut": ("Date et heure de début (Europe/Paris)", "Date de début"),
+    "partage": ("Partage (O/N)",),
+    "date_partage": ("Date et heure du partage (Europe/Paris)", "Date du partage"),
+    "maitrise_globale": ("% maitrise de l'ensemble des acquis du profil",),
+}
+
+#: Colonnes sans lesquelles le fichier n'est pas lisible, par sorte de campagne.
+REQUISES: dict[str, tuple[str, ...]] = {
+    "profils": ("organisation", "campagne", "nom", "prenom", "envoi", "date_envoi", "pix_total",
+                "certifiable"),
+    "evaluation": ("organisation", "campagne", "parcours", "nom", "prenom", "progression", "partage",
+                   "date_partage"),
+}
+
+#: Colonnes par compétence : début du libellé (le nom de la compétence suit) → mesure.
+PAR_COMPETENCE: dict[str, str] = {
+    "Niveau pour la compétence ": "niveau",
+    "Nombre de pix pour la compétence ": "pix",
+    "% de maitrise des acquis de la compétence ": "maitrise",
+    "Nombre d'acquis du profil cible dans la compétence ": "acquis_cibles",
+    "Acquis maitrisés dans la compétence ": "acquis_maitrises",
+}
+
+#: Les mêmes mesures par domaine (« du domaine 1. Information et données ») : lues pour vérifier les
+#: nombres, non gardées (l'entrepôt garde la compétence, le domaine s'en déduit).
+MARQUE_DOMAINE = " du domaine "
+
+#: Autres libellés de compétences → code du référentiel, en plus de ``COMPETENCES_PIX`` (les écarts
+#: d'apostrophe, d'accent et de casse, comme « multimedia » sans accent, sont déjà tolérés).
+AUTRES_NOMS: dict[str, str] = {}
+
+#: Valeurs des colonnes par acquis (affichées si l'organisation l'a demandé à Pix).
+STATUTS_ACQUIS = frozenset({"OK", "KO", "Non testé"})
+
+NON_PARTAGE = "NA"
+OUI, NON = "Oui", "Non"
+
+#: Pix compte 8 pix par niveau ; le niveau maximal atteignable est un réglage (7 aujourd'hui, 8 prévu).
+PIX_PAR_NIVEAU = 8
+#: Une personne est certifiable avec au moins 5 compétences au niveau 1 ou plus.
+COMPETENCES_CERTIFIABLES = 5
+
+Sorte = Literal["profils", "evaluation"]
+T = TypeVar("T")
+
+
+def _plat(texte: str) -> str:
+    """Minuscules, sans accents, ’ → ' et espaces simples : pour comparer des débuts de libellés."""
+    t = unicodedata.normalize("NFKD", texte)
+    t = "".join(c for c in t if not unicodedata.combining(c)).lower()
+    t = re.sub(r"[’‘ʼ`´]", "'", t)
+    return re.sub(r"\s+", " ", t).strip()
+
+
+_CLE_CHAMP: dict[str, str] = {cle_entete(lib): champ for champ, libs in ENTETES.items() for lib in libs}
+_PREFIXES: tuple[tuple[str, str], ...] = tuple((_plat(p) + " ", m) for p, m in PAR_COMPETENCE.items())
+_CODE_COMPETENCE: dict[str, str] = {
+    cle_entete(nom): code for nom, code in [*((n, c) for c, n in COMPETENCES_PIX.items()), *AUTRES_NOMS.items()]
+}
+
+
+def code_competence(nom: str) -> str | None:
+    """« Développer des documents multimedia » → « 3.2 » (apostrophes, accents et casse ignorés)."""
+    return _CODE_COMPETENCE.get(cle_entete(nom))
+
+
+def sans_echappement(texte: str) -> str:
+    """« '=Bono » → « =Bono » : retire l'apostrophe que Pix met devant un texte pris pour une formule."""
+    if len(texte) > 1 and texte[0] == "'" and texte[1] in "=+-@":
+        return texte[1:]
+    return texte
+
+
+# --- Plan des colonnes --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    """Ce que dit la ligne d'en-tête : la sorte de campagne et où se trouve chaque chose."""
+
+    sorte: Sorte
+    entete: list[str]
+    champs: dict[str, int] = field(default_factory=dict)
+    competences: dict[str, dict[str, int]] = field(default_factory=dict)  # code → mesure → colonne
+    nombres: list[int] = field(default_factory=list)  # colonnes vérifiées mais non gardées
+    oui_non: list[int] = field(default_factory=list)  # badges « {badge} obtenu (O/N) »
+    acquis: list[int] = field(default_factory=list)  # colonnes par acquis (OK / KO / Non testé)
+    anomalies: list[Anomalie] = field(default_factory=list)
+
+    def libelle(self, champ: str) -> str:
+        return self.entete[self.champs[champ]]
+
+
+def _plan(entete: list[str], chemin: Path) -> _Plan:
+    champs: dict[str, int] = {}
+    for i, h in enumerate(entete):
+        champ = _CLE_CHAMP.get(cle_entete(h))
+        if champ and champ not in champs:
+            champs[champ] = i
+    plan = _Plan(sorte=_sorte(champs, entete, chemin), entete=entete, champs=champs)
+    manquantes = [ENTETES[c][0] for c in REQUISES[plan.sorte] if c not in champs]
+    if manquantes:
+        raise ImportRejected(
+            f"colonnes manquantes pour un export Pix « {_NOM_SORTE[plan.sorte]} » : "
+            + ", ".join(f"« {m} »" for m in manquantes),
+            fichier=chemin,
+            ligne=1,
+            details=[f"colonnes trouvées : {', '.join(entete)}"],
+        )
+    connues = set(champs.values())
+    for i, h in enumerate(entete):
+        if i in connues:
+            continue
+        plat = _plat(h)
+        mesure = next(((p, m) for p, m in _PREFIXES if plat.startswith(p)), None)
+        if mesure is not None:
+            code = code_competence(plat[len(mesure[0]):])
+            if code is None:
+                plan.anomalies.append(
+                    Anomalie(ligne=1, colonne=h, message="compétence inconnue du référentiel Pix : colonne ignorée")
+                )
+                plan.nombres.append(i)
+            else:
+                plan.competences.setdefault(code, {})[mesure[1]] = i
+        elif MARQUE_DOMAINE in plat:
+            plan.nombres.append(i)
+        elif cle_entete(h).startswith("palierobtenu"):
+            plan.nombres.append(i)
+        elif cle_entete(h).endswith("obtenuon"):
+            plan.oui_non.append(i)
+        elif h.startswith("@"):
+            plan.acquis.append(i)
+        # Toute autre colonne (identifiant externe, informations ajoutées par l'organisation) est tolérée.
+    return plan
+
+
+_NOM_SORTE: dict[Sorte, str] = {"profils": "collecte de profils", "evaluation": "évaluation"}
+
+
+def _sorte(champs: dict[str, int], entete: list[str], chemin: Path) -> Sorte:
+    profils = "envoi" in champs or "pix_total" in champs
+    evaluation = "partage" in champs or "progression" in champs
+    if profils != evaluation:
+        return "profils" if profils else "evaluation"
+    raise ImportRejected(
+        "ce fichier n'est pas un export de campagne Pix Orga reconnu (ni « collecte de profils » avec "
+        "« Envoi (O/N) », ni « évaluation » avec « Partage (O/N) »)",
+        fichier=chemin,
+        ligne=1,
+        details=[
+            f"colonnes trouvées : {', '.join(entete)}",
+            "collecte de profils, colonnes attendues : "
+            + ", ".join(ENTETES[c][0] for c in REQUISES["profils"]),
+            "évaluation, colonnes attendues : " + ", ".join(ENTETES[c][0] for c in REQUISES["evaluation"]),
+        ],
+    )
+
+
+# --- Lecture des lignes -------------------------------------------------------------------------------
+
+
+def _lignes(texte: str, chemin: Path) -> Iterator[tuple[int, list[str]]]:
+    """(numéro de la première ligne physique de l'enregistrement, cellules) ; 1 = l'en-tête."""
+    lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=";", quotechar='"', doublequote=True,
+                         strict=True)
+    fin = 0
+    try:
+        for cellules in lecteur:
+            debut, fin = fin + 1, lecteur.line_num
+            yield debut, cellules
+    except csv.Error as err:
+        raise ImportRejected(
+            f"CSV mal formé ({err}) : guillemet non fermé ou mal placé", fichier=chemin, ligne=fin + 1
+        ) from err
+
+
+@dataclass
+class _Ligne:
+    """Une ligne lue, avant le choix du dernier envoi."""
+
+    numero: int
+    cle: tuple[str, ...]
+    tri: tuple[Any, ...]
+    participation: PixParticipation
+    anomalies: list[Anomalie]
+
+
+class _Cellules:
+    """Les cellules d'une ligne ; chaque conversion ratée devient un refus qui situe ligne et colonne."""
+
+    def __init__(self, plan: _Plan, cellules: list[str], numero: int, chemin: Path) -> None:
+        self.plan, self.cellules, self.numero, self.chemin = plan, cellules, numero, chemin
+
+    def brut(self, i: int) -> str:
+        return sans_echappement(self.cellules[i].strip())
+
+    def texte(self, champ: str) -> str | None:
+        i = self.plan.champs.get(champ)
+        return (self.brut(i) or None) if i is not None else None
+
+    def valeur(self, i: int, conv: Callable[[str], T], attendu: str) -> T | None:
+        """``None`` pour ``NA`` (non partagé) ou une cellule vide ; sinon ``conv`` ou un refus."""
+        t = self.brut(i)
+        if t in ("", NON_PARTAGE):
+            return None
+        try:
+            return conv(t)
+        except ValueError as err:
+            raise ImportRejected(
+                f"« {t} » n'est pas {attendu} ({err})",
+                fichier=self.chemin,
+                ligne=self.numero,
+                colonne=self.plan.entete[i],
+            ) from err
+
+    def champ(self, champ: str, conv: Callable[[str], T], attendu: str) -> T | None:
+        i = self.plan.champs.get(champ)
+        return self.valeur(i, conv, attendu) if i is not None else None
+
+
+def _oui_non(t: str) -> bool:
+    if t.casefold() in ("oui", "o"):
+        return True
+    if t.casefold() in ("non", "n"):
+        return False
+    raise ValueError("attendu Oui ou Non")
+
+
+def _nombre(t: str) -> float:
+    v = nombre(t)
+    if v is None or v < 0:
+        raise ValueError("attendu un nombre positif")
+    return v
+
+
+def _fraction(t: str) -> float:
+    """Pix écrit un taux entre 0 et 1 (« 0,67 ») ; un tableur réenregistré peut l'écrire « 67 % »."""
+    pourcent = t.endswith("%")
+    v = _nombre(t.rstrip("%").strip()) / (100 if pourcent else 1)
+    if v > 1:
+        raise ValueError("attendu un taux entre 0 et 1")
+    return v
+
+
+def _statut_acquis(t: str) -> str:
+    if t not in STATUTS_ACQUIS:
+        raise ValueError("attendu OK, KO ou Non testé")
+    return t
+
+
+def _lire_ligne(plan: _Plan, c: _Cellules, niveau_max: int) -> _Ligne:
+    nom, prenom = c.texte("nom"), c.texte("prenom")
+    if not nom:
+        raise ImportRejected("nom du participant vide", fichier=c.chemin, ligne=c.numero,
+                             colonne=plan.libelle("nom"))
+    classe = c.texte("classe") or c.texte("groupe")
+    ref = RefEleve(nom=nom, prenom=prenom, classe=classe, ine=c.texte("ine"), ligne=c.numero)
+    campagne = c.texte("campagne") or c.texte("code")
+    if not campagne:
+        raise ImportRejected("nom de la campagne vide", fichier=c.chemin, ligne=c.numero,
+                             colonne=plan.libelle("campagne"))
+    # Colonnes vérifiées sans être gardées : une valeur inattendue trahit un fichier décalé.
+    for i in plan.nombres:
+        c.valeur(i, _nombre, "un nombre")
+    for i in plan.oui_non:
+        c.valeur(i, _oui_non, "Oui ou Non")
+    for i in plan.acquis:
+        c.valeur(i, _statut_acquis, "un statut d'acquis")
+
+    anomalies: list[Anomalie] = []
+    commun = dict(eleve=ref, campagne=campagne, code_campagne=c.texte("code"), type_campagne=plan.sorte)
+    if plan.sorte == "profils":
+        partage = bool(c.champ("envoi", _oui_non, "Oui ou Non"))
+        date = c.champ("date_envoi", datetime_fr, "une date JJ/MM/AAAA HH:MM")
+        debut = None
+        if not partage:
+            p = PixParticipation(**commun, partage=False)
+        else:
+            p = _profil(plan, c, commun, date, niveau_max, anomalies)
+    else:
+        partage = bool(c.champ("partage", _oui_non, "Oui ou Non"))
+        date = c.champ("date_partage", datetime_fr, "une date JJ/MM/AAAA HH:MM")
+        debut = c.champ("date_debut", datetime_fr, "une date JJ/MM/AAAA HH:MM")
+        progression = c.champ("progression", _fraction, "un taux de progression")
+        c.champ("maitrise_globale", _fraction, "un taux de maîtrise")
+        maitrise: dict[str, float] = {}
+        if partage:
+            for code, cols in plan.competences.items():
+                for mesure in ("acquis_cibles", "acquis_maitrises"):
+                    if mesure in cols:
+                        c.valeur(cols[mesure], _nombre, "un nombre d'acquis")
+                if "maitrise" in cols and (v := c.valeur(cols["maitrise"], _fraction, "un taux de maîtrise")) is not None:
+                    maitrise[code] = v
+        # La progression reste utile sans partage : elle dit où l'élève en est du parcours.
+        p = PixParticipation(**commun, partage=partage, date_envoi=date if partage else None,
+                             progression=progression, maitrise=maitrise)
+    if not partage:
+        date = None
+    mini = dt.datetime.min
+    tri = (date is not None, date or mini, debut or mini)
+    cle = (cle_nom(nom), cle_nom(prenom), cle_classe(classe), campagne)
+    return _Ligne(c.numero, cle, tri, p, anomalies)
+
+
+def _profil(
+    plan: _Plan, c: _Cellules, commun: dict[str, Any], date: dt.datetime | None, niveau_max: int,
+    anomalies: list[Anomalie],
+) -> PixParticipation:
+    competences = []
+    for code in sorted(plan.competences):
+        cols = plan.competences[code]
+        pix = c.valeur(cols["pix"], _nombre, "un nombre de pix") if "pix" in cols else None
+        niveau_fichier = c.valeur(cols["niveau"], _nombre, "un niveau") if "niveau" in cols else None
+        if pix is None and niveau_fichier is None:
+            continue
+        if pix is not None:
+            niveau = min(int(pix) // PIX_PAR_NIVEAU, niveau_max)
+            if niveau_fichier is not None and min(int(niveau_fichier), niveau_max) != niveau:
+                anomalies.append(Anomalie(
+                    ligne=c.numero, colonne=plan.entete[cols["niveau"]],
+                    message=f"niveau {int(niveau_fichier)} dans le fichier pour {pix:g} pix : "
+                            f"niveau {niveau} retenu ({PIX_PAR_NIVEAU} pix par niveau)",
+                ))
+        else:
+            niveau = min(int(niveau_fichier or 0), niveau_max)
+        competences.append(PixCompetence(competence=code, niveau=niveau, pix=pix if pix is not None else 0))
+    certifiable = c.champ("certifiable", _oui_non, "Oui ou Non")
+    if competences:
+        atteintes = sum(1 for x in competences if x.niveau >= 1)
+        calcule = atteintes >= COMPETENCES_CERTIFIABLES
+        if certifiable is None:
+            certifiable = calcule
+        elif certifiable != calcule:
+            anomalies.append(Anomalie(
+                ligne=c.numero, colonne=plan.libelle("certifiable"),
+                message=f"« {OUI if certifiable else NON} » dans le fichier, mais {atteintes} compétence(s) "
+                        f"au niveau 1 ou plus (il en faut {COMPETENCES_CERTIFIABLES}) : valeur du fichier gardée",
+            ))
+    return PixParticipation(
+        **commun, date_envoi=date, partage=True, pix_total=c.champ("pix_total", _nombre, "un nombre de pix"),
+        certifiable=certifiable, competences=tuple(competences),
+    )
+
+
+# --- Point d'entrée -----------------------------------------------------------------------------------
+
+
+def lire(chemin: Path, *, niveau_max: int = 7, **_: Any) -> Lot:
+    """Lit un export de campagne Pix Orga (collecte de profils ou évaluation)."""
+    if not 1 <= niveau_max <= 8:
+        raise SettingsError(f"niveau Pix maximal {niveau_max} hors de 1–8")
+    chemin = Path(chemin)
+    lignes = _lignes(lire_texte(chemin), chemin)
+    _, entete_brute = next(lignes, (1, []))
+    entete = [sans_echappement(h.strip()) for h in entete_brute]
+    plan = _plan(entete, chemin)
+
+    retenues: dict[tuple[str, ...], _Ligne] = {}
+    lues = 0
+    for numero, cellules in lignes:
+        if not any(x.strip() for x in cellules):
+            continue
+        if len(cellules) != len(entete):
+            raise ImportRejected(
+                f"{len(cellules)} colonnes au lieu de {len(entete)} (celles de l'en-tête)",
+                fichier=chemin, ligne=numero,
+            )
+        lues += 1
+        ligne = _lire_ligne(plan, _Cellules(plan, cellules, numero, chemin), niveau_max)
+        # Envois répétés : le dernier envoi l'emporte, même s'il n'est pas la dernière ligne du fichier.
+        deja = retenues.get(ligne.cle)
+        if deja is None or ligne.tri >= deja.tri:
+            retenues[ligne.cle] = ligne
+    gardees = sorted(retenues.values(), key=lambda x: x.numero)
+    return Lot(
+        source=SOURCE,
+        fichier=chemin,
+        lignes_lues=lues,
+        pix=[x.participation for x in gardees],
+        anomalies=plan.anomalies + [a for x in gardees for a in x.anomalies],
+    )
