@@ -175,6 +175,68 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_user(args: argparse.Namespace) -> int:
+    import getpass
+
+    from models import acces
+
+    db = _db(args)
+    if args.action == "list":
+        for u in acces.comptes(db):
+            print(f"  {u.identifiant:20} {u.libelle()}" + (f"  <{u.email}>" if u.email else ""))
+        return 0
+    if not args.identifiant:
+        raise VigieError("indiquez l'identifiant du compte")
+    if args.action == "remove":
+        acces.retirer_compte(db, args.identifiant)
+        print(f"Compte « {args.identifiant} » supprimé.")
+        return 0
+    if not args.role:
+        raise VigieError(f"indiquez le rôle avec --role ({', '.join(acces.ROLES)})")
+    mot_de_passe = None
+    if args.mot_de_passe_stdin:
+        mot_de_passe = sys.stdin.readline().rstrip("\n")
+    elif not args.sans_mot_de_passe:
+        mot_de_passe = getpass.getpass("Mot de passe (10 caractères au moins) : ")
+        if getpass.getpass("Confirmation : ") != mot_de_passe:
+            raise VigieError("les deux mots de passe diffèrent")
+    classes = tuple(c.strip() for c in (args.classes or "").split(",") if c.strip())
+    u = acces.ajouter_compte(db, args.identifiant, args.role, mot_de_passe, nom=args.nom or "",
+                             classes=classes, email=args.email)
+    print(f"Compte enregistré : {u.libelle()}")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from models.acces import lire_audit
+
+    df = lire_audit(_db(args), utilisateur=args.utilisateur, limite=args.limite)
+    if df.is_empty():
+        print("Journal d'accès vide.")
+    for r in df.iter_rows(named=True):
+        print(f"{r['horodatage']}  {r['utilisateur']:15} {r['role']:22} {r['action']:14} {r['objet']}")
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from models.retention import purger
+    from models.warehouse import ecriture
+
+    with ecriture(_db(args)) as wh:
+        print(purger(wh, args.annee).resume())
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from models.export import exporter_pseudonymise
+    from models.warehouse import lecture
+
+    with lecture(_db(args)) as wh:
+        fichiers = exporter_pseudonymise(wh, Path(args.dossier))
+    print(f"Export pseudonymisé : {len(fichiers)} fichiers dans {args.dossier}")
+    return 0
+
+
 # --- analyse des arguments ----------------------------------------------------------------------------
 
 
@@ -219,6 +281,30 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--classe")
     a.add_argument("--format", choices=["table", "csv"], default="table")
     a.set_defaults(func=cmd_alerts)
+
+    u = sous.add_parser("user", parents=[commun], help="comptes locaux : add, remove, list")
+    u.add_argument("action", choices=["add", "remove", "list"])
+    u.add_argument("identifiant", nargs="?")
+    u.add_argument("--role", help="direction, professeur_principal, enseignant, cpe, coordonnateur_ulis")
+    u.add_argument("--classes", help="classes du professeur (3A,3B)")
+    u.add_argument("--nom", help="nom affiché")
+    u.add_argument("--email", help="adresse de l'identité ENT / académie (connexion OpenID Connect)")
+    u.add_argument("--mot-de-passe-stdin", action="store_true", help="lire le mot de passe sur l'entrée standard")
+    u.add_argument("--sans-mot-de-passe", action="store_true", help="compte ENT seulement (avec --email)")
+    u.set_defaults(func=cmd_user)
+
+    au = sous.add_parser("audit", parents=[commun], help="journal d'accès : qui a consulté ou exporté quoi")
+    au.add_argument("--utilisateur")
+    au.add_argument("--limite", type=int, default=100)
+    au.set_defaults(func=cmd_audit)
+
+    pu = sous.add_parser("purge", parents=[commun], help="purge une année scolaire terminée (durées de conservation)")
+    pu.add_argument("--annee", required=True, help="année scolaire, par exemple 2024-2025")
+    pu.set_defaults(func=cmd_purge)
+
+    ex = sous.add_parser("export", parents=[commun], help="export CSV pseudonymisé des vues publiques")
+    ex.add_argument("dossier")
+    ex.set_defaults(func=cmd_export)
     return p
 
 

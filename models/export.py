@@ -1,0 +1,67 @@
+"""Exports CSV sûrs : cellules neutralisées contre l'injection de formules, export pseudonymisé.
+
+Un tableur exécute une cellule qui commence par ``=``, ``+``, ``-`` ou ``@`` (et, selon les logiciels,
+tabulation ou retour chariot) : on la préfixe d'une apostrophe, comme Pix Orga le fait dans ses exports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from pathlib import Path
+
+import polars as pl
+
+from .warehouse import Warehouse
+
+_DANGEREUX = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutraliser_cellule(valeur: str) -> str:
+    return "'" + valeur if valeur.startswith(_DANGEREUX) else valeur
+
+
+def neutraliser(df: pl.DataFrame) -> pl.DataFrame:
+    """Toutes les colonnes texte neutralisées ; les nombres restent des nombres."""
+    motif = r"^[=+\-@\t\r]"
+    return df.with_columns(
+        pl.when(pl.col(c).str.contains(motif)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        for c, t in df.schema.items()
+        if t == pl.String
+    )
+
+
+def csv_sur(df: pl.DataFrame) -> str:
+    """Un CSV prêt pour Excel (séparateur ``;``, cellules neutralisées)."""
+    return neutraliser(df).write_csv(separator=";")
+
+
+#: Colonnes qui identifient directement un élève : jamais dans un export pseudonymisé.
+IDENTIFIANTS = {"nom", "prenom", "ine", "date_naissance", "nom_complet", "motif", "donnee_par", "evaluateur"}
+
+VUES_EXPORTEES = ("eleves", "notes", "absences", "retards", "sanctions", "competences", "pix", "pix_profils")
+
+
+def exporter_pseudonymise(wh: Warehouse, dossier: Path) -> list[Path]:
+    """Écrit les vues publiques en CSV, élèves remplacés par des pseudonymes (HMAC-SHA256).
+
+    La clé est tirée au hasard à chaque export et n'est gardée nulle part : deux exports ne peuvent
+    pas être reliés entre eux, ni ramenés aux élèves. Les textes libres (motifs) sont retirés.
+    """
+    cle = secrets.token_bytes(32)
+    dossier.mkdir(parents=True, exist_ok=True)
+    ecrits = []
+    for vue in VUES_EXPORTEES:
+        df = wh.sql(f'SELECT * FROM "{vue}"')
+        df = df.drop([c for c in df.columns if c in IDENTIFIANTS])
+        if "eleve_id" in df.columns:
+            df = df.with_columns(
+                pl.col("eleve_id").map_elements(
+                    lambda e: hmac.new(cle, e.encode(), hashlib.sha256).hexdigest()[:16], return_dtype=pl.String
+                )
+            )
+        chemin = dossier / f"{vue}.csv"
+        chemin.write_text(csv_sur(df), encoding="utf-8-sig")
+        ecrits.append(chemin)
+    return ecrits

@@ -1,0 +1,77 @@
+"""Durées de conservation et purge d'une année scolaire.
+
+- Absences et retards : conservés l'année scolaire en cours, purgés ensuite.
+- Punitions scolaires (retenue, devoir supplémentaire…) : purgées avec l'année.
+- Sanctions (Code de l'éducation, R511-13) : l'avertissement, le blâme et la mesure de
+  responsabilisation sont effacés du dossier de l'élève au bout d'un an… et, pour Vigie, dès la fin de
+  l'année scolaire ; les exclusions temporaires au bout d'un an à compter de leur prononcé ; l'exclusion
+  définitive reste au dossier administratif (Vigie ne la purge pas : c'est à l'établissement de le faire).
+- Notes, devoirs et moyennes de l'année : purgés avec l'année.
+- Évaluations de compétences : gardées tant que l'élève est dans l'établissement (l'attestation de
+  compétences d'un élève d'ULIS couvre plusieurs années), purgées pour les élèves sortis.
+- Pix : campagnes dont l'envoi date de l'année purgée.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from .errors import VigieError
+from .warehouse import Warehouse
+
+@dataclass
+class ResultatPurge:
+    annee: str
+    supprimees: dict[str, int]
+
+    def resume(self) -> str:
+        total = sum(self.supprimees.values())
+        detail = ", ".join(f"{t.removeprefix('t_')} : {n}" for t, n in self.supprimees.items() if n)
+        return f"Année {self.annee} purgée : {total} lignes supprimées ({detail or 'rien à purger'})."
+
+
+def bornes(annee: str) -> tuple[dt.date, dt.date]:
+    if not re.fullmatch(r"\d{4}-\d{4}", annee) or int(annee[5:]) != int(annee[:4]) + 1:
+        raise VigieError(f"année scolaire invalide « {annee} » (attendu : 2024-2025)")
+    debut = int(annee[:4])
+    return dt.date(debut, 8, 1), dt.date(debut + 1, 7, 31)
+
+
+def purger(wh: Warehouse, annee: str, *, aujourdhui: dt.date | None = None) -> ResultatPurge:
+    """Supprime, en une transaction, ce que la durée de conservation d'``annee`` ne permet plus de garder."""
+    aujourdhui = aujourdhui or dt.date.today()
+    debut, fin = bornes(annee)
+    if aujourdhui <= fin:
+        raise VigieError(f"l'année {annee} n'est pas terminée (fin le {fin:%d/%m/%Y}) : rien n'est purgé")
+    un_an = aujourdhui.replace(year=aujourdhui.year - 1)
+    fin_annee = ("CAST(date AS DATE) BETWEEN $debut AND $fin", {"debut": debut, "fin": fin})
+    effacees = " OR ".join(f"strip_accents(lower(nature)) LIKE '%{m}%'" for m in ("avertissement", "blame", "responsabilisation"))
+    requetes = {
+        "t_absences": ("CAST(debut AS DATE) BETWEEN $debut AND $fin", fin_annee[1]),
+        "t_retards": fin_annee,
+        "t_sanctions": (
+            f"(CAST(date AS DATE) BETWEEN $debut AND $fin AND (NOT disciplinaire OR {effacees})) "
+            "OR (exclusion AND strip_accents(lower(nature)) NOT LIKE '%definitive%' AND date <= $un_an "
+            "AND date <= $fin)",
+            {**fin_annee[1], "un_an": un_an},
+        ),
+        "t_notes": ("devoir_id IN (SELECT devoir_id FROM t_devoirs WHERE annee = $annee)", {"annee": annee}),
+        "t_devoirs": ("annee = $annee", {"annee": annee}),
+        "t_moyennes_source": ("annee = $annee", {"annee": annee}),
+        "t_pix": ("EXISTS (SELECT 1 FROM t_pix_profils p WHERE p.eleve_id = t_pix.eleve_id AND "
+                  "p.campagne = t_pix.campagne AND CAST(p.date_envoi AS DATE) BETWEEN $debut AND $fin)",
+                  fin_annee[1]),
+        "t_pix_profils": ("CAST(date_envoi AS DATE) BETWEEN $debut AND $fin", fin_annee[1]),
+        "t_competences": ("eleve_id IN (SELECT eleve_id FROM t_eleves WHERE sortie IS NOT NULL AND sortie <= $fin)",
+                          {"fin": fin}),
+    }
+    supprimees: dict[str, int] = {}
+    with wh.atomic():
+        for table, (condition, params) in requetes.items():
+            n = wh.valeur(f"SELECT count(*) FROM {table} WHERE {condition}", params)
+            if n:
+                wh.con.execute(f"DELETE FROM {table} WHERE {condition}", params)
+            supprimees[table] = int(n)
+    return ResultatPurge(annee, supprimees)
