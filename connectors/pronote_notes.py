@@ -1,0 +1,215 @@
+"""``pronote-notes`` : l'export de la page Notes d'un professeur, un fichier par service.
+
+Le nom du fichier est le service (``MATHEMATIQUES.csv``), sauf option ``matiere``. Disposition lue
+(celle du client web, reconstituée ; les titres sont comparés avec tolérance, voir :data:`COLONNES`) ::
+
+    Élève;Classe;TD/Option;Absences;Moyenne;Moyenne brute;Bonus/Malus;Moyenne de la période;Devoir du 03/10/2025 - DS1;Devoir du 17/10/2025 - Oral (bonus)
+    ;;;;;;;;Sur 20 - Coef. 2;Sur 10 - Coef. 0,5
+    ;;;;;;;;ANGLAIS LV1 > Expression écrite;
+    "DUPONT Jean-Marie";"3A";"";0;"12,50";"12,00";"+0,50";"12,50";"15,50";"Abs"
+    "Moyenne de la classe";;;;"11,20";"11,00";;"11,20";"13,25";"7,00"
+
+- **une colonne par devoir** ; ses lignes d'en-tête, jointes par `` - ``, portent la date (``JJ/MM/AAAA``,
+  obligatoire), le barème (``Sur 20`` ou ``/20``, 20 par défaut), le coefficient (``Coef. 2``, 1 par
+  défaut), les drapeaux ``(bonus)`` et ``(facultatif)`` ; le reste est le titre. Une troisième ligne
+  d'en-tête, si elle existe, donne le service (ou sous-service « ANGLAIS LV1 > Expression écrite ») du
+  devoir. Les en-têtes peuvent tenir sur une seule ligne (« Devoir du 03/10/2025 - DS1 - Sur 20 - Coef. 2 ») ;
+- cellules de note : nombre à virgule ou jeton spécial (:data:`connectors.pronote_csv.JETONS_NOTE`) ; vide =
+  pas de note ; ``X`` = élève non concerné (note de statut ``non_concerne``) ;
+- la colonne « Moyenne » de Pronote devient une :class:`MoyenneSource` (source « pronote ») seulement si
+  la période est connue (option ``periode``) ; une moyenne vide ou masquée reste vide, jamais 0. La
+  ligne « Moyenne de la classe » en fin de fichier donne ``moyenne_classe`` ;
+- les colonnes Absences, Moyenne brute, Bonus/Malus sont lues pour être reconnues mais pas stockées :
+  Vigie recalcule les moyennes à partir des notes.
+
+Options : ``matiere`` (sinon le nom du fichier), ``classe`` (obligatoire sans colonne Classe),
+``periode`` (sinon l'entrepôt la déduit de la date du devoir), ``ramener_sur_20`` (booléen, vrai par
+défaut : le devoir compte sur 20 quel que soit son barème).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from models.errors import ImportRejected
+from models.records import Devoir, Lot, MoyenneSource, Note, RefEleve
+
+from .common import cle_entete, date_fr
+from .pronote_csv import (
+    Ligne,
+    Tableau,
+    est_ligne_total,
+    lire_nombre,
+    lire_note,
+    lire_tableau,
+    titre_plat,
+    trouver_colonnes,
+)
+
+SOURCE = "pronote-notes"
+
+#: Colonnes fixes → titres possibles. Toute autre colonne dont l'en-tête porte une date est un devoir.
+COLONNES: dict[str, tuple[str, ...]] = {
+    "eleve": ("Élève", "Élèves", "Nom", "Nom de l'élève", "Nom - Prénom", "Nom et prénom"),
+    "classe": ("Classe", "Classes"),
+    "groupe": ("TD/Option", "TD / Option", "Option", "TD", "Groupe", "Groupes"),
+    "absences": ("Absences", "Abs.", "Nb absences"),
+    "moyenne": ("Moyenne", "Moy.", "Moyenne élève", "Moy. élève"),
+    "moyenne_brute": ("Moyenne brute", "Moy. brute"),
+    "bonus_malus": ("Bonus/Malus", "Bonus / Malus", "Bonus-Malus"),
+    "moyenne_periode": ("Moyenne de la période", "Moy. période", "Moyenne période"),
+}
+
+_DATE = re.compile(r"\b(\d{1,2}/\d{1,2}/\d{4})\b")
+_BAREME = re.compile(r"(?:\bsur\s*|/\s*)(\d+(?:[.,]\d+)?)\b", re.IGNORECASE)
+_COEF = re.compile(r"\bcoef(?:f|ficient)?\.?\s*:?\s*(\d+(?:[.,]\d+)?)", re.IGNORECASE)
+#: Drapeaux écrits dans l'en-tête d'un devoir.
+DRAPEAUX: dict[str, re.Pattern[str]] = {
+    "bonus": re.compile(r"\(\s*bonus\s*\)", re.IGNORECASE),
+    "facultatif": re.compile(r"\(\s*(?:facultatif|fac\.?|optionnel)\s*\)", re.IGNORECASE),
+}
+_MOTS_DEVOIR = re.compile(r"^\s*devoir\s+du\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ColonneDevoir:
+    index: int
+    titre: str
+    date: dt.date
+    bareme: float
+    coefficient: float
+    bonus: bool
+    facultatif: bool
+    service: str | None  # sous-service écrit dans l'en-tête, sinon None (le service du fichier)
+
+
+def lire_entete_devoir(titres: tuple[str, ...], *, fichier: Path, ligne: int, colonne: int) -> ColonneDevoir | None:
+    """Les lignes d'en-tête d'une colonne → son devoir ; None si ce n'est pas une colonne de devoir.
+
+    Les deux premières lignes portent titre, date, barème, coefficient ; la troisième, le service.
+    """
+    texte = " - ".join(t for t in titres[:2] if t)
+    service = titres[2].strip() if len(titres) > 2 and titres[2].strip() else None
+    m = _DATE.search(texte)
+    if not m:
+        if _BAREME.search(texte) or _COEF.search(texte) or _MOTS_DEVOIR.match(texte):
+            raise ImportRejected(
+                f"date du devoir introuvable dans l'en-tête « {texte} » (attendu JJ/MM/AAAA)",
+                fichier=fichier, ligne=ligne, colonne=colonne + 1,
+            )
+        return None
+    nom = f"« {texte} »"
+    try:
+        date = date_fr(m.group(1))
+    except ValueError:
+        raise ImportRejected(f"date invalide dans l'en-tête {nom}", fichier=fichier, ligne=ligne,
+                             colonne=colonne + 1) from None
+    bareme = _BAREME.search(texte.replace(m.group(1), ""))
+    coef = _COEF.search(texte)
+    reste = texte
+    for motif in (m.group(0), *(x.group(0) for x in (bareme, coef) if x)):
+        reste = reste.replace(motif, " ", 1)
+    drapeaux = {cle: bool(motif.search(reste)) for cle, motif in DRAPEAUX.items()}
+    for motif in DRAPEAUX.values():
+        reste = motif.sub(" ", reste)
+    titre = " - ".join(p.strip() for p in _MOTS_DEVOIR.sub("", reste.strip(" -")).split(" - ") if p.strip(" -"))
+    titre = re.sub(r"\s+", " ", titre).strip(" -")
+    valeur_bareme = float(bareme.group(1).replace(",", ".")) if bareme else 20.0
+    valeur_coef = float(coef.group(1).replace(",", ".")) if coef else 1.0
+    if not 1 <= valeur_bareme <= 99 or not 0 <= valeur_coef <= 99:
+        raise ImportRejected(f"barème ou coefficient hors limites dans l'en-tête {nom}", fichier=fichier,
+                             ligne=ligne, colonne=colonne + 1)
+    return ColonneDevoir(colonne, titre, date, valeur_bareme, valeur_coef, drapeaux["bonus"],
+                         drapeaux["facultatif"], service)
+
+
+def lire(chemin: Path, **options: Any) -> Lot:
+    """Lit l'export de la page Notes d'un service (voir le docstring du module pour les options)."""
+    inconnues = set(options) - {"matiere", "classe", "periode", "ramener_sur_20"}
+    if inconnues:
+        raise ImportRejected(f"option(s) inconnue(s) pour {SOURCE} : {', '.join(sorted(inconnues))}", fichier=chemin)
+    matiere = str(options.get("matiere") or chemin.stem).strip()
+    classe_option = (options.get("classe") or "").strip() or None
+    periode = (options.get("periode") or "").strip() or None
+    ramener = options.get("ramener_sur_20", True)
+    if isinstance(ramener, str):
+        ramener = cle_entete(ramener) not in {"non", "false", "0", "faux", "no"}
+
+    tableau = lire_tableau(chemin)
+    titres = tableau.titres
+    plats = [titre_plat(t) for t in titres]
+    cols = trouver_colonnes(plats, COLONNES, requises=["eleve"], fichier=chemin, ligne=tableau.ligne_entete)
+    if "classe" not in cols and not classe_option:
+        raise ImportRejected(
+            "colonne « Classe » absente : précisez la classe (option classe)",
+            fichier=chemin, ligne=tableau.ligne_entete, colonne="Classe",
+        )
+    fixes = set(cols.values())
+    colonnes_devoirs = [
+        d for i, t in enumerate(titres) if i not in fixes
+        if (d := lire_entete_devoir(t, fichier=chemin, ligne=tableau.entetes[0].numero, colonne=i))
+    ]
+    if not colonnes_devoirs and "moyenne" not in cols:
+        raise ImportRejected(
+            "aucune colonne de devoir (en-tête avec une date JJ/MM/AAAA) ni de moyenne",
+            fichier=chemin, ligne=tableau.ligne_entete, colonne=len(plats),
+        )
+
+    notes: list[Note] = []
+    moyennes: list[MoyenneSource] = []
+    devoirs: dict[tuple[str, int], Devoir] = {}
+    moyenne_classe: float | None = None
+    col_moy = cols.get("moyenne", cols.get("moyenne_periode"))
+    for ligne in tableau.donnees:
+        if est_ligne_total(ligne, cols["eleve"]):
+            if col_moy is not None and cle_entete(ligne.cellule(cols["eleve"])).startswith("moyenne"):
+                moyenne_classe = _moyenne(tableau, ligne, col_moy)
+            continue
+        classe = ligne.cellule(cols.get("classe")) or classe_option
+        if not classe:
+            raise ImportRejected("classe vide", fichier=chemin, ligne=ligne.numero,
+                                 colonne=tableau.nom_colonne(cols["classe"]))
+        eleve = RefEleve(nom_complet=ligne.cellule(cols["eleve"]), classe=classe, ligne=ligne.numero)
+        for cd in colonnes_devoirs:
+            lu = lire_note(ligne.cellule(cd.index), fichier=chemin, ligne=ligne.numero,
+                           colonne=tableau.nom_colonne(cd.index), bareme=cd.bareme)
+            if lu is None:
+                continue
+            devoir = devoirs.get((classe, cd.index))
+            if devoir is None:
+                devoir = devoirs[(classe, cd.index)] = _devoir(cd, classe, matiere, periode, bool(ramener), colonnes_devoirs)
+            notes.append(Note(eleve=eleve, devoir=devoir, valeur=lu[0], statut=lu[1]))
+        if periode and col_moy is not None:
+            moyennes.append(MoyenneSource(eleve=eleve, periode=periode, matiere=matiere,
+                                          moyenne=_moyenne(tableau, ligne, col_moy)))
+    if moyenne_classe is not None:
+        moyennes = [m.model_copy(update={"moyenne_classe": moyenne_classe}) for m in moyennes]
+    return Lot(source=SOURCE, fichier=chemin, lignes_lues=len(tableau.donnees), notes=notes, moyennes=moyennes)
+
+
+def _devoir(cd: ColonneDevoir, classe: str, matiere: str, periode: str | None, ramener: bool,
+            toutes: list[ColonneDevoir]) -> Devoir:
+    # deux devoirs du même jour et du même titre (deux colonnes « Interro ») : le rang les distingue
+    rang = sum(1 for c in toutes if c.index < cd.index and (c.date, c.titre, c.service) == (cd.date, cd.titre, cd.service))
+    return Devoir(
+        classe=classe, matiere=cd.service or matiere, date=cd.date, periode=periode, titre=cd.titre,
+        bareme=cd.bareme, coefficient=cd.coefficient, ramener_sur_20=ramener, bonus=cd.bonus,
+        facultatif=cd.facultatif, rang=rang,
+    )
+
+
+def _moyenne(tableau: Tableau, ligne: Ligne, col: int) -> float | None:
+    """Une moyenne sur 20 ; vide ou masquée (jeton, tiret) → None, jamais 0."""
+    texte = ligne.cellule(col).strip()
+    if not texte or not any(c.isdigit() for c in texte):
+        return None
+    valeur = lire_nombre(texte, fichier=tableau.fichier, ligne=ligne.numero, colonne=tableau.nom_colonne(col))
+    if valeur is not None and not 0 <= valeur <= 20:
+        raise ImportRejected(f"moyenne « {texte} » hors de 0–20", fichier=tableau.fichier, ligne=ligne.numero,
+                             colonne=tableau.nom_colonne(col))
+    return valeur
+
