@@ -10,6 +10,7 @@ imports massifs rapides et évite les vérifications trop zélées de DuckDB dan
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 # --- Tables : colonnes, et la clé naturelle de chacune -----------------------------------------------
 
@@ -248,6 +249,10 @@ SELECT import_id, source, fichier, sha256, statut, lignes_lues, lignes_inserees,
        lignes_rejetees, debut, fin, message
 FROM t_imports""",
 }
+
+
+#: Les moyennes « comme Pronote » (SQL dans models/moyennes.sql, règles dans models/moyennes.py).
+VUES["moyennes"] = (Path(__file__).parent / "moyennes.sql").read_text(encoding="utf-8")
 
 
 def _migration_1() -> list[str]:

@@ -1,0 +1,159 @@
+"""Les moyennes, exactement comme Pronote les calcule.
+
+Le calcul vit dans la vue publique ``moyennes`` (``models/moyennes.sql``), toujours à jour, sans étape de
+rafraîchissement ; ce module l'enrichit (noms, moyennes de Pronote à côté, confiance) pour le tableau de
+bord, la ligne de commande et le bulletin. Règles, toutes épinglées par ``tests/test_moyennes.py`` :
+
+- **Ramener sur 20** coché : chaque note est d'abord convertie sur 20 (18/20, 2/10, 1/5 → 8,67) ; décoché,
+  chaque devoir pèse son barème (mêmes notes → 20 × 21/35 = 12). Le coefficient du devoir multiplie.
+- **Bonus** : seuls les points au-dessus de 10 (sur 20), multipliés par le coefficient du bonus, s'ajoutent
+  au numérateur de la moyenne pondérée : (12 + 16)/2 = 14, avec un bonus à 17 → (12 + 16 + 7)/2 = 17,5 ;
+  un bonus à 8 ne change rien. La moyenne est plafonnée à 20.
+- **Facultatifs** (« comme une note ») : retenus seulement s'ils font monter la moyenne, essayés du meilleur
+  au moins bon : (16 + 18)/2 = 17, + 20 → 18, + 17 → 17,75 < 18 donc ignoré. Sans aucune note ordinaire,
+  le meilleur facultatif fait la moyenne. Un devoir à la fois bonus et facultatif est traité en bonus.
+- **Statuts** : absent, dispense, non_note, inapte, non_rendu, non_concerne écartés ; absent_zero et
+  non_rendu_zero comptent 0. Un devoir de coefficient 0 ne compte pas.
+- **Sous-services** (``ANGLAIS LV1 > Expression écrite``) : la moyenne du service est la moyenne de ses
+  sous-services pondérée par leurs coefficients (``matieres.coefficient``, 1 par défaut) ; des devoirs posés
+  directement sur le service forment un sous-service de poids 1.
+- **Moyenne générale** : moyennes des services pondérées par le coefficient de la matière (1 par défaut).
+- Moyenne de classe = moyenne des moyennes des élèves ; min, max, médiane ; rang avec ex aequo (1, 2, 2, 4).
+  La classe est la classe actuelle de l'élève (vue ``eleves``).
+- Rien n'est arrondi ici : l'affichage arrondit à 2 décimales avec une virgule.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from .reglages import Reglages, charger_reglages
+
+if TYPE_CHECKING:  # pas d'import à l'exécution : schema.py lit moyennes.sql sans passer par ici
+    from .warehouse import Warehouse
+
+_FILTRES = """($classe IS NULL OR m.classe = $classe)
+  AND ($periode IS NULL OR m.periode = $periode)
+  AND ($annee IS NULL OR m.annee = $annee)"""
+
+
+def moyennes(
+    wh: "Warehouse",
+    *,
+    classe: str | None = None,
+    periode: str | None = None,
+    annee: str | None = None,
+    reglages: Reglages | None = None,
+) -> pl.DataFrame:
+    """Les moyennes par élève, période et matière (``matiere`` nulle = moyenne générale).
+
+    Colonnes : celles de la vue ``moyennes`` plus nom, prenom, moyenne_pronote (la moyenne que Pronote a
+    exportée, si connue), ecart_pronote (la nôtre moins celle de Pronote : un écart se montre, il ne se
+    cache pas) et faible_confiance (moins de ``notes.nb_notes_min`` notes).
+    """
+    r = reglages or charger_reglages()
+    return wh.sql(
+        f"""
+        WITH pronote AS (
+            SELECT eleve_id, annee, periode, matiere, moyenne
+            FROM moyennes_pronote
+            WHERE moyenne IS NOT NULL
+            QUALIFY row_number() OVER (PARTITION BY eleve_id, annee, periode, matiere
+                                       ORDER BY source <> 'pronote', source) = 1
+        )
+        SELECT m.eleve_id, e.nom, e.prenom, m.classe, m.annee, m.periode, m.matiere, m.famille,
+               m.coefficient, m.moyenne, m.nb_notes, m.moyenne_classe, m.min_classe, m.max_classe,
+               m.mediane_classe, m.rang, p.moyenne AS moyenne_pronote, m.moyenne - p.moyenne AS ecart_pronote,
+               m.nb_notes < $min AS faible_confiance
+        FROM moyennes m
+        JOIN eleves e USING (eleve_id)
+        LEFT JOIN periodes pe ON pe.annee = m.annee AND pe.periode = m.periode
+        LEFT JOIN pronote p ON p.eleve_id = m.eleve_id AND p.annee = m.annee AND p.periode = m.periode
+             AND p.matiere IS NOT DISTINCT FROM m.matiere
+        WHERE {_FILTRES}
+        ORDER BY m.classe, m.annee, pe.debut NULLS LAST, m.periode, e.nom, e.prenom, m.eleve_id,
+                 m.matiere NULLS FIRST
+        """,
+        params={"classe": classe, "periode": periode, "annee": annee, "min": r.notes.nb_notes_min},
+    )
+
+
+def distribution_devoirs(
+    wh: "Warehouse",
+    classe: str,
+    periode: str,
+    *,
+    annee: str | None = None,
+    reglages: Reglages | None = None,
+) -> pl.DataFrame:
+    """Chaque devoir de la classe dans la période : notes sur 20, moyenne, min, max, médiane, part des
+    notes sous 10, et ``echec_collectif`` quand la moyenne du devoir est sous 10 et qu'au moins
+    ``notes.echec_collectif_part`` de la classe a moins de 10 (un devoir raté par tous interroge le devoir,
+    pas les élèves)."""
+    r = reglages or charger_reglages()
+    return wh.sql(
+        """
+        WITH n AS (
+            SELECT n.devoir_id, n.matiere, n.date, n.devoir, n.bareme, n.coefficient, n.bonus, n.facultatif,
+                   CASE WHEN n.statut = 'note' THEN n.valeur * 20 / n.bareme
+                        WHEN n.statut IN ('absent_zero', 'non_rendu_zero') THEN 0 END AS note20
+            FROM notes n JOIN eleves e USING (eleve_id)
+            WHERE e.classe = $classe AND n.periode = $periode AND ($annee IS NULL OR n.annee = $annee)
+        )
+        SELECT devoir_id, matiere, date, devoir, bareme, coefficient, bonus, facultatif,
+               count(note20)::INTEGER AS nb_notes, avg(note20) AS moyenne, min(note20) AS min,
+               max(note20) AS max, median(note20) AS mediane,
+               count(*) FILTER (WHERE note20 < 10)::INTEGER AS nb_sous_10,
+               count(*) FILTER (WHERE note20 < 10) / nullif(count(note20), 0) AS part_sous_10,
+               coalesce(avg(note20) < 10 AND count(*) FILTER (WHERE note20 < 10) / nullif(count(note20), 0)
+                        >= $part, FALSE) AS echec_collectif
+        FROM n
+        GROUP BY ALL
+        ORDER BY date, matiere, devoir
+        """,
+        params={"classe": classe, "periode": periode, "annee": annee, "part": r.notes.echec_collectif_part},
+    )
+
+
+def evolution(wh: "Warehouse", eleve_id: str) -> pl.DataFrame:
+    """La moyenne générale d'un élève période après période (ordre chronologique), avec celle de sa
+    classe, son rang et l'écart à la période précédente."""
+    return wh.sql(
+        """
+        SELECT m.annee, m.periode, pe.debut, m.moyenne, m.nb_notes, m.moyenne_classe, m.rang,
+               m.moyenne - lag(m.moyenne) OVER (ORDER BY m.annee, pe.debut NULLS LAST, m.periode) AS variation
+        FROM moyennes m
+        LEFT JOIN periodes pe ON pe.annee = m.annee AND pe.periode = m.periode
+        WHERE m.eleve_id = $eleve AND m.matiere IS NULL
+        ORDER BY m.annee, pe.debut NULLS LAST, m.periode
+        """,
+        params={"eleve": eleve_id},
+    )
+
+
+def moyennes_familles(
+    wh: "Warehouse", classe: str | None, periode: str | None, *, annee: str | None = None
+) -> pl.DataFrame:
+    """Par élève : moyenne des matières générales et des matières professionnelles (pondérées par les
+    coefficients de matière), leur écart (général − professionnel) et le nombre de notes de chaque côté."""
+    return wh.sql(
+        f"""
+        SELECT m.eleve_id, e.nom, e.prenom, m.classe, m.annee, m.periode,
+               sum(m.coefficient * m.moyenne) FILTER (WHERE m.famille = 'general')
+                 / nullif(sum(m.coefficient) FILTER (WHERE m.famille = 'general'), 0) AS moyenne_general,
+               sum(m.coefficient * m.moyenne) FILTER (WHERE m.famille = 'professionnel')
+                 / nullif(sum(m.coefficient) FILTER (WHERE m.famille = 'professionnel'), 0)
+                 AS moyenne_professionnel,
+               moyenne_general - moyenne_professionnel AS ecart,
+               coalesce(sum(m.nb_notes) FILTER (WHERE m.famille = 'general'), 0)::INTEGER AS nb_notes_general,
+               coalesce(sum(m.nb_notes) FILTER (WHERE m.famille = 'professionnel'), 0)::INTEGER
+                 AS nb_notes_professionnel
+        FROM moyennes m JOIN eleves e USING (eleve_id)
+        WHERE m.matiere IS NOT NULL AND {_FILTRES}
+        GROUP BY ALL
+        ORDER BY m.classe, m.annee, m.periode, e.nom, e.prenom
+        """,
+        params={"classe": classe, "periode": periode, "annee": annee},
+    )

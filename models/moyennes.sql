@@ -1,0 +1,120 @@
+-- Vue publique « moyennes » : les moyennes calculées comme Pronote, non arrondies.
+-- Une ligne par élève, période et service ; matiere NULL = moyenne générale.
+-- Ne lit que des vues publiques (notes, eleves, matieres) : une connexion qui les remplace par des vues
+-- temporaires filtrées (droits d'accès) obtient des moyennes filtrées, sans autre changement.
+-- Les règles (ramener sur 20, bonus, facultatifs, statuts, sous-services) sont expliquées dans
+-- models/moyennes.py et épinglées par tests/test_moyennes.py.
+WITH comptees AS (
+    -- Statuts : « absent_zero » et « non_rendu_zero » comptent 0 ; absent, dispense, non_note, inapte,
+    -- non_rendu, non_concerne sont écartés. Un devoir de coefficient 0 ne pèse rien : écarté aussi.
+    SELECT n.eleve_id, e.classe, n.annee, n.periode, n.matiere, n.devoir_id,
+           coalesce(m.service, trim(split_part(n.matiere, '>', 1))) AS service,
+           n.coefficient AS coef, n.bareme, n.bonus, n.facultatif, n.ramener_sur_20,
+           CASE WHEN n.statut = 'note' THEN n.valeur ELSE 0 END AS v
+    FROM notes n
+    JOIN eleves e USING (eleve_id)
+    LEFT JOIN matieres m ON m.matiere = n.matiere
+    WHERE (n.statut = 'note' AND n.valeur IS NOT NULL OR n.statut IN ('absent_zero', 'non_rendu_zero'))
+      AND n.coefficient > 0
+),
+points AS (
+    -- Moyenne = 20 × Σ num / Σ den. Ramené sur 20 : chaque note convertie sur 20 d'abord (den = coef × 20) ;
+    -- sinon chaque devoir pèse son barème (den = coef × barème).
+    SELECT *, v * 20 / bareme AS v20,
+           coef * CASE WHEN ramener_sur_20 THEN v * 20 / bareme ELSE v END AS num,
+           coef * CASE WHEN ramener_sur_20 THEN 20 ELSE bareme END AS den
+    FROM comptees
+),
+ordinaires AS (
+    SELECT eleve_id, annee, periode, matiere, sum(num) AS num, sum(den) AS den, sum(coef) AS coefs,
+           count(*) AS nb
+    FROM points WHERE NOT bonus AND NOT facultatif
+    GROUP BY ALL
+),
+facultatifs_essayes AS (
+    -- Facultatifs « comme une note » : essayés du meilleur au moins bon, gardés tant qu'ils font monter
+    -- la moyenne. v > moyenne(S) ⇔ v > moyenne(S ∪ {v}) : la condition se lit sur les sommes cumulées.
+    SELECT p.eleve_id, p.annee, p.periode, p.matiere, p.num, p.den, p.coef,
+           (coalesce(o.den, 0) = 0 AND row_number() OVER w = 1)
+           OR p.v20 > 20 * (coalesce(o.num, 0) + sum(p.num) OVER w) / (coalesce(o.den, 0) + sum(p.den) OVER w)
+               AS monte,
+           p.v20, p.devoir_id
+    FROM points p
+    LEFT JOIN ordinaires o USING (eleve_id, annee, periode, matiere)
+    WHERE p.facultatif AND NOT p.bonus
+    WINDOW w AS (PARTITION BY p.eleve_id, p.annee, p.periode, p.matiere
+                 ORDER BY p.v20 DESC, p.devoir_id ROWS UNBOUNDED PRECEDING)
+),
+facultatifs AS (
+    -- Triés par ordre décroissant, les facultatifs retenus forment un préfixe : on s'arrête au premier
+    -- qui ne fait pas monter la moyenne.
+    SELECT eleve_id, annee, periode, matiere, sum(num) AS num, sum(den) AS den, sum(coef) AS coefs,
+           count(*) AS nb
+    FROM (
+        SELECT *, bool_and(monte) OVER (PARTITION BY eleve_id, annee, periode, matiere
+                                        ORDER BY v20 DESC, devoir_id ROWS UNBOUNDED PRECEDING) AS retenu
+        FROM facultatifs_essayes
+    )
+    WHERE retenu
+    GROUP BY ALL
+),
+bonus AS (
+    -- Bonus : seuls les points au-dessus de 10 (sur 20), pondérés par le coefficient du devoir, s'ajoutent
+    -- au numérateur de la moyenne pondérée ; le dénominateur ne bouge pas.
+    SELECT eleve_id, annee, periode, matiere, sum(coef * greatest(v20 - 10, 0)) AS pts
+    FROM points WHERE bonus
+    GROUP BY ALL
+),
+cles AS (
+    SELECT DISTINCT eleve_id, classe, annee, periode, matiere, service FROM points
+),
+feuilles AS (
+    -- La moyenne de chaque libellé Pronote (service ou sous-service), plafonnée à 20 (bonus).
+    SELECT c.*,
+           CASE WHEN coalesce(o.den, 0) + coalesce(f.den, 0) > 0 THEN least(20,
+               20 * (coalesce(o.num, 0) + coalesce(f.num, 0)) / (coalesce(o.den, 0) + coalesce(f.den, 0))
+               + coalesce(b.pts, 0) / (coalesce(o.coefs, 0) + coalesce(f.coefs, 0)))
+           END AS moyenne,
+           coalesce(o.nb, 0) + coalesce(f.nb, 0) AS nb_notes,
+           CASE WHEN c.matiere = c.service THEN 1 ELSE coalesce(m.coefficient, 1) END AS poids,
+           m.famille
+    FROM cles c
+    LEFT JOIN ordinaires o USING (eleve_id, annee, periode, matiere)
+    LEFT JOIN facultatifs f USING (eleve_id, annee, periode, matiere)
+    LEFT JOIN bonus b USING (eleve_id, annee, periode, matiere)
+    LEFT JOIN matieres m ON m.matiere = c.matiere
+),
+services AS (
+    -- Un sous-service (« ANGLAIS LV1 > Expression écrite ») se rattache à son service : la moyenne du service
+    -- est celle de ses sous-services pondérée par leurs coefficients (matieres.coefficient, 1 par défaut).
+    SELECT f.eleve_id, f.classe, f.annee, f.periode, f.service AS matiere,
+           CASE WHEN sum(f.poids) > 0 THEN sum(f.poids * f.moyenne) / sum(f.poids) ELSE avg(f.moyenne) END
+               AS moyenne,
+           sum(f.nb_notes) AS nb_notes,
+           coalesce(any_value(s.famille), any_value(f.famille), 'general') AS famille,
+           coalesce(any_value(s.coefficient), 1) AS coefficient
+    FROM feuilles f
+    LEFT JOIN matieres s ON s.matiere = f.service
+    WHERE f.moyenne IS NOT NULL
+    GROUP BY f.eleve_id, f.classe, f.annee, f.periode, f.service
+),
+generales AS (
+    -- Moyenne générale : moyennes des services pondérées par leur coefficient de matière.
+    SELECT eleve_id, classe, annee, periode, NULL::VARCHAR AS matiere,
+           sum(coefficient * moyenne) / sum(coefficient) AS moyenne,
+           sum(nb_notes) AS nb_notes, NULL::VARCHAR AS famille, NULL::DOUBLE AS coefficient
+    FROM services WHERE coefficient > 0
+    GROUP BY ALL
+),
+toutes AS (
+    SELECT * FROM services UNION ALL BY NAME SELECT * FROM generales
+)
+SELECT eleve_id, classe, annee, periode, matiere, moyenne, nb_notes::INTEGER AS nb_notes,
+       avg(moyenne) OVER c AS moyenne_classe,
+       min(moyenne) OVER c AS min_classe,
+       max(moyenne) OVER c AS max_classe,
+       median(moyenne) OVER c AS mediane_classe,
+       rank() OVER (PARTITION BY classe, annee, periode, matiere ORDER BY moyenne DESC)::INTEGER AS rang,
+       famille, coefficient
+FROM toutes
+WINDOW c AS (PARTITION BY classe, annee, periode, matiere)

@@ -1,0 +1,222 @@
+"""Les moyennes comme Pronote : chaque exemple documenté, calculé à la main."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+
+from models.moyennes import distribution_devoirs, evolution, moyennes, moyennes_familles
+from models.records import Devoir, Famille, Matiere, MoyenneSource, Note, RefEleve, StatutNote
+
+from .conftest import lot
+
+JEAN = RefEleve(nom_complet="DUPONT Jean-Marie", classe="3A")
+CHLOE = RefEleve(nom_complet="LEFEVRE Chloé", classe="3A")
+AISSA = RefEleve(nom_complet="N'DIAYE Aïssa", classe="3A")
+_rang = itertools.count()
+
+
+def devoir(matiere: str = "MATHEMATIQUES", periode: str = "Trimestre 1", **kw) -> Devoir:
+    """Un devoir distinct à chaque appel (``rang`` différent)."""
+    kw.setdefault("date", dt.date(2025, 10, 1) if periode == "Trimestre 1" else dt.date(2026, 1, 10))
+    kw.setdefault("titre", "DS")
+    return Devoir(classe="3A", matiere=matiere, periode=periode, rang=next(_rang), **kw)
+
+
+def note(d: Devoir, valeur: float | None, eleve: RefEleve = JEAN, statut: StatutNote = StatutNote.NOTE) -> Note:
+    return Note(eleve=eleve, devoir=d, valeur=valeur, statut=statut)
+
+
+def charger(wh, tmp_path, notes, matieres=(), moyennes_src=()):
+    res = wh.importer(
+        lot(tmp_path, "pronote-notes", repr(notes), notes=list(notes), matieres=list(matieres),
+            moyennes=list(moyennes_src))
+    )
+    assert res.statut == "reussi", res.message
+
+
+def moyenne(wh, matiere="MATHEMATIQUES", eleve="DUPONT", periode="Trimestre 1"):
+    df = moyennes(wh, periode=periode).filter(nom=eleve)
+    df = df.filter(df["matiere"].is_null()) if matiere is None else df.filter(matiere=matiere)
+    assert df.height == 1, df
+    return df.row(0, named=True)
+
+
+def test_ramener_sur_20_coche(ecole, tmp_path):
+    # 18/20, 2/10, 1/5 ramenées sur 20 : (18 + 4 + 4) / 3 = 8,666…
+    charger(ecole, tmp_path, [note(devoir(bareme=20), 18), note(devoir(bareme=10), 2), note(devoir(bareme=5), 1)])
+    assert moyenne(ecole)["moyenne"] == pytest.approx(26 / 3)
+
+
+def test_ramener_sur_20_decoche_pese_le_bareme(ecole, tmp_path):
+    # Mêmes notes, barème comme poids : 20 × (18 + 2 + 1) / (20 + 10 + 5) = 12
+    charger(ecole, tmp_path, [note(devoir(bareme=b, ramener_sur_20=False), v) for b, v in ((20, 18), (10, 2), (5, 1))])
+    assert moyenne(ecole)["moyenne"] == pytest.approx(12)
+
+
+def test_coefficients_de_devoir(ecole, tmp_path):
+    # (12 × 2 + 18 × 1) / 3 = 14 ; coefficient 0 : ne compte pas (ni dans nb_notes)
+    charger(ecole, tmp_path, [note(devoir(coefficient=2), 12), note(devoir(), 18), note(devoir(coefficient=0), 0)])
+    m = moyenne(ecole)
+    assert m["moyenne"] == pytest.approx(14) and m["nb_notes"] == 2
+
+
+def test_coefficient_decimal_et_bareme_non_ramene(ecole, tmp_path):
+    # 20 × (0,5 × 30 + 1,5 × 5) / (0,5 × 40 + 1,5 × 10) = 20 × 22,5 / 35 = 12,857…
+    charger(ecole, tmp_path, [note(devoir(bareme=40, coefficient=0.5, ramener_sur_20=False), 30),
+                              note(devoir(bareme=10, coefficient=1.5, ramener_sur_20=False), 5)])
+    assert moyenne(ecole)["moyenne"] == pytest.approx(20 * 22.5 / 35)
+
+
+@pytest.mark.parametrize(
+    ("bonus", "attendu"),
+    [(None, 14), (17, 17.5), (8, 14), (10, 14)],
+    ids=["sans-bonus", "bonus-17", "bonus-8-sans-effet", "bonus-10-sans-effet"],
+)
+def test_bonus_seuls_les_points_au_dessus_de_10(ecole, tmp_path, bonus, attendu):
+    # (12 + 16)/2 = 14 ; bonus 17 → (12 + 16 + 7)/2 = 17,5 ; bonus 8 ou 10 → 14
+    notes = [note(devoir(), 12), note(devoir(), 16)]
+    if bonus is not None:
+        notes.append(note(devoir(bonus=True), bonus))
+    charger(ecole, tmp_path, notes)
+    m = moyenne(ecole)
+    assert m["moyenne"] == pytest.approx(attendu) and m["nb_notes"] == 2
+
+
+def test_bonus_sur_10_converti_et_plafond_a_20(ecole, tmp_path):
+    # bonus 9/10 = 18/20 → 8 points : (19 + 8)/1 = 27 → plafonnée à 20
+    charger(ecole, tmp_path, [note(devoir(), 19), note(devoir(bonus=True, bareme=10), 9)])
+    assert moyenne(ecole)["moyenne"] == 20
+
+
+@pytest.mark.parametrize(
+    ("facultatifs", "attendu", "nb"),
+    [((), 17, 2), ((20,), 18, 3), ((20, 17), 18, 3), ((17, 20), 18, 3), ((15,), 17, 2)],
+)
+def test_facultatifs_seulement_s_ils_font_monter(ecole, tmp_path, facultatifs, attendu, nb):
+    # (16 + 18)/2 = 17 ; + 20 → 18 ; + 17 → 17,75 < 18 : ignoré ; 15 seul ferait baisser : ignoré
+    notes = [note(devoir(), 16), note(devoir(), 18)] + [note(devoir(facultatif=True), v) for v in facultatifs]
+    charger(ecole, tmp_path, notes)
+    m = moyenne(ecole)
+    assert m["moyenne"] == pytest.approx(attendu) and m["nb_notes"] == nb
+
+
+def test_facultatifs_en_ordre_decroissant_jusqu_au_premier_inutile(ecole, tmp_path):
+    # base 10 ; facultatifs 16, 14, 11 : 16 → 13 ; 14 > 13 → 13,33… ; 11 < 13,33 → ignoré
+    notes = [note(devoir(), 10)] + [note(devoir(facultatif=True), v) for v in (11, 14, 16)]
+    charger(ecole, tmp_path, notes)
+    assert moyenne(ecole)["moyenne"] == pytest.approx(40 / 3)
+
+
+def test_statuts(ecole, tmp_path):
+    # absent, dispense, non_note, inapte, non_rendu, non_concerne écartés ; absent_zero et non_rendu_zero = 0
+    ecartes = [StatutNote.ABSENT, StatutNote.DISPENSE, StatutNote.NON_NOTE, StatutNote.INAPTE,
+               StatutNote.NON_RENDU, StatutNote.NON_CONCERNE]
+    notes = [note(devoir(), 15), note(devoir(), 12)] + [note(devoir(), None, statut=s) for s in ecartes]
+    charger(ecole, tmp_path, notes)
+    assert moyenne(ecole)["moyenne"] == pytest.approx(13.5)
+    charger(ecole, tmp_path, [note(devoir(), None, statut=StatutNote.ABSENT_ZERO),
+                              note(devoir(), None, statut=StatutNote.NON_RENDU_ZERO)])
+    m = moyenne(ecole)  # (15 + 12 + 0 + 0)/4
+    assert m["moyenne"] == pytest.approx(6.75) and m["nb_notes"] == 4
+
+
+def test_sous_services_rattaches_au_service(ecole, tmp_path):
+    # Écrit : (10 + 14)/2 = 12 ; Oral : 16 ; ANGLAIS = (12 + 16)/2 = 14 (et non 13,33 en mélangeant les notes)
+    ecrit, oral = "ANGLAIS LV1 > Expression écrite", "ANGLAIS LV1 > Expression orale"
+    charger(ecole, tmp_path, [note(devoir(ecrit), 10), note(devoir(ecrit), 14), note(devoir(oral), 16)],
+            matieres=[Matiere(libelle="ANGLAIS LV1", coefficient=3), Matiere(libelle=ecrit), Matiere(libelle=oral)])
+    m = moyenne(ecole, "ANGLAIS LV1")
+    assert m["moyenne"] == pytest.approx(14) and m["nb_notes"] == 3 and m["coefficient"] == 3
+    assert moyennes(ecole).filter(moyennes(ecole)["matiere"].str.contains(">")).height == 0
+
+
+def test_sous_services_ponderes_par_leur_coefficient(ecole, tmp_path):
+    # Écrit 12 coef 2, Oral 18 coef 1 : (24 + 18)/3 = 14 ; sans fiche matière le service se déduit du libellé
+    ecrit, oral = "ANGLAIS LV1 > Expression écrite", "ANGLAIS LV1 > Expression orale"
+    charger(ecole, tmp_path, [note(devoir(ecrit), 12), note(devoir(oral), 18)],
+            matieres=[Matiere(libelle=ecrit, coefficient=2)])
+    assert moyenne(ecole, "ANGLAIS LV1")["moyenne"] == pytest.approx(14)
+
+
+def test_moyenne_generale_ponderee_par_les_coefficients_de_matiere(ecole, tmp_path):
+    # MATHS 12 coef 4, FRANÇAIS 15 coef 2, EPS 9 (coefficient 1 par défaut) : (48 + 30 + 9)/7 = 12,428…
+    charger(ecole, tmp_path, [note(devoir("MATHEMATIQUES"), 12), note(devoir("FRANCAIS"), 15),
+                              note(devoir("EPS"), 9)],
+            matieres=[Matiere(libelle="MATHEMATIQUES", coefficient=4), Matiere(libelle="FRANCAIS", coefficient=2)])
+    m = moyenne(ecole, None)
+    assert m["moyenne"] == pytest.approx(87 / 7) and m["nb_notes"] == 3
+
+
+def test_stats_de_classe_et_rang_ex_aequo(ecole, tmp_path):
+    # Jean 14, Chloé 14, Aïssa 8 : moyenne 12, min 8, max 14, médiane 14, rangs 1, 1, 3
+    d = devoir()
+    charger(ecole, tmp_path, [note(d, 14, JEAN), note(d, 14, CHLOE), note(d, 8, AISSA)])
+    df = moyennes(ecole, classe="3A").filter(matiere="MATHEMATIQUES").sort("nom")
+    assert df["rang"].to_list() == [1, 1, 3]  # DUPONT, LEFÈVRE, N'DIAYE
+    r = df.row(0, named=True)
+    assert (r["moyenne_classe"], r["min_classe"], r["max_classe"], r["mediane_classe"]) == (12, 8, 14, 14)
+    assert moyennes(ecole, classe="3B").height == 0
+
+
+def test_faible_confiance_sous_trois_notes(ecole, tmp_path):
+    charger(ecole, tmp_path, [note(devoir("MATHEMATIQUES"), 12), note(devoir("MATHEMATIQUES"), 13),
+                              note(devoir("HISTOIRE"), 5), note(devoir("HISTOIRE"), 6), note(devoir("HISTOIRE"), 7)])
+    df = moyennes(ecole).filter(nom="DUPONT")
+    assert dict(zip(df["matiere"], df["faible_confiance"])) == {None: False, "MATHEMATIQUES": True, "HISTOIRE": False}
+
+
+def test_moyenne_de_pronote_gardee_a_cote_avec_l_ecart(ecole, tmp_path):
+    charger(ecole, tmp_path, [note(devoir(), 12), note(devoir(), 13)],
+            moyennes_src=[MoyenneSource(eleve=JEAN, periode="Trimestre 1", matiere="MATHEMATIQUES", moyenne=12.0),
+                          MoyenneSource(eleve=JEAN, periode="Trimestre 1", moyenne=12.5)])
+    m = moyenne(ecole)
+    assert m["moyenne_pronote"] == 12.0 and m["ecart_pronote"] == pytest.approx(0.5)
+    g = moyenne(ecole, None)
+    assert g["moyenne_pronote"] == 12.5 and g["ecart_pronote"] == pytest.approx(0)
+
+
+def test_vue_publique_moyennes_colonnes(ecole, tmp_path):
+    charger(ecole, tmp_path, [note(devoir(), 12)])
+    colonnes = ecole.sql("SELECT * FROM moyennes").columns
+    for c in ("eleve_id", "classe", "periode", "matiere", "moyenne", "nb_notes", "moyenne_classe",
+              "min_classe", "max_classe", "rang"):
+        assert c in colonnes
+    assert ecole.valeur("SELECT count(*) FROM moyennes WHERE matiere IS NULL") == 1
+
+
+def test_vue_filtree_par_des_vues_temporaires(ecole, tmp_path):
+    # Le futur contrôle d'accès masque les vues publiques par des vues temporaires filtrées : la vue
+    # « moyennes » les suit sans changement (elle ne lit aucune table t_*).
+    d = devoir()
+    charger(ecole, tmp_path, [note(d, 14, JEAN), note(d, 8, AISSA)])
+    base = ecole.valeur("SELECT current_database()")  # « memory » : « main » seul désignerait temp.main
+    ecole.con.execute(f"CREATE TEMP VIEW eleves AS SELECT * FROM {base}.main.eleves WHERE nom = 'DUPONT'")
+    assert ecole.valeur("SELECT count(DISTINCT eleve_id) FROM moyennes") == 1
+    ecole.con.execute("DROP VIEW temp.eleves")
+
+
+def test_distribution_devoirs_echec_collectif(ecole, tmp_path):
+    d1, d2 = devoir(titre="rate"), devoir(bareme=10)
+    charger(ecole, tmp_path, [note(d1, 4, JEAN), note(d1, 6, CHLOE), note(d1, 15, AISSA),
+                              note(d2, 8, JEAN), note(d2, 5, CHLOE), note(d2, None, AISSA, StatutNote.ABSENT)])
+    df = distribution_devoirs(ecole, "3A", "Trimestre 1").sort("devoir_id")
+    par = {r["devoir_id"]: r for r in df.iter_rows(named=True)}
+    a, b = par[d1.devoir_id()], par[d2.devoir_id()]
+    assert (a["nb_notes"], a["moyenne"], a["nb_sous_10"], a["echec_collectif"]) == (3, pytest.approx(25 / 3), 2, True)
+    assert (b["nb_notes"], b["moyenne"], b["min"], b["echec_collectif"]) == (2, 13, 10, False)
+
+
+def test_evolution_et_familles(ecole, tmp_path):
+    ecole.importer(lot(tmp_path, "m", "m", matieres=[
+        Matiere(libelle="MATHEMATIQUES"), Matiere(libelle="ATELIER", famille=Famille.PROFESSIONNEL, coefficient=2)]))
+    charger(ecole, tmp_path, [note(devoir("MATHEMATIQUES"), 8), note(devoir("ATELIER"), 17),
+                              note(devoir("MATHEMATIQUES", "Trimestre 2"), 12)])
+    ev = evolution(ecole, moyenne(ecole)["eleve_id"])
+    # T1 : (8 + 2 × 17)/3 = 14 ; T2 : 12 → variation −2
+    assert ev["periode"].to_list() == ["Trimestre 1", "Trimestre 2"]
+    assert ev["moyenne"].to_list() == pytest.approx([14, 12]) and ev["variation"][1] == pytest.approx(-2)
+    fam = moyennes_familles(ecole, "3A", "Trimestre 1").row(0, named=True)
+    assert (fam["moyenne_general"], fam["moyenne_professionnel"], fam["ecart"]) == (8, 17, -9)
