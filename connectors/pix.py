@@ -97,6 +97,10 @@ PIX_PAR_NIVEAU = 8
 #: Une personne est certifiable avec au moins 5 compétences au niveau 1 ou plus.
 COMPETENCES_CERTIFIABLES = 5
 
+#: Ce qu'on attendait, pour les messages de refus.
+DATE = "une date JJ/MM/AAAA HH:MM (ou AAAA-MM-JJ)"
+TAUX = "un taux entre 0 et 1 (« 0,67 »)"
+
 Sorte = Literal["profils", "evaluation"]
 T = TypeVar("T")
 
@@ -112,7 +116,8 @@ def _plat(texte: str) -> str:
 _CLE_CHAMP: dict[str, str] = {cle_entete(lib): champ for champ, libs in ENTETES.items() for lib in libs}
 _PREFIXES: tuple[tuple[str, str], ...] = tuple((_plat(p) + " ", m) for p, m in PAR_COMPETENCE.items())
 _CODE_COMPETENCE: dict[str, str] = {
-    cle_entete(nom): code for nom, code in [*((n, c) for c, n in COMPETENCES_PIX.items()), *AUTRES_NOMS.items()]
+    cle_entete(nom): code
+    for nom, code in [*((n, c) for c, n in COMPETENCES_PIX.items()), *AUTRES_NOMS.items()]
 }
 
 
@@ -173,9 +178,9 @@ def _plan(entete: list[str], chemin: Path) -> _Plan:
         if mesure is not None:
             code = code_competence(plat[len(mesure[0]):])
             if code is None:
-                plan.anomalies.append(
-                    Anomalie(ligne=1, colonne=h, message="compétence inconnue du référentiel Pix : colonne ignorée")
-                )
+                plan.anomalies.append(Anomalie(
+                    ligne=1, colonne=h, message="compétence inconnue du référentiel Pix : colonne ignorée"
+                ))
                 plan.nombres.append(i)
             else:
                 plan.competences.setdefault(code, {})[mesure[1]] = i
@@ -227,7 +232,7 @@ def _lignes(texte: str, chemin: Path) -> Iterator[tuple[int, list[str]]]:
             yield debut, cellules
     except csv.Error as err:
         raise ImportRejected(
-            f"CSV mal formé ({err}) : guillemet non fermé ou mal placé", fichier=chemin, ligne=fin + 1
+            "CSV mal formé : guillemet non fermé ou mal placé", fichier=chemin, ligne=fin + 1
         ) from err
 
 
@@ -264,7 +269,7 @@ class _Cellules:
             return conv(t)
         except ValueError as err:
             raise ImportRejected(
-                f"« {t} » n'est pas {attendu} ({err})",
+                f"« {t} » n'est pas {attendu}",
                 fichier=self.chemin,
                 ligne=self.numero,
                 colonne=self.plan.entete[i],
@@ -318,17 +323,17 @@ def _lire_ligne(plan: _Plan, c: _Cellules, niveau_max: int) -> _Ligne:
                              colonne=plan.libelle("campagne"))
     # Colonnes vérifiées sans être gardées : une valeur inattendue trahit un fichier décalé.
     for i in plan.nombres:
-        c.valeur(i, _nombre, "un nombre")
+        c.valeur(i, _nombre, "un nombre positif")
     for i in plan.oui_non:
         c.valeur(i, _oui_non, "Oui ou Non")
     for i in plan.acquis:
-        c.valeur(i, _statut_acquis, "un statut d'acquis")
+        c.valeur(i, _statut_acquis, "OK, KO ou Non testé")
 
     anomalies: list[Anomalie] = []
     commun = dict(eleve=ref, campagne=campagne, code_campagne=c.texte("code"), type_campagne=plan.sorte)
     if plan.sorte == "profils":
         partage = bool(c.champ("envoi", _oui_non, "Oui ou Non"))
-        date = c.champ("date_envoi", datetime_fr, "une date JJ/MM/AAAA HH:MM")
+        date = c.champ("date_envoi", datetime_fr, DATE)
         debut = None
         if not partage:
             p = PixParticipation(**commun, partage=False)
@@ -336,18 +341,19 @@ def _lire_ligne(plan: _Plan, c: _Cellules, niveau_max: int) -> _Ligne:
             p = _profil(plan, c, commun, date, niveau_max, anomalies)
     else:
         partage = bool(c.champ("partage", _oui_non, "Oui ou Non"))
-        date = c.champ("date_partage", datetime_fr, "une date JJ/MM/AAAA HH:MM")
-        debut = c.champ("date_debut", datetime_fr, "une date JJ/MM/AAAA HH:MM")
-        progression = c.champ("progression", _fraction, "un taux de progression")
-        c.champ("maitrise_globale", _fraction, "un taux de maîtrise")
+        date = c.champ("date_partage", datetime_fr, DATE)
+        debut = c.champ("date_debut", datetime_fr, DATE)
+        progression = c.champ("progression", _fraction, TAUX)
+        c.champ("maitrise_globale", _fraction, TAUX)
         maitrise: dict[str, float] = {}
         if partage:
             for code, cols in plan.competences.items():
                 for mesure in ("acquis_cibles", "acquis_maitrises"):
                     if mesure in cols:
                         c.valeur(cols[mesure], _nombre, "un nombre d'acquis")
-                if "maitrise" in cols and (v := c.valeur(cols["maitrise"], _fraction, "un taux de maîtrise")) is not None:
-                    maitrise[code] = v
+                taux = c.valeur(cols["maitrise"], _fraction, TAUX) if "maitrise" in cols else None
+                if taux is not None:
+                    maitrise[code] = taux
         # La progression reste utile sans partage : elle dit où l'élève en est du parcours.
         p = PixParticipation(**commun, partage=partage, date_envoi=date if partage else None,
                              progression=progression, maitrise=maitrise)
@@ -366,7 +372,7 @@ def _profil(
     competences = []
     for code in sorted(plan.competences):
         cols = plan.competences[code]
-        pix = c.valeur(cols["pix"], _nombre, "un nombre de pix") if "pix" in cols else None
+        pix = c.valeur(cols["pix"], _nombre, "un nombre de pix positif") if "pix" in cols else None
         niveau_fichier = c.valeur(cols["niveau"], _nombre, "un niveau") if "niveau" in cols else None
         if pix is None and niveau_fichier is None:
             continue
@@ -390,12 +396,14 @@ def _profil(
         elif certifiable != calcule:
             anomalies.append(Anomalie(
                 ligne=c.numero, colonne=plan.libelle("certifiable"),
-                message=f"« {OUI if certifiable else NON} » dans le fichier, mais {atteintes} compétence(s) "
-                        f"au niveau 1 ou plus (il en faut {COMPETENCES_CERTIFIABLES}) : valeur du fichier gardée",
+                message=f"« {OUI if certifiable else NON} » dans le fichier, mais {atteintes} "
+                        f"compétence(s) au niveau 1 ou plus (il en faut {COMPETENCES_CERTIFIABLES}) : "
+                        "valeur du fichier gardée",
             ))
+    pix_total = c.champ("pix_total", _nombre, "un nombre de pix positif")
     return PixParticipation(
-        **commun, date_envoi=date, partage=True, pix_total=c.champ("pix_total", _nombre, "un nombre de pix"),
-        certifiable=certifiable, competences=tuple(competences),
+        **commun, date_envoi=date, partage=True, pix_total=pix_total, certifiable=certifiable,
+        competences=tuple(competences),
     )
 
 

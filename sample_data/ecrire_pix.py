@@ -99,7 +99,8 @@ def _profils(participations: Sequence[PixParticipation], organisation: str, avec
     entete += ["Envoi (O/N)", "Date et heure de l'envoi (Europe/Paris)", "Nombre de pix total",
                "Certifiable (O/N)", "Nombre de compétences certifiables"]
     for code in codes:
-        entete += [f"Niveau pour la compétence {_nom_pix(code)}", f"Nombre de pix pour la compétence {_nom_pix(code)}"]
+        nom = _nom_pix(code)
+        entete += [f"Niveau pour la compétence {nom}", f"Nombre de pix pour la compétence {nom}"]
     lignes = [_ligne(entete)]
     for p in participations:
         cellules = _identite(p, organisation, avec_classe, parcours=False)
