@@ -27,6 +27,12 @@ def _ecrire(tmp_path, nom: str, lignes: list[str], encodage: str = "utf-8-sig"):
     return f
 
 
+def _situe(err: ImportRejected, fichier: str, ligne: int, colonne: str) -> None:
+    """Le refus nomme le fichier, la ligne et la colonne, dans ses attributs et dans son message."""
+    assert (err.fichier, err.ligne, err.colonne) == (fichier, ligne, colonne)
+    assert f"fichier « {fichier} », ligne {ligne}, colonne « {colonne} »" in str(err)
+
+
 # --- une ligne par absence ------------------------------------------------------------------------
 
 
@@ -82,7 +88,7 @@ def test_justifiee_illisible_refusee_avec_ligne_et_colonne(tmp_path):
     )
     with pytest.raises(ImportRejected) as e:
         pronote_absences.lire(f)
-    assert e.value.fichier == "abs.csv" and e.value.ligne == 2 and e.value.colonne == "Justifiée"
+    _situe(e.value, "abs.csv", 2, "Justifiée")
     assert "Peut-être" in str(e.value)
 
 
@@ -94,7 +100,7 @@ def test_date_illisible_refusee_avec_ligne_et_colonne(tmp_path):
     )
     with pytest.raises(ImportRejected) as e:
         pronote_absences.lire(f)
-    assert (e.value.fichier, e.value.ligne, e.value.colonne) == ("abs.csv", 2, "Au")
+    _situe(e.value, "abs.csv", 2, "Au")
 
 
 def test_fin_avant_debut_refusee(tmp_path):
@@ -106,7 +112,7 @@ def test_fin_avant_debut_refusee(tmp_path):
     )
     with pytest.raises(ImportRejected) as e:
         pronote_absences.lire(f)
-    assert (e.value.fichier, e.value.ligne, e.value.colonne) == ("abs.csv", 2, "Au")
+    _situe(e.value, "abs.csv", 2, "Au")
     assert "précède" in str(e.value)
 
 
@@ -114,10 +120,10 @@ def test_colonnes_manquantes_listees(tmp_path):
     f = _ecrire(tmp_path, "abs.csv", ["Classe;Motif;Commentaire", '"3A";"Maladie";""'])
     with pytest.raises(ImportRejected) as e:
         pronote_absences.lire(f)
-    assert e.value.fichier == "abs.csv" and e.value.ligne == 1
-    assert e.value.colonne is not None
+    _situe(e.value, "abs.csv", 1, "Élève, Du")
     texte = str(e.value)
-    assert "Élève" in texte and "Classe" in texte  # trouvées et manquantes nommées
+    assert "colonnes trouvées : Classe | Motif | Commentaire" in texte
+    assert "colonnes manquantes : Élève, Du" in texte
 
 
 # --- une ligne par élève --------------------------------------------------------------------------
@@ -126,7 +132,7 @@ def test_colonnes_manquantes_listees(tmp_path):
 def test_synthese_par_eleve_exige_la_periode():
     with pytest.raises(ImportRejected) as e:
         pronote_absences.lire(DOSSIER / "absences_par_eleve.csv")
-    assert e.value.fichier == "absences_par_eleve.csv" and e.value.ligne == 1 and e.value.colonne == "DJ"
+    _situe(e.value, "absences_par_eleve.csv", 1, "DJ")
     assert "du" in str(e.value) and "au" in str(e.value)
 
 
@@ -146,7 +152,7 @@ def test_synthese_nj_superieur_a_dj_refuse(tmp_path):
     f = _ecrire(tmp_path, "s.csv", ["Nom;Prénom;Classe;DJ;NJ", '"DUPONT";"Jean-Marie";"3A";2;3'])
     with pytest.raises(ImportRejected) as e:
         pronote_absences.lire(f, du="01/09/2025", au="30/11/2025")
-    assert (e.value.fichier, e.value.ligne, e.value.colonne) == ("s.csv", 2, "NJ")
+    _situe(e.value, "s.csv", 2, "NJ")
 
 
 # --- retards --------------------------------------------------------------------------------------
@@ -169,7 +175,7 @@ def test_duree_illisible_refusee(tmp_path):
     )
     with pytest.raises(ImportRejected) as e:
         pronote_absences.lire(f)
-    assert (e.value.fichier, e.value.ligne, e.value.colonne) == ("r.csv", 2, "Durée (min)")
+    _situe(e.value, "r.csv", 2, "Durée (min)")
 
 
 # --- aller-retour avec l'écrivain de l'école fictive ----------------------------------------------
@@ -237,3 +243,16 @@ def test_import_dans_l_entrepot(ecole, tmp_path):
     # réimporter le même fichier ne change rien
     res = ecole.importer(pronote_absences.lire(fa))
     assert (res.lignes_inserees, res.lignes_mises_a_jour, res.lignes_inchangees) == (0, 0, 3)
+
+
+def test_eleve_inconnu_refuse_sans_rien_ecrire(ecole, tmp_path):
+    f = tmp_path / "absences.csv"
+    inconnu = Absence(eleve=RefEleve(nom_complet="DURAND Paul", classe="3A"), debut=_h("08/09/2025", "08:00"),
+                      fin=_h("08/09/2025", "12:00"), statut=NJ)
+    ecrire_absences(f, [ABSENCES[0], inconnu])
+    avant = ecole.empreintes()
+    res = ecole.importer(pronote_absences.lire(f))
+    assert res.statut == "rejete"
+    _situe(res.erreur, "absences.csv", 4, "Élève")  # 2 lignes d'en-tête : le 2e élève est en ligne 4
+    assert "DURAND Paul" in res.message
+    assert ecole.empreintes() == avant and ecole.sql("SELECT * FROM absences").height == 0

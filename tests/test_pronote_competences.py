@@ -25,6 +25,12 @@ def _ecrire(tmp_path, nom: str, lignes: list[str], encodage: str = "utf-8-sig"):
     return f
 
 
+def _situe(err: ImportRejected, fichier: str, ligne: int, colonne: str) -> None:
+    """Le refus nomme le fichier, la ligne et la colonne, dans ses attributs et dans son message."""
+    assert (err.fichier, err.ligne, err.colonne) == (fichier, ligne, colonne)
+    assert f"fichier « {fichier} », ligne {ligne}, colonne « {colonne} »" in str(err)
+
+
 #: Le fichier competences_niveaux.csv, ligne par ligne : (libellé écrit, niveau, statut).
 ATTENDUS = [
     ("A+", 4, EV), ("A", 3, EV), ("B", 3, EV), ("C", 2, EV), ("D", 1, EV), ("E", 1, EV),
@@ -57,7 +63,9 @@ def test_le_reglage_niveaux_remplace_les_defauts():
 def test_reglage_niveaux_hors_echelle_refuse():
     with pytest.raises(ImportRejected) as e:
         pronote_competences.lire(DOSSIER / "competences_niveaux.csv", niveaux={"B": 5})
-    assert e.value.fichier == "competences_niveaux.csv" and "« B »" in str(e.value)
+    # un réglage, pas une cellule du fichier : ni ligne ni colonne à citer
+    assert e.value.fichier == "competences_niveaux.csv" and (e.value.ligne, e.value.colonne) == (None, None)
+    assert "réglage niveaux : « B » doit valoir 1, 2, 3 ou 4" in str(e.value)
 
 
 def test_niveau_inconnu_refuse_avec_ligne_et_colonne(tmp_path):
@@ -70,7 +78,7 @@ def test_niveau_inconnu_refuse_avec_ligne_et_colonne(tmp_path):
     )
     with pytest.raises(ImportRejected) as e:
         pronote_competences.lire(f)
-    assert (e.value.fichier, e.value.ligne, e.value.colonne) == ("c.csv", 3, "Niveau")
+    _situe(e.value, "c.csv", 3, "Niveau")
     assert "Vert clair" in str(e.value)
     # …et le même fichier passe quand l'établissement déclare son libellé
     lot = pronote_competences.lire(f, niveaux={"Vert clair": 3})
@@ -82,7 +90,7 @@ def test_date_manquante_refusee_sauf_option(tmp_path):
     f = _ecrire(tmp_path, "c.csv", lignes)
     with pytest.raises(ImportRejected) as e:
         pronote_competences.lire(f)
-    assert (e.value.fichier, e.value.ligne, e.value.colonne) == ("c.csv", 1, "Date")
+    _situe(e.value, "c.csv", 1, "Date")
     (ev,) = pronote_competences.lire(f, date="15/10/2025", periode="Trimestre 1").evaluations
     assert (ev.date, ev.periode, ev.referentiel) == (dt.date(2025, 10, 15), "Trimestre 1", "MATHS")
 
@@ -131,14 +139,14 @@ def test_grille_niveau_inconnu_situe_colonne_de_l_item(tmp_path):
     )
     with pytest.raises(ImportRejected) as e:
         pronote_competences.lire(f)
-    assert (e.value.fichier, e.value.ligne, e.value.colonne) == ("g.csv", 4, "CPD_FRA / Écrire / 03/10/2025")
+    _situe(e.value, "g.csv", 4, "CPD_FRA / Écrire / 03/10/2025")
 
 
 def test_grille_sans_dates_exige_l_option(tmp_path):
     f = _ecrire(tmp_path, "g.csv", ["Élève;Classe;CPD_FRA", ";;Écrire", '"DUPONT Jean-Marie";"3A";"A"'])
     with pytest.raises(ImportRejected) as e:
         pronote_competences.lire(f)
-    assert (e.value.fichier, e.value.ligne, e.value.colonne) == ("g.csv", 2, "CPD_FRA / Écrire")
+    _situe(e.value, "g.csv", 2, "CPD_FRA / Écrire")
     (ev,) = pronote_competences.lire(f, date=dt.date(2025, 10, 3)).evaluations
     assert (ev.referentiel, ev.domaine, ev.item, ev.niveau) == ("socle", "CPD_FRA", "Écrire", 3)
 

@@ -23,6 +23,12 @@ def _ecrire(tmp_path, nom: str, lignes: list[str], encodage: str = "utf-8-sig"):
     return f
 
 
+def _situe(err: ImportRejected, fichier: str, ligne: int, colonne: str) -> None:
+    """Le refus nomme le fichier, la ligne et la colonne, dans ses attributs et dans son message."""
+    assert (err.fichier, err.ligne, err.colonne) == (fichier, ligne, colonne)
+    assert f"fichier « {fichier} », ligne {ligne}, colonne « {colonne} »" in str(err)
+
+
 def test_liste_cp1252_et_qualification_des_natures():
     lot = pronote_punitions.lire(DOSSIER / "punitions_cp1252.csv")
     assert lot.source == "pronote-punitions" and lot.lignes_lues == 7
@@ -73,7 +79,7 @@ def test_nature_vide_refusee_avec_ligne_et_colonne(tmp_path):
     )
     with pytest.raises(ImportRejected) as e:
         pronote_punitions.lire(f)
-    assert (e.value.fichier, e.value.ligne, e.value.colonne) == ("p.csv", 2, "Nature")
+    _situe(e.value, "p.csv", 2, "Nature")
 
 
 def test_date_illisible_refusee_avec_ligne_et_colonne(tmp_path):
@@ -84,15 +90,15 @@ def test_date_illisible_refusee_avec_ligne_et_colonne(tmp_path):
     )
     with pytest.raises(ImportRejected) as e:
         pronote_punitions.lire(f)
-    assert (e.value.fichier, e.value.ligne, e.value.colonne) == ("p.csv", 2, "Date")
+    _situe(e.value, "p.csv", 2, "Date")
 
 
 def test_colonne_nature_manquante(tmp_path):
     f = _ecrire(tmp_path, "p.csv", ["Élève;Classe;Date;Motif", '"DUPONT Jean-Marie";"3A";18/09/2025;"x"'])
     with pytest.raises(ImportRejected) as e:
         pronote_punitions.lire(f)
-    assert e.value.fichier == "p.csv" and e.value.ligne == 1
-    assert "Nature" in str(e.value)
+    _situe(e.value, "p.csv", 1, "Nature")
+    assert "colonnes trouvées : Élève | Classe | Date | Motif" in str(e.value)
 
 
 SANCTIONS = [
