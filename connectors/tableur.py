@@ -53,7 +53,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -138,21 +138,13 @@ class Correspondance(BaseModel):
     echelle: Literal["1-4", "mi-tbm", "a-e", "rr-vv", "acquis"] | None = None
     ignorer: list[str] = []
     colonnes: Colonnes
-    niveaux: dict[str, int] = {}
+    niveaux: dict[str, Annotated[int, Field(ge=1, le=4)]] = {}  # libellé → niveau 1–4
     statuts: dict[str, Literal["absent", "dispense", "non_evalue"]] = {}
 
     @field_validator("date", mode="before")
     @classmethod
     def _date(cls, v: object) -> object:
         return date_fr(v) if isinstance(v, str) else v
-
-    @field_validator("niveaux")
-    @classmethod
-    def _niveaux(cls, v: dict[str, int]) -> dict[str, int]:
-        for libelle, n in v.items():
-            if not 1 <= n <= 4:
-                raise ValueError(f"« {libelle} » = {n} : un niveau va de 1 à 4")
-        return v
 
     def libelles(self) -> dict[str, tuple[int | None, StatutCompetence]]:
         """Libellé normalisé → (niveau, statut)."""
@@ -332,7 +324,6 @@ def _archive(chemin: Path, membre: str, format_: str) -> zipfile.ZipFile:
 
 def _lire_xlsx(chemin: Path) -> list[Feuille]:
     import openpyxl
-    from defusedxml import DefusedXmlException
 
     _archive(chemin, "xl/workbook.xml", "Excel (.xlsx)").close()
     try:
@@ -343,12 +334,26 @@ def _lire_xlsx(chemin: Path) -> list[Feuille]:
             lignes = [[_texte(v) for v in ligne] for ligne in ws.iter_rows(values_only=True)]
             feuilles.append(Feuille(ws.title, lignes, list(range(1, len(lignes) + 1))))
         classeur.close()
-    except DefusedXmlException as err:
-        raise ImportRejected("le classeur contient des déclarations XML interdites (DTD, entités) : refusé",
-                             fichier=chemin) from err
     except Exception as err:  # openpyxl lève toutes sortes d'erreurs sur un fichier abîmé
-        raise ImportRejected(f"classeur Excel illisible ou corrompu ({type(err).__name__})", fichier=chemin) from err
+        raise _refus_classeur(err, chemin, "Excel") from err
     return feuilles
+
+
+def _refus_classeur(err: BaseException, chemin: Path, format_: str) -> ImportRejected:
+    """Le refus d'un classeur illisible ; dit clairement quand defusedxml a arrêté une DTD ou des entités
+    (openpyxl l'enveloppe dans un ValueError)."""
+    from defusedxml import DefusedXmlException
+
+    cause: BaseException | None = err
+    while cause is not None:
+        if isinstance(cause, DefusedXmlException):
+            return ImportRejected(
+                "le classeur contient des déclarations XML interdites (DTD, entités : possible « bombe XML ») : "
+                "refusé sans être lu",
+                fichier=chemin,
+            )
+        cause = cause.__cause__ or cause.__context__
+    return ImportRejected(f"classeur {format_} illisible ou corrompu ({type(err).__name__})", fichier=chemin)
 
 
 #: Au-delà, des lignes ou cellules vides répétées sont le remplissage de LibreOffice jusqu'à la fin de la
@@ -357,19 +362,24 @@ _REPETITION_MAX = 1000
 
 
 def _lire_ods(chemin: Path) -> list[Feuille]:
-    from defusedxml import DefusedXmlException
     from odf import opendocument, teletype
     from odf.namespaces import TABLENS
 
     _archive(chemin, "content.xml", "OpenDocument (.ods)").close()
     try:
         doc = opendocument.load(str(chemin))  # odfpy lit avec l'analyseur SAX de defusedxml
-    except DefusedXmlException as err:
-        raise ImportRejected("le classeur contient des déclarations XML interdites (DTD, entités) : refusé",
-                             fichier=chemin) from err
     except Exception as err:
-        raise ImportRejected(f"classeur OpenDocument illisible ou corrompu ({type(err).__name__})",
-                             fichier=chemin) from err
+        raise _refus_classeur(err, chemin, "OpenDocument") from err
+    try:
+        return _tables_ods(doc)
+    except (KeyError, ValueError) as err:  # valeur de cellule mal écrite dans content.xml
+        raise _refus_classeur(err, chemin, "OpenDocument") from err
+
+
+def _tables_ods(doc) -> list[Feuille]:
+    from odf import teletype
+    from odf.namespaces import TABLENS
+
     feuilles = []
     for table in doc.spreadsheet.childNodes:
         if table.qname != (TABLENS, "table"):
