@@ -362,8 +362,7 @@ _REPETITION_MAX = 1000
 
 
 def _lire_ods(chemin: Path) -> list[Feuille]:
-    from odf import opendocument, teletype
-    from odf.namespaces import TABLENS
+    from odf import opendocument
 
     _archive(chemin, "content.xml", "OpenDocument (.ods)").close()
     try:
