@@ -127,16 +127,17 @@ def lire(
     liste: Liste | None = None,
     du: dt.date | str | None = None,
     au: dt.date | str | None = None,
+    classe: str | None = None,
     **_: object,
 ) -> Lot:
     tableau = lire_tableau(chemin, maximum=2)
     titres = [titre_plat(t) for t in tableau.titres]
     liste = liste or _reconnaitre(titres)
     if liste == "retards":
-        return _retards(tableau, titres)
+        return _retards(tableau, titres, classe)
     if liste == "synthese":
-        return _synthese(tableau, titres, du, au)
-    return _evenements(tableau, titres)
+        return _synthese(tableau, titres, du, au, classe)
+    return _evenements(tableau, titres, classe)
 
 
 def _reconnaitre(titres: Sequence[str]) -> Liste:
@@ -159,9 +160,10 @@ class Colonnes:
 
     def __init__(
         self, tableau: Tableau, titres: Sequence[str], synonymes: Mapping[str, tuple[str, ...]],
-        requises: Sequence[str],
+        requises: Sequence[str], *, classe: str | None = None,
     ) -> None:
         self.tableau = tableau
+        self.classe = classe  # option « classe » : quand le fichier ne l'indique pas
         index = trouver_colonnes(titres, synonymes, fichier=tableau.fichier, ligne=tableau.ligne_entete)
         # L'élève est désigné soit par « Élève », soit par « Nom » (+ « Prénom ») : l'un des deux suffit.
         eleve = [] if ("Élève" in index or "Nom" in index) else ["Élève"]
@@ -188,7 +190,7 @@ class Colonnes:
         return [l for l in self.tableau.donnees if not l.vide and not est_ligne_total(l, nom)]
 
     def eleve(self, ligne: Ligne) -> RefEleve:
-        classe = self.cellule(ligne, "Classe") or None
+        classe = self.cellule(ligne, "Classe") or self.classe
         if "Élève" in self and self.cellule(ligne, "Élève"):
             return RefEleve(nom_complet=self.cellule(ligne, "Élève"), classe=classe, ligne=ligne.numero)
         nom, prenom = self.cellule(ligne, "Nom"), self.cellule(ligne, "Prénom")
@@ -219,8 +221,8 @@ class Colonnes:
 # --- Une ligne par absence -----------------------------------------------------------------------------
 
 
-def _evenements(tableau: Tableau, titres: Sequence[str]) -> Lot:
-    col = Colonnes(tableau, titres, COLONNES_EVENEMENT, ["Du"])
+def _evenements(tableau: Tableau, titres: Sequence[str], classe: str | None) -> Lot:
+    col = Colonnes(tableau, titres, COLONNES_EVENEMENT, ["Du"], classe=classe)
     lot = Lot(source=SOURCE, fichier=tableau.fichier)
     if "Justifiée" not in col:
         lot.anomalies.append(
@@ -306,9 +308,10 @@ def _lire_heure(texte: str) -> dt.time:
 
 
 def _synthese(
-    tableau: Tableau, titres: Sequence[str], du: dt.date | str | None, au: dt.date | str | None
+    tableau: Tableau, titres: Sequence[str], du: dt.date | str | None, au: dt.date | str | None,
+    classe: str | None,
 ) -> Lot:
-    col = Colonnes(tableau, titres, COLONNES_SYNTHESE, ["DJ"])
+    col = Colonnes(tableau, titres, COLONNES_SYNTHESE, ["DJ"], classe=classe)
     if du is None or au is None:
         raise ImportRejected(
             "ce fichier donne un total de demi-journées par élève, sans dates : indiquez la période "
@@ -384,8 +387,8 @@ def _jour_option(valeur: dt.date | str, nom: str, tableau: Tableau) -> dt.date:
 # --- Retards ------------------------------------------------------------------------------------------
 
 
-def _retards(tableau: Tableau, titres: Sequence[str]) -> Lot:
-    col = Colonnes(tableau, titres, COLONNES_RETARD, ["Date"])
+def _retards(tableau: Tableau, titres: Sequence[str], classe: str | None) -> Lot:
+    col = Colonnes(tableau, titres, COLONNES_RETARD, ["Date"], classe=classe)
     lot = Lot(source=SOURCE, fichier=tableau.fichier)
     for ligne in col.lignes_eleves():
         eleve = col.eleve(ligne)

@@ -146,13 +146,14 @@ def lire(
     matiere: str | None = None,
     periode: str | None = None,
     date: dt.date | str | None = None,
+    classe: str | None = None,
     **_: object,
 ) -> Lot:
     bareme = Bareme(niveaux, chemin)
     tableau = lire_tableau(chemin, est_entete=_est_entete)
     titres = [titre_plat(t) for t in tableau.titres]
     jour = _jour_option(date, chemin) if date is not None else None
-    options = {"referentiel": referentiel, "matiere": matiere, "periode": periode, "date": jour}
+    options = {"referentiel": referentiel, "matiere": matiere, "periode": periode, "date": jour, "classe": classe}
     if "Niveau" in _trouvees(tableau, titres) or len(tableau.entetes) == 1:
         return _par_evaluation(tableau, titres, bareme, **options)
     return _grille(tableau, bareme, **options)
@@ -180,7 +181,9 @@ def _jour_option(valeur: dt.date | str, chemin: Path) -> dt.date:
         raise ImportRejected(f"option date : « {valeur} » n'est pas une date JJ/MM/AAAA", fichier=chemin) from None
 
 
-def _niveau(bareme: Bareme, texte: str, *, fichier: Path, ligne: int, colonne: str) -> tuple[int | None, StatutCompetence]:
+def _niveau(
+    bareme: Bareme, texte: str, *, fichier: Path, ligne: int, colonne: str
+) -> tuple[int | None, StatutCompetence]:
     lu = bareme.lire(texte)
     if lu is None:
         raise ImportRejected(
@@ -195,9 +198,9 @@ def _niveau(bareme: Bareme, texte: str, *, fichier: Path, ligne: int, colonne: s
 
 def _par_evaluation(
     tableau: Tableau, titres: Sequence[str], bareme: Bareme, *, referentiel: str | None, matiere: str | None,
-    periode: str | None, date: dt.date | None,
+    periode: str | None, date: dt.date | None, classe: str | None,
 ) -> Lot:
-    col = Colonnes(tableau, titres, COLONNES, ["Item", "Niveau"] + ([] if date else ["Date"]))
+    col = Colonnes(tableau, titres, COLONNES, ["Item", "Niveau"] + ([] if date else ["Date"]), classe=classe)
     fichier = tableau.fichier
     lot = Lot(source=SOURCE, fichier=fichier)
     inconnues: set[str] = set()
@@ -206,7 +209,8 @@ def _par_evaluation(
         item = col.cellule(ligne, "Item")
         if not item:
             raise col.refus("intitulé de l'item vide", ligne, "Item")
-        jour = lire_date(col.cellule(ligne, "Date"), fichier=fichier, ligne=ligne.numero, colonne=col.titre("Date")) or date
+        ecrite_date = col.cellule(ligne, "Date")
+        jour = lire_date(ecrite_date, fichier=fichier, ligne=ligne.numero, colonne=col.titre("Date")) or date
         if jour is None:
             raise col.refus("date de l'évaluation vide (ou donnez l'option date)", ligne, "Date")
         texte = col.cellule(ligne, "Niveau")
@@ -243,11 +247,11 @@ def _par_evaluation(
 
 def _grille(
     tableau: Tableau, bareme: Bareme, *, referentiel: str | None, matiere: str | None, periode: str | None,
-    date: dt.date | None,
+    date: dt.date | None, classe: str | None,
 ) -> Lot:
     fichier = tableau.fichier
     plats = [titre_plat(t) for t in tableau.titres]
-    col = Colonnes(tableau, plats, COLONNES_ELEVE, [])
+    col = Colonnes(tableau, plats, COLONNES_ELEVE, [], classe=classe)
     non_items = {cle_entete(v) for n in NON_ITEMS for v in (n, *COLONNES_ELEVE.get(n, ()))}
     items: list[tuple[int, str, str, dt.date]] = []  # (index, domaine écrit, item, date)
     for i, titres in enumerate(tableau.titres):

@@ -82,9 +82,9 @@ def qualifier(nature: str) -> tuple[bool, bool]:
     return exclusion, disciplinaire
 
 
-def lire(chemin: Path, **_: object) -> Lot:
+def lire(chemin: Path, *, classe: str | None = None, **_: object) -> Lot:
     tableau = lire_tableau(chemin, maximum=1)
-    col = Colonnes(tableau, [titre_plat(t) for t in tableau.titres], COLONNES, ["Date", "Nature"])
+    col = Colonnes(tableau, [titre_plat(t) for t in tableau.titres], COLONNES, ["Date", "Nature"], classe=classe)
     lot = Lot(source=SOURCE, fichier=chemin)
     for ligne in col.lignes_eleves():
         eleve = col.eleve(ligne)

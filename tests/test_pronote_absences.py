@@ -171,7 +171,10 @@ def test_liste_des_retards():
 
 def test_duree_illisible_refusee(tmp_path):
     f = _ecrire(
-        tmp_path, "r.csv", ["Élève;Classe;Date;Heure;Durée (min);Justifié", '"DUPONT Jean-Marie";"3A";09/09/2025;08h05;beaucoup;"Non"']
+        tmp_path,
+        "r.csv",
+        ["Élève;Classe;Date;Heure;Durée (min);Justifié",
+         '"DUPONT Jean-Marie";"3A";09/09/2025;08h05;beaucoup;"Non"'],
     )
     with pytest.raises(ImportRejected) as e:
         pronote_absences.lire(f)
@@ -206,7 +209,8 @@ def _sans_ligne(records):
 def test_aller_retour_absences(tmp_path, encodage):
     f = tmp_path / "absences.csv"
     ecrire_absences(f, ABSENCES, encodage=encodage)
-    assert f.read_bytes().count(b"\r\n") == 5 and f.read_bytes().startswith(b"\xef\xbb\xbf") == (encodage == "utf-8-sig")
+    octets = f.read_bytes()
+    assert octets.count(b"\r\n") == 5 and octets.startswith(b"\xef\xbb\xbf") == (encodage == "utf-8-sig")
     assert _sans_ligne(pronote_absences.lire(f).absences) == ABSENCES
 
 

@@ -50,7 +50,8 @@ def test_tous_les_niveaux_par_defaut():
     # une composante du socle → référentiel « socle », domaine = son code ; sinon la matière et son domaine
     assert (premier.referentiel, premier.domaine, premier.item, premier.contexte, premier.date) == (
         "socle", "CPD_FRA", "Item 01", "FRANÇAIS", dt.date(2025, 10, 1))
-    assert (second.referentiel, second.domaine, second.item, second.contexte) == ("FRANÇAIS", "Écrire", "Item 02", "FRANÇAIS")
+    assert (second.referentiel, second.domaine, second.item, second.contexte) == (
+        "FRANÇAIS", "Écrire", "Item 02", "FRANÇAIS")
     assert second.eleve.nom_complet == "LEFÈVRE Chloé Anne" and second.eleve.classe == "3A"
 
 

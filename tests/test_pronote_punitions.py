@@ -135,3 +135,9 @@ def test_import_dans_l_entrepot(ecole, tmp_path):
          "M. le Principal"),
         ("N'DIAYE", dt.date(2026, 1, 5), "Avertissement", None, False, True, None),
     ]
+
+
+def test_option_classe_quand_le_fichier_ne_la_donne_pas(tmp_path):
+    f = _ecrire(tmp_path, "p.csv", ["Élève;Date;Nature", '"DUPONT Jean-Marie";18/09/2025;"Retenue"'])
+    assert pronote_punitions.lire(f).sanctions[0].eleve.classe is None
+    assert pronote_punitions.lire(f, classe="3A").sanctions[0].eleve.classe == "3A"
