@@ -50,11 +50,12 @@ from models.records import (
     Retard,
     Sanction,
     StatutAbsence,
-    StatutCompetence,
     StatutNote,
 )
 
 from .common import cle_entete, nombre
+from .pronote_competences import Bareme, composante
+from .pronote_punitions import qualifier
 
 SOURCE = "pronote-live"
 
@@ -81,34 +82,8 @@ STATUTS_NOTE: dict[str, StatutNote] = {
     "NonRenduZero": StatutNote.NON_RENDU_ZERO,
 }
 
-#: Niveaux de maîtrise par défaut (les mêmes que le relevé d'évaluations exporté) : abréviations
-#: comparées telles quelles (« A+ » n'est pas « A »), libellés sans casse ni accents.
-NIVEAUX_ABREVIATION = {"A+": 4, "A": 3, "B": 3, "C": 2, "D": 1, "E": 1}
-NIVEAUX_LIBELLE = {
-    "tresbonnemaitrise": 4,
-    "maitrisesatisfaisante": 3,
-    "maitrisefragile": 2,
-    "maitriseinsuffisante": 1,
-}
-STATUTS_COMPETENCE = {
-    "abs": StatutCompetence.ABSENT,
-    "absent": StatutCompetence.ABSENT,
-    "disp": StatutCompetence.DISPENSE,
-    "dispense": StatutCompetence.DISPENSE,
-    "ne": StatutCompetence.NON_EVALUE,
-    "nr": StatutCompetence.NON_EVALUE,
-    "nonevalue": StatutCompetence.NON_EVALUE,
-    "nonrendu": StatutCompetence.NON_EVALUE,
-}
-
-#: Natures qui sont des sanctions disciplinaires (R511-13) et non des punitions scolaires.
-SANCTIONS_DISCIPLINAIRES = (
-    "avertissement",
-    "blame",
-    "mesurederesponsabilisation",
-    "exclusiontemporaire",
-    "exclusiondefinitive",
-)
+# Niveaux de maîtrise et statuts : le réglage du relevé exporté (connectors/pronote_competences.py),
+# pour qu'un même niveau donne la même valeur par fichier ou en direct.
 
 #: Aménagements gardés comme simple drapeau ; le détail (handicap) n'est jamais conservé.
 ACCOMPAGNEMENTS = ("ULIS", "PAP", "PPS")
@@ -349,10 +324,7 @@ class _Lecture:
 
     def __init__(self, client: Any, chemin: Path, niveaux: dict[str, int]) -> None:
         self.client = client
-        self.niveaux_abreviation = dict(NIVEAUX_ABREVIATION) | {
-            k.strip().upper(): v for k, v in niveaux.items()
-        }
-        self.niveaux_libelle = dict(NIVEAUX_LIBELLE) | {cle_entete(k): v for k, v in niveaux.items()}
+        self.bareme = Bareme(niveaux, chemin)
         self.lot = Lot(source=SOURCE, fichier=chemin)
         self._vus: set[Any] = set()
 
@@ -557,13 +529,15 @@ class _Lecture:
 
     def sanction(self, ref: RefEleve, s: Any, ou: str) -> None:
         jour = s.given.date() if isinstance(s.given, dt.datetime) else s.given
-        nature = cle_entete(s.nature)
+        # « Sanction » ou « punition » : la même liste fermée (R511-13) que l'export des punitions ;
+        # l'exclusion, elle, est dite par Pronote (estUneExclusion).
+        _, disciplinaire = qualifier(s.nature)
         self.ajouter(
             self.lot.sanctions,
             lambda: Sanction(
                 eleve=ref, date=jour, nature=s.nature, motif=", ".join(s.reasons) or None,
                 exclusion=bool(s.exclusion),
-                disciplinaire=any(nature.startswith(n) for n in SANCTIONS_DISCIPLINAIRES),
+                disciplinaire=disciplinaire,
                 donnee_par=s.giver or None,
             ),
             f"{ou}, punition",
@@ -573,34 +547,35 @@ class _Lecture:
 
     def evaluation(self, ref: RefEleve, periode: str, e: Any, ou: str) -> None:
         for acq in e.acquisitions:
-            statut = STATUTS_COMPETENCE.get(cle_entete(acq.abbreviation)) or STATUTS_COMPETENCE.get(
-                cle_entete(acq.level)
-            )
-            niveau = None
-            if statut is None:
-                niveau = self.niveaux_abreviation.get(acq.abbreviation.strip().upper()) or \
-                    self.niveaux_libelle.get(cle_entete(acq.level))
-                statut = StatutCompetence.EVALUE
-            # Les piliers « D1.1 », « D2 »… sont les domaines du socle commun ; les autres
-            # référentiels (CAP, ULIS) gardent le nom de leur pilier.
-            socle = re.match(r"D\d", acq.pillar_prefix or "")
+            # L'abréviation d'abord (« A+ »), sinon le libellé (« Très bonne maîtrise ») ; un niveau
+            # inconnu du réglage n'est jamais deviné : il devient une remarque.
+            lu = self.bareme.lire(acq.abbreviation or "") or self.bareme.lire(acq.level or "")
+            item = acq.name or e.name
+            libelle = acq.abbreviation or acq.level
+            if lu is None:
+                self.remarque(f"{ou}, compétence « {item} » : niveau « {libelle} » inconnu du réglage "
+                              f"(niveaux connus : {self.bareme.connus()}) ; ignorée", "compétences")
+                continue
+            # Comme le relevé exporté : « socle » et le code de la composante (le pilier « D1.3 »),
+            # sinon la matière comme référentiel et le domaine de Pronote.
+            code = composante(acq.pillar_prefix or "") or composante(acq.pillar or "")
             self.ajouter(
                 self.lot.evaluations,
-                lambda acq=acq, statut=statut, niveau=niveau: Evaluation(
+                lambda acq=acq, lu=lu, item=item, libelle=libelle, code=code: Evaluation(
                     eleve=ref,
-                    referentiel="socle" if socle else acq.pillar,
-                    domaine=acq.domain,
-                    item=acq.name or e.name,
-                    niveau=niveau,
-                    libelle_source=acq.abbreviation or acq.level,
-                    statut=statut,
+                    referentiel="socle" if code else e.subject.name,
+                    domaine=code or acq.domain,
+                    item=item,
+                    niveau=lu[0],
+                    libelle_source=libelle,
+                    statut=lu[1],
                     date=e.date,
                     periode=periode,
                     contexte=e.subject.name,
                     evaluateur=e.teacher or None,
                 ),
-                f"{ou}, compétence « {acq.name or e.name} » ({acq.abbreviation or acq.level})",
-                cle=(ref, acq.domain, acq.name or e.name, e.date, e.subject.name),
+                f"{ou}, compétence « {item} » ({libelle})",
+                cle=(ref, acq.domain, item, e.date, e.subject.name),
             )
 
     # -- effectif (compte vie scolaire) ------------------------------------------------------------

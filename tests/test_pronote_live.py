@@ -19,6 +19,7 @@ import pronotepy
 import pytest
 from pronotepy.dataClasses import ClientInfo, Period, StudentClass
 
+import connectors
 from connectors import pronote_live
 from models.errors import ImportRejected, VigieError
 from models.records import StatutAbsence, StatutCompetence, StatutNote
@@ -225,15 +226,25 @@ def test_competences_niveaux_et_statuts(ident: Path) -> None:
     assert e["Comparer des fractions"].niveau == 2
     assert (e["Résoudre un problème"].statut, e["Résoudre un problème"].niveau) == (StatutCompetence.ABSENT, None)
     assert e["Représenter une fraction"].niveau == 4  # abréviation propre à l'établissement, libellé connu
+    assert e["Représenter une fraction"].libelle_source == "V"
     x = e["Calculer avec des fractions"]
     assert (x.referentiel, x.domaine, x.date, x.periode, x.contexte, x.evaluateur) == (
-        "socle", "Nombres et calculs", dt.date(2025, 9, 17), "Trimestre 1", "MATHEMATIQUES", "Mme KLEIN")
-    assert any("Simplifier une fraction" in a.message for a in lot.anomalies)
+        "socle", "CPD_SCI", dt.date(2025, 9, 17), "Trimestre 1", "MATHEMATIQUES", "Mme KLEIN")
+    assert any("« Simplifier une fraction » : niveau « ? » inconnu" in a.message for a in lot.anomalies)
 
 
 def test_niveaux_de_l_etablissement(ident: Path) -> None:
     lot = pronote_live.lire(ident, client=faux_client("eleve"), niveaux={"?": 3})
     assert {x.item: x.niveau for x in lot.evaluations}["Simplifier une fraction"] == 3
+
+
+def test_classe_inconnue_notes_mises_de_cote(ident: Path) -> None:
+    client = faux_client("eleve")
+    client.info = ClientInfo(client, {"N": "E1", "G": 4, "L": "DUPONT Jean-Marie"})
+    lot = pronote_live.lire(ident, client=client)
+    assert lot.notes == []  # un devoir se rattache à une classe
+    assert any("classe inconnue" in a.message for a in lot.anomalies)
+    assert {m.eleve.classe for m in lot.moyennes} == {None} and len(lot.absences) == 2
 
 
 # --- Comptes parent et vie scolaire -------------------------------------------------------------------------
@@ -383,7 +394,7 @@ def test_lire_se_connecte_par_le_jeton_enregistre(ident: Path, pronote: type[Fau
 
 
 def test_import_dans_l_entrepot(ecole: Warehouse, ident: Path) -> None:
-    lot = pronote_live.lire(ident, client=faux_client("eleve"))
+    lot = connectors.lire("pronote-live", ident, client=faux_client("eleve"))  # par le registre
     res = ecole.importer(lot)
     assert res.statut == "reussi", res.message
     assert res.non_rapproches == []
