@@ -74,12 +74,54 @@ def importer_fichiers(
 # --- sous-commandes -----------------------------------------------------------------------------------
 
 
-def cmd_import(args: argparse.Namespace) -> int:
+def _options(args: argparse.Namespace) -> dict[str, Any]:
     options: dict[str, Any] = {}
-    for cle in ("classe", "periode", "mapping"):
+    for cle in ("classe", "periode", "mapping", "du", "au"):
         if getattr(args, cle, None):
             options[cle] = getattr(args, cle)
-    plan = [(args.sorte, Path(f), options) for f in args.fichiers]
+    for brut in args.option or []:
+        cle, egal, valeur = brut.partition("=")
+        if not egal or not cle.strip():
+            raise VigieError(f"option « {brut} » : attendu CLE=VALEUR (par exemple liste=retards)")
+        options[cle.strip()] = valeur.strip()
+    return options
+
+
+def _pronote_live(args: argparse.Namespace, options: dict[str, Any]) -> list[Path]:
+    """Connexion directe : configuration une fois (QR code ou mot de passe), puis jeton enregistré."""
+    import getpass
+
+    from connectors import pronote_live
+
+    chemin = Path(args.fichiers[0]) if args.fichiers else pronote_live.chemin_par_defaut()
+    if args.pin_compte:
+        options["account_pin"] = args.pin_compte
+    if args.configurer:
+        if args.qrcode:
+            qrcode = json.loads(Path(args.qrcode).read_text(encoding="utf-8"))
+            client = pronote_live.configurer(chemin, qrcode=qrcode, pin=args.pin,
+                                             account_pin=args.pin_compte, device_name=args.appareil)
+        else:
+            if not (args.url and args.utilisateur):
+                raise VigieError("configuration : --qrcode FICHIER --pin CODE, ou --url ADRESSE --utilisateur ID")
+            client = pronote_live.configurer(
+                chemin, url=args.url, utilisateur=args.utilisateur,
+                mot_de_passe=getpass.getpass("Mot de passe Pronote (il ne sera pas enregistré) : "),
+                ent=args.ent, account_pin=args.pin_compte, device_name=args.appareil,
+            )
+        options["client"] = client
+    return [chemin]
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    options = _options(args)
+    if args.sorte == "pronote-live":
+        fichiers = _pronote_live(args, options)
+    elif not args.fichiers:
+        raise VigieError("indiquez au moins un fichier à importer")
+    else:
+        fichiers = [Path(f) for f in args.fichiers]
+    plan = [(args.sorte, f, options) for f in fichiers]
     resultats = importer_fichiers(_db(args), plan, ignorer_inconnus=args.ignorer_inconnus)
     return 1 if any(r.statut == "rejete" for r in resultats) else 0
 
@@ -260,10 +302,24 @@ def parser() -> argparse.ArgumentParser:
     i = sous.add_parser("import", parents=[commun], help="importe un ou plusieurs fichiers")
     i.add_argument("sorte", choices=sorted(connectors.SOURCES), metavar="SORTE",
                    help="sorte de fichier : " + ", ".join(sorted(connectors.SOURCES)))
-    i.add_argument("fichiers", nargs="+", metavar="FICHIER")
+    i.add_argument("fichiers", nargs="*", metavar="FICHIER",
+                   help="fichiers à importer (pronote-live : fichier d'identifiants, facultatif)")
     i.add_argument("--classe", help="classe des élèves quand le fichier ne l'indique pas")
     i.add_argument("--periode", help="période (« Trimestre 1 ») quand le fichier ne l'indique pas")
     i.add_argument("--mapping", help="fichier TOML de correspondance (sorte tableur)")
+    i.add_argument("--du", help="début de la période couverte (JJ/MM/AAAA), pour une synthèse d'absences")
+    i.add_argument("--au", help="fin de la période couverte (JJ/MM/AAAA)")
+    i.add_argument("--option", action="append", metavar="CLE=VALEUR",
+                   help="option du connecteur (liste=retards, date=05/01/2026, referentiel=…)")
+    live = i.add_argument_group("pronote-live")
+    live.add_argument("--configurer", action="store_true", help="première connexion (QR code ou mot de passe)")
+    live.add_argument("--qrcode", help="JSON du QR code de l'application mobile Pronote")
+    live.add_argument("--pin", help="code à 4 chiffres choisi pour le QR code")
+    live.add_argument("--url", help="adresse de l'espace Pronote (…/eleve.html, parent.html, viescolaire.html)")
+    live.add_argument("--utilisateur", help="identifiant Pronote ou ENT")
+    live.add_argument("--ent", help="fonction ENT de pronotepy (par exemple ile_de_france)")
+    live.add_argument("--pin-compte", help="code PIN du compte (double authentification)")
+    live.add_argument("--appareil", help="nom de cet appareil pour Pronote")
     i.add_argument("--ignorer-inconnus", action="store_true",
                    help="importer le reste quand des lignes désignent un élève inconnu (elles sont listées)")
     i.set_defaults(func=cmd_import)
