@@ -46,7 +46,7 @@ class _Barre:
 
 def importer_fichiers(
     db: Path, plan: Sequence[tuple[str, Path, dict[str, Any]]], *, ignorer_inconnus: bool = False,
-    afficher: bool = True,
+    afficher: bool = True, demo: bool = False,
 ) -> list[Any]:
     """Lit chaque fichier avec son connecteur puis l'écrit ; un fichier refusé n'arrête pas les autres."""
     import connectors
@@ -63,7 +63,7 @@ def importer_fichiers(
             except ImportRejected as err:
                 res = wh.journaliser_refus(sorte, Path(chemin), err)
             else:
-                res = wh.importer(lot, ignorer_inconnus=ignorer_inconnus, progression=barre)
+                res = wh.importer(lot, ignorer_inconnus=ignorer_inconnus, progression=barre, demo=demo)
             barre.fin()
             if afficher:
                 print(res.resume(), file=sys.stderr if res.statut == "rejete" else sys.stdout)
@@ -133,7 +133,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     db = _db(args)
     if db.exists():
         with Warehouse(db, read_only=True) as wh:
-            demo = wh.valeur("SELECT count(*) FROM t_meta WHERE cle = 'demo'") if wh.version() else 1
+            demo = wh.est_demo()
             vide = wh.version() == 0 or not wh.valeur("SELECT count(*) FROM t_eleves")
         if not demo and not vide:
             raise VigieError(
@@ -148,7 +148,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"École fictive écrite dans {dossier} ({len(plan)} fichiers aux formats réels).")
     with ecriture(db) as wh:
         wh.con.execute("INSERT INTO t_meta VALUES ('demo', '1')")
-    resultats = importer_fichiers(db, plan, afficher=args.verbeux)
+    resultats = importer_fichiers(db, plan, afficher=args.verbeux, demo=True)
     refus = [r for r in resultats if r.statut == "rejete"]
     for r in refus:
         print(r.resume(), file=sys.stderr)
@@ -184,7 +184,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     demo = False
     if db.exists():
         with Warehouse(db, read_only=True) as wh:
-            demo = bool(wh.version() and wh.valeur("SELECT count(*) FROM t_meta WHERE cle = 'demo'"))
+            demo = wh.est_demo()
     return _servir(db, args.port, demo=demo)
 
 

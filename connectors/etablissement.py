@@ -12,6 +12,15 @@ rattacher chaque devoir à sa période. Exemple ::
     annee = "2025-2026"
     debut = 2025-09-01
     fin = 2025-11-30
+
+    [[matieres]]                     # facultatif : famille et coefficient de chaque service
+    libelle = "ENSEIGNEMENT PROFESSIONNEL"
+    famille = "professionnel"        # general, professionnel ou option
+    coefficient = 4
+
+Les familles ordonnent le radar du conseil de classe (général puis professionnel) et nourrissent
+l'alerte d'écart entre familles ; les coefficients pondèrent la moyenne générale. Pronote ne les met pas
+dans ses exports de notes.
 """
 
 from __future__ import annotations
@@ -22,7 +31,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from models.errors import ImportRejected
-from models.records import Etablissement, Lot, Periode
+from models.records import Etablissement, Lot, Matiere, Periode
 
 
 def lire(chemin: Path, **_: object) -> Lot:
@@ -48,8 +57,16 @@ def lire(chemin: Path, **_: object) -> Lot:
             ) from err
     if not periodes:
         raise ImportRejected("aucune période décrite (section [[periodes]])", fichier=chemin)
-    return Lot(source="etablissement", fichier=chemin, lignes_lues=1 + len(periodes),
-               etablissement=etab, periodes=periodes)
+    matieres = []
+    for i, m in enumerate(donnees.get("matieres", []), start=1):
+        try:
+            matieres.append(Matiere(**m))
+        except (ValidationError, TypeError) as err:
+            raise ImportRejected(
+                _message(err, f"matieres n°{i}"), fichier=chemin, colonne=f"matieres[{i}]"
+            ) from err
+    return Lot(source="etablissement", fichier=chemin, lignes_lues=1 + len(periodes) + len(matieres),
+               etablissement=etab, periodes=periodes, matieres=matieres)
 
 
 def _message(err: Exception, ou: str) -> str:

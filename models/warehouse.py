@@ -189,6 +189,7 @@ class Warehouse:
         *,
         ignorer_inconnus: bool = False,
         progression: Progression | None = None,
+        demo: bool = False,
     ) -> ResultatImport:
         """Écrit un lot en une transaction et le consigne dans le journal, réussi ou refusé.
 
@@ -206,6 +207,8 @@ class Warehouse:
             with self.atomic():
                 res.import_id = int(self.valeur("SELECT nextval('seq_import')"))
                 self._ecrire(lot, res, ignorer_inconnus, progression or (lambda *_: None))
+                if not demo:  # des données réelles : l'entrepôt ne sera plus servi sans connexion
+                    self.con.execute("DELETE FROM t_meta WHERE cle = 'demo'")
         except ImportRejected as err:
             res.statut, res.erreur, res.message = "rejete", err, str(err)
             res.lignes_inserees = res.lignes_mises_a_jour = res.lignes_inchangees = 0
@@ -454,6 +457,10 @@ class Warehouse:
             )
 
         return trouver
+
+    def est_demo(self) -> bool:
+        """Vrai pour l'école fictive de ``vigie demo`` tant qu'aucune donnée réelle n'y est importée."""
+        return bool(self.version() and self.valeur("SELECT count(*) FROM t_meta WHERE cle = 'demo'"))
 
     # -- état --------------------------------------------------------------------------------------
 
