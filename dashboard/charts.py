@@ -1,0 +1,432 @@
+"""Les graphiques du tableau de bord : fonctions pures, un DataFrame Polars → un graphique Altair.
+
+Aucune ne touche à Streamlit ni à l'entrepôt : on les teste sur des frames construites à la main, et le
+PDF les rend hors ligne (vl-convert). Couleurs lisibles par les daltoniens : palette Okabe-Ito pour les
+catégories, échelles séquentielles « viridis » ou divergentes « blueorange », et toujours un libellé
+(texte ou forme) en plus de la couleur.
+"""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import polars as pl
+
+# --- Conventions communes -----------------------------------------------------------------------------
+
+#: Okabe & Ito (2008), « Color Universal Design » : distinguable avec toutes les formes de daltonisme.
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+
+#: Locale d3 française : virgule décimale, espace insécable pour les milliers, mois en français.
+LOCALE_FR = {
+    "number": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0€"]},
+    "time": {
+        "dateTime": "%A %e %B %Y à %X",
+        "date": "%d/%m/%Y",
+        "time": "%H:%M:%S",
+        "periods": ["AM", "PM"],
+        "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+        "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+        "months": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                   "septembre", "octobre", "novembre", "décembre"],
+        "shortMonths": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août",
+                        "sept.", "oct.", "nov.", "déc."],
+    },
+}
+
+#: Ordre des familles sur le radar du conseil : général, puis professionnel, puis options.
+ORDRE_FAMILLES = {"general": 0, "professionnel": 1, "option": 2}
+
+#: Domaine des notes sur 20.
+NOTES = alt.Scale(domain=[0, 20])
+
+
+def _fr(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    return chart.configure(locale=LOCALE_FR).configure_view(stroke=None)
+
+
+def vide(message: str = "Aucune donnée") -> alt.Chart:
+    """Un graphique qui dit qu'il n'y a rien à montrer (plutôt qu'un cadre blanc)."""
+    return alt.Chart(pl.DataFrame({"t": [message]})).mark_text(size=14, color="#555").encode(
+        text="t:N"
+    ).properties(width=300, height=60)
+
+
+# --- Radar --------------------------------------------------------------------------------------------
+
+#: Anneaux du radar (sur 20) et rayon des libellés d'axes.
+ANNEAUX = (5, 10, 15, 20)
+_RAYON_LIBELLES = 24.5
+
+
+def ordre_axes(df: pl.DataFrame) -> list[str]:
+    """Les matières dans l'ordre du radar : général, professionnel, option, puis alphabétique.
+
+    ``df`` a les colonnes ``matiere`` et ``famille``."""
+    if df.is_empty():
+        return []
+    paires = {(r["matiere"], r["famille"]) for r in df.select("matiere", "famille").iter_rows(named=True)}
+    famille: dict[str, int] = {}
+    for m, f in paires:
+        famille[m] = min(famille.get(m, 9), ORDRE_FAMILLES.get(f or "", 3))
+    return sorted(famille, key=lambda m: (famille[m], m.lower()))
+
+
+def _angle(i: int, n: int) -> float:
+    """Premier axe en haut, puis dans le sens des aiguilles d'une montre."""
+    return math.pi / 2 - 2 * math.pi * i / n
+
+
+def coordonnees_radar(valeurs: pl.DataFrame, axes: list[str] | None = None) -> pl.DataFrame:
+    """Les sommets des polygones du radar, en coordonnées cartésiennes (rayon = note sur 20).
+
+    ``valeurs`` : colonnes ``serie``, ``matiere``, ``famille``, ``moyenne``. Une moyenne manquante est
+    omise (le polygone relie les axes voisins) ; le premier sommet est répété à la fin pour fermer le
+    tracé, et ``ordre`` donne l'ordre de parcours. Sortie : ``serie, matiere, ordre, moyenne, x, y``.
+    """
+    axes = axes if axes is not None else ordre_axes(valeurs)
+    n = len(axes)
+    lignes = []
+    if n:
+        rang = {m: i for i, m in enumerate(axes)}
+        for serie in valeurs["serie"].unique(maintain_order=True).to_list():
+            pts = [
+                (rang[r["matiere"]], r["matiere"], float(r["moyenne"]))
+                for r in valeurs.filter(pl.col("serie") == serie).iter_rows(named=True)
+                if r["matiere"] in rang and r["moyenne"] is not None and not math.isnan(r["moyenne"])
+            ]
+            pts.sort()
+            if pts:
+                pts.append(pts[0])
+            for k, (i, m, v) in enumerate(pts):
+                a = _angle(i, n)
+                lignes.append((serie, m, k, v, v * math.cos(a), v * math.sin(a)))
+    return pl.DataFrame(
+        lignes,
+        schema={"serie": pl.String, "matiere": pl.String, "ordre": pl.Int64, "moyenne": pl.Float64,
+                "x": pl.Float64, "y": pl.Float64},
+        orient="row",
+    )
+
+
+def grille_radar(axes: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """La grille : anneaux (polygones à 5, 10, 15, 20) et rayons dans un seul tracé (``trace``,
+    ``ordre``, ``x``, ``y``), et les positions des libellés d'axes (``matiere``, ``x``, ``y``,
+    ``alignement``). Un seul calque de lignes : Vega masquait un second calque de lignes superposé."""
+    n = len(axes)
+    traces, libelles = [], []
+    for r in ANNEAUX:
+        for k in range(n + 1):
+            a = _angle(k % n, n)
+            traces.append((f"anneau {r}", k, r * math.cos(a), r * math.sin(a)))
+    for i, m in enumerate(axes):
+        a = _angle(i, n)
+        traces += [(f"rayon {i}", 0, 0.0, 0.0), (f"rayon {i}", 1, 20 * math.cos(a), 20 * math.sin(a))]
+        x, y = _RAYON_LIBELLES * math.cos(a), _RAYON_LIBELLES * math.sin(a)
+        aligne = "center" if abs(x) < 1 else ("left" if x > 0 else "right")
+        libelles.append((m, x, y, aligne))
+    return (
+        pl.DataFrame(traces, schema=["trace", "ordre", "x", "y"], orient="row"),
+        pl.DataFrame(libelles, schema=["matiere", "x", "y", "alignement"], orient="row"),
+    )
+
+
+def radar(valeurs: pl.DataFrame, *, titre: str = "", taille: int = 380) -> alt.TopLevelMixin:
+    """Radar des moyennes par matière : une série par contour (élève, classe, période précédente).
+
+    Construit à partir de coordonnées polaires calculées (Vega-Lite n'a pas de repère polaire pour des
+    lignes) : échelles x et y fixes et égales pour que le cercle reste un cercle ; pas d'axes.
+    Séries distinguées par la couleur **et** le trait (plein, tirets, pointillés).
+    """
+    axes = ordre_axes(valeurs)
+    if len(axes) < 3:
+        return vide("Radar : il faut au moins trois matières notées")
+    points = coordonnees_radar(valeurs, axes)
+    grille, libelles = grille_radar(axes)
+    borne = _RAYON_LIBELLES + 6
+    echelle_x = alt.Scale(domain=[-borne - 8, borne + 8], nice=False)
+    echelle_y = alt.Scale(domain=[-borne, borne], nice=False)
+    X = alt.X("x:Q", scale=echelle_x, axis=None)
+    Y = alt.Y("y:Q", scale=echelle_y, axis=None)
+    series = points["serie"].unique(maintain_order=True).to_list()
+    tirets = [[1, 0], [6, 3], [2, 2], [8, 2, 2, 2]]
+
+    fond = alt.Chart(grille).mark_line(color="#aaaaaa", strokeWidth=1).encode(
+        X, Y, detail="trace:N", order="ordre:Q"
+    )
+    chiffres = alt.Chart(
+        pl.DataFrame({"x": [1.0] * len(ANNEAUX), "y": [float(r) for r in ANNEAUX],
+                      "t": [str(r) for r in ANNEAUX]})
+    ).mark_text(align="left", dx=2, dy=-6, fontSize=9, color="#777").encode(X, Y, text="t:N")
+    # L'alignement n'est pas un canal d'encodage : une couche de texte par alignement.
+    noms = [
+        alt.Chart(libelles.filter(pl.col("alignement") == a))
+        .mark_text(fontSize=10, color="#222", limit=110, align=a)
+        .encode(X, Y, text="matiere:N")
+        for a in ("left", "center", "right")
+        if (libelles["alignement"] == a).any()
+    ]
+    couleur = alt.Color("serie:N", title=None, sort=series,
+                        scale=alt.Scale(domain=series, range=OKABE_ITO[: len(series)]),
+                        legend=alt.Legend(orient="bottom"))
+    trait = alt.StrokeDash("serie:N", sort=series, scale=alt.Scale(domain=series, range=tirets[: len(series)]),
+                           legend=None)
+    contours = alt.Chart(points).mark_line(strokeWidth=2.2).encode(
+        X, Y, couleur, trait, order="ordre:Q", detail="serie:N"
+    )
+    sommets = alt.Chart(points).mark_point(filled=True, size=35).encode(
+        X, Y, couleur, shape=alt.Shape("serie:N", sort=series, legend=None),
+        tooltip=[alt.Tooltip("serie:N", title="Série"), alt.Tooltip("matiere:N", title="Matière"),
+                 alt.Tooltip("moyenne:Q", title="Moyenne", format=".2f")],
+    )
+    return _fr(
+        alt.layer(fond, chiffres, *noms, contours, sommets).properties(
+            width=taille + 80, height=taille, title=titre
+        )
+    )
+
+
+# --- Classe -------------------------------------------------------------------------------------------
+
+
+def boites(df: pl.DataFrame, *, noms: bool = True) -> alt.TopLevelMixin:
+    """Distribution des moyennes des élèves par matière : boîte à moustaches + un point par élève.
+
+    ``df`` : ``matiere``, ``moyenne``, ``eleve`` (libellé, en infobulle si ``noms``)."""
+    if df.is_empty():
+        return vide()
+    ordre = sorted(df["matiere"].unique().to_list())
+    y = alt.Y("matiere:N", title=None, sort=ordre)
+    x = alt.X("moyenne:Q", title="Moyenne /20", scale=NOTES)
+    boite = alt.Chart(df).mark_boxplot(extent="min-max", size=14, color="#56B4E9", opacity=0.6).encode(x, y)
+    infos = [alt.Tooltip("matiere:N", title="Matière"), alt.Tooltip("moyenne:Q", title="Moyenne", format=".2f")]
+    if noms and "eleve" in df.columns:
+        infos.insert(0, alt.Tooltip("eleve:N", title="Élève"))
+    points = alt.Chart(df).mark_circle(size=28, color="#000000", opacity=0.7).encode(
+        x, y, yOffset=alt.YOffset("decalage:Q", scale=alt.Scale(domain=[-1, 1])), tooltip=infos
+    ).transform_calculate(decalage="(random() - 0.5) * 1.2")
+    return _fr(alt.layer(boite, points).properties(width=520, height=max(120, 28 * len(ordre))))
+
+
+def histogramme(df: pl.DataFrame, *, colonne: str = "moyenne", titre: str = "") -> alt.TopLevelMixin:
+    """Histogramme des notes sur 20 par tranches de 2 points."""
+    if df.is_empty():
+        return vide()
+    return _fr(
+        alt.Chart(df).mark_bar(color="#0072B2").encode(
+            alt.X(f"{colonne}:Q", bin=alt.Bin(extent=[0, 20], step=2), title="Note /20"),
+            alt.Y("count():Q", title="Élèves"),
+            tooltip=[alt.Tooltip("count():Q", title="Élèves")],
+        ).properties(width=300, height=180, title=titre)
+    )
+
+
+def devoirs(df: pl.DataFrame) -> alt.TopLevelMixin:
+    """Chaque devoir : étendue min–max, médiane (trait), moyenne (point) sur 20 ; un devoir raté par la
+    classe (``echec_collectif``) est marqué d'un triangle et d'une autre couleur.
+
+    ``df`` : ``devoir`` (libellé), ``min``, ``max``, ``mediane``, ``moyenne``, ``echec_collectif``."""
+    if df.is_empty():
+        return vide()
+    df = df.with_columns(
+        pl.when(pl.col("echec_collectif")).then(pl.lit("raté par la classe")).otherwise(pl.lit("ordinaire"))
+        .alias("etat")
+    )
+    ordre = df["devoir"].to_list()
+    y = alt.Y("devoir:N", title=None, sort=ordre, axis=alt.Axis(labelLimit=260))
+    etats = ["ordinaire", "raté par la classe"]
+    couleur = alt.Color("etat:N", title=None, scale=alt.Scale(domain=etats, range=["#0072B2", "#D55E00"]))
+    infos = [alt.Tooltip("devoir:N", title="Devoir"), alt.Tooltip("moyenne:Q", title="Moyenne", format=".2f"),
+             alt.Tooltip("mediane:Q", title="Médiane", format=".2f"), alt.Tooltip("min:Q", title="Min", format=".2f"),
+             alt.Tooltip("max:Q", title="Max", format=".2f")]
+    base = alt.Chart(df).encode(y)
+    etendue = base.mark_rule(strokeWidth=2, opacity=0.6).encode(
+        alt.X("min:Q", title="Note ramenée sur 20", scale=NOTES), x2="max:Q", color=couleur
+    )
+    mediane = base.mark_tick(thickness=2, size=14, color="#000").encode(alt.X("mediane:Q", scale=NOTES))
+    moyenne = base.mark_point(filled=True, size=70).encode(
+        alt.X("moyenne:Q", scale=NOTES), couleur,
+        alt.Shape("etat:N", scale=alt.Scale(domain=etats, range=["circle", "triangle-down"]), legend=None),
+        tooltip=infos,
+    )
+    regle = alt.Chart(pl.DataFrame({"x": [10.0]})).mark_rule(strokeDash=[4, 3], color="#555").encode(
+        alt.X("x:Q", scale=NOTES)
+    )
+    return _fr(alt.layer(etendue, mediane, moyenne, regle).properties(width=520, height=max(100, 24 * len(ordre))))
+
+
+def carte_chaleur(df: pl.DataFrame, *, ligne: str = "eleve", colonne: str = "matiere",
+                  valeur: str = "moyenne", titre_valeur: str = "Moyenne") -> alt.TopLevelMixin:
+    """Carte de chaleur élèves × matières, valeur écrite dans chaque case (lisible sans la couleur).
+
+    Échelle divergente bleu–orange centrée sur 10 : lisible en cas de daltonisme rouge-vert."""
+    if df.is_empty():
+        return vide()
+    lignes = df[ligne].unique(maintain_order=True).to_list()
+    base = alt.Chart(df).encode(
+        alt.X(f"{colonne}:N", title=None, axis=alt.Axis(labelAngle=-40, labelLimit=140)),
+        alt.Y(f"{ligne}:N", title=None, sort=lignes),
+    )
+    cases = base.mark_rect().encode(
+        alt.Color(f"{valeur}:Q", title=titre_valeur,
+                  scale=alt.Scale(scheme="blueorange", domain=[0, 20], domainMid=10, reverse=True)),
+        tooltip=[alt.Tooltip(f"{ligne}:N"), alt.Tooltip(f"{colonne}:N"),
+                 alt.Tooltip(f"{valeur}:Q", format=".2f", title=titre_valeur)],
+    )
+    textes = base.mark_text(fontSize=9).encode(
+        text=alt.Text(f"{valeur}:Q", format=".1f"),
+        color=alt.condition(f"datum.{valeur} < 5 || datum.{valeur} > 15", alt.value("white"), alt.value("black")),
+    )
+    return _fr(alt.layer(cases, textes).properties(height=max(120, 18 * len(lignes))))
+
+
+def comparaison_periodes(df: pl.DataFrame) -> alt.TopLevelMixin:
+    """Moyenne de classe par matière, période courante contre précédente (barres groupées).
+
+    ``df`` : ``matiere``, ``periode``, ``moyenne``."""
+    if df.is_empty():
+        return vide()
+    periodes = df["periode"].unique(maintain_order=True).to_list()
+    return _fr(
+        alt.Chart(df).mark_bar().encode(
+            alt.Y("matiere:N", title=None),
+            alt.X("moyenne:Q", title="Moyenne de classe /20", scale=NOTES),
+            alt.YOffset("periode:N", sort=periodes),
+            alt.Color("periode:N", title="Période", sort=periodes,
+                      scale=alt.Scale(domain=periodes, range=OKABE_ITO[: len(periodes)])),
+            tooltip=[alt.Tooltip("matiere:N", title="Matière"), alt.Tooltip("periode:N", title="Période"),
+                     alt.Tooltip("moyenne:Q", title="Moyenne", format=".2f")],
+        ).properties(width=520)
+    )
+
+
+def tendance(df: pl.DataFrame, *, titre: str = "") -> alt.TopLevelMixin:
+    """Évolution d'une moyenne au fil des périodes. ``df`` : ``periode``, ``moyenne``, ``serie``."""
+    if df.is_empty():
+        return vide()
+    periodes = df["periode"].unique(maintain_order=True).to_list()
+    series = df["serie"].unique(maintain_order=True).to_list()
+    return _fr(
+        alt.Chart(df).mark_line(point=alt.OverlayMarkDef(filled=True, size=60)).encode(
+            alt.X("periode:N", title=None, sort=periodes, axis=alt.Axis(labelAngle=0)),
+            alt.Y("moyenne:Q", title="Moyenne /20", scale=NOTES),
+            alt.Color("serie:N", title=None, sort=series,
+                      scale=alt.Scale(domain=series, range=OKABE_ITO[: len(series)])),
+            alt.StrokeDash("serie:N", sort=series, legend=None),
+            tooltip=[alt.Tooltip("serie:N", title="Série"), alt.Tooltip("periode:N", title="Période"),
+                     alt.Tooltip("moyenne:Q", title="Moyenne", format=".2f")],
+        ).properties(width=360, height=200, title=titre)
+    )
+
+
+# --- Vie scolaire -------------------------------------------------------------------------------------
+
+#: Statuts d'absence : couleur ET forme, pour ne pas dépendre de la couleur seule.
+STATUTS_ABSENCE = {"non_justifiee": ("#D55E00", "triangle-up"), "en_attente": ("#E69F00", "diamond"),
+                   "justifiee": ("#0072B2", "circle")}
+LIBELLES_STATUT = {"non_justifiee": "non justifiée", "en_attente": "justificatif attendu",
+                   "justifiee": "justifiée"}
+
+
+def chronologie_absences(df: pl.DataFrame) -> alt.TopLevelMixin:
+    """Frise des absences d'un élève : ``debut``, ``demi_journees``, ``statut``."""
+    if df.is_empty():
+        return vide("Aucune absence")
+    df = df.with_columns(pl.col("statut").replace_strict(LIBELLES_STATUT, default=pl.col("statut")).alias("etat"))
+    etats = [LIBELLES_STATUT[s] for s in STATUTS_ABSENCE]
+    return _fr(
+        alt.Chart(df).mark_point(filled=True, size=90).encode(
+            alt.X("debut:T", title=None, axis=alt.Axis(format="%d/%m")),
+            alt.Y("etat:N", title=None, sort=etats),
+            alt.Color("etat:N", title="Statut",
+                      scale=alt.Scale(domain=etats, range=[c for c, _ in STATUTS_ABSENCE.values()])),
+            alt.Shape("etat:N", scale=alt.Scale(domain=etats, range=[f for _, f in STATUTS_ABSENCE.values()]),
+                      legend=None),
+            alt.Size("demi_journees:Q", title="Demi-journées", scale=alt.Scale(range=[40, 250])),
+            tooltip=[alt.Tooltip("debut:T", title="Début", format="%d/%m/%Y %H:%M"),
+                     alt.Tooltip("demi_journees:Q", title="Demi-journées"), alt.Tooltip("etat:N", title="Statut")],
+        ).properties(width=560, height=140)
+    )
+
+
+def taux_absences(df: pl.DataFrame, *, ligne: str = "classe", colonne: str = "mois") -> alt.TopLevelMixin:
+    """Carte de chaleur des taux d'absence (0–1) par classe et par mois ou semaine, viridis."""
+    if df.is_empty():
+        return vide()
+    base = alt.Chart(df).encode(
+        alt.X(f"{colonne}:O", title=None, axis=alt.Axis(labelAngle=-40)),
+        alt.Y(f"{ligne}:N", title=None),
+    )
+    cases = base.mark_rect().encode(
+        alt.Color("taux:Q", title="Taux", scale=alt.Scale(scheme="viridis", reverse=True),
+                  legend=alt.Legend(format=".0%")),
+        tooltip=[alt.Tooltip(f"{ligne}:N"), alt.Tooltip(f"{colonne}:O"),
+                 alt.Tooltip("taux:Q", format=".1%", title="Taux")],
+    )
+    textes = base.mark_text(fontSize=9).encode(
+        text=alt.Text("taux:Q", format=".0%"),
+        color=alt.condition("datum.taux > 0.1", alt.value("white"), alt.value("black")),
+    )
+    return _fr(alt.layer(cases, textes))
+
+
+# --- Compétences et Pix -------------------------------------------------------------------------------
+
+
+def grille_competences(df: pl.DataFrame, couleurs: dict[int, str], libelles: dict[int, str], *,
+                       ligne: str = "item", colonne: str = "date") -> alt.TopLevelMixin:
+    """Items × dates (ou élèves × items) : la case prend la couleur du niveau ET porte son numéro
+    (1–4), la légende donne le libellé : lisible sans distinguer les couleurs.
+
+    ``df`` : ``ligne``, ``colonne`` (texte), ``niveau`` (1–4)."""
+    if df.is_empty():
+        return vide("Aucune évaluation")
+    niveaux = sorted(couleurs)
+    noms = [libelles.get(n, str(n)) for n in niveaux]
+    df = df.with_columns(
+        pl.col("niveau").replace_strict({n: libelles.get(n, str(n)) for n in niveaux}, default=None,
+                                        return_dtype=pl.String).alias("maitrise"),
+        pl.col("niveau").cast(pl.String).alias("code"),
+    )
+    base = alt.Chart(df).encode(alt.X(f"{colonne}:O", title=None, axis=alt.Axis(labelAngle=-40, labelLimit=160)),
+                                alt.Y(f"{ligne}:N", title=None, axis=alt.Axis(labelLimit=320)))
+    cases = base.mark_rect(stroke="white").encode(
+        alt.Color("maitrise:N", title="Maîtrise", sort=noms,
+                  scale=alt.Scale(domain=noms, range=[couleurs[n] for n in niveaux])),
+        tooltip=[alt.Tooltip(f"{ligne}:N"), alt.Tooltip(f"{colonne}:O"),
+                 alt.Tooltip("maitrise:N", title="Maîtrise")],
+    )
+    textes = base.mark_text(fontSize=11, fontWeight="bold", color="white").encode(text="code:N")
+    return _fr(alt.layer(cases, textes).properties(height=max(80, 22 * df[ligne].n_unique())))
+
+
+def pix_competences(df: pl.DataFrame) -> alt.TopLevelMixin:
+    """Les 16 compétences Pix d'un élève : barres horizontales du niveau (0–8), valeur écrite."""
+    if df.is_empty():
+        return vide("Aucun résultat Pix")
+    base = alt.Chart(df).encode(
+        alt.Y("libelle:N", title=None, sort=df["libelle"].to_list(), axis=alt.Axis(labelLimit=360)),
+        alt.X("niveau:Q", title="Niveau", scale=alt.Scale(domain=[0, 8])),
+    )
+    return _fr(alt.layer(
+        base.mark_bar(color="#009E73"),
+        base.mark_text(align="left", dx=3).encode(text="niveau:Q"),
+    ).properties(width=360, height=16 * df.height + 20))
+
+
+def pix_distribution(df: pl.DataFrame) -> alt.TopLevelMixin:
+    """Par compétence, le nombre d'élèves à chaque niveau (barres empilées, viridis ordonnée ; le niveau
+    est écrit en infobulle). ``df`` : une ligne par élève et compétence (``competence``, ``niveau``)."""
+    if df.is_empty():
+        return vide("Aucun résultat Pix")
+    return _fr(
+        alt.Chart(df).mark_bar(stroke="white").encode(
+            alt.Y("competence:N", title="Compétence"),
+            alt.X("count():Q", title="Élèves", stack="zero"),
+            alt.Color("niveau:O", title="Niveau", scale=alt.Scale(scheme="viridis")),
+            alt.Order("niveau:O"),
+            tooltip=[alt.Tooltip("competence:N", title="Compétence"), alt.Tooltip("niveau:O", title="Niveau"),
+                     alt.Tooltip("count():Q", title="Élèves")],
+        ).properties(width=480)
+    )

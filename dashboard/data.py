@@ -1,0 +1,79 @@
+"""L'accès aux données des pages : une connexion en lecture seule de courte durée par requête, en cache.
+
+Le cache (``st.cache_data``) est indexé par le chemin de l'entrepôt et sa *version* (inode + date de
+modification) : un import remplace le fichier (``os.replace`` dans ``models.warehouse.ecriture``), la
+version change, les pages relisent. Chaque appel ouvre sa propre connexion (``lecture``) et
+``Warehouse.sql`` y prend un curseur par requête : les connexions DuckDB ne se partagent pas entre les
+sessions Streamlit (threads).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from models import lectures
+from models.warehouse import chemin_par_defaut, lecture
+
+T = TypeVar("T")
+
+
+def chemin() -> Path:
+    """``VIGIE_DB`` sinon l'emplacement par défaut."""
+    if env := os.environ.get("VIGIE_DB"):
+        return Path(env).expanduser()
+    return chemin_par_defaut()
+
+
+def version(path: Path | None = None) -> tuple[int, int]:
+    """Change à chaque import (fichier remplacé) ; (0, 0) si l'entrepôt n'existe pas encore."""
+    try:
+        s = (path or chemin()).stat()
+    except FileNotFoundError:
+        return (0, 0)
+    return (s.st_ino, s.st_mtime_ns)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _executer(path: str, _version: tuple[int, int], module: str, fonction: str, args: tuple, kwargs: tuple) -> Any:
+    f = getattr(importlib.import_module(module), fonction)
+    wh = lecture(path)
+    try:
+        return f(wh, *args, **dict(kwargs))
+    finally:
+        wh.close()
+
+
+def appel(fonction: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``fonction(wh, *args, **kwargs)`` sur l'entrepôt courant, résultat en cache jusqu'au prochain import.
+
+    ``fonction`` est une fonction de ``models/`` (retrouvée par module et nom : le cache ne dépend que de
+    valeurs simples)."""
+    p = chemin()
+    return _executer(str(p), version(p), fonction.__module__, fonction.__name__, args, tuple(sorted(kwargs.items())))
+
+
+def vider_cache() -> None:
+    _executer.clear()
+
+
+# --- Raccourcis communs aux pages ---------------------------------------------------------------------
+
+
+def nb_eleves() -> int:
+    return appel(lectures.comptes)["eleves"]
+
+
+def module_analyse(nom: str) -> Any | None:
+    """Le module d'analyse ``models.<nom>``, ou None s'il n'est pas installé (page dégradée, pas d'erreur)."""
+    try:
+        return importlib.import_module(f"models.{nom}")
+    except ModuleNotFoundError as err:
+        if err.name != f"models.{nom}":
+            raise
+        return None

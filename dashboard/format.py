@@ -1,0 +1,72 @@
+"""Mise en forme française des nombres, dates et exports : ``12,50``, ``04/03/2026``, CSV pour Excel."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+
+import polars as pl
+
+from models.export import neutraliser_cellule
+
+
+
+def nombre(x: float | int | None, decimales: int = 2) -> str:
+    """``12.5`` → ``12,50`` ; vide (None, NaN) → ``—``. Milliers séparés par une espace fine insécable."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    texte = f"{x:,.{decimales}f}"
+    return texte.replace(",", "\u202f").replace(".", ",")
+
+
+def signe(x: float | None, decimales: int = 2) -> str:
+    """Un écart avec son signe : ``+1,25`` / ``−0,50``."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    return ("+" if x > 0 else "−" if x < 0 else "") + nombre(abs(x), decimales)
+
+
+def pourcentage(x: float | None, decimales: int = 1) -> str:
+    """Une proportion 0–1 en pourcentage : ``0.125`` → ``12,5 %``."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    return f"{nombre(100 * x, decimales)}\u00a0%"
+
+
+def date(d: dt.date | dt.datetime | None) -> str:
+    """``dd/mm/yyyy`` ; une date-heure garde l'heure (``dd/mm/yyyy hh:mm``)."""
+    if d is None:
+        return "—"
+    if isinstance(d, dt.datetime):
+        return d.strftime("%d/%m/%Y %H:%M")
+    return d.strftime("%d/%m/%Y")
+
+
+def csv(df: pl.DataFrame) -> bytes:
+    """Un CSV pour Excel en France : UTF-8 avec BOM, ``;`` séparateur, virgule décimale, dates
+    ``dd/mm/yyyy``. Les cellules *texte* qui commencent par ``=``, ``+``, ``-`` ou ``@`` sont préfixées
+    d'une apostrophe (injection de formule, règle de ``models.export``) ; un nombre négatif reste un nombre."""
+    colonnes = []
+    for nom, type_ in df.schema.items():
+        c = pl.col(nom)
+        if type_ == pl.Datetime or isinstance(type_, pl.Datetime):
+            c = c.dt.strftime("%d/%m/%Y %H:%M")
+        elif type_ == pl.Date:
+            c = c.dt.strftime("%d/%m/%Y")
+        elif type_.is_float():
+            c = c.round(2).cast(pl.String).str.replace(".", ",", literal=True)
+        elif type_ == pl.Boolean:
+            c = pl.when(c).then(pl.lit("oui")).when(c.not_()).then(pl.lit("non")).otherwise(None)
+        elif type_.is_nested():
+            c = c.cast(pl.List(pl.String)).list.join(", ").map_elements(
+                neutraliser_cellule, return_dtype=pl.String, skip_nulls=True
+            )
+        elif type_.is_numeric():
+            c = c.cast(pl.String)
+        else:
+            c = c.cast(pl.String).map_elements(neutraliser_cellule, return_dtype=pl.String, skip_nulls=True)
+        colonnes.append(c.alias(nom))
+    sortie = io.BytesIO()
+    df.select(colonnes).write_csv(sortie, separator=";")
+    return "\ufeff".encode() + sortie.getvalue()

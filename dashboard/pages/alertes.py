@@ -1,0 +1,79 @@
+"""Alertes : filtrées par classe, règle et gravité ; chacune avec son explication, la procédure et un
+lien vers la fiche de l'élève ; export CSV (formules neutralisées)."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import data, ui
+from dashboard import format as fr
+from models import lectures
+from models.reglages import charger_reglages
+
+st.title("Alertes")
+if ui.entrepot_vide():
+    st.stop()
+al_mod = data.module_analyse("alertes")
+if al_mod is None:
+    ui.indisponible("alertes")
+    st.stop()
+
+GRAVITES = {"alerte": "🔴 alerte", "attention": "🟠 attention", "info": "🔵 info"}
+reglages = charger_reglages()
+toutes = "Toutes les classes"
+classes = data.appel(lectures.classes)["classe"].to_list()
+choix = st.sidebar.selectbox("Classe", [toutes, *classes], key="alertes_classe")
+classe = None if choix == toutes else choix
+
+alertes = data.appel(al_mod.alertes, classe=classe)
+if alertes.is_empty():
+    st.success("Aucune alerte" + (f" pour la classe {classe}." if classe else "."))
+    st.stop()
+
+regles = sorted(alertes["regle"].unique().to_list())
+c1, c2 = st.columns(2)
+regles_choisies = c1.multiselect("Règles", regles, format_func=reglages.libelle, key="alertes_regles",
+                                 placeholder="Toutes les règles")
+gravites = c2.multiselect("Gravité", list(GRAVITES), format_func=GRAVITES.__getitem__, key="alertes_gravites",
+                          placeholder="Toutes les gravités")
+filtre = pl.lit(True)
+if regles_choisies:
+    filtre &= pl.col("regle").is_in(regles_choisies)
+if gravites:
+    filtre &= pl.col("gravite").is_in(gravites)
+ordre = {"alerte": 0, "attention": 1, "info": 2}
+choisies = alertes.filter(filtre).sort(pl.col("gravite").replace_strict(ordre, default=3), "classe", "nom", "prenom")
+
+c = st.columns(3)
+for i, g in enumerate(GRAVITES):
+    c[i].metric(GRAVITES[g], int((choisies["gravite"] == g).sum()))
+
+export = choisies.select(
+    "classe", "nom", "prenom", "regle", "libelle", "periode", "gravite",
+    *(pl.col(x) for x in ("valeur", "seuil") if x in choisies.columns),
+    "explication", "acteur", "procedure",
+)
+st.download_button("Exporter les alertes affichées (CSV)", fr.csv(export), file_name="alertes.csv",
+                   mime="text/csv", key="csv_alertes")
+
+LIMITE = 200
+for a in choisies.head(LIMITE).iter_rows(named=True):
+    titre = f"{GRAVITES.get(a['gravite'], a['gravite'])} — {a['nom']} {a['prenom']} ({a['classe']}) — {a['libelle']}"
+    with st.expander(titre + (f" · {a['periode']}" if a.get("periode") else "")):
+        st.write(a["explication"])
+        details = []
+        if a.get("tendance"):
+            details.append(f"Tendance : {a['tendance']}")
+        if a.get("comparaison_classe"):
+            details.append(f"Classe : {a['comparaison_classe']}")
+        if details:
+            st.caption(" · ".join(str(d) for d in details))
+        if a.get("acteur"):
+            st.markdown(f"**Qui agit :** {a['acteur']}")
+        if a.get("procedure"):
+            st.markdown(f"**Procédure :** {a['procedure']}")
+        st.page_link("pages/eleve.py", label=f"Fiche de {a['prenom']} {a['nom']}", icon=":material/person:",
+                     query_params={"eleve": a["eleve_id"]})
+if choisies.height > LIMITE:
+    st.caption(f"{choisies.height - LIMITE} alerte(s) de plus : affinez les filtres ou exportez le CSV.")

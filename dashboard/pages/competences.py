@@ -1,0 +1,73 @@
+"""Compétences (coordination ULIS, enseignants) : par élève, items × dates avec niveau en couleur ET en
+libellé, progrès entre la première et la dernière évaluation ; carte de la classe ; attestation PDF."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, data, pdf, ui
+from models import lectures
+from models.reglages import charger_reglages
+
+st.title("Compétences")
+if ui.entrepot_vide():
+    st.stop()
+if data.appel(lectures.comptes)["competences"] == 0:
+    st.info("Aucune évaluation de compétences. Importez un relevé (sortes « pronote-competences », « lsu » "
+            "ou « tableur »).")
+    st.stop()
+
+reg = charger_reglages().competences
+classe = ui.choisir_classe()
+comp_classe = data.appel(lectures.competences, classe=classe).filter(pl.col("niveau").is_not_null())
+if comp_classe.is_empty():
+    st.info(f"Aucune évaluation de compétences pour la classe {classe}.")
+    st.stop()
+referentiels = comp_classe["referentiel"].unique(maintain_order=True).to_list()
+referentiel = st.sidebar.selectbox("Référentiel", referentiels, key="competences_referentiel")
+comp_classe = comp_classe.filter(pl.col("referentiel") == referentiel)
+st.caption("Niveaux : " + " · ".join(f"{n} = {t}" for n, t in sorted(reg.libelles.items())))
+
+onglet_eleve, onglet_classe = st.tabs(["Par élève", "Classe"])
+with onglet_eleve:
+    eleve_id = ui.choisir_eleve(classe, cle="competences_eleve")
+    comp = comp_classe.filter(pl.col("eleve_id") == eleve_id)
+    if comp.is_empty():
+        st.info("Aucune évaluation pour cet élève dans ce référentiel.")
+    else:
+        st.altair_chart(
+            charts.grille_competences(comp.with_columns(pl.col("date").dt.strftime("%d/%m/%Y")),
+                                      reg.couleurs, reg.libelles),
+            width="stretch",
+        )
+        # Progrès : premier et dernier niveau de chaque item, tels qu'évalués (aucun calcul de score).
+        suivi = comp.sort("date").group_by("domaine", "item", maintain_order=True).agg(
+            pl.col("niveau").first().alias("premier"), pl.col("niveau").last().alias("dernier"),
+            pl.col("date").first().alias("du"), pl.col("date").last().alias("au"), pl.len().alias("evaluations"),
+        )
+        fleche = (pl.when(pl.col("dernier") > pl.col("premier")).then(pl.lit("↗ progrès"))
+                  .when(pl.col("dernier") < pl.col("premier")).then(pl.lit("↘ recul"))
+                  .otherwise(pl.lit("→ stable")))
+        libelle = lambda c: pl.col(c).replace_strict(reg.libelles, default=None, return_dtype=pl.String)  # noqa: E731
+        st.dataframe(
+            suivi.select(
+                pl.col("domaine").alias("Domaine"), pl.col("item").alias("Item"),
+                (pl.col("premier").cast(pl.String) + " — " + libelle("premier")).alias("Premier niveau"),
+                (pl.col("dernier").cast(pl.String) + " — " + libelle("dernier")).alias("Dernier niveau"),
+                fleche.alias("Évolution"), pl.col("evaluations").alias("Évaluations"),
+                pl.col("du").dt.strftime("%d/%m/%Y").alias("Du"), pl.col("au").dt.strftime("%d/%m/%Y").alias("Au"),
+            ),
+            hide_index=True,
+        )
+        if st.button("Préparer l'attestation de compétences (PDF)", key="attestation"):
+            contenu = data.appel(pdf.attestation_pdf, eleve_id, referentiel)
+            st.download_button("Télécharger l'attestation", contenu, file_name=f"attestation-{eleve_id}.pdf",
+                               mime="application/pdf", key="attestation_telecharger")
+
+with onglet_classe:
+    derniers = (comp_classe.sort("date").group_by("eleve_id", "nom", "prenom", "item", maintain_order=True)
+                .agg(pl.col("niveau").last()).with_columns((pl.col("nom") + " " + pl.col("prenom")).alias("eleve")))
+    st.altair_chart(charts.grille_competences(derniers, reg.couleurs, reg.libelles, ligne="eleve", colonne="item"),
+                    width="stretch")
+    st.caption("Dernier niveau évalué de chaque élève sur chaque item.")

@@ -1,0 +1,349 @@
+"""Exports PDF : le conseil de classe (une page par élève + synthèse) et l'attestation de compétences.
+
+Les graphiques sont les mêmes que ceux de l'écran (``dashboard.charts``), rendus hors ligne en PNG par
+vl-convert (pas de navigateur, pas de réseau). Police DejaVu (accents, « ’ », « € ») si Debian l'a
+installée (paquet fonts-dejavu-core), sinon la police de base de fpdf avec translittération latin-1.
+
+Les fonctions prennent un :class:`Warehouse` en premier argument : le tableau de bord les appelle par
+``dashboard.data.appel`` (en cache), les tests directement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import unicodedata
+from pathlib import Path
+
+import polars as pl
+import vl_convert as vlc
+from fpdf import FPDF
+
+from models import lectures
+from models.reglages import charger_reglages
+from models.warehouse import Warehouse
+
+from . import charts, fiches
+from . import format as fr
+
+POLICE_DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+POLICE_DEJAVU_GRAS = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+
+
+# --- Données du conseil (toutes tirées de models/) ------------------------------------------------------
+
+
+def _module(nom: str):
+    import importlib
+
+    try:
+        return importlib.import_module(f"models.{nom}")
+    except ModuleNotFoundError as err:
+        if err.name != f"models.{nom}":
+            raise
+        return None
+
+
+def absences_periode(wh: Warehouse, classe: str, periode: str, annee: str | None) -> pl.DataFrame:
+    """Demi-journées d'absence (brutes) et non justifiées de chaque élève de la classe dans la période
+    (``models.absences.demi_journees``)."""
+    mod = _module("absences")
+    if mod is None:
+        return pl.DataFrame(schema={"eleve_id": pl.String, "absences": pl.Float64, "non_justifiees": pl.Float64})
+    df = mod.demi_journees(wh, par="periode", classe=classe)
+    if df.is_empty():
+        return pl.DataFrame(schema={"eleve_id": pl.String, "absences": pl.Float64, "non_justifiees": pl.Float64})
+    filtre = pl.col("periode") == periode
+    if annee is not None and "annee" in df.columns:
+        filtre &= pl.col("annee") == annee
+    return df.filter(filtre).select(
+        "eleve_id",
+        pl.col("brutes").cast(pl.Float64).alias("absences"),
+        pl.col("non_justifiees").cast(pl.Float64),
+    )
+
+
+def _colonne(df: pl.DataFrame, *candidats: str) -> str:
+    for c in candidats:
+        if c in df.columns:
+            return c
+    raise KeyError(f"aucune des colonnes {candidats} dans {df.columns}")
+
+
+def alertes_eleve(wh: Warehouse, eleve_id: str, classe: str | None = None) -> pl.DataFrame:
+    """Les alertes d'un élève (``models.alertes``), les plus graves d'abord."""
+    mod = _module("alertes")
+    vide = pl.DataFrame(schema={"eleve_id": pl.String, "regle": pl.String, "libelle": pl.String,
+                                "periode": pl.String, "gravite": pl.String, "explication": pl.String})
+    if mod is None:
+        return vide
+    df = mod.alertes(wh, classe=classe)
+    if df.is_empty():
+        return vide
+    ordre = {"alerte": 0, "attention": 1, "info": 2}
+    return df.filter(pl.col("eleve_id") == eleve_id).sort(
+        pl.col("gravite").replace_strict(ordre, default=3), "regle"
+    )
+
+
+def tableau_conseil(wh: Warehouse, classe: str, periode: str, annee: str | None = None) -> pl.DataFrame:
+    """Une ligne par élève de la classe : moyenne générale, variation, rang, absences, retards,
+    sanctions, nombre d'alertes, mention proposée. Tout vient de ``models/`` ; rien n'est recalculé."""
+    from models import moyennes as mm
+
+    eleves = lectures.eleves(wh, classe).select(
+        "eleve_id", (pl.col("nom") + " " + pl.col("prenom")).alias("eleve")
+    )
+    gen = mm.moyennes(wh, classe=classe, periode=periode, annee=annee).filter(pl.col("matiere").is_null())
+    gen = gen.select("eleve_id", "moyenne", "rang")
+    variations = []
+    for eid in eleves["eleve_id"]:
+        evo = mm.evolution(wh, eid).filter(pl.col("periode") == periode)
+        if annee is not None:
+            evo = evo.filter(pl.col("annee") == annee)
+        variations.append(evo["variation"][0] if evo.height else None)
+    eleves = eleves.with_columns(pl.Series("variation", variations, dtype=pl.Float64))
+    vie = lectures.vie_scolaire_periode(wh, classe, annee, periode)
+    absences = absences_periode(wh, classe, periode, annee)
+    mod_alertes = _module("alertes")
+    if mod_alertes is not None:
+        al = mod_alertes.alertes(wh, classe=classe)
+        nb_alertes = al.group_by("eleve_id").agg(pl.len().cast(pl.Int64).alias("alertes")) if al.height else None
+        ment = mod_alertes.mentions(wh, classe, periode, annee=annee)
+        mentions = ment.select("eleve_id", "mention") \
+            if ment.height else None
+    else:
+        nb_alertes = mentions = None
+    out = eleves.join(gen, on="eleve_id", how="left").join(vie, on="eleve_id", how="left")
+    out = out.join(absences.select("eleve_id", "absences"), on="eleve_id", how="left")
+    out = out.join(nb_alertes, on="eleve_id", how="left") if nb_alertes is not None else \
+        out.with_columns(pl.lit(0, dtype=pl.Int64).alias("alertes"))
+    out = out.join(mentions, on="eleve_id", how="left") if mentions is not None else \
+        out.with_columns(pl.lit(None, dtype=pl.String).alias("mention"))
+    return out.with_columns(
+        pl.col("absences").fill_null(0.0), pl.col("alertes").fill_null(0),
+        pl.col("retards").fill_null(0), pl.col("sanctions").fill_null(0),
+    ).select("eleve_id", "eleve", "moyenne", "variation", "rang", "absences", "retards", "sanctions",
+             "alertes", "mention").sort("eleve")
+
+
+def tableau_affiche(t: pl.DataFrame) -> pl.DataFrame:
+    """Le tableau des matières d'un élève, mis en forme française pour l'écran."""
+    return t.select(
+        pl.col("matiere").alias("Matière"),
+        *(pl.col(c).map_elements(fr.nombre, return_dtype=pl.String).alias(n)
+          for c, n in (("moyenne", "Élève"), ("moyenne_classe", "Classe"), ("min_classe", "Min"),
+                       ("max_classe", "Max"))),
+        pl.col("rang").alias("Rang"),
+        pl.col("nb_notes").alias("Notes"),
+        pl.when(pl.col("faible_confiance")).then(pl.lit("peu de notes")).otherwise(pl.lit("")).alias("Confiance"),
+        pl.col("ecart_pronote").map_elements(fr.signe, return_dtype=pl.String).alias("Écart Pronote"),
+    )
+
+
+# --- Mise en page -----------------------------------------------------------------------------------
+
+
+def png(chart) -> bytes:
+    """Un graphique Altair en PNG, hors ligne."""
+    return vlc.vegalite_to_png(chart.to_json(), scale=2)
+
+
+class _Document(FPDF):
+    def __init__(self, titre: str) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.titre_doc = titre
+        self.unicode = POLICE_DEJAVU.exists()
+        if self.unicode:
+            self.add_font("DejaVu", "", str(POLICE_DEJAVU))
+            self.add_font("DejaVu", "B", str(POLICE_DEJAVU_GRAS if POLICE_DEJAVU_GRAS.exists() else POLICE_DEJAVU))
+            self.famille = "DejaVu"
+        else:
+            self.famille = "Helvetica"
+        self.set_auto_page_break(True, margin=15)
+        self.set_title(self._t(titre))
+        self.set_creator("Vigie")
+
+    def _t(self, texte: object) -> str:
+        """Le texte tel que la police peut l'écrire (translittération latin-1 sans DejaVu)."""
+        s = "" if texte is None else str(texte)
+        s = s.replace("\u202f", " ").replace("\u00a0", " ").replace("−", "-")
+        if self.unicode:
+            return s
+        s = s.replace("’", "'").replace("—", "-").replace("–", "-").replace("…", "...").replace("œ", "oe")
+        return "".join(c if ord(c) < 256 else unicodedata.normalize("NFKD", c)[0] for c in s).encode(
+            "latin-1", "replace").decode("latin-1")
+
+    def police(self, taille: float, gras: bool = False) -> None:
+        self.set_font(self.famille, "B" if gras else "", taille)
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.police(8)
+        self.cell(0, 5, self._t(f"{self.titre_doc} — édité par Vigie le {dt.date.today():%d/%m/%Y} — "
+                                f"page {self.page_no()}"), align="C")
+
+    def titre(self, texte: str, taille: float = 15) -> None:
+        self.police(taille, gras=True)
+        self.multi_cell(0, 8, self._t(texte), new_x="LMARGIN", new_y="NEXT")
+        self.ln(1)
+
+    def ligne(self, texte: str, taille: float = 10, gras: bool = False) -> None:
+        self.police(taille, gras)
+        self.multi_cell(0, 5.5, self._t(texte), new_x="LMARGIN", new_y="NEXT")
+
+    def tableau(self, entetes: list[str], lignes: list[list[object]], largeurs: list[float]) -> None:
+        self.police(9, gras=True)
+        self.set_fill_color(230, 230, 230)
+        for e, w in zip(entetes, largeurs):
+            self.cell(w, 6, self._t(e), border=1, fill=True)
+        self.ln()
+        self.police(9)
+        for ligne in lignes:
+            if self.get_y() > 270:
+                self.add_page()
+            for v, w in zip(ligne, largeurs):
+                self.cell(w, 5.5, self._t(v), border=1)
+            self.ln()
+        self.ln(2)
+
+    def graphique(self, chart, largeur: float, x: float | None = None, y: float | None = None) -> None:
+        self.image(io.BytesIO(png(chart)), x=x, y=y, w=largeur)
+
+
+def conseil_pdf(wh: Warehouse, classe: str, periode: str, annee: str | None = None, *,
+                projection: bool = False) -> bytes:
+    """Le PDF du conseil de classe : synthèse de la classe puis une page par élève.
+
+    ``projection`` : noms des autres élèves remplacés par « Élève n » dans la synthèse, et aucune
+    information de suivi (accompagnement, alertes)."""
+    from models import moyennes as mm
+
+    tableau = tableau_conseil(wh, classe, periode, annee)
+    moy = mm.moyennes(wh, classe=classe, periode=periode, annee=annee)
+    periodes = lectures.periodes(wh)
+    precedente = None
+    rangs = [i for i, p in enumerate(periodes["periode"]) if p == periode
+             and (annee is None or periodes["annee"][i] == annee)]
+    if rangs and rangs[0] > 0:
+        i = rangs[0] - 1
+        precedente = mm.moyennes(wh, classe=classe, periode=periodes["periode"][i], annee=periodes["annee"][i])
+
+    doc = _Document(f"Conseil de classe {classe} — {periode}")
+    doc.add_page()
+    doc.titre(f"Conseil de classe — {classe} — {periode}{f' ({annee})' if annee else ''}")
+    gen = moy.filter(pl.col("matiere").is_null())
+    if gen.height:
+        g = gen.row(0, named=True)
+        doc.ligne(f"Moyenne de la classe : {fr.nombre(g['moyenne_classe'])} — médiane {fr.nombre(g['mediane_classe'])}"
+                  f" — min {fr.nombre(g['min_classe'])} — max {fr.nombre(g['max_classe'])} — {gen.height} élèves notés")
+    doc.ln(2)
+    entetes = ["Élève", "Moy. gén.", "Évol.", "Rang", "Abs. (1/2 j)", "Retards", "Sanctions"]
+    largeurs = [58, 20, 18, 14, 24, 18, 20]
+    if not projection:
+        entetes += ["Alertes"]
+        largeurs += [18]
+    lignes = []
+    for i, r in enumerate(tableau.iter_rows(named=True)):
+        nom = f"Élève {i + 1}" if projection else r["eleve"]
+        ligne = [nom, fr.nombre(r["moyenne"]), fr.signe(r["variation"]), r["rang"] or "—",
+                 fr.nombre(r["absences"], 0), r["retards"], r["sanctions"]]
+        if not projection:
+            ligne.append(r["alertes"])
+        lignes.append(ligne)
+    doc.tableau(entetes, lignes, largeurs)
+    mentions = tableau.filter(pl.col("mention").is_not_null() & (pl.col("mention") != ""))
+    if mentions.height:
+        doc.ligne("Mentions proposées", 11, gras=True)
+        for i, r in enumerate(tableau.iter_rows(named=True)):
+            if r["mention"]:
+                doc.ligne(f"{f'Élève {i + 1}' if projection else r['eleve']} : {r['mention']}")
+
+    for r in tableau.iter_rows(named=True):
+        _page_eleve(doc, wh, r, moy, precedente, classe, periode, projection)
+    return bytes(doc.output())
+
+
+def _page_eleve(doc: _Document, wh: Warehouse, r: dict, moy: pl.DataFrame, precedente: pl.DataFrame | None,
+                classe: str, periode: str, projection: bool) -> None:
+    from models import moyennes as mm
+
+    eid = r["eleve_id"]
+    doc.add_page()
+    doc.titre(f"{r['eleve']} — {classe} — {periode}", 14)
+    y0 = doc.get_y()
+    doc.graphique(charts.radar(fiches.radar_eleve(moy, eid, precedente), taille=330), largeur=105, x=10, y=y0)
+    doc.set_xy(120, y0 + 4)
+    infos = [
+        ("Moyenne générale", fr.nombre(r["moyenne"])),
+        ("Évolution", fr.signe(r["variation"])),
+        ("Rang", "—" if r["rang"] is None else str(r["rang"])),
+        ("Demi-journées d'absence", fr.nombre(r["absences"], 0)),
+        ("Retards", str(r["retards"])),
+        ("Punitions et sanctions", str(r["sanctions"])),
+        ("Mention proposée", r["mention"] or "—"),
+    ]
+    for libelle, valeur in infos:
+        doc.set_x(120)
+        doc.police(10)
+        doc.cell(45, 6, doc._t(libelle))
+        doc.police(10, gras=True)
+        doc.cell(0, 6, doc._t(valeur), new_x="LMARGIN", new_y="NEXT")
+    evo = fiches.tendance_eleve(mm.evolution(wh, eid))
+    if evo["periode"].n_unique() > 1:
+        doc.graphique(charts.tendance(evo), largeur=75, x=120, y=doc.get_y() + 3)
+    doc.set_y(max(doc.get_y(), y0 + 95))
+    t = fiches.tableau_matieres(moy, eid)
+    doc.tableau(
+        ["Matière", "Élève", "Classe", "Min", "Max", "Rang"],
+        [[m["matiere"], fr.nombre(m["moyenne"]), fr.nombre(m["moyenne_classe"]), fr.nombre(m["min_classe"]),
+          fr.nombre(m["max_classe"]), m["rang"] or "—"] for m in t.iter_rows(named=True)],
+        [70, 22, 22, 22, 22, 16],
+    )
+    if not projection:
+        acc = lectures.accompagnement(wh, eid)
+        if acc:
+            doc.ligne("Accompagnement : " + ", ".join(acc), 9)
+        alertes = alertes_eleve(wh, eid, classe)
+        if alertes.height:
+            doc.ligne("Alertes", 11, gras=True)
+            for a in alertes.iter_rows(named=True):
+                doc.ligne(f"• {a['libelle']} ({a['gravite']}) : {a['explication']}", 9)
+
+
+# --- Attestation de compétences ---------------------------------------------------------------------
+
+
+def attestation_pdf(wh: Warehouse, eleve_id: str, referentiel: str | None = None) -> bytes:
+    """Attestation de compétences d'un élève : dernier niveau atteint sur chaque item, avec sa date
+    (et le libellé du niveau, jamais la couleur seule)."""
+    eleve = lectures.eleve(wh, eleve_id)
+    if eleve is None:
+        raise ValueError(f"élève inconnu : {eleve_id}")
+    reg = charger_reglages()
+    comp = lectures.competences(wh, eleve_id=eleve_id).filter(pl.col("niveau").is_not_null())
+    if referentiel:
+        comp = comp.filter(pl.col("referentiel") == referentiel)
+    derniers = comp.sort("date").group_by("referentiel", "domaine", "item", maintain_order=True).last()
+    doc = _Document(f"Attestation de compétences — {eleve['nom']} {eleve['prenom']}")
+    doc.add_page()
+    doc.titre("Attestation de compétences")
+    doc.ligne(f"Élève : {eleve['nom']} {eleve['prenom']} — classe {eleve['classe']}", 11, gras=True)
+    if eleve.get("date_naissance"):
+        doc.ligne(f"Né(e) le {fr.date(eleve['date_naissance'])}")
+    doc.ln(3)
+    if derniers.is_empty():
+        doc.ligne("Aucune compétence évaluée.")
+    for ref in derniers["referentiel"].unique(maintain_order=True):
+        doc.ligne(f"Référentiel : {ref}", 12, gras=True)
+        lignes = [
+            [r["domaine"], r["item"], f"{r['niveau']} — {reg.competences.libelles.get(r['niveau'], '')}",
+             fr.date(r["date"])]
+            for r in derniers.filter(pl.col("referentiel") == ref).iter_rows(named=True)
+        ]
+        doc.tableau(["Domaine", "Item", "Niveau atteint", "Date"], lignes, [45, 55, 62, 24])
+    doc.ln(8)
+    doc.ligne(f"Fait le {dt.date.today():%d/%m/%Y}.")
+    doc.ln(10)
+    doc.ligne("Signature du chef d'établissement :                Signature du coordonnateur :")
+    return bytes(doc.output())

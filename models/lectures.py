@@ -1,0 +1,191 @@
+"""Lectures simples pour le tableau de bord : listes (classes, périodes, élèves), lignes d'un élève.
+
+Aucun calcul d'analyse ici (moyennes, absences, alertes : ``models/moyennes.py``, ``absences.py``,
+``alertes.py``). Ces requêtes ne lisent que les **vues publiques** : une connexion dont les vues sont
+remplacées par des vues filtrées (droits d'accès, ``models/acces.py``) obtient des lectures filtrées.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from .warehouse import Warehouse
+
+
+def comptes(wh: Warehouse) -> dict[str, int]:
+    """Nombre de lignes par vue publique (ce qui est chargé)."""
+    return wh.comptes()
+
+
+def sources(wh: Warehouse) -> pl.DataFrame:
+    """Par source importée : nombre d'imports, dernier import réussi, dernier statut, lignes lues."""
+    return wh.sql(
+        """
+        SELECT source,
+               count(*) AS imports,
+               count(*) FILTER (WHERE statut = 'reussi') AS reussis,
+               max(fin) FILTER (WHERE statut = 'reussi') AS dernier_import,
+               arg_max(statut, import_id) AS dernier_statut,
+               arg_max(fichier, import_id) AS dernier_fichier,
+               sum(lignes_lues) AS lignes_lues
+        FROM imports GROUP BY source ORDER BY source
+        """
+    )
+
+
+def journal(wh: Warehouse, limite: int = 50) -> pl.DataFrame:
+    return wh.sql(
+        """SELECT import_id, source, fichier, statut, lignes_lues, lignes_inserees, lignes_mises_a_jour,
+                  lignes_rejetees, debut, fin, message
+           FROM imports ORDER BY import_id DESC LIMIT $n""",
+        {"n": limite},
+    )
+
+
+def classes(wh: Warehouse) -> pl.DataFrame:
+    """Les classes qui ont des élèves, avec leur niveau, leur voie et leur effectif."""
+    return wh.sql(
+        """SELECT classe, any_value(niveau) AS niveau, any_value(voie) AS voie, count(*) AS effectif
+           FROM eleves WHERE classe IS NOT NULL GROUP BY classe ORDER BY classe"""
+    )
+
+
+def periodes(wh: Warehouse) -> pl.DataFrame:
+    """Les périodes dans l'ordre chronologique, plus celles qui n'existent que dans les notes."""
+    return wh.sql(
+        """
+        WITH toutes AS (
+            SELECT annee, periode, debut, fin FROM periodes
+            UNION ALL
+            SELECT annee, periode, min(date), max(date) FROM notes
+            WHERE periode NOT IN (SELECT periode FROM periodes) GROUP BY annee, periode
+        )
+        SELECT annee, periode, min(debut) AS debut, max(fin) AS fin FROM toutes
+        GROUP BY annee, periode ORDER BY min(debut), periode
+        """
+    )
+
+
+def eleves(wh: Warehouse, classe: str | None = None) -> pl.DataFrame:
+    return wh.sql(
+        """SELECT eleve_id, nom, prenom, classe, niveau, voie FROM eleves
+           WHERE $classe IS NULL OR classe = $classe ORDER BY nom, prenom, eleve_id""",
+        {"classe": classe},
+    )
+
+
+def eleve(wh: Warehouse, eleve_id: str) -> dict | None:
+    df = wh.sql(
+        "SELECT eleve_id, nom, prenom, classe, niveau, voie, ine, date_naissance, entree, sortie "
+        "FROM eleves WHERE eleve_id = $e",
+        {"e": eleve_id},
+    )
+    return df.row(0, named=True) if df.height else None
+
+
+def accompagnement(wh: Warehouse, eleve_id: str) -> list[str]:
+    """Les dispositifs d'accompagnement d'un élève (ULIS, PAP, PPS) : information de suivi, masquée en
+    mode projection."""
+    df = wh.sql("SELECT accompagnement FROM eleves_accompagnement WHERE eleve_id = $e ORDER BY 1", {"e": eleve_id})
+    return df["accompagnement"].to_list()
+
+
+def notes_eleve(wh: Warehouse, eleve_id: str) -> pl.DataFrame:
+    return wh.sql(
+        """SELECT annee, periode, matiere, date, devoir, valeur, bareme, coefficient, statut, bonus, facultatif
+           FROM notes WHERE eleve_id = $e ORDER BY date, matiere""",
+        {"e": eleve_id},
+    )
+
+
+def absences_eleve(wh: Warehouse, eleve_id: str) -> pl.DataFrame:
+    return wh.sql(
+        """SELECT debut, fin, coalesce(demi_journees_calculees, demi_journees_brutes) AS demi_journees,
+                  statut, motif FROM absences WHERE eleve_id = $e ORDER BY debut""",
+        {"e": eleve_id},
+    )
+
+
+def absences_en_attente(wh: Warehouse, classe: str | None = None) -> pl.DataFrame:
+    """Absences dont le justificatif est attendu (elles ne comptent pas comme non justifiées)."""
+    return wh.sql(
+        """SELECT e.nom, e.prenom, e.classe, a.debut, a.fin,
+                  coalesce(a.demi_journees_calculees, a.demi_journees_brutes) AS demi_journees, a.motif,
+                  a.eleve_id
+           FROM absences a JOIN eleves e USING (eleve_id)
+           WHERE a.statut = 'en_attente' AND ($classe IS NULL OR e.classe = $classe)
+           ORDER BY a.debut DESC""",
+        {"classe": classe},
+    )
+
+
+def retards(wh: Warehouse, classe: str | None = None, eleve_id: str | None = None) -> pl.DataFrame:
+    return wh.sql(
+        """SELECT e.nom, e.prenom, e.classe, r.date, r.minutes, r.justifie, r.motif, r.eleve_id
+           FROM retards r JOIN eleves e USING (eleve_id)
+           WHERE ($classe IS NULL OR e.classe = $classe) AND ($eleve IS NULL OR r.eleve_id = $eleve)
+           ORDER BY r.date DESC""",
+        {"classe": classe, "eleve": eleve_id},
+    )
+
+
+def sanctions(wh: Warehouse, classe: str | None = None, eleve_id: str | None = None) -> pl.DataFrame:
+    return wh.sql(
+        """SELECT e.nom, e.prenom, e.classe, s.date, s.nature, s.motif, s.exclusion, s.disciplinaire,
+                  s.eleve_id
+           FROM sanctions s JOIN eleves e USING (eleve_id)
+           WHERE ($classe IS NULL OR e.classe = $classe) AND ($eleve IS NULL OR s.eleve_id = $eleve)
+           ORDER BY s.date DESC""",
+        {"classe": classe, "eleve": eleve_id},
+    )
+
+
+def vie_scolaire_periode(wh: Warehouse, classe: str, annee: str | None, periode: str) -> pl.DataFrame:
+    """Par élève de la classe, sur les dates de la période : retards et sanctions (nombres bruts)."""
+    return wh.sql(
+        """
+        WITH p AS (SELECT min(debut) AS debut, max(fin) AS fin FROM periodes
+                   WHERE periode = $periode AND ($annee IS NULL OR annee = $annee))
+        SELECT e.eleve_id,
+               (SELECT count(*) FROM retards r, p WHERE r.eleve_id = e.eleve_id
+                  AND CAST(r.date AS DATE) BETWEEN p.debut AND p.fin) AS retards,
+               (SELECT count(*) FROM sanctions s, p WHERE s.eleve_id = e.eleve_id
+                  AND s.date BETWEEN p.debut AND p.fin) AS sanctions
+        FROM eleves e WHERE e.classe = $classe
+        """,
+        {"classe": classe, "annee": annee, "periode": periode},
+    )
+
+
+def competences(wh: Warehouse, *, eleve_id: str | None = None, classe: str | None = None) -> pl.DataFrame:
+    return wh.sql(
+        """SELECT c.eleve_id, e.nom, e.prenom, e.classe, c.referentiel, c.domaine, c.item, c.niveau,
+                  c.libelle_source, c.statut, c.date, c.periode, c.contexte, c.evaluateur
+           FROM competences c JOIN eleves e USING (eleve_id)
+           WHERE ($eleve IS NULL OR c.eleve_id = $eleve) AND ($classe IS NULL OR e.classe = $classe)
+           ORDER BY c.referentiel, c.domaine, c.item, c.date""",
+        {"eleve": eleve_id, "classe": classe},
+    )
+
+
+def pix(wh: Warehouse, *, eleve_id: str | None = None, classe: str | None = None) -> pl.DataFrame:
+    """Niveaux par compétence Pix, toutes campagnes (la plus récente d'abord)."""
+    return wh.sql(
+        """SELECT p.eleve_id, e.nom, e.prenom, e.classe, p.campagne, p.date_envoi, p.competence, p.niveau,
+                  p.pix, p.maitrise
+           FROM pix p JOIN eleves e USING (eleve_id)
+           WHERE ($eleve IS NULL OR p.eleve_id = $eleve) AND ($classe IS NULL OR e.classe = $classe)
+           ORDER BY p.date_envoi DESC NULLS LAST, p.campagne, p.competence""",
+        {"eleve": eleve_id, "classe": classe},
+    )
+
+
+def pix_profils(wh: Warehouse, *, eleve_id: str | None = None, classe: str | None = None) -> pl.DataFrame:
+    return wh.sql(
+        """SELECT p.eleve_id, e.nom, e.prenom, e.classe, p.campagne, p.date_envoi, p.pix_total,
+                  p.certifiable, p.partage, p.progression, p.type_campagne
+           FROM pix_profils p JOIN eleves e USING (eleve_id)
+           WHERE ($eleve IS NULL OR p.eleve_id = $eleve) AND ($classe IS NULL OR e.classe = $classe)
+           ORDER BY e.nom, e.prenom, p.date_envoi DESC NULLS LAST""",
+        {"eleve": eleve_id, "classe": classe},
+    )
