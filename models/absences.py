@@ -1,0 +1,275 @@
+"""Les absences en demi-journées : par élève, semaine, mois, période ; taux par classe et par niveau.
+
+- **Demi-journées brutes** : toute absence dans une demi-journée la compte 1, une seule fois même si
+  l'élève a deux absences ce jour-là (8 h–9 h et 10 h–11 h = 1). Vigie les recompte à partir du début et
+  de la fin de chaque absence ; la colonne ``demi_journees_brutes`` de la source reste dans la vue
+  ``absences`` pour comparaison. Une demi-journée où se mêlent plusieurs statuts prend le plus
+  préoccupant : non justifiée, puis en attente, puis justifiée.
+- **Demi-journées calculées** (proratisées par Pronote selon les heures manquées) : celles de la source,
+  réparties à parts égales sur les demi-journées de l'absence ; à défaut, les brutes.
+- Justifiées, non justifiées et **en attente** restent séparées : un justificatif attendu ne compte pas
+  comme non justifié tant que l'établissement n'a pas tranché. Les retards sont comptés à part.
+- Calendrier : lundi–vendredi, matin et après-midi séparés à ``absences.heure_demi_journee`` ; le mercredi
+  après-midi compte à partir de 10 demi-journées par semaine, le samedi matin à partir de 11 (réglage
+  ``absences.demi_journees_par_semaine``, 9 par défaut). Les vacances scolaires et jours fériés ne sont pas
+  connus de Vigie : les taux les comptent comme des jours de classe (ils sont donc un peu sous-estimés), et
+  une absence qui couvre des vacances compte les jours ouvrés de ces vacances.
+- Une absence qui déborde sur deux mois ou deux périodes est répartie demi-journée par demi-journée.
+
+Toutes les requêtes ne lisent que les vues publiques (``absences``, ``retards``, ``eleves``, ``periodes``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, Literal
+
+import polars as pl
+
+from .reglages import Reglages, charger_reglages
+
+if TYPE_CHECKING:
+    from .warehouse import Warehouse
+
+Par = Literal["eleve", "semaine", "mois", "periode"]
+
+#: Les demi-journées (créneaux) couvertes par chaque absence, une ligne par élève et créneau.
+#: Paramètres : $midi (TIME), $par_semaine (INTEGER).
+_CRENEAUX = """
+abs_ AS (
+    SELECT eleve_id, debut, fin, statut, demi_journees_calculees,
+           row_number() OVER (ORDER BY eleve_id, debut, fin) AS absence_id
+    FROM absences
+),
+jours_ AS (
+    SELECT a.*, unnest(generate_series(a.debut::DATE, a.fin::DATE, INTERVAL 1 DAY))::DATE AS jour
+    FROM abs_ a
+),
+couverts_ AS (
+    SELECT j.*, d.demi,
+           j.jour + CASE d.demi WHEN 'matin' THEN TIME '00:00' ELSE $midi::TIME END AS creneau_debut
+    FROM jours_ j CROSS JOIN (VALUES ('matin'), ('apres_midi')) d(demi)
+    WHERE j.debut < CASE d.demi WHEN 'matin' THEN j.jour + $midi::TIME ELSE j.jour + INTERVAL 1 DAY END
+      AND j.fin > CASE d.demi WHEN 'matin' THEN j.jour::TIMESTAMP ELSE j.jour + $midi::TIME END
+      AND CASE
+            WHEN isodow(j.jour) IN (1, 2, 4, 5) THEN TRUE
+            WHEN isodow(j.jour) = 3 THEN d.demi = 'matin' OR $par_semaine >= 10
+            WHEN isodow(j.jour) = 6 THEN (d.demi = 'matin' AND $par_semaine >= 11) OR $par_semaine >= 12
+            ELSE FALSE
+          END
+),
+creneaux_abs_ AS (
+    -- part des demi-journées calculées de chaque absence portée par ce créneau
+    SELECT *, coalesce(demi_journees_calculees, count(*) OVER (PARTITION BY absence_id))
+              / count(*) OVER (PARTITION BY absence_id) AS calculees
+    FROM couverts_
+),
+creneaux AS (
+    SELECT eleve_id, jour, demi,
+           CASE min(CASE statut WHEN 'non_justifiee' THEN 1 WHEN 'en_attente' THEN 2 ELSE 3 END)
+               WHEN 1 THEN 'non_justifiee' WHEN 2 THEN 'en_attente' ELSE 'justifiee' END AS statut,
+           least(sum(calculees), 1) AS calculees  -- deux absences dans une demi-journée : au plus 1
+    FROM creneaux_abs_
+    GROUP BY eleve_id, jour, demi
+)"""
+
+#: Agrégats communs sur ``creneaux`` (alias c).
+_COMPTES = """count(c.jour)::INTEGER AS brutes,
+       (count(c.jour) FILTER (WHERE c.statut = 'non_justifiee'))::INTEGER AS non_justifiees,
+       (count(c.jour) FILTER (WHERE c.statut = 'en_attente'))::INTEGER AS en_attente,
+       (count(c.jour) FILTER (WHERE c.statut = 'justifiee'))::INTEGER AS justifiees,
+       coalesce(sum(c.calculees), 0) AS calculees"""
+
+
+def _params(r: Reglages, **autres: Any) -> dict[str, Any]:
+    return {"midi": r.absences.heure_demi_journee, "par_semaine": r.absences.demi_journees_par_semaine, **autres}
+
+
+def demi_journees(
+    wh: "Warehouse",
+    *,
+    par: Par = "eleve",
+    classe: str | None = None,
+    reglages: Reglages | None = None,
+) -> pl.DataFrame:
+    """Demi-journées d'absence (brutes, non justifiées, en attente, justifiées, calculées) et retards.
+
+    ``par`` : ``eleve`` (une ligne par élève et année scolaire, élèves sans absence compris),
+    ``periode`` (élève × période, zéros compris), ``semaine`` (colonne ``semaine`` = le lundi) ou
+    ``mois`` (colonne ``mois`` = le 1er du mois) — ces deux-là ne listent que les semaines ou mois où
+    il s'est passé quelque chose.
+    """
+    r = reglages or charger_reglages()
+    if par == "semaine":
+        cle, cle_r = "date_trunc('week', c.jour)::DATE AS semaine", "date_trunc('week', date)::DATE AS semaine"
+        cols, jointure = ["semaine"], ""
+    elif par == "mois":
+        cle, cle_r = "date_trunc('month', c.jour)::DATE AS mois", "date_trunc('month', date)::DATE AS mois"
+        cols, jointure = ["mois"], ""
+    elif par in ("eleve", "periode"):
+        cols = ["annee", "periode"] if par == "periode" else ["annee"]
+        cle = ", ".join(f"p.{c}" for c in cols)
+        cle_r = cle
+        jointure = "JOIN periodes p ON {d}::DATE BETWEEN p.debut AND p.fin"
+    else:
+        raise ValueError(f"par = {par!r} : attendu eleve, semaine, mois ou periode")
+    groupe = ", ".join(cols)
+    j_abs = jointure.format(d="c.jour") if jointure else ""
+    j_ret = jointure.format(d="date") if jointure else ""
+    if par in ("eleve", "periode"):
+        # élèves sans absence compris : la grille élèves × (années | périodes)
+        grille = f"SELECT DISTINCT e.eleve_id, {cle} FROM eleves e CROSS JOIN periodes p"
+    else:
+        grille = f"SELECT DISTINCT eleve_id, {groupe} FROM a UNION SELECT DISTINCT eleve_id, {groupe} FROM rt"
+    return wh.sql(
+        f"""
+        WITH {_CRENEAUX},
+        a AS (SELECT c.eleve_id, {cle}, {_COMPTES} FROM creneaux c {j_abs} GROUP BY ALL),
+        rt AS (SELECT eleve_id, {cle_r}, count(*)::INTEGER AS retards,
+                      coalesce(sum(minutes), 0)::INTEGER AS minutes_retard
+               FROM retards {j_ret} GROUP BY ALL),
+        g AS ({grille})
+        SELECT g.eleve_id, e.nom, e.prenom, e.classe, e.niveau, {", ".join(f"g.{c}" for c in cols)},
+               coalesce(a.brutes, 0) AS brutes, coalesce(a.non_justifiees, 0) AS non_justifiees,
+               coalesce(a.en_attente, 0) AS en_attente, coalesce(a.justifiees, 0) AS justifiees,
+               coalesce(a.calculees, 0) AS calculees, coalesce(rt.retards, 0) AS retards,
+               coalesce(rt.minutes_retard, 0) AS minutes_retard
+        FROM g
+        JOIN eleves e USING (eleve_id)
+        LEFT JOIN a USING (eleve_id, {groupe})
+        LEFT JOIN rt USING (eleve_id, {groupe})
+        WHERE ($classe IS NULL OR e.classe = $classe)
+        ORDER BY e.classe, e.nom, e.prenom, g.eleve_id, {groupe}
+        """,
+        params=_params(r, classe=classe),
+    )
+
+
+def creneaux(wh: "Warehouse", *, eleve_id: str | None = None, reglages: Reglages | None = None) -> pl.DataFrame:
+    """Les demi-journées d'absence une à une (eleve_id, jour, demi, statut, calculees) : les preuves."""
+    r = reglages or charger_reglages()
+    return wh.sql(
+        f"WITH {_CRENEAUX} SELECT * FROM creneaux WHERE $eleve IS NULL OR eleve_id = $eleve "
+        "ORDER BY eleve_id, jour, demi DESC",
+        params=_params(r, eleve=eleve_id),
+    )
+
+
+def taux(
+    wh: "Warehouse",
+    *,
+    par: Literal["classe", "niveau"] = "classe",
+    granularite: Literal["mois", "semaine", "periode"] = "mois",
+    reglages: Reglages | None = None,
+) -> pl.DataFrame:
+    """Taux d'absentéisme « classe par classe et niveau par niveau » (circulaire 2014-159).
+
+    taux = demi-journées manquées (brutes) / (élèves × demi-journées de classe de l'intervalle), avec
+    demi-journées de classe = jours ouvrés (lundi–vendredi) de l'intervalle compris dans les périodes ×
+    ``demi_journees_par_semaine`` / 5. ``taux_non_justifie`` ne compte que les non justifiées.
+    Tous les intervalles de l'année sont listés, sans absence compris : la saisonnalité se lit telle quelle.
+    """
+    r = reglages or charger_reglages()
+    if par not in ("classe", "niveau"):
+        raise ValueError(f"par = {par!r} : attendu classe ou niveau")
+    if granularite == "periode":
+        b_cols = ["annee", "periode"]
+        seau = "o.annee, o.periode"
+    elif granularite in ("mois", "semaine"):
+        unite = "month" if granularite == "mois" else "week"
+        b_cols = [granularite]
+        seau = f"date_trunc('{unite}', o.jour)::DATE AS {granularite}"
+    else:
+        raise ValueError(f"granularite = {granularite!r} : attendu mois, semaine ou periode")
+    return wh.sql(
+        f"""
+        WITH {_CRENEAUX},
+        ouvres AS (
+            SELECT DISTINCT annee, periode, unnest(generate_series(debut, fin, INTERVAL 1 DAY))::DATE AS jour
+            FROM periodes
+        ),
+        seaux AS (
+            SELECT {seau}, count(*) FILTER (WHERE isodow(o.jour) <= 5) * $par_semaine / 5 AS demi_journees_classe
+            FROM ouvres o GROUP BY ALL
+        ),
+        groupes AS (SELECT {par} AS groupe, count(*)::INTEGER AS nb_eleves FROM eleves GROUP BY ALL),
+        manquees AS (
+            SELECT e.{par} AS groupe, {seau},
+                   count(*)::INTEGER AS manquees,
+                   (count(*) FILTER (WHERE c.statut = 'non_justifiee'))::INTEGER AS non_justifiees
+            FROM creneaux c JOIN eleves e USING (eleve_id) JOIN ouvres o ON o.jour = c.jour
+            GROUP BY ALL
+        )
+        SELECT g.groupe AS {par}, {", ".join(f"s.{c}" for c in b_cols)}, g.nb_eleves,
+               s.demi_journees_classe, coalesce(m.manquees, 0) AS demi_journees_manquees,
+               coalesce(m.non_justifiees, 0) AS non_justifiees,
+               coalesce(m.manquees, 0) / nullif(g.nb_eleves * s.demi_journees_classe, 0) AS taux,
+               coalesce(m.non_justifiees, 0) / nullif(g.nb_eleves * s.demi_journees_classe, 0) AS taux_non_justifie
+        FROM groupes g CROSS JOIN seaux s
+        LEFT JOIN manquees m ON m.groupe IS NOT DISTINCT FROM g.groupe
+             AND {" AND ".join(f"m.{c} = s.{c}" for c in b_cols)}
+        ORDER BY g.groupe NULLS LAST, {", ".join(f"s.{c}" for c in b_cols)}
+        """,
+        params=_params(r),
+    )
+
+
+def taux_periode_eleves(
+    wh: "Warehouse", *, au: dt.date | None = None, reglages: Reglages | None = None
+) -> pl.DataFrame:
+    """Par élève et période commencée : demi-journées manquées (toutes, justifiées ou non) sur les
+    demi-journées de classe écoulées (jusqu'à ``au``, aujourd'hui par défaut), et le taux de la classe."""
+    r = reglages or charger_reglages()
+    return wh.sql(
+        f"""
+        WITH {_CRENEAUX},
+        per AS (
+            SELECT annee, periode, debut, least(fin, $au) AS fin_ecoulee,
+                   (SELECT count(*) FROM generate_series(debut, least(fin, $au), INTERVAL 1 DAY) t(d)
+                    WHERE isodow(d) <= 5) * $par_semaine / 5 AS demi_journees_classe
+            FROM periodes WHERE debut <= $au
+        ),
+        m AS (
+            SELECT c.eleve_id, p.annee, p.periode, {_COMPTES}
+            FROM creneaux c JOIN per p ON c.jour BETWEEN p.debut AND p.fin_ecoulee
+            GROUP BY ALL
+        ),
+        t AS (
+            SELECT e.eleve_id, e.classe, p.annee, p.periode, p.debut, p.demi_journees_classe,
+                   coalesce(m.brutes, 0) AS brutes, coalesce(m.non_justifiees, 0) AS non_justifiees,
+                   coalesce(m.en_attente, 0) AS en_attente, coalesce(m.justifiees, 0) AS justifiees,
+                   coalesce(m.brutes, 0) / nullif(p.demi_journees_classe, 0) AS taux
+            FROM eleves e CROSS JOIN per p
+            LEFT JOIN m ON m.eleve_id = e.eleve_id AND m.annee = p.annee AND m.periode = p.periode
+        )
+        SELECT *, avg(taux) OVER (PARTITION BY classe, annee, periode) AS taux_classe
+        FROM t ORDER BY eleve_id, annee, debut
+        """,
+        params=_params(r, au=au or dt.date.today()),
+    )
+
+
+def mois_non_justifies(
+    wh: "Warehouse", seuil: int | None = None, *, reglages: Reglages | None = None
+) -> pl.DataFrame:
+    """Élèves ayant au moins ``seuil`` demi-journées non justifiées dans un mois civil (L131-8, R131-7 ;
+    ``absences.seuil_mois_non_justifiees`` par défaut), avec les jours concernés et, à part, les
+    demi-journées en attente de justificatif du même mois."""
+    r = reglages or charger_reglages()
+    return wh.sql(
+        f"""
+        WITH {_CRENEAUX},
+        m AS (
+            SELECT eleve_id, date_trunc('month', jour)::DATE AS mois,
+                   (count(*) FILTER (WHERE statut = 'non_justifiee'))::INTEGER AS non_justifiees,
+                   (count(*) FILTER (WHERE statut = 'en_attente'))::INTEGER AS en_attente,
+                   list(DISTINCT jour ORDER BY jour) FILTER (WHERE statut = 'non_justifiee') AS jours
+            FROM creneaux GROUP BY ALL
+        )
+        SELECT m.eleve_id, e.nom, e.prenom, e.classe, m.mois, m.non_justifiees, m.en_attente, m.jours
+        FROM m JOIN eleves e USING (eleve_id)
+        WHERE m.non_justifiees >= $seuil
+        ORDER BY e.classe, e.nom, e.prenom, m.mois
+        """,
+        params=_params(r, seuil=seuil if seuil is not None else r.absences.seuil_mois_non_justifiees),
+    )

@@ -1,0 +1,830 @@
+"""Les alertes explicables : chaque alerte dit ce qui est mesuré, le seuil, la tendance, la comparaison
+avec la classe, qui doit agir et selon quelle procédure, et les lignes qui la fondent (``preuves``).
+
+Règles (identifiants dans ``models/reglages.py``, seuils dans ``models/reglages.toml``) :
+
+- ``absences_mois`` / ``absences_persistance`` : demi-journées non justifiées dans un mois civil
+  (≥ 4 : L131-8 et R131-7 du Code de l'éducation ; ≥ 10 : persistance, circulaire 2014-159). Seule la plus
+  haute des deux est émise pour un même mois. Les justificatifs en attente ne comptent pas :
+  ``justificatifs_en_attente`` les signale à part (``info``).
+- ``absenteisme_chronique`` (≥ 10 % des demi-journées de la période, justifiées ou non), ``absences_hausse``
+  (d'une période à la suivante, à durée égale), ``absenteisme_perle`` (absences courtes et retards
+  répartis sur de nombreuses semaines).
+- ``moyenne_basse`` (< 8), ``matieres_sous_moyenne`` (≥ 3 matières < 10), ``baisse_moyenne`` (moyenne
+  générale en baisse de ≥ 2 points), ``ecart_familles`` (≥ 4 points entre général et professionnel, dans
+  les deux sens). Une moyenne sur moins de 3 notes (« faible confiance ») ne déclenche rien.
+- ``comportement`` : punitions et sanctions de la période, hors sanctions effacées du dossier (R511-13 :
+  avertissement, blâme et mesure de responsabilisation à la fin de l'année scolaire — le 31 août —,
+  exclusions temporaires un an après ; l'exclusion définitive n'est jamais effacée).
+- ``competences_insuffisantes`` (plusieurs items en maîtrise insuffisante dans un référentiel, dernière
+  évaluation) et ``competences_sans_progres`` (items réévalués sans progrès, restés fragiles).
+- ``pix_non_envoye``, ``pix_progression`` (< 50 %), ``pix_terminale`` (< 5 compétences au niveau 1 en terminale).
+
+Les alertes ne lisent que des indicateurs qui changent (notes, absences, comportement, compétences, Pix) :
+jamais le drapeau d'accompagnement, le sexe, l'âge ni aucune donnée démographique. Elles ne lisent que les
+vues publiques : une connexion filtrée par droits d'accès obtient des alertes filtrées.
+
+Vue publique ``alertes`` : les alertes dépendent des réglages de l'utilisateur et de la date du jour
+(effacement des sanctions, période en cours) ; elles sont donc calculées à la lecture et publiées par
+:func:`publier_alertes` dans une **table temporaire** de la connexion de lecture (possible en lecture
+seule), calculée à travers les vues de cette connexion — donc déjà filtrée par le contrôle d'accès. Une
+table remplie à l'import figerait des réglages et une date, et contournerait ce filtrage.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import polars as pl
+
+from . import absences as abs_
+from .moyennes import moyennes, moyennes_familles
+from .reglages import REGLES, Reglages, charger_reglages
+
+if TYPE_CHECKING:
+    from .warehouse import Warehouse
+
+Gravite = Literal["info", "attention", "alerte"]
+ORDRE_GRAVITE = {"alerte": 0, "attention": 1, "info": 2}
+
+SCHEMA: dict[str, Any] = {
+    "eleve_id": pl.String, "nom": pl.String, "prenom": pl.String, "classe": pl.String,
+    "regle": pl.String, "libelle": pl.String, "periode": pl.String, "gravite": pl.String,
+    "valeur": pl.Float64, "seuil": pl.Float64, "tendance": pl.String, "comparaison_classe": pl.String,
+    "acteur": pl.String, "procedure": pl.String, "explication": pl.String, "preuves": pl.String,
+}
+
+MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+        "novembre", "décembre")
+
+
+# --- Mise en forme française --------------------------------------------------------------------------
+
+
+def fr(x: float | None, decimales: int = 2) -> str:
+    """``12.5`` → ``12,5`` ; ``8.666`` → ``8,67`` ; ``4.0`` → ``4`` (zéros inutiles retirés)."""
+    if x is None:
+        return "—"
+    texte = f"{x:.{decimales}f}".rstrip("0").rstrip(".") if decimales else f"{x:.0f}"
+    return ("0" if texte == "-0" else texte).replace(".", ",")
+
+
+def fr_date(d: dt.date) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
+def fr_mois(d: dt.date) -> str:
+    return f"{MOIS[d.month - 1]} {d.year}"
+
+
+def pct(x: float) -> str:
+    return f"{fr(100 * x, 1)} %"
+
+
+def _pluriel(n: float, mot: str, pluriel: str | None = None) -> str:
+    return f"{fr(n)} {mot if abs(n) < 2 else (pluriel or mot + 's')}"
+
+
+def _sans_accents(texte: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", texte.casefold()) if not unicodedata.combining(c))
+
+
+# --- Contexte et construction -------------------------------------------------------------------------
+
+
+@dataclass
+class _Ctx:
+    wh: "Warehouse"
+    r: Reglages
+    au: dt.date
+    eleves: dict[str, dict[str, Any]]
+
+    def alerte(
+        self,
+        eleve_id: str,
+        regle: str,
+        *,
+        periode: str | None,
+        gravite: Gravite,
+        valeur: float,
+        seuil: float,
+        explication: str,
+        acteur: str,
+        procedure: str,
+        preuves: Any,
+        tendance: str | None = None,
+        comparaison_classe: str | None = None,
+    ) -> dict[str, Any]:
+        e = self.eleves.get(eleve_id, {})
+        return {
+            "eleve_id": eleve_id, "nom": e.get("nom"), "prenom": e.get("prenom"), "classe": e.get("classe"),
+            "regle": regle, "libelle": self.r.libelle(regle), "periode": periode, "gravite": gravite,
+            "valeur": float(valeur), "seuil": float(seuil), "tendance": tendance,
+            "comparaison_classe": comparaison_classe, "acteur": acteur, "procedure": procedure,
+            "explication": explication,
+            "preuves": json.dumps(preuves, ensure_ascii=False, default=_json),
+        }
+
+    def qui(self, eleve_id: str) -> str:
+        e = self.eleves.get(eleve_id, {})
+        return f"{e.get('prenom', '')} {e.get('nom', eleve_id)}".strip()
+
+
+def _json(x: Any) -> Any:
+    if isinstance(x, dt.datetime):
+        return x.strftime("%d/%m/%Y %H:%M")
+    if isinstance(x, dt.date):
+        return fr_date(x)
+    return str(x)
+
+
+def _tendance(avant: float | None, maintenant: float, unite: str = "", hausse_mauvaise: bool = True) -> str | None:
+    if avant is None:
+        return None
+    if abs(maintenant - avant) < 1e-9:
+        sens = "stable"
+    else:
+        sens = "en hausse" if maintenant > avant else "en baisse"
+    return f"{sens} ({fr(avant)}{unite} avant)"
+
+
+# --- 1 et 2. Absences ---------------------------------------------------------------------------------
+
+_PROC_4 = (
+    "Dialogue avec l'élève et sa famille (entretien avec le CPE), réunion de l'équipe éducative ou "
+    "commission éducative, puis signalement au DASEN par le chef d'établissement "
+    "(Code de l'éducation, L131-8 et R131-7)."
+)
+_PROC_10 = (
+    "Absentéisme persistant : le chef d'établissement informe le DASEN, qui peut adresser un avertissement "
+    "aux responsables légaux et les convoquer ; un personnel d'éducation référent accompagne l'élève "
+    "(circulaire n° 2014-159 du 24 décembre 2014)."
+)
+
+
+def _absences_mois(ctx: _Ctx) -> list[dict[str, Any]]:
+    r = ctx.r.absences
+    c = abs_.creneaux(ctx.wh, reglages=ctx.r)
+    if c.is_empty():
+        return []
+    c = c.with_columns(mois=pl.col("jour").dt.truncate("1mo"))
+    par_mois = c.group_by("eleve_id", "mois").agg(
+        nj=(pl.col("statut") == "non_justifiee").sum(),
+        att=(pl.col("statut") == "en_attente").sum(),
+    )
+    classe_de = {k: v["classe"] for k, v in ctx.eleves.items()}
+    effectifs: dict[str, int] = {}
+    for cl in classe_de.values():
+        effectifs[cl] = effectifs.get(cl, 0) + 1
+    par_mois = par_mois.with_columns(classe=pl.col("eleve_id").replace_strict(classe_de, default=None))
+    total_classe = {
+        (row["classe"], row["mois"]): row["nj"]
+        for row in par_mois.group_by("classe", "mois").agg(pl.col("nj").sum()).iter_rows(named=True)
+    }
+    nj_de = {(row["eleve_id"], row["mois"]): row["nj"] for row in par_mois.iter_rows(named=True)}
+    out = []
+    for row in par_mois.sort("eleve_id", "mois").iter_rows(named=True):
+        eid, mois, nj, att = row["eleve_id"], row["mois"], row["nj"], row["att"]
+        mois_txt = fr_mois(mois)
+        precedent = (mois.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        tendance = _tendance(nj_de.get((eid, precedent), 0), nj, " le mois précédent")
+        effectif = effectifs.get(row["classe"], 1)
+        comparaison = (
+            f"{fr(total_classe.get((row['classe'], mois), 0) / effectif)} demi-journée(s) non justifiée(s) "
+            f"par élève en moyenne dans la classe"
+        )
+        lignes = c.filter(eleve_id=eid, mois=mois)
+        if nj >= r.seuil_mois_non_justifiees:
+            persistant = nj >= r.seuil_persistance
+            regle = "absences_persistance" if persistant else "absences_mois"
+            seuil = r.seuil_persistance if persistant else r.seuil_mois_non_justifiees
+            jours = sorted(set(lignes.filter(statut="non_justifiee")["jour"]))
+            attente = f" ; {_pluriel(att, 'autre demi-journée')} en attente de justificatif, non comptée(s)" if att else ""
+            out.append(ctx.alerte(
+                eid, regle, periode=mois.strftime("%Y-%m"), gravite="alerte", valeur=nj, seuil=seuil,
+                explication=(
+                    f"{ctx.qui(eid)} a {_pluriel(nj, 'demi-journée')} d'absence non justifiée(s) en {mois_txt} "
+                    f"(seuil : {seuil}), les {', '.join(fr_date(j) for j in jours)}{attente}."
+                ),
+                acteur="Chef d'établissement, CPE" if not persistant else "Chef d'établissement, CPE, DASEN",
+                procedure=_PROC_10 if persistant else _PROC_4,
+                preuves=lignes.filter(statut="non_justifiee").select("jour", "demi", "statut").to_dicts(),
+                tendance=tendance, comparaison_classe=comparaison,
+            ))
+        if att >= r.seuil_en_attente:
+            out.append(ctx.alerte(
+                eid, "justificatifs_en_attente", periode=mois.strftime("%Y-%m"), gravite="info", valeur=att,
+                seuil=r.seuil_en_attente,
+                explication=(
+                    f"{ctx.qui(eid)} a {_pluriel(att, 'demi-journée')} d'absence en attente de justificatif en "
+                    f"{mois_txt} : elles ne comptent pas comme non justifiées tant que l'établissement n'a pas tranché."
+                ),
+                acteur="Vie scolaire (CPE)",
+                procedure="Relancer la famille pour obtenir le justificatif, puis régler l'absence dans Pronote.",
+                preuves=lignes.filter(statut="en_attente").select("jour", "demi", "statut").to_dicts(),
+            ))
+    return out
+
+
+def _absences_periodes(ctx: _Ctx) -> list[dict[str, Any]]:
+    r = ctx.r.absences
+    t = abs_.taux_periode_eleves(ctx.wh, au=ctx.au, reglages=ctx.r).sort("eleve_id", "annee", "debut")
+    out = []
+    precedent: dict[str, Any] | None = None
+    for row in t.iter_rows(named=True):
+        eid = row["eleve_id"]
+        prec = precedent if precedent and precedent["eleve_id"] == eid and precedent["annee"] == row["annee"] else None
+        precedent = row
+        dj, brutes = row["demi_journees_classe"], row["brutes"]
+        if not dj or dj < 2 * r.demi_journees_par_semaine:  # moins de deux semaines écoulées : trop tôt
+            continue
+        preuve = {k: row[k] for k in ("periode", "brutes", "non_justifiees", "en_attente", "justifiees",
+                                       "demi_journees_classe")}
+        if row["taux"] >= r.taux_chronique:
+            out.append(ctx.alerte(
+                eid, "absenteisme_chronique", periode=row["periode"], gravite="attention", valeur=row["taux"],
+                seuil=r.taux_chronique,
+                explication=(
+                    f"{ctx.qui(eid)} a manqué {_pluriel(brutes, 'demi-journée')} sur {fr(dj)} en "
+                    f"{row['periode']} ({pct(row['taux'])}, seuil {pct(r.taux_chronique)}), justifiées ou non."
+                ),
+                acteur="CPE, professeur principal",
+                procedure=(
+                    "Entretien avec l'élève et sa famille ; chercher la cause avec l'infirmier(ère), "
+                    "l'assistant(e) social(e) et le psychologue de l'Éducation nationale ; saisir le GPDS si besoin."
+                ),
+                preuves=[preuve],
+                tendance=_tendance(prec["taux"] * 100, row["taux"] * 100, " %") if prec else None,
+                comparaison_classe=f"taux moyen de la classe : {pct(row['taux_classe'])}",
+            ))
+        if prec and prec["demi_journees_classe"]:
+            attendu = prec["brutes"] * dj / prec["demi_journees_classe"]  # même durée que la période en cours
+            if brutes - attendu >= r.hausse_min_demi_journees and brutes >= r.hausse_facteur * attendu:
+                out.append(ctx.alerte(
+                    eid, "absences_hausse", periode=row["periode"], gravite="attention", valeur=brutes,
+                    seuil=r.hausse_facteur * attendu,
+                    explication=(
+                        f"Les absences de {ctx.qui(eid)} augmentent : {_pluriel(brutes, 'demi-journée')} en "
+                        f"{row['periode']} contre {fr(prec['brutes'])} en {prec['periode']}"
+                        + (" (ramené à la même durée : " + fr(attendu) + ")." if abs(attendu - prec["brutes"]) > 0.01 else ".")
+                    ),
+                    acteur="CPE, professeur principal",
+                    procedure="Contacter la famille rapidement ; une hausse brutale précède souvent un décrochage.",
+                    preuves=[{k: prec[k] for k in preuve}, preuve],
+                    tendance=_tendance(prec["brutes"], brutes),
+                    comparaison_classe=f"taux moyen de la classe : {pct(row['taux_classe'])}",
+                ))
+    return out
+
+
+def _absenteisme_perle(ctx: _Ctx) -> list[dict[str, Any]]:
+    r = ctx.r.absences
+    ev = ctx.wh.sql(
+        """
+        WITH ev AS (
+            SELECT eleve_id, debut AS moment, 'absence courte' AS nature,
+                   date_diff('minute', debut, fin) AS minutes
+            FROM absences WHERE date_diff('minute', debut, fin) <= $max * 60
+            UNION ALL
+            SELECT eleve_id, date, 'retard', minutes FROM retards
+        )
+        SELECT ev.*, p.annee, p.periode, date_trunc('week', ev.moment)::DATE AS semaine
+        FROM ev JOIN periodes p ON ev.moment::DATE BETWEEN p.debut AND p.fin
+        ORDER BY eleve_id, moment
+        """,
+        params={"max": r.perle_duree_max_heures},
+    )
+    if ev.is_empty():
+        return []
+    g = ev.group_by("eleve_id", "annee", "periode").agg(
+        n=pl.len(), semaines=pl.col("semaine").n_unique(),
+        retards=(pl.col("nature") == "retard").sum(),
+    )
+    moyenne_classe: dict[tuple, float] = {}
+    g = g.with_columns(classe=pl.col("eleve_id").replace_strict(
+        {k: v["classe"] for k, v in ctx.eleves.items()}, default=None))
+    effectifs = pl.DataFrame([{"classe": v["classe"]} for v in ctx.eleves.values()]).group_by("classe").len()
+    for row in g.group_by("classe", "annee", "periode").agg(pl.col("n").sum()).join(effectifs, on="classe").iter_rows(named=True):
+        moyenne_classe[(row["classe"], row["annee"], row["periode"])] = row["n"] / row["len"]
+    out = []
+    for row in g.sort("eleve_id", "annee", "periode").iter_rows(named=True):
+        if row["semaines"] >= r.perle_semaines and row["n"] >= r.perle_evenements:
+            eid = row["eleve_id"]
+            lignes = ev.filter(eleve_id=eid, annee=row["annee"], periode=row["periode"])
+            out.append(ctx.alerte(
+                eid, "absenteisme_perle", periode=row["periode"], gravite="attention", valeur=row["semaines"],
+                seuil=r.perle_semaines,
+                explication=(
+                    f"{ctx.qui(eid)} cumule {row['n']} absences courtes ou retards ({row['retards']} retard(s)) "
+                    f"répartis sur {row['semaines']} semaines différentes en {row['periode']} "
+                    f"(seuil : {r.perle_semaines} semaines, {r.perle_evenements} événements)."
+                ),
+                acteur="CPE",
+                procedure=(
+                    "Faire le point avec l'élève et sa famille : des absences courtes et des retards répétés, "
+                    "même justifiés, pèsent sur les apprentissages et annoncent parfois un décrochage."
+                ),
+                preuves=lignes.select("moment", "nature", "minutes").to_dicts(),
+                comparaison_classe=(
+                    f"{fr(moyenne_classe.get((row['classe'], row['annee'], row['periode']), 0))} absence(s) "
+                    "courte(s) ou retard(s) par élève en moyenne dans la classe"
+                ),
+            ))
+    return out
+
+
+# --- 3. Notes -----------------------------------------------------------------------------------------
+
+
+def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
+    r = ctx.r.notes
+    m = moyennes(ctx.wh, reglages=ctx.r)
+    if m.is_empty():
+        return []
+    ordre = ctx.wh.sql("SELECT annee, periode, debut FROM periodes")
+    m = m.join(ordre, on=["annee", "periode"], how="left").sort("eleve_id", "annee", "debut", "periode")
+    fiables = m.filter(~pl.col("faible_confiance"))
+    out = []
+    matieres = fiables.filter(pl.col("matiere").is_not_null())
+    # Moyenne de la même matière à la période précédente, pour la tendance.
+    matieres = matieres.with_columns(
+        avant=pl.col("moyenne").shift(1).over("eleve_id", "annee", "matiere", order_by="debut"),
+    )
+    for row in matieres.filter(pl.col("moyenne") < r.seuil_matiere).iter_rows(named=True):
+        eid = row["eleve_id"]
+        out.append(ctx.alerte(
+            eid, "moyenne_basse", periode=row["periode"], gravite="attention", valeur=row["moyenne"],
+            seuil=r.seuil_matiere,
+            explication=(
+                f"{ctx.qui(eid)} a {fr(row['moyenne'])} de moyenne en {row['matiere']} en {row['periode']} "
+                f"(sur {row['nb_notes']} notes ; seuil : {fr(r.seuil_matiere)} ; classe : {fr(row['moyenne_classe'])})."
+            ),
+            acteur=f"Professeur de {row['matiere']}, professeur principal",
+            procedure=(
+                "Échanger avec l'élève ; proposer un accompagnement (aide aux devoirs, tutorat, PPRE) et en "
+                "informer la famille."
+            ),
+            preuves=ctx.wh.sql(
+                "SELECT n.date, n.matiere, n.devoir, n.valeur, n.bareme, n.coefficient, n.statut, n.bonus, "
+                "n.facultatif FROM notes n LEFT JOIN matieres m USING (matiere) "
+                "WHERE n.eleve_id = $e AND n.periode = $p AND n.annee = $a "
+                "AND coalesce(m.service, trim(split_part(n.matiere, '>', 1))) = $m ORDER BY n.date",
+                params={"e": eid, "m": row["matiere"], "p": row["periode"], "a": row["annee"]},
+            ).to_dicts(),
+            tendance=_tendance(row["avant"], row["moyenne"], " la période précédente"),
+            comparaison_classe=f"moyenne de la classe : {fr(row['moyenne_classe'])} (min {fr(row['min_classe'])}, max {fr(row['max_classe'])})",
+        ))
+    sous = (
+        matieres.filter(pl.col("moyenne") < r.seuil_moyenne)
+        .group_by("eleve_id", "annee", "periode", "classe")
+        .agg(n=pl.len(), liste=pl.struct("matiere", "moyenne", "nb_notes"))
+    )
+    sous_classe = sous.group_by("classe", "annee", "periode").agg(total=pl.col("n").sum())
+    for row in sous.filter(pl.col("n") >= r.nb_matieres_sous_moyenne).sort("eleve_id", "periode").iter_rows(named=True):
+        eid = row["eleve_id"]
+        liste = sorted(row["liste"], key=lambda x: x["moyenne"])
+        total = sous_classe.filter(classe=row["classe"], annee=row["annee"], periode=row["periode"])["total"][0]
+        effectif = sum(1 for v in ctx.eleves.values() if v["classe"] == row["classe"]) or 1
+        out.append(ctx.alerte(
+            eid, "matieres_sous_moyenne", periode=row["periode"], gravite="attention", valeur=row["n"],
+            seuil=r.nb_matieres_sous_moyenne,
+            explication=(
+                f"{ctx.qui(eid)} est sous {fr(r.seuil_moyenne)} dans {row['n']} matières en {row['periode']} : "
+                + ", ".join(f"{x['matiere']} {fr(x['moyenne'])}" for x in liste) + "."
+            ),
+            acteur="Professeur principal, équipe pédagogique",
+            procedure="Faire le point en équipe pédagogique ; envisager un PPRE ou un tutorat ; rencontrer la famille.",
+            preuves=liste,
+            comparaison_classe=f"{fr(total / effectif)} matière(s) sous {fr(r.seuil_moyenne)} par élève en moyenne dans la classe",
+        ))
+    generales = m.filter(pl.col("matiere").is_null())
+    generales = generales.with_columns(
+        avant=pl.col("moyenne").shift(1).over("eleve_id", "annee", order_by="debut"),
+        periode_avant=pl.col("periode").shift(1).over("eleve_id", "annee", order_by="debut"),
+        avant_fiable=(~pl.col("faible_confiance")).shift(1).over("eleve_id", "annee", order_by="debut"),
+    )
+    for row in generales.iter_rows(named=True):
+        if row["avant"] is None or row["faible_confiance"] or not row["avant_fiable"]:
+            continue
+        baisse = row["avant"] - row["moyenne"]
+        if baisse >= r.baisse_generale:
+            eid = row["eleve_id"]
+            out.append(ctx.alerte(
+                eid, "baisse_moyenne", periode=row["periode"], gravite="attention", valeur=baisse,
+                seuil=r.baisse_generale,
+                explication=(
+                    f"La moyenne générale de {ctx.qui(eid)} passe de {fr(row['avant'])} en {row['periode_avant']} "
+                    f"à {fr(row['moyenne'])} en {row['periode']} (−{fr(baisse)} points ; seuil : {fr(r.baisse_generale)})."
+                ),
+                acteur="Professeur principal",
+                procedure="Entretien avec l'élève et la famille ; chercher la cause (absences, difficultés, situation personnelle).",
+                preuves=[{"periode": row["periode_avant"], "moyenne": row["avant"]},
+                         {"periode": row["periode"], "moyenne": row["moyenne"]}],
+                tendance=_tendance(row["avant"], row["moyenne"]),
+                comparaison_classe=f"moyenne générale de la classe : {fr(row['moyenne_classe'])}",
+            ))
+    fam = moyennes_familles(ctx.wh, None, None)
+    n_min = r.nb_notes_min
+    for row in fam.iter_rows(named=True):
+        if row["ecart"] is None or row["nb_notes_general"] < n_min or row["nb_notes_professionnel"] < n_min:
+            continue
+        if abs(row["ecart"]) >= r.ecart_familles:
+            eid = row["eleve_id"]
+            fort_pro = row["ecart"] < 0
+            lecture = (
+                "désengagement possible des matières générales" if fort_pro
+                else "difficultés dans la spécialité : l'orientation est à interroger"
+            )
+            out.append(ctx.alerte(
+                eid, "ecart_familles", periode=row["periode"], gravite="attention", valeur=abs(row["ecart"]),
+                seuil=r.ecart_familles,
+                explication=(
+                    f"{ctx.qui(eid)} a {fr(row['moyenne_general'])} dans les matières générales et "
+                    f"{fr(row['moyenne_professionnel'])} dans les matières professionnelles en {row['periode']} "
+                    f"(écart {fr(abs(row['ecart']))} ; seuil : {fr(r.ecart_familles)}) : {lecture}."
+                ),
+                acteur="Professeur principal, DDFPT" if not fort_pro else "Professeur principal, professeurs de matières générales",
+                procedure=(
+                    "Entretien d'orientation avec l'élève et la famille (psychologue de l'Éducation nationale)."
+                    if not fort_pro else
+                    "Montrer à l'élève le lien entre matières générales et métier ; accompagnement personnalisé."
+                ),
+                preuves=[{"famille": "general", "moyenne": row["moyenne_general"]},
+                         {"famille": "professionnel", "moyenne": row["moyenne_professionnel"]}],
+                tendance="matières professionnelles plus fortes" if fort_pro else "matières générales plus fortes",
+            ))
+    return out
+
+
+# --- 4. Comportement ----------------------------------------------------------------------------------
+
+
+def sanction_effacee(nature: str, date: dt.date, exclusion: bool, au: dt.date) -> bool:
+    """R511-13 : avertissement, blâme, mesure de responsabilisation effacés à la fin de l'année scolaire
+    (31 août) ; exclusions temporaires effacées un an après ; l'exclusion définitive reste."""
+    n = _sans_accents(nature)
+    if "definitive" in n:
+        return False
+    if exclusion or "exclusion" in n:
+        try:
+            un_an = date.replace(year=date.year + 1)
+        except ValueError:  # 29 février
+            un_an = date.replace(year=date.year + 1, day=28)
+        return au > un_an
+    if any(m in n for m in ("avertissement", "blame", "responsabilisation")):
+        fin_annee = dt.date(date.year + (1 if date.month >= 9 else 0), 8, 31)
+        return au > fin_annee
+    return False
+
+
+def _comportement(ctx: _Ctx) -> list[dict[str, Any]]:
+    s = ctx.wh.sql(
+        """SELECT s.eleve_id, s.date, s.nature, s.motif, s.exclusion, s.disciplinaire, p.annee, p.periode
+           FROM sanctions s JOIN periodes p ON s.date BETWEEN p.debut AND p.fin ORDER BY s.eleve_id, s.date"""
+    )
+    if s.is_empty():
+        return []
+    garde = [not sanction_effacee(r["nature"], r["date"], bool(r["exclusion"]), ctx.au) for r in s.iter_rows(named=True)]
+    s = s.filter(pl.Series(garde, dtype=pl.Boolean))
+    out = []
+    seuil = ctx.r.comportement.punitions_min
+    for (eid, annee, periode), lignes in s.group_by("eleve_id", "annee", "periode", maintain_order=True):
+        sanctions = lignes.filter(pl.col("disciplinaire") | pl.col("exclusion"))
+        punitions = lignes.height - sanctions.height
+        if sanctions.height == 0 and punitions < seuil:
+            continue
+        detail = ", ".join(f"{r['nature']} le {fr_date(r['date'])}" for r in lignes.iter_rows(named=True))
+        out.append(ctx.alerte(
+            eid, "comportement", periode=periode, gravite="attention" if sanctions.height else "info",
+            valeur=lignes.height, seuil=1 if sanctions.height else seuil,
+            explication=(
+                f"{ctx.qui(eid)} a {_pluriel(sanctions.height, 'sanction')} et {_pluriel(punitions, 'punition')} "
+                f"en {periode} : {detail}."
+            ),
+            acteur="CPE, professeur principal" + (", chef d'établissement" if sanctions.height else ""),
+            procedure=(
+                "Faire le point avec l'élève et sa famille ; mesures de prévention et d'accompagnement "
+                "(fiche de suivi, commission éducative — R511-19-1 du Code de l'éducation)."
+            ),
+            preuves=lignes.select("date", "nature", "motif", "disciplinaire", "exclusion").to_dicts(),
+        ))
+    return out
+
+
+# --- 5. Compétences -----------------------------------------------------------------------------------
+
+
+def _competences(ctx: _Ctx) -> list[dict[str, Any]]:
+    r = ctx.r.competences
+    ev = ctx.wh.sql(
+        """SELECT c.eleve_id, c.referentiel, c.domaine, c.item, c.niveau, c.libelle_source, c.date,
+                  coalesce(c.periode, p.periode) AS periode
+           FROM competences c LEFT JOIN periodes p ON c.date BETWEEN p.debut AND p.fin
+           WHERE c.statut = 'evalue' AND c.niveau IS NOT NULL
+           ORDER BY c.eleve_id, c.referentiel, c.domaine, c.item, c.date"""
+    )
+    if ev.is_empty():
+        return []
+    par_item = ev.group_by("eleve_id", "referentiel", "domaine", "item", maintain_order=True).agg(
+        premier=pl.col("niveau").first(), dernier=pl.col("niveau").last(), n=pl.len(),
+        date=pl.col("date").last(), periode=pl.col("periode").last(), libelle=pl.col("libelle_source").last(),
+    )
+    libelles = r.libelles
+    out = []
+    for (eid, ref), items in par_item.group_by("eleve_id", "referentiel", maintain_order=True):
+        acteur = "Coordonnateur ULIS" if "ulis" in ref.casefold() else "Professeur principal, équipe pédagogique"
+        insuffisants = items.filter(dernier=1)
+        periode = items.sort("date")["periode"][-1]
+        if insuffisants.height >= r.items_insuffisants:
+            out.append(ctx.alerte(
+                eid, "competences_insuffisantes", periode=periode, gravite="attention",
+                valeur=insuffisants.height, seuil=r.items_insuffisants,
+                explication=(
+                    f"{ctx.qui(eid)} a {insuffisants.height} items en « {libelles[1]} » dans le référentiel {ref} "
+                    f"(dernière évaluation ; seuil : {r.items_insuffisants}) : "
+                    + ", ".join(insuffisants["item"].to_list()) + "."
+                ),
+                acteur=acteur,
+                procedure="Adapter les objectifs et les aides (PPRE) ; en parler avec l'élève et sa famille.",
+                preuves=insuffisants.select("domaine", "item", "libelle", "date").to_dicts(),
+            ))
+        figes = items.filter((pl.col("n") >= 2) & (pl.col("dernier") <= pl.col("premier")) & (pl.col("dernier") <= 2))
+        if figes.height >= r.items_sans_progres:
+            out.append(ctx.alerte(
+                eid, "competences_sans_progres", periode=periode, gravite="info", valeur=figes.height,
+                seuil=r.items_sans_progres,
+                explication=(
+                    f"{ctx.qui(eid)} ne progresse pas sur {figes.height} items du référentiel {ref} évalués "
+                    "plusieurs fois : " + ", ".join(
+                        f"{x['item']} ({libelles[x['premier']].lower()} → {libelles[x['dernier']].lower()})"
+                        for x in figes.iter_rows(named=True)
+                    ) + "."
+                ),
+                acteur=acteur,
+                procedure="Revoir les aides apportées sur ces items et les modalités d'évaluation.",
+                preuves=ev.join(figes.select("eleve_id", "referentiel", "domaine", "item"),
+                                on=["eleve_id", "referentiel", "domaine", "item"])
+                .select("item", "date", "niveau", "libelle_source").to_dicts(),
+            ))
+    return out
+
+
+# --- 6. Pix -------------------------------------------------------------------------------------------
+
+
+def _pix(ctx: _Ctx) -> list[dict[str, Any]]:
+    r = ctx.r.pix
+    profils = ctx.wh.sql(
+        """SELECT x.eleve_id, e.classe, e.niveau, x.campagne, x.date_envoi, x.partage, x.progression, p.periode
+           FROM pix_profils x JOIN eleves e USING (eleve_id)
+           LEFT JOIN periodes p ON x.date_envoi::DATE BETWEEN p.debut AND p.fin"""
+    )
+    out = []
+    if profils.is_empty():
+        return out
+    for row in profils.sort("eleve_id", "campagne").iter_rows(named=True):
+        eid, envoye = row["eleve_id"], row["date_envoi"] is not None and bool(row["partage"])
+        prog = row["progression"]
+        preuve = [{k: row[k] for k in ("campagne", "date_envoi", "partage", "progression")}]
+        if prog is not None and prog < r.progression_min:
+            out.append(ctx.alerte(
+                eid, "pix_progression", periode=row["periode"], gravite="info", valeur=prog, seuil=r.progression_min,
+                explication=(
+                    f"{ctx.qui(eid)} n'a parcouru que {pct(prog)} de la campagne Pix « {row['campagne']} » "
+                    f"(attendu : {pct(r.progression_min)})" + ("" if envoye else ", et ne l'a pas envoyée") + "."
+                ),
+                acteur="Professeur référent Pix, professeur principal",
+                procedure="Prévoir un créneau encadré pour terminer la campagne et envoyer les résultats.",
+                preuves=preuve,
+            ))
+        elif not envoye:
+            out.append(ctx.alerte(
+                eid, "pix_non_envoye", periode=row["periode"], gravite="info", valeur=0, seuil=1,
+                explication=f"{ctx.qui(eid)} n'a pas envoyé ses résultats de la campagne Pix « {row['campagne']} ».",
+                acteur="Professeur référent Pix",
+                procedure="Rappeler à l'élève d'envoyer ses résultats (bouton « J'envoie mes résultats »).",
+                preuves=preuve,
+            ))
+    # Absents d'une campagne suivie par une bonne part de leur classe.
+    participants = profils.group_by("classe", "campagne").agg(ids=pl.col("eleve_id").unique(), n=pl.len())
+    effectifs: dict[str, list[str]] = {}
+    for eid, e in ctx.eleves.items():
+        effectifs.setdefault(e["classe"], []).append(eid)
+    for row in participants.sort("classe", "campagne").iter_rows(named=True):
+        membres = effectifs.get(row["classe"], [])
+        if not membres or row["n"] / len(membres) < r.participation_classe_min:
+            continue
+        for eid in sorted(set(membres) - set(row["ids"])):
+            out.append(ctx.alerte(
+                eid, "pix_non_envoye", periode=None, gravite="info", valeur=0, seuil=1,
+                explication=(
+                    f"{ctx.qui(eid)} n'apparaît pas dans la campagne Pix « {row['campagne']} », suivie par "
+                    f"{row['n']} élèves sur {len(membres)} de sa classe."
+                ),
+                acteur="Professeur référent Pix",
+                procedure="Donner le code de la campagne à l'élève et prévoir un créneau pour la passer.",
+                preuves=[{"campagne": row["campagne"], "participants_classe": row["n"], "effectif": len(membres)}],
+                comparaison_classe=f"{row['n']} élèves sur {len(membres)} ont participé",
+            ))
+    # Terminale : compétences au niveau 1 ou plus (meilleur niveau toutes campagnes confondues).
+    niveaux = ctx.wh.sql(
+        """SELECT e.eleve_id, e.classe,
+                  count(DISTINCT x.competence) FILTER (WHERE x.niveau >= 1)::INTEGER AS n,
+                  list(DISTINCT x.competence ORDER BY x.competence) FILTER (WHERE x.niveau >= 1) AS liste
+           FROM eleves e LEFT JOIN pix x USING (eleve_id)
+           WHERE e.niveau IN (SELECT unnest($niv::VARCHAR[]))
+             AND e.classe IN (SELECT DISTINCT e2.classe FROM pix_profils p2 JOIN eleves e2 USING (eleve_id))
+           GROUP BY ALL ORDER BY e.eleve_id""",
+        params={"niv": list(r.niveaux_terminale)},
+    )
+    for row in niveaux.iter_rows(named=True):
+        if row["n"] < r.competences_min_terminale:
+            eid = row["eleve_id"]
+            out.append(ctx.alerte(
+                eid, "pix_terminale", periode=None, gravite="attention", valeur=row["n"],
+                seuil=r.competences_min_terminale,
+                explication=(
+                    f"{ctx.qui(eid)}, en terminale, n'a que {row['n']} compétence(s) Pix au niveau 1 ou plus "
+                    f"(attendu : {r.competences_min_terminale} avant la certification)."
+                ),
+                acteur="Professeur référent Pix, professeur principal",
+                procedure="Prévoir des campagnes d'entraînement avant la certification Pix de terminale.",
+                preuves=[{"competences": row["liste"] or []}],
+            ))
+    return out
+
+
+# --- Toutes les règles --------------------------------------------------------------------------------
+
+_FAMILLES: tuple[tuple[tuple[str, ...], Callable[[_Ctx], list[dict[str, Any]]]], ...] = (
+    (("absences_mois", "absences_persistance", "justificatifs_en_attente"), _absences_mois),
+    (("absenteisme_chronique", "absences_hausse"), _absences_periodes),
+    (("absenteisme_perle",), _absenteisme_perle),
+    (("moyenne_basse", "matieres_sous_moyenne", "baisse_moyenne", "ecart_familles"), _notes),
+    (("comportement",), _comportement),
+    (("competences_insuffisantes", "competences_sans_progres"), _competences),
+    (("pix_non_envoye", "pix_progression", "pix_terminale"), _pix),
+)
+assert sorted(r for regles, _ in _FAMILLES for r in regles) == sorted(REGLES)
+
+
+def alertes(
+    wh: "Warehouse",
+    *,
+    classe: str | None = None,
+    regle: str | None = None,
+    gravite: Gravite | None = None,
+    reglages: Reglages | None = None,
+    au: dt.date | None = None,
+) -> pl.DataFrame:
+    """Toutes les alertes, les plus graves d'abord (``au`` : date de référence, aujourd'hui par défaut)."""
+    r = reglages or charger_reglages()
+    eleves = wh.sql("SELECT eleve_id, nom, prenom, classe FROM eleves")
+    ctx = _Ctx(wh, r, au or dt.date.today(), {row["eleve_id"]: row for row in eleves.iter_rows(named=True)})
+    lignes: list[dict[str, Any]] = []
+    for regles, calcul in _FAMILLES:
+        actives = set(regles) - set(r.alertes.desactivees)
+        if not actives or (regle is not None and regle not in actives):
+            continue
+        lignes += [a for a in calcul(ctx) if a["regle"] in actives]
+    df = pl.DataFrame(lignes, schema=SCHEMA, orient="row") if lignes else pl.DataFrame(schema=SCHEMA)
+    if classe is not None:
+        df = df.filter(classe=classe)
+    if regle is not None:
+        df = df.filter(regle=regle)
+    if gravite is not None:
+        df = df.filter(gravite=gravite)
+    return df.with_columns(_o=pl.col("gravite").replace_strict(ORDRE_GRAVITE, default=9)).sort(
+        "_o", "classe", "nom", "prenom", "regle", "periode", nulls_last=True
+    ).drop("_o")
+
+
+def publier_alertes(wh: "Warehouse", *, reglages: Reglages | None = None, au: dt.date | None = None) -> int:
+    """Publie la vue ``alertes`` (table temporaire de cette connexion) ; renvoie le nombre d'alertes."""
+    df = alertes(wh, reglages=reglages, au=au).select(
+        "eleve_id", "regle", "periode", "gravite", "valeur", "seuil", "explication",
+        "classe", "libelle", "acteur", "procedure", "tendance", "comparaison_classe",
+    )
+    wh.con.register("alertes_calculees", df)
+    try:
+        wh.con.execute("CREATE OR REPLACE TEMP TABLE alertes AS SELECT * FROM alertes_calculees")
+    finally:
+        wh.con.unregister("alertes_calculees")
+    return df.height
+
+
+# --- Mentions du conseil de classe --------------------------------------------------------------------
+
+
+def mentions(
+    wh: "Warehouse",
+    classe: str,
+    periode: str,
+    reglages: Reglages | None = None,
+    *,
+    annee: str | None = None,
+    au: dt.date | None = None,
+) -> pl.DataFrame:
+    """La mention proposée au conseil pour chaque élève (la première des ``[[mentions]]`` dont toutes les
+    conditions sont remplies) ; aucune sur une moyenne de faible confiance. Une proposition : le conseil
+    décide."""
+    r = reglages or charger_reglages()
+    au = au or dt.date.today()
+    m = moyennes(wh, classe=classe, annee=annee, reglages=r).filter(pl.col("matiere").is_null())
+    ordre = wh.sql("SELECT annee, periode, debut FROM periodes")
+    m = m.join(ordre, on=["annee", "periode"], how="left").sort("eleve_id", "annee", "debut")
+    m = m.with_columns(progression=pl.col("moyenne") - pl.col("moyenne").shift(1).over("eleve_id", "annee", order_by="debut"))
+    m = m.filter(periode=periode)
+    s = wh.sql(
+        """SELECT s.eleve_id, s.date, s.nature, s.exclusion FROM sanctions s
+           JOIN periodes p ON s.date BETWEEN p.debut AND p.fin
+           WHERE p.periode = $p AND ($a IS NULL OR p.annee = $a)""",
+        params={"p": periode, "a": annee},
+    )
+    avec_sanction = {
+        row["eleve_id"] for row in s.iter_rows(named=True)
+        if not sanction_effacee(row["nature"], row["date"], bool(row["exclusion"]), au)
+    }
+    lignes = []
+    for row in m.iter_rows(named=True):
+        proposee = None
+        if not row["faible_confiance"]:
+            for mention in r.mentions:
+                ok = (
+                    (mention.moyenne_min is None or row["moyenne"] >= mention.moyenne_min)
+                    and (mention.moyenne_max is None or row["moyenne"] < mention.moyenne_max)
+                    and (mention.progression_min is None
+                         or (row["progression"] is not None and row["progression"] >= mention.progression_min))
+                    and (not mention.sans_sanction or row["eleve_id"] not in avec_sanction)
+                )
+                if ok:
+                    proposee = mention.libelle
+                    break
+        lignes.append({
+            "eleve_id": row["eleve_id"], "nom": row["nom"], "prenom": row["prenom"], "classe": row["classe"],
+            "periode": row["periode"], "moyenne": row["moyenne"], "progression": row["progression"],
+            "sanction": row["eleve_id"] in avec_sanction, "faible_confiance": row["faible_confiance"],
+            "mention": proposee,
+        })
+    schema = {"eleve_id": pl.String, "nom": pl.String, "prenom": pl.String, "classe": pl.String,
+              "periode": pl.String, "moyenne": pl.Float64, "progression": pl.Float64, "sanction": pl.Boolean,
+              "faible_confiance": pl.Boolean, "mention": pl.String}
+    return pl.DataFrame(lignes, schema=schema, orient="row").sort("nom", "prenom")
+
+
+# --- Ligne de commande --------------------------------------------------------------------------------
+
+_DANGEREUX = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cellule_csv(valeur: Any) -> str:
+    """Une cellule sûre pour un tableur : une formule (=, +, -, @…) est neutralisée par une apostrophe."""
+    texte = "" if valeur is None else fr(valeur) if isinstance(valeur, float) else str(valeur)
+    return "'" + texte if texte.startswith(_DANGEREUX) else texte
+
+
+def _table(lignes: Iterable[list[str]], entetes: list[str]) -> str:
+    lignes = [entetes, *lignes]
+    largeurs = [max(len(l[i]) for l in lignes) for i in range(len(entetes))]
+    rendu = ["  ".join(c.ljust(w) for c, w in zip(l, largeurs)).rstrip() for l in lignes]
+    rendu.insert(1, "  ".join("-" * w for w in largeurs))
+    return "\n".join(rendu)
+
+
+def tableau_alertes(
+    wh: "Warehouse",
+    *,
+    classe: str | None = None,
+    format: Literal["table", "csv"] = "table",
+    reglages: Reglages | None = None,
+    au: dt.date | None = None,
+) -> str:
+    """Les alertes pour ``vigie alerts`` : un tableau lisible, ou un CSV (séparateur « ; », nombres à
+    virgule) sûr à ouvrir dans un tableur."""
+    df = alertes(wh, classe=classe, reglages=reglages, au=au)
+    if format == "csv":
+        colonnes = [c for c in SCHEMA if c != "preuves"]
+        sortie = io.StringIO()
+        w = csv.writer(sortie, delimiter=";", lineterminator="\n")
+        w.writerow(colonnes)
+        for row in df.select(colonnes).iter_rows():
+            w.writerow([_cellule_csv(v) for v in row])
+        return sortie.getvalue()
+    if format != "table":
+        raise ValueError(f"format {format!r} : attendu table ou csv")
+    if df.is_empty():
+        return "Aucune alerte."
+    entetes = ["Gravité", "Classe", "Élève", "Règle", "Période", "Explication"]
+    lignes = [
+        [row["gravite"], row["classe"] or "", f"{row['nom']} {row['prenom']}", row["libelle"],
+         row["periode"] or "", row["explication"]]
+        for row in df.iter_rows(named=True)
+    ]
+    return _table(lignes, entetes) + f"\n\n{df.height} alerte(s)."
