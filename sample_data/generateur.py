@@ -199,6 +199,7 @@ class Ecole:
     devoirs: list[Devoir] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     moyennes_pronote: list[MoyenneSource] = field(default_factory=list)
+    moyennes_par_annee: dict[str, list[MoyenneSource]] = field(default_factory=dict)
     absences: list[Absence] = field(default_factory=list)
     retards: list[Retard] = field(default_factory=list)
     sanctions: list[Sanction] = field(default_factory=list)
@@ -303,6 +304,8 @@ def generer(graine: int = 2026, *, eleves: int = 600, etablissements: int = 1, a
         tete.verite.update(autre.verite)
         for a, effectif in autre.effectifs.items():
             tete.effectifs.setdefault(a, []).extend(effectif)
+        for a, moyennes in autre.moyennes_par_annee.items():
+            tete.moyennes_par_annee.setdefault(a, []).extend(moyennes)
     return tete
 
 
@@ -457,6 +460,7 @@ class _Generateur:
             courante = annee == self.annee
             Annee(self, ecole, rentree, presents, refs, courante).generer()
         ecole.eleves = list(ecole.effectifs[self.annee])
+        ecole.moyennes_pronote = [m for a in ecole.moyennes_par_annee.values() for m in a]
         actuels = [e for e in tous if self.annee in e.classes]
         ecole.verite = {r.eleve_id(): [e.profil] for e, r in zip(actuels, ecole.eleves)}
         return ecole
@@ -648,7 +652,7 @@ class Annee:
                 rg = rangs({str(k): v for k, v in valeurs.items()}) if matiere is None else {}
                 for e in eleves:
                     v = valeurs[id(e)]
-                    self.ecole.moyennes_pronote.append(MoyenneSource(
+                    self.ecole.moyennes_par_annee.setdefault(self.annee, []).append(MoyenneSource(
                         eleve=self.refs[id(e)], periode=per.nom, matiere=matiere,
                         moyenne=_arrondi(v),
                         moyenne_classe=_arrondi(sum(connues) / len(connues)) if connues else None,
@@ -999,6 +1003,169 @@ class Vie:
                       "Manque de travail et absences répétées", disciplinaire=True)
 
 
+# --- écriture dans les formats réels -----------------------------------------------------------------
+
+#: La correspondance qui relit la grille ULIS (écrite par le module du connecteur tableur).
+MAPPING_ULIS = Path(__file__).with_name("grille_ulis.toml")
+
+Plan = list[tuple[str, Path, dict]]
+
+
+def ecrire_ecole(ecole: Ecole, dossier: Path) -> Plan:
+    """Écrit l'école dans les formats réels des exports et rend le plan d'import, dans l'ordre.
+
+    Une seule année : tout sous ``dossier``. Plusieurs : une sous-arborescence par année
+    (``dossier/2024-2025/…``), les plus anciennes d'abord, pour que chaque liste d'élèves précède les
+    fichiers qui désignent les élèves par leur classe de cette année-là. Quelques fichiers sont en
+    Windows-1252, comme les exports du client lourd (absences, punitions, notes d'une classe de 5e).
+    ``verite_terrain.json`` est écrit à côté ; il n'est pas dans le plan.
+    """
+    from .ecrire_lsu import ecrire_lsu
+    from .ecrire_pix import ecrire_pix
+    from .ecrire_pronote import ecrire_eleves, ecrire_notes, ecrire_resultats
+    from .ecrire_pronote_suivi import ecrire_absences, ecrire_competences, ecrire_punitions, ecrire_retards
+    from .ecrire_tableur import ecrire_grille_ulis
+
+    dossier = Path(dossier)
+    dossier.mkdir(parents=True, exist_ok=True)
+    plan: Plan = []
+    for i, etab in enumerate([ecole.etablissement, *ecole.autres_etablissements]):
+        chemin = dossier / ("etablissement.toml" if i == 0 else f"etablissement-{etab.uai}.toml")
+        chemin.write_text(_toml_etablissement(etab, ecole.periodes), encoding="utf-8")
+        plan.append(("etablissement", chemin, {}))
+
+    annees = list(ecole.effectifs)
+    par_annee = _par_annee(ecole)
+    cp1252 = {d.classe.nom for d in _divisions_cp1252(ecole)}
+    for annee in annees:
+        racine = dossier / annee if len(annees) > 1 else dossier
+        r = par_annee[annee]
+        pronote = racine / "pronote"
+        (pronote / "notes").mkdir(parents=True, exist_ok=True)
+
+        chemin = pronote / "eleves.csv"
+        ecrire_eleves(chemin, ecole.effectifs[annee])
+        plan.append(("pronote-eleves", chemin, {}))
+
+        noms_periodes = {p.nom: f"T{p.nom[-1]}" for p in ecole.periodes}
+        for (classe, periode, serv), (devoirs, notes) in r["notes"].items():
+            chemin = pronote / "notes" / classe / noms_periodes[periode] / f"{serv}.csv"
+            chemin.parent.mkdir(parents=True, exist_ok=True)
+            ecrire_notes(chemin, devoirs, notes, encodage="cp1252" if classe in cp1252 else "utf-8-sig")
+            plan.append(("pronote-notes", chemin, {}))
+
+        for classe in ecole.classes_resultats:
+            for periode in [p for p in ecole.periodes if p.annee == annee]:
+                moyennes = [m for m in r["moyennes"] if m.eleve.classe == classe and m.periode == periode.nom]
+                if not moyennes:
+                    continue
+                chemin = pronote / "resultats" / classe / f"{noms_periodes[periode.nom]}.csv"
+                chemin.parent.mkdir(parents=True, exist_ok=True)
+                ecrire_resultats(chemin, classe, moyennes)
+                plan.append(("pronote-resultats", chemin, {"periode": periode.nom, "classe": classe}))
+
+        for sorte, nom, ecrire, records, encodage in (
+            ("pronote-absences", "absences.csv", ecrire_absences, r["absences"], "cp1252"),
+            ("pronote-absences", "retards.csv", ecrire_retards, r["retards"], "utf-8-sig"),
+            ("pronote-punitions", "punitions.csv", ecrire_punitions, r["sanctions"], "cp1252"),
+        ):
+            if records:
+                ecrire(pronote / nom, records, encodage=encodage)
+                plan.append((sorte, pronote / nom, {}))
+
+        par_classe: dict[str, list[Evaluation]] = defaultdict(list)
+        for ev in r["competences"]:
+            par_classe[ev.eleve.classe or ""].append(ev)
+        for classe, evaluations in par_classe.items():
+            chemin = pronote / "competences" / f"{classe}.csv"
+            chemin.parent.mkdir(parents=True, exist_ok=True)
+            ecrire_competences(chemin, evaluations)
+            plan.append(("pronote-competences", chemin, {}))
+
+        for j, (code, participations) in enumerate(r["pix"].items()):
+            chemin = racine / "pix" / f"{code}.csv"
+            chemin.parent.mkdir(parents=True, exist_ok=True)
+            # Pix Orga écrit avec BOM ; un fichier ré-enregistré par un tableur l'a parfois perdu.
+            ecrire_pix(chemin, participations, organisation=ecole.organisation_pix, bom=j % 2 == 0)
+            plan.append(("pix", chemin, {}))
+
+        if r["bilans"]:
+            troisiemes = {m.eleve.classe for m in r["bilans"]}
+            chemin = racine / "lsu" / f"bilans-{annee}.xml"
+            chemin.parent.mkdir(parents=True, exist_ok=True)
+            ecrire_lsu(
+                chemin, ecole.etablissement, [p for p in ecole.periodes if p.annee == annee],
+                [e for e in ecole.effectifs[annee] if e.classe in troisiemes], r["bilans"],
+                [m for m in r["moyennes"] if m.eleve.classe in troisiemes and m.matiere],
+            )
+            plan.append(("lsu", chemin, {}))
+
+        if r["ulis"]:
+            chemin = racine / "tableur" / "grille_ulis.xlsx"
+            chemin.parent.mkdir(parents=True, exist_ok=True)
+            ecrire_grille_ulis(chemin, r["ulis"])
+            mapping = chemin.with_suffix(".toml")
+            mapping.write_bytes(MAPPING_ULIS.read_bytes())
+            plan.append(("tableur", chemin, {"mapping": mapping}))
+
+    verite = [
+        {"eleve_id": e.eleve_id(), "nom": e.nom, "prenom": e.prenom, "classe": e.classe,
+         "profils": ecole.verite[e.eleve_id()]}
+        for e in ecole.eleves
+    ]
+    (dossier / "verite_terrain.json").write_text(
+        json.dumps({"graine_annee": ecole.annee, "profils": list(PROFILS), "eleves": verite},
+                   ensure_ascii=False, indent=1),
+        encoding="utf-8",
+    )
+    return plan
+
+
+def _toml_etablissement(etab: Etablissement, periodes: list[Periode]) -> str:
+    """Le fichier lu par le connecteur ``etablissement`` (chaînes TOML = chaînes JSON échappées)."""
+    lignes = ["[etablissement]", f"uai = {json.dumps(etab.uai)}", f"nom = {json.dumps(etab.nom, ensure_ascii=False)}"]
+    for p in periodes:
+        lignes += ["", "[[periodes]]", f"nom = {json.dumps(p.nom, ensure_ascii=False)}", f"annee = \"{p.annee}\"",
+                   f"debut = {p.debut.isoformat()}", f"fin = {p.fin.isoformat()}"]
+    return "\n".join(lignes) + "\n"
+
+
+def _divisions_cp1252(ecole: Ecole) -> list[_Division]:
+    """Les notes d'une classe de 5e sortent du client lourd, en Windows-1252."""
+    return [_Division(c, "", 0, None, 0) for c in ecole.classes if c.niveau == "5e"][1:2]
+
+
+def _annee_de(jour: dt.date) -> str:
+    return calendrier.annee_scolaire(jour.year if jour.month >= 8 else jour.year - 1)
+
+
+def _par_annee(ecole: Ecole) -> dict[str, dict]:
+    """Les enregistrements rangés par année scolaire, et les notes par fichier (classe, période, service)."""
+    res: dict[str, dict] = {
+        a: {"notes": {}, "absences": [], "retards": [], "sanctions": [], "competences": [], "bilans": [],
+            "ulis": [], "pix": {}, "moyennes": ecole.moyennes_par_annee.get(a, [])}
+        for a in ecole.effectifs
+    }
+    for d in ecole.devoirs:
+        fichiers = res[_annee_de(d.date)]["notes"]
+        fichiers.setdefault((d.classe, d.periode, service(d.matiere)), ([], []))[0].append(d)
+    for n in ecole.notes:
+        d = n.devoir
+        res[_annee_de(d.date)]["notes"][(d.classe, d.periode, service(d.matiere))][1].append(n)
+    for a in ecole.absences:
+        res[_annee_de(a.debut.date())]["absences"].append(a)
+    for r in ecole.retards:
+        res[_annee_de(r.date.date())]["retards"].append(r)
+    for s in ecole.sanctions:
+        res[_annee_de(s.date)]["sanctions"].append(s)
+    for ev in ecole.evaluations:
+        cle = "ulis" if ev.referentiel == "ULIS" else "bilans" if ev.contexte == "bilan de cycle 4" else "competences"
+        res[_annee_de(ev.date)][cle].append(ev)
+    for p in ecole.pix:
+        res[p.campagne[-9:]]["pix"].setdefault(p.code_campagne, []).append(p)
+    return res
+
+
 # --- petites fonctions --------------------------------------------------------------------------------
 
 
@@ -1026,7 +1193,8 @@ def _decaler(notes: list[list], delta20: float) -> None:
 def _plancher(notes: list[list], seuil: float) -> None:
     """Remonte les notes d'un élève régulier jusqu'à une moyenne ≥ ``seuil`` (10,6 : marge d'arrondi)."""
     for essai in range(12):
-        m = moyenne(notes)  # type: ignore[arg-type]
+        # Sans bonus ni facultatif : ils ne peuvent que monter la moyenne, le plancher tient avec eux.
+        m = moyenne([n for n in notes if not (n[0].bonus or n[0].facultatif)])  # type: ignore[misc]
         if m is None or m >= seuil:
             return
         if essai >= 6:  # des zéros (Abs*, N.Rdu*) qui pèsent trop : l'élève a finalement rendu son devoir
