@@ -144,9 +144,13 @@ def radar(valeurs: pl.DataFrame, *, titre: str = "", taille: int = 380) -> alt.T
         return vide("Radar : il faut au moins trois matières notées")
     points = coordonnees_radar(valeurs, axes)
     grille, libelles = grille_radar(axes)
-    borne = _RAYON_LIBELLES + 6
-    echelle_x = alt.Scale(domain=[-borne - 8, borne + 8], nice=False)
-    echelle_y = alt.Scale(domain=[-borne, borne], nice=False)
+    # Même nombre d'unités par pixel en x et en y (sinon le polygone régulier s'aplatit) ; la largeur
+    # en plus sert aux libellés des axes latéraux.
+    largeur, hauteur = taille + 120, taille
+    borne = _RAYON_LIBELLES + 5
+    demi_x = borne * largeur / hauteur
+    echelle_x = alt.Scale(domain=[-demi_x, demi_x], nice=False, zero=False)
+    echelle_y = alt.Scale(domain=[-borne, borne], nice=False, zero=False)
     X = alt.X("x:Q", scale=echelle_x, axis=None)
     Y = alt.Y("y:Q", scale=echelle_y, axis=None)
     series = points["serie"].unique(maintain_order=True).to_list()
@@ -182,7 +186,7 @@ def radar(valeurs: pl.DataFrame, *, titre: str = "", taille: int = 380) -> alt.T
     )
     return _fr(
         alt.layer(fond, chiffres, *noms, contours, sommets).properties(
-            width=taille + 80, height=taille, title=titre
+            width=largeur, height=hauteur, title=titre
         )
     )
 

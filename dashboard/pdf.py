@@ -63,13 +63,6 @@ def absences_periode(wh: Warehouse, classe: str, periode: str, annee: str | None
     )
 
 
-def _colonne(df: pl.DataFrame, *candidats: str) -> str:
-    for c in candidats:
-        if c in df.columns:
-            return c
-    raise KeyError(f"aucune des colonnes {candidats} dans {df.columns}")
-
-
 def alertes_eleve(wh: Warehouse, eleve_id: str, classe: str | None = None) -> pl.DataFrame:
     """Les alertes d'un élève (``models.alertes``), les plus graves d'abord."""
     mod = _module("alertes")
@@ -211,6 +204,22 @@ class _Document(FPDF):
         self.image(io.BytesIO(png(chart)), x=x, y=y, w=largeur)
 
 
+def synthese(tableau: pl.DataFrame, *, projection: bool = False) -> tuple[list[str], list[list[object]]]:
+    """En-têtes et lignes de la synthèse de classe du PDF. En projection : « Élève n » à la place des
+    noms, et pas de colonne d'alertes (information de suivi)."""
+    entetes = ["Élève", "Moy. gén.", "Évol.", "Rang", "Abs. (1/2 j)", "Retards", "Sanctions"]
+    if not projection:
+        entetes.append("Alertes")
+    lignes = []
+    for i, r in enumerate(tableau.iter_rows(named=True)):
+        ligne = [f"Élève {i + 1}" if projection else r["eleve"], fr.nombre(r["moyenne"]), fr.signe(r["variation"]),
+                 r["rang"] or "—", fr.nombre(r["absences"], 0), r["retards"], r["sanctions"]]
+        if not projection:
+            ligne.append(r["alertes"])
+        lignes.append(ligne)
+    return entetes, lignes
+
+
 def conseil_pdf(wh: Warehouse, classe: str, periode: str, annee: str | None = None, *,
                 projection: bool = False) -> bytes:
     """Le PDF du conseil de classe : synthèse de la classe puis une page par élève.
@@ -238,26 +247,14 @@ def conseil_pdf(wh: Warehouse, classe: str, periode: str, annee: str | None = No
         doc.ligne(f"Moyenne de la classe : {fr.nombre(g['moyenne_classe'])} — médiane {fr.nombre(g['mediane_classe'])}"
                   f" — min {fr.nombre(g['min_classe'])} — max {fr.nombre(g['max_classe'])} — {gen.height} élèves notés")
     doc.ln(2)
-    entetes = ["Élève", "Moy. gén.", "Évol.", "Rang", "Abs. (1/2 j)", "Retards", "Sanctions"]
-    largeurs = [58, 20, 18, 14, 24, 18, 20]
-    if not projection:
-        entetes += ["Alertes"]
-        largeurs += [18]
-    lignes = []
-    for i, r in enumerate(tableau.iter_rows(named=True)):
-        nom = f"Élève {i + 1}" if projection else r["eleve"]
-        ligne = [nom, fr.nombre(r["moyenne"]), fr.signe(r["variation"]), r["rang"] or "—",
-                 fr.nombre(r["absences"], 0), r["retards"], r["sanctions"]]
-        if not projection:
-            ligne.append(r["alertes"])
-        lignes.append(ligne)
+    entetes, lignes = synthese(tableau, projection=projection)
+    largeurs = [58, 20, 18, 14, 24, 18, 20, 18][: len(entetes)]
     doc.tableau(entetes, lignes, largeurs)
-    mentions = tableau.filter(pl.col("mention").is_not_null() & (pl.col("mention") != ""))
-    if mentions.height:
+    mentions = [(ligne[0], r["mention"]) for ligne, r in zip(lignes, tableau.iter_rows(named=True)) if r["mention"]]
+    if mentions:
         doc.ligne("Mentions proposées", 11, gras=True)
-        for i, r in enumerate(tableau.iter_rows(named=True)):
-            if r["mention"]:
-                doc.ligne(f"{f'Élève {i + 1}' if projection else r['eleve']} : {r['mention']}")
+        for nom, mention in mentions:
+            doc.ligne(f"{nom} : {mention}")
 
     for r in tableau.iter_rows(named=True):
         _page_eleve(doc, wh, r, moy, precedente, classe, periode, projection)

@@ -1,0 +1,37 @@
+"""Formats français et export CSV du tableau de bord."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from dashboard import format as fr
+
+
+def test_nombres_et_dates() -> None:
+    assert fr.nombre(12.5) == "12,50"
+    assert fr.nombre(8.666666) == "8,67"
+    assert fr.nombre(1234.5, 1) == "1\u202f234,5"
+    assert fr.nombre(None) == "—"
+    assert fr.signe(-0.5) == "−0,50" and fr.signe(1.25) == "+1,25"
+    assert fr.pourcentage(0.125) == "12,5\u00a0%"
+    assert fr.date(dt.date(2026, 3, 4)) == "04/03/2026"
+    assert fr.date(dt.datetime(2026, 3, 4, 8, 5)) == "04/03/2026 08:05"
+
+
+def test_csv_neutralise_les_formules_mais_pas_les_nombres() -> None:
+    df = pl.DataFrame({
+        "nom": ["=HYPERLINK(\"x\")", "+33", "-moi", "@SUM(A1)", "DUPONT"],
+        "note": [-1.5, 12.0, None, 3.25, 10.0],
+        "jour": [dt.date(2026, 1, 6)] * 5,
+    })
+    texte = fr.csv(df).decode("utf-8")
+    assert texte.startswith("\ufeff")
+    lignes = texte.lstrip("\ufeff").splitlines()
+    assert lignes[0] == "nom;note;jour"
+    assert lignes[1] == '"\'=HYPERLINK(""x"")";-1,5;06/01/2026'
+    assert lignes[2].startswith("'+33;12,0;")
+    assert lignes[3].startswith("'-moi;;")
+    assert lignes[4].startswith("'@SUM(A1);3,25;")
+    assert lignes[5].startswith("DUPONT;10,0;")

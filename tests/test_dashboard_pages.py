@@ -1,0 +1,221 @@
+"""Chaque page du tableau de bord, par ``streamlit.testing.v1.AppTest`` depuis le point d'entrée (navigation
+``st.navigation``) : sur un entrepôt vide, puis sur une petite école ; les chiffres affichés sont ceux de
+``models/``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import format as fr
+from models import moyennes as mm
+from models.warehouse import lecture
+from tests.ecole_dashboard import CLASSE, construire
+
+APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+PAGES = ["accueil", "classe", "conseil", "eleve", "absences", "alertes", "competences", "pix"]
+
+
+@pytest.fixture
+def vide(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    db = tmp_path / "vide.duckdb"
+    monkeypatch.setenv("VIGIE_DB", str(db))
+    monkeypatch.delenv("VIGIE_DEMO", raising=False)
+    return db
+
+
+@pytest.fixture(scope="module")
+def ecole_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return construire(tmp_path_factory.mktemp("ecole") / "ecole.duckdb")
+
+
+@pytest.fixture
+def ecole(ecole_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("VIGIE_DB", str(ecole_db))
+    monkeypatch.delenv("VIGIE_DEMO", raising=False)
+    return ecole_db
+
+
+def ouvrir(page: str, **query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update(query)
+    at.run()
+    if page != "accueil":
+        at.switch_page(f"pages/{page}.py")
+        at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def metriques(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def graphiques(at: AppTest) -> list[dict]:
+    """Les graphiques Altair affichés : la spécification, et les données (envoyées en Arrow) dans
+    ``lignes``."""
+    out = []
+    for g in at.get("vega_lite_chart"):
+        spec = json.loads(g.proto.spec)
+        spec["lignes"] = [
+            ligne for ds in g.proto.datasets for ligne in pa.ipc.open_stream(ds.data.data).read_all().to_pylist()
+        ]
+        out.append(spec)
+    return out
+
+
+def donnees(spec: dict) -> list[dict]:
+    return spec["lignes"]
+
+
+# --- Entrepôt vide ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_sur_entrepot_vide(vide: Path, page: str) -> None:
+    at = ouvrir(page)
+    messages = " ".join(i.value for i in at.info)
+    assert "importez" in messages.lower(), messages
+
+
+def test_bandeau_donnees_fictives(vide: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = ouvrir("accueil")
+    assert not any("Données fictives" in w.value for w in at.warning)
+    monkeypatch.setenv("VIGIE_DEMO", "1")
+    at = ouvrir("accueil")
+    assert any("Données fictives" in w.value for w in at.warning)
+
+
+# --- Petite école -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_sur_l_ecole(ecole: Path, page: str) -> None:
+    at = ouvrir(page)
+    assert at.title[0].value
+
+
+def test_accueil_comptes_et_journal(ecole: Path) -> None:
+    at = ouvrir("accueil")
+    m = metriques(at)
+    assert m["Élèves"] == "5" and m["Notes"] == "120" and m["Imports"] == "5"
+    assert at.dataframe[-1].value.shape[0] == 5  # journal : cinq imports
+    assert "pronote-notes" in at.selectbox[0].options
+
+
+def _moyenne_classe(db: Path, periode: str) -> float:
+    with lecture(db) as wh:
+        g = mm.moyennes(wh, classe=CLASSE, periode=periode).filter(pl.col("matiere").is_null())
+    return g["moyenne_classe"][0]
+
+
+def test_classe_moyenne_egale_aux_modeles(ecole: Path) -> None:
+    at = ouvrir("classe")
+    assert at.sidebar.selectbox(key="classe").value == CLASSE
+    assert at.sidebar.selectbox(key="periode").value == "Trimestre 2"  # dernière période notée
+    assert metriques(at)["Moyenne de la classe"] == fr.nombre(_moyenne_classe(ecole, "Trimestre 2"))
+    at.sidebar.selectbox(key="periode").select("Trimestre 1").run()
+    assert not at.exception
+    attendu = fr.nombre(_moyenne_classe(ecole, "Trimestre 1"))
+    assert metriques(at)["Moyenne de la classe"] == attendu
+    # à la main : LOPEZ 59/5 = 11,8 ; MOREAU 71/5 = 14,2 ; PETIT 54/5 = 10,8 ; =HACK 12 → 48,8/4
+    assert attendu == "12,20"
+
+
+def test_classe_sans_notes(ecole: Path) -> None:
+    at = ouvrir("classe")
+    at.sidebar.selectbox(key="classe").select("3A").run()
+    assert not at.exception
+    assert any("Aucune note" in i.value for i in at.info)
+
+
+def test_conseil_tableau_radar_et_projection(ecole: Path) -> None:
+    at = ouvrir("conseil")
+    tableau = at.dataframe[0].value
+    assert list(tableau["Élève"]) == ["=HACK Zoé", "LOPEZ Inès", "MOREAU Théo", "PETIT Hugo"]
+    assert "Alertes" in tableau.columns
+    # le déclin de MOREAU : moyenne générale 14,2 → 9,2
+    ligne = tableau[tableau["Élève"] == "MOREAU Théo"].iloc[0]
+    assert ligne["Moyenne générale"] == "9,20" and ligne["Évolution"] == "−5,00"
+
+    at.selectbox(key="conseil_eleve").select("111111111AA").run()
+    assert not at.exception
+    with lecture(ecole) as wh:
+        gen = mm.moyennes(wh, classe=CLASSE, periode="Trimestre 2").filter(
+            (pl.col("eleve_id") == "111111111AA") & pl.col("matiere").is_null())
+    assert metriques(at)["Moyenne générale"] == fr.nombre(gen["moyenne"][0])
+    # radar de LOPEZ : déséquilibré, général haut, professionnel bas
+    radar = next(s for s in graphiques(at) if s.get("title") == "LOPEZ Inès")
+    eleve = {d["matiere"]: d["moyenne"] for d in donnees(radar) if d.get("serie") == "Élève"}
+    assert eleve == {"FRANÇAIS": 17, "MATHÉMATIQUES": 16, "HISTOIRE-GÉO": 16, "ÉLECTROTECHNIQUE": 5, "ATELIER": 6}
+    series = {d.get("serie") for d in donnees(radar)} - {None}
+    assert series == {"Élève", "Moyenne de la classe", "Période précédente"}
+    assert any("PAP" in c.value for c in at.caption)  # suivi visible hors projection
+
+    at.sidebar.toggle(key="projection").set_value(True).run()
+    assert not at.exception
+    tableau = at.dataframe[0].value
+    assert list(tableau["Élève"]) == ["Élève 1", "LOPEZ Inès", "Élève 3", "Élève 4"]
+    assert "Alertes" not in tableau.columns
+    assert not any("PAP" in c.value for c in at.caption)
+    assert not any(m.value.startswith("**Alertes") for m in at.markdown)
+
+
+def test_conseil_pdf(ecole: Path) -> None:
+    at = ouvrir("conseil")
+    at.button(key="pdf_conseil").click().run()
+    assert not at.exception
+    assert at.get("download_button")
+
+
+def test_eleve_par_lien(ecole: Path) -> None:
+    at = ouvrir("eleve", eleve="222222222BB")
+    assert at.header[0].value == f"MOREAU Théo — {CLASSE}"
+    tendance = next(s for s in graphiques(at) if s.get("title") == "Moyenne générale")
+    points = [d["moyenne"] for d in donnees(tendance) if d.get("serie") == "Élève"]
+    assert points == pytest.approx([14.2, 9.2])  # la tendance baisse
+
+
+def test_absences_seuil_du_mois(ecole: Path) -> None:
+    at = ouvrir("absences")
+    assert at.selectbox(key="absences_mois").value.strftime("%m/%Y") == "01/2026"
+    assert any(m.value.startswith("**≥ 4 demi-journées** — 1 élève(s)") for m in at.markdown)
+    liste = at.dataframe[0].value
+    assert list(liste["Nom"]) == ["PETIT"] and list(liste["Non justifiées"]) == [6]
+    assert liste["Jours"].iloc[0] == "06/01, 13/01, 20/01"
+    attente = at.dataframe[1].value
+    assert list(attente["Nom"]) == ["MOREAU"]
+
+
+def test_alertes_filtres_et_liens(ecole: Path) -> None:
+    at = ouvrir("alertes")
+    assert at.get("download_button")
+    total = sum(int(v) for v in metriques(at).values())
+    assert total > 0
+    at.multiselect(key="alertes_gravites").select("alerte").run()
+    assert not at.exception
+    m = metriques(at)
+    assert m["🟠 attention"] == "0" and m["🔵 info"] == "0"
+    liens = at.get("page_link")
+    assert liens and all("eleve" in json.dumps(str(l.proto)) for l in liens)
+    assert any("PETIT" in e.label for e in at.expander)
+
+
+def test_competences_progres(ecole: Path) -> None:
+    at = ouvrir("competences")
+    at.selectbox(key="competences_eleve").select("111111111AA").run()
+    assert not at.exception
+    suivi = at.dataframe[0].value
+    assert list(suivi["Évolution"]) == ["↗ progrès"]
+    assert list(suivi["Dernier niveau"]) == ["3 — Maîtrise satisfaisante"]
+
+
+def test_pix(ecole: Path) -> None:
+    at = ouvrir("pix")
+    m = metriques(at)
+    assert m["Participants"] == "2" and m["Certifiables"] == "1"
