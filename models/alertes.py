@@ -430,7 +430,7 @@ def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
                 tendance=_tendance(row["avant"], row["moyenne"]),
                 comparaison_classe=f"moyenne générale de la classe : {fr(row['moyenne_classe'])}",
             ))
-    fam = moyennes_familles(ctx.wh, None, None)
+    fam = moyennes_familles(ctx.wh, None, None, reglages=ctx.r)
     n_min = r.nb_notes_min
     for row in fam.iter_rows(named=True):
         if row["ecart"] is None or row["nb_notes_general"] < n_min or row["nb_notes_professionnel"] < n_min:

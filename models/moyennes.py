@@ -63,7 +63,9 @@ def moyennes(
             QUALIFY row_number() OVER (PARTITION BY eleve_id, annee, periode, matiere
                                        ORDER BY source <> 'pronote', source) = 1
         )
-        SELECT m.eleve_id, e.nom, e.prenom, m.classe, m.annee, m.periode, m.matiere, m.famille,
+        SELECT m.eleve_id, e.nom, e.prenom, m.classe, m.annee, m.periode, m.matiere,
+               CASE WHEN list_contains($pro::VARCHAR[], m.matiere) THEN 'professionnel' ELSE m.famille END
+                   AS famille,
                m.coefficient, m.moyenne, m.nb_notes, m.moyenne_classe, m.min_classe, m.max_classe,
                m.mediane_classe, m.rang, p.moyenne AS moyenne_pronote, m.moyenne - p.moyenne AS ecart_pronote,
                m.nb_notes < $min AS faible_confiance
@@ -76,7 +78,8 @@ def moyennes(
         ORDER BY m.classe, m.annee, pe.debut NULLS LAST, m.periode, e.nom, e.prenom, m.eleve_id,
                  m.matiere NULLS FIRST
         """,
-        params={"classe": classe, "periode": periode, "annee": annee, "min": r.notes.nb_notes_min},
+        params={"classe": classe, "periode": periode, "annee": annee, "min": r.notes.nb_notes_min,
+                "pro": list(r.notes.matieres_professionnelles)},
     )
 
 
@@ -134,12 +137,24 @@ def evolution(wh: "Warehouse", eleve_id: str) -> pl.DataFrame:
 
 
 def moyennes_familles(
-    wh: "Warehouse", classe: str | None, periode: str | None, *, annee: str | None = None
+    wh: "Warehouse",
+    classe: str | None,
+    periode: str | None,
+    *,
+    annee: str | None = None,
+    reglages: Reglages | None = None,
 ) -> pl.DataFrame:
     """Par élève : moyenne des matières générales et des matières professionnelles (pondérées par les
-    coefficients de matière), leur écart (général − professionnel) et le nombre de notes de chaque côté."""
+    coefficients de matière), leur écart (général − professionnel) et le nombre de notes de chaque côté.
+    Les services de ``notes.matieres_professionnelles`` comptent en professionnel."""
+    r = reglages or charger_reglages()
     return wh.sql(
         f"""
+        WITH m AS (
+            SELECT * REPLACE (CASE WHEN list_contains($pro::VARCHAR[], matiere) THEN 'professionnel'
+                                   ELSE famille END AS famille)
+            FROM moyennes
+        )
         SELECT m.eleve_id, e.nom, e.prenom, m.classe, m.annee, m.periode,
                sum(m.coefficient * m.moyenne) FILTER (WHERE m.famille = 'general')
                  / nullif(sum(m.coefficient) FILTER (WHERE m.famille = 'general'), 0) AS moyenne_general,
@@ -150,10 +165,11 @@ def moyennes_familles(
                coalesce(sum(m.nb_notes) FILTER (WHERE m.famille = 'general'), 0)::INTEGER AS nb_notes_general,
                coalesce(sum(m.nb_notes) FILTER (WHERE m.famille = 'professionnel'), 0)::INTEGER
                  AS nb_notes_professionnel
-        FROM moyennes m JOIN eleves e USING (eleve_id)
+        FROM m JOIN eleves e USING (eleve_id)
         WHERE m.matiere IS NOT NULL AND {_FILTRES}
         GROUP BY ALL
         ORDER BY m.classe, m.annee, m.periode, e.nom, e.prenom
         """,
-        params={"classe": classe, "periode": periode, "annee": annee},
+        params={"classe": classe, "periode": periode, "annee": annee,
+                "pro": list(r.notes.matieres_professionnelles)},
     )

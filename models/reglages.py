@@ -77,6 +77,10 @@ class Notes(_Section):
     baisse_generale: float = Field(2.0, gt=0, le=20)
     ecart_familles: float = Field(4.0, gt=0, le=20)
     echec_collectif_part: float = Field(0.5, gt=0, le=1)
+    matieres_professionnelles: tuple[str, ...] = (
+        "ENSEIGNEMENT PROFESSIONNEL", "ECONOMIE-GESTION", "ECONOMIE-DROIT", "PREVENTION SANTE ENVIRONNEMENT",
+        "CO-INTERVENTION", "REALISATION DU CHEF-D'OEUVRE",
+    )
 
 
 class Comportement(_Section):

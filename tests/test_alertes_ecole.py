@@ -1,0 +1,84 @@
+"""Les alertes sur l'école synthétique : chaque profil planté est pris par sa règle, les réguliers ne
+déclenchent aucune « alerte » ; précision et rappel par règle imprimés (``pytest -s``).
+
+L'école passe par les vrais fichiers et les vrais connecteurs (comme ``vigie demo``), jamais par les tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import connectors
+from models.alertes import alertes
+from models.warehouse import Warehouse
+from sample_data.generateur import ecrire_ecole, generer
+
+#: Profil planté → règles qui doivent le repérer (au moins une).
+ATTENDU: dict[str, set[str]] = {
+    "fort_pro_faible_general": {"ecart_familles"},
+    "fort_general_faible_pro": {"ecart_familles"},
+    "decrocheur": {"baisse_moyenne"},
+    "absenteisme_perle": {"absenteisme_perle"},
+    "absenteisme_4": {"absences_mois"},
+    "absenteisme_10": {"absences_persistance"},
+    "justificatifs_en_attente": {"justificatifs_en_attente"},
+    "competences_insuffisantes": {"competences_insuffisantes"},
+    "competences_sans_progres": {"competences_sans_progres"},
+    "pix_inactif": {"pix_non_envoye"},
+}
+
+
+@pytest.fixture(scope="module")
+def ecole_demo(tmp_path_factory):
+    ecole = generer()
+    dossier = tmp_path_factory.mktemp("demo")
+    plan = ecrire_ecole(ecole, dossier)
+    wh = Warehouse()
+    for sorte, chemin, options in plan:
+        res = wh.importer(connectors.lire(sorte, Path(chemin), **options))
+        assert res.statut == "reussi", res.message
+    fin = max(p.fin for p in ecole.periodes)
+    df = alertes(wh, au=fin + dt.timedelta(days=1))
+    yield wh, ecole.verite, df
+    wh.close()
+
+
+
+
+def test_chaque_profil_est_pris_par_sa_regle(ecole_demo):
+    _, verite, df = ecole_demo
+    par_eleve: dict[str, set[str]] = {}
+    for eid, regle in zip(df["eleve_id"], df["regle"]):
+        par_eleve.setdefault(eid, set()).add(regle)
+    manques = [
+        (eid, profil) for eid, profils in verite.items() for profil in profils
+        if profil in ATTENDU and not (ATTENDU[profil] & par_eleve.get(eid, set()))
+    ]
+    assert not manques, f"{len(manques)} profil(s) manqué(s) : {manques[:10]}"
+
+
+def test_les_reguliers_ne_declenchent_aucune_alerte(ecole_demo):
+    _, verite, df = ecole_demo
+    reguliers = {eid for eid, profils in verite.items() if profils == ["regulier"]}
+    fautives = df.filter(df["eleve_id"].is_in(list(reguliers)) & (df["gravite"] == "alerte"))
+    assert fautives.is_empty(), fautives.select("nom", "classe", "regle", "explication").head(10)
+
+
+def test_precision_et_rappel_par_regle(ecole_demo):
+    _, verite, df = ecole_demo
+    print("\nrègle                       vrais+  faux+  manqués  précision  rappel")
+    for regle in sorted({r for regles in ATTENDU.values() for r in regles}):
+        profils = {p for p, regles in ATTENDU.items() if regle in regles}
+        attendus = {eid for eid, ps in verite.items() if profils & set(ps)}
+        trouves = set(df.filter(df["regle"] == regle)["eleve_id"])
+        vp = len(attendus & trouves)
+        precision = vp / len(trouves) if trouves else 1.0
+        rappel = vp / len(attendus) if attendus else 1.0
+        print(f"{regle:<28}{vp:>6}{len(trouves - attendus):>7}{len(attendus - trouves):>9}"
+              f"{precision:>11.0%}{rappel:>8.0%}")
+        assert rappel == 1.0, regle
+    autres = df.filter(~df["regle"].is_in(sorted({r for rs in ATTENDU.values() for r in rs})))
+    print("autres règles :", dict(autres.group_by("regle").len().iter_rows()))
