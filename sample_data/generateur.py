@@ -477,6 +477,18 @@ _PROFS = ("M. ARNAUD", "Mme BLANC", "Mme CARON", "M. DIALLO", "Mme ESTEVE", "M. 
           "M. HAMON", "Mme IBERT", "M. JOLY", "Mme KLEIN", "M. LACROIX")
 
 
+#: Probabilités des autres statuts de note (Disp et Inap surtout en EPS).
+_SPECIAUX = (
+    (0.003, StatutNote.DISPENSE),
+    (0.01, StatutNote.NON_RENDU),
+    (0.004, StatutNote.ABSENT_ZERO),
+    (0.003, StatutNote.NON_RENDU_ZERO),
+    (0.004, StatutNote.NON_NOTE),
+    (0.002, StatutNote.NON_CONCERNE),
+)
+_SPECIAUX_EPS = ((0.03, StatutNote.DISPENSE), (0.01, StatutNote.INAPTE)) + _SPECIAUX[1:]
+
+
 class Annee:
     """Une année scolaire de l'établissement : notes, vie scolaire, compétences, Pix."""
 
@@ -487,6 +499,7 @@ class Annee:
         self.eleves, self.refs, self.courante = eleves, refs, courante
         self.periodes = calendrier.periodes(rentree)
         self.jours = calendrier.jours_de_classe(rentree)
+        self._jours_de: dict[str, list[dt.date]] = {}
 
     def profil(self, e: _Eleve) -> str:
         """Les années passées, chacun se comporte en élève régulier : les profils sont de cette année."""
@@ -496,7 +509,9 @@ class Annee:
         return e.classes[self.annee]
 
     def jours_de(self, p: Periode) -> list[dt.date]:
-        return [j for j in self.jours if p.debut <= j <= p.fin]
+        if p.nom not in self._jours_de:
+            self._jours_de[p.nom] = [j for j in self.jours if p.debut <= j <= p.fin]
+        return self._jours_de[p.nom]
 
     def generer(self) -> None:
         par_division: dict[str, list[_Eleve]] = defaultdict(list)
@@ -563,7 +578,9 @@ class Annee:
             for m in matieres:
                 for per in self.periodes:
                     for dv, statut, valeur in brutes[(id(e), m, per.nom)]:
-                        ecole.notes.append(Note(eleve=ref, devoir=dv, valeur=valeur, statut=statut))
+                        # Sans revalidation : c'est le poste le plus lourd à grande échelle, et les valeurs
+                        # sont dans le barème par construction (_sur_bareme) ; un test les revalide.
+                        ecole.notes.append(Note.model_construct(eleve=ref, devoir=dv, valeur=valeur, statut=statut))
         if classe in self.g.sans_options:
             self.moyennes(classe, eleves, matieres, brutes)
 
@@ -574,16 +591,7 @@ class Annee:
         if r < absent:
             return [d, StatutNote.ABSENT, None]
         r -= absent
-        speciaux = (
-            (0.03 if matiere == "EPS" else 0.003, StatutNote.DISPENSE),
-            (0.01 if matiere == "EPS" else 0.0, StatutNote.INAPTE),
-            (0.01, StatutNote.NON_RENDU),
-            (0.004, StatutNote.ABSENT_ZERO),
-            (0.003, StatutNote.NON_RENDU_ZERO),
-            (0.004, StatutNote.NON_NOTE),
-            (0.002, StatutNote.NON_CONCERNE),
-        )
-        for proba, statut in speciaux:
+        for proba, statut in _SPECIAUX_EPS if matiere == "EPS" else _SPECIAUX:
             if r < proba:
                 return [d, statut, None]
             r -= proba
@@ -1114,7 +1122,7 @@ def ecrire_ecole(ecole: Ecole, dossier: Path) -> Plan:
         for e in ecole.eleves
     ]
     (dossier / "verite_terrain.json").write_text(
-        json.dumps({"graine_annee": ecole.annee, "profils": list(PROFILS), "eleves": verite},
+        json.dumps({"annee": ecole.annee, "uai": ecole.etablissement.uai, "profils": list(PROFILS), "eleves": verite},
                    ensure_ascii=False, indent=1),
         encoding="utf-8",
     )

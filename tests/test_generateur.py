@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from models.matching import Annuaire, EleveConnu, cle_nom
-from models.records import STATUTS_COMPTES_ZERO, Famille, StatutAbsence, StatutNote
+from models.records import STATUTS_COMPTES_ZERO, Famille, Note, StatutAbsence, StatutNote
 from sample_data.generateur import MATIERES, PROFILS, Ecole, ecrire_ecole, generer
 
 RACINE = Path(__file__).resolve().parents[1]
@@ -146,13 +146,19 @@ def test_tailles(ecole: Ecole) -> None:
     assert any(d.matiere == "ANGLAIS LV1 > Expression écrite" for d in ecole.devoirs)
 
 
+def test_notes_valides(ecole: Ecole) -> None:
+    # Les notes sont construites sans revalidation (vitesse) : on les revalide toutes ici.
+    for n in ecole.notes:
+        Note.model_validate(n.model_dump())
+
+
 def test_identifiants_uniques(ecole: Ecole) -> None:
     assert len({e.eleve_id() for e in ecole.eleves}) == 600
 
 
 def test_echelle() -> None:
-    grande = generer(1, eleves=1500, annees=2)
-    assert len(grande.eleves) == 1500
+    grande = generer(1, eleves=300, annees=2)
+    assert len(grande.eleves) == 300
     assert len(grande.effectifs) == 2 and {p.annee for p in grande.periodes} == {"2024-2025", "2025-2026"}
     # les élèves de 3e cette année étaient en 4e l'an dernier, sous le même identifiant
     avant = {e.eleve_id(): e.classe for e in grande.effectifs["2024-2025"]}
