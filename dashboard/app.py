@@ -20,7 +20,9 @@ from dashboard import ui  # noqa: E402
 
 st.set_page_config(page_title="Vigie", page_icon="🎓", layout="wide")
 
-_PAGES = Path(__file__).parent / "pages"
+# Pas « pages/ » : Streamlit prendrait ce dossier pour une application multipage à l'ancienne et
+# servirait ses fichiers sans passer par ce point d'entrée (ni navigation, ni bandeau).
+_PAGES = Path(__file__).parent / "ecrans"
 
 
 def _page(fichier: str, titre: str, icone: str, *, defaut: bool = False) -> st.Page:

@@ -124,13 +124,13 @@ def tableau_affiche(t: pl.DataFrame) -> pl.DataFrame:
     """Le tableau des matières d'un élève, mis en forme française pour l'écran."""
     return t.select(
         pl.col("matiere").alias("Matière"),
-        *(pl.col(c).map_elements(fr.nombre, return_dtype=pl.String).alias(n)
+        *(pl.col(c).map_elements(fr.nombre, return_dtype=pl.String).fill_null("—").alias(n)
           for c, n in (("moyenne", "Élève"), ("moyenne_classe", "Classe"), ("min_classe", "Min"),
                        ("max_classe", "Max"))),
         pl.col("rang").alias("Rang"),
         pl.col("nb_notes").alias("Notes"),
         pl.when(pl.col("faible_confiance")).then(pl.lit("peu de notes")).otherwise(pl.lit("")).alias("Confiance"),
-        pl.col("ecart_pronote").map_elements(fr.signe, return_dtype=pl.String).alias("Écart Pronote"),
+        pl.col("ecart_pronote").map_elements(fr.signe, return_dtype=pl.String).fill_null("—").alias("Écart Pronote"),
     )
 
 

@@ -46,7 +46,7 @@ def ouvrir(page: str, **query: str) -> AppTest:
     at.query_params.update(query)
     at.run()
     if page != "accueil":
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"ecrans/{page}.py")
         at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at

@@ -73,7 +73,7 @@ for a in choisies.head(LIMITE).iter_rows(named=True):
             st.markdown(f"**Qui agit :** {a['acteur']}")
         if a.get("procedure"):
             st.markdown(f"**Procédure :** {a['procedure']}")
-        st.page_link("pages/eleve.py", label=f"Fiche de {a['prenom']} {a['nom']}", icon=":material/person:",
+        st.page_link("ecrans/eleve.py", label=f"Fiche de {a['prenom']} {a['nom']}", icon=":material/person:",
                      query_params={"eleve": a["eleve_id"]})
 if choisies.height > LIMITE:
     st.caption(f"{choisies.height - LIMITE} alerte(s) de plus : affinez les filtres ou exportez le CSV.")

@@ -58,8 +58,8 @@ if projection:
 st.dataframe(
     vue.select(
         pl.col("eleve").alias("Élève"),
-        pl.col("moyenne").map_elements(fr.nombre, return_dtype=pl.String).alias("Moyenne générale"),
-        pl.col("variation").map_elements(fr.signe, return_dtype=pl.String).alias("Évolution"),
+        pl.col("moyenne").map_elements(fr.nombre, return_dtype=pl.String).fill_null("—").alias("Moyenne générale"),
+        pl.col("variation").map_elements(fr.signe, return_dtype=pl.String).fill_null("—").alias("Évolution"),
         pl.col("rang").alias("Rang"),
         pl.col("absences").map_elements(lambda x: fr.nombre(x, 0), return_dtype=pl.String).alias("Demi-journées d'absence"),
         pl.col("retards").alias("Retards"),

@@ -1,0 +1,87 @@
+"""Le tableau de bord dans un vrai navigateur (Playwright + chromium de Debian) : la page du conseil de
+classe s'ouvre, le radar se dessine, une capture est gardée sous tests/output/."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.ecole_dashboard import construire
+
+CHROMIUM = Path("/usr/bin/chromium")
+RACINE = Path(__file__).resolve().parents[1]
+SORTIE = Path(__file__).parent / "output"
+
+pytestmark = pytest.mark.browser
+
+
+def _port_libre() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _attendre(url: str, processus: subprocess.Popen, limite: float = 60) -> None:
+    fin = time.monotonic() + limite
+    while time.monotonic() < fin:
+        if processus.poll() is not None:
+            raise RuntimeError(f"streamlit s'est arrêté (code {processus.returncode})")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError("streamlit ne répond pas")
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium absent de /usr/bin/chromium (apt install chromium)")
+def test_conseil_de_classe_dans_chromium(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    db = construire(tmp_path / "ecole.duckdb")
+    port = _port_libre()
+    env = dict(os.environ, VIGIE_DB=str(db), VIGIE_DEMO="1")
+    serveur = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(RACINE / "dashboard" / "app.py"),
+         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--browser.gatherUsageStats", "false"],
+        cwd=RACINE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _attendre(url, serveur)
+        SORTIE.mkdir(exist_ok=True)
+        with sync_playwright() as p:
+            navigateur = p.chromium.launch(
+                executable_path=str(CHROMIUM),
+                args=["--no-sandbox", "--disable-background-networking", "--disable-gpu",
+                      "--disable-component-update", "--disable-sync", "--no-first-run"],
+            )
+            try:
+                page = navigateur.new_page(viewport={"width": 1400, "height": 1100})
+                page.goto(f"{url}/conseil", wait_until="domcontentloaded")
+                page.get_by_role("heading", name="Conseil de classe").wait_for(timeout=60_000)
+                # Le radar : un graphique Vega rendu (canvas) dont le titre est le nom de l'élève.
+                page.locator(".vega-embed canvas, .vega-embed svg").first.wait_for(timeout=60_000)
+                page.wait_for_timeout(1500)  # fin de l'animation de rendu avant la capture
+                capture = SORTIE / "conseil_de_classe.png"
+                page.screenshot(path=str(capture), full_page=True)
+                assert page.get_by_text("Données fictives").count() >= 1
+                assert page.locator(".vega-embed").count() >= 2  # radar + tendance
+                assert capture.stat().st_size > 10_000
+            finally:
+                navigateur.close()
+    finally:
+        serveur.terminate()
+        try:
+            serveur.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            serveur.kill()
