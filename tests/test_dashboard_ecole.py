@@ -1,0 +1,96 @@
+"""Le tableau de bord sur l'école synthétique (vrais fichiers, vrais connecteurs, comme ``vigie demo``) :
+chaque page s'affiche, et les profils plantés se voient — le radar de l'élève mal orienté est
+déséquilibré, la tendance du décrocheur baisse, l'absentéiste est sur la page du CPE."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import connectors
+from models import absences as ma
+from models import moyennes as mm
+from models.warehouse import ecriture, lecture
+from sample_data.generateur import ecrire_ecole, generer
+from tests.test_dashboard_pages import PAGES, donnees, graphiques, ouvrir
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, list[str]]]:
+    ecole = generer(eleves=120)
+    dossier = tmp_path_factory.mktemp("demo")
+    plan = ecrire_ecole(ecole, dossier / "fichiers")
+    db = dossier / "demo.duckdb"
+    with ecriture(db) as wh:
+        for sorte, chemin, options in plan:
+            res = wh.importer(connectors.lire(sorte, Path(chemin), **options))
+            assert res.statut == "reussi", res.message
+    return db, ecole.verite
+
+
+@pytest.fixture
+def ecole(demo, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("VIGIE_DB", str(demo[0]))
+    monkeypatch.setenv("VIGIE_DEMO", "1")
+    return demo
+
+
+def _profil(verite: dict[str, list[str]], profil: str) -> str:
+    return next(eid for eid, profils in verite.items() if profil in profils)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_sur_l_ecole_synthetique(ecole, page: str) -> None:
+    at = ouvrir(page)
+    assert any("Données fictives" in w.value for w in at.warning)
+
+
+def test_radar_de_l_eleve_mal_oriente_desequilibre(ecole) -> None:
+    db, verite = ecole
+    eid = _profil(verite, "fort_general_faible_pro")
+    with lecture(db) as wh:
+        fiche = wh.sql("SELECT classe, nom, prenom FROM eleves WHERE eleve_id = $e", {"e": eid}).row(0, named=True)
+    at = ouvrir("conseil")
+    at.sidebar.selectbox(key="classe").select(fiche["classe"]).run()
+    at.selectbox(key="conseil_eleve").select(eid).run()
+    assert not at.exception
+    radar = next(s for s in graphiques(at) if s.get("title") == f"{fiche['nom']} {fiche['prenom']}")
+    points = {d["matiere"]: d["moyenne"] for d in donnees(radar) if d.get("serie") == "Élève"}
+    periode = at.sidebar.selectbox(key="periode").value
+    with lecture(db) as wh:
+        m = mm.moyennes(wh, classe=fiche["classe"], periode=periode).filter(
+            (pl.col("eleve_id") == eid) & pl.col("matiere").is_not_null())
+    assert points == pytest.approx(dict(zip(m["matiere"], m["moyenne"])))  # le radar montre models/
+    famille = dict(zip(m["matiere"], m["famille"]))
+    gen = [v for k, v in points.items() if famille[k] == "general"]
+    pro = [v for k, v in points.items() if famille[k] == "professionnel"]
+    assert gen and pro
+    assert sum(gen) / len(gen) - sum(pro) / len(pro) >= 4
+
+
+def test_tendance_du_decrocheur_baisse(ecole) -> None:
+    db, verite = ecole
+    eid = _profil(verite, "decrocheur")
+    at = ouvrir("eleve", eleve=eid)
+    tendance = next(s for s in graphiques(at) if s.get("title") == "Moyenne générale")
+    points = [d["moyenne"] for d in donnees(tendance) if d.get("serie") == "Élève"]
+    with lecture(db) as wh:
+        attendu = mm.evolution(wh, eid)["moyenne"].to_list()
+    assert points == pytest.approx(attendu)
+    assert points[-1] < points[0]
+
+
+def test_l_absenteiste_est_sur_la_page_du_cpe(ecole) -> None:
+    db, verite = ecole
+    eid = _profil(verite, "absenteisme_10")
+    with lecture(db) as wh:
+        mois = ma.mois_non_justifies(wh, 10).filter(pl.col("eleve_id") == eid).row(0, named=True)
+    at = ouvrir("absences")
+    at.selectbox(key="absences_mois").select(mois["mois"]).run()
+    assert not at.exception
+    persistance = at.dataframe[0].value  # première liste : ≥ 10 demi-journées
+    assert (persistance["Nom"] == mois["nom"]).any()
+    ligne = persistance[persistance["Nom"] == mois["nom"]].iloc[0]
+    assert ligne["Non justifiées"] == mois["non_justifiees"]
