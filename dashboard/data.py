@@ -77,3 +77,36 @@ def module_analyse(nom: str) -> Any | None:
         if err.name != f"models.{nom}":
             raise
         return None
+
+
+def importer_fichier(
+    sorte: str,
+    nom: str,
+    contenu: bytes,
+    *,
+    options: dict[str, Any] | None = None,
+    ignorer_inconnus: bool = False,
+    progression: Callable[[str, float], None] | None = None,
+) -> Any:
+    """Importe un fichier déposé dans la page d'accueil : connecteur de la sorte, puis écriture atomique
+    (``ecriture`` : les lecteurs ne voient jamais un import à moitié fait).
+
+    Renvoie le :class:`ResultatImport` (un refus de l'entrepôt y est décrit) ; un fichier illisible lève
+    :class:`ImportRejected`, dont le message nomme fichier, ligne et colonne."""
+    import tempfile
+
+    import connectors
+    from models.warehouse import ecriture
+
+    suivre = progression or (lambda *_: None)
+    with tempfile.TemporaryDirectory(prefix="vigie-import-") as dossier:
+        # Le nom d'origine est gardé : le journal et les messages d'erreur le citent.
+        depose = Path(dossier) / Path(nom).name
+        depose.write_bytes(contenu)
+        suivre("lecture du fichier", 0.0)
+        lot = connectors.lire(sorte, depose, **(options or {}))
+        with ecriture(chemin()) as wh:
+            res = wh.importer(lot, ignorer_inconnus=ignorer_inconnus,
+                              progression=lambda etape, part: suivre(etape, 0.2 + 0.8 * part))
+    vider_cache()
+    return res

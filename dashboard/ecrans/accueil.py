@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import polars as pl
 import streamlit as st
 
@@ -13,7 +10,6 @@ from dashboard import data, ui
 from dashboard import format as fr
 from models import lectures
 from models.errors import VigieError
-from models.warehouse import ecriture
 
 st.title("Accueil et imports")
 
@@ -75,29 +71,20 @@ if envoyer:
         st.error("Choisissez d'abord un fichier.")
     else:
         barre = st.progress(0.0, text="Lecture du fichier…")
-        with tempfile.TemporaryDirectory(prefix="vigie-import-") as dossier:
-            # Le nom d'origine est gardé : le journal et les messages d'erreur le citent.
-            chemin = Path(dossier) / Path(fichier.name).name
-            chemin.write_bytes(fichier.getvalue())
-            try:
-                lot = connectors.lire(sorte, chemin, **_options(options_texte))
-                barre.progress(0.2, text="Écriture dans l'entrepôt…")
-
-                def progression(etape: str, part: float) -> None:
-                    barre.progress(min(1.0, 0.2 + 0.8 * part), text=etape)
-
-                with ecriture(data.chemin()) as wh:
-                    res = wh.importer(lot, ignorer_inconnus=ignorer, progression=progression)
-            except VigieError as err:  # ImportRejected : fichier, ligne et colonne sont dans le message
-                barre.empty()
-                st.error(f"Import refusé — rien n'a été modifié.\n\n```\n{err}\n```")
+        try:
+            res = data.importer_fichier(
+                sorte, fichier.name, fichier.getvalue(), options=_options(options_texte), ignorer_inconnus=ignorer,
+                progression=lambda etape, part: barre.progress(min(1.0, part), text=etape),
+            )
+        except VigieError as err:  # ImportRejected : fichier, ligne et colonne sont dans le message
+            barre.empty()
+            st.error(f"Import refusé — rien n'a été modifié.\n\n```\n{err}\n```")
+        else:
+            barre.progress(1.0, text="Terminé")
+            if res.statut == "rejete":
+                st.error(f"```\n{res.resume()}\n```")
             else:
-                barre.progress(1.0, text="Terminé")
-                data.vider_cache()
-                if res.statut == "rejete":
-                    st.error(f"```\n{res.resume()}\n```")
-                else:
-                    st.success(f"```\n{res.resume()}\n```")
+                st.success(f"```\n{res.resume()}\n```")
 
 st.subheader("Journal des imports")
 journal = data.appel(lectures.journal, 50)

@@ -1,0 +1,51 @@
+"""L'import par la page d'accueil (dépôt d'un fichier) : connecteur, écriture atomique, progression,
+erreurs situées (fichier, ligne, colonne)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dashboard import data
+from models.errors import ImportRejected
+from models.warehouse import lecture
+from tests.conftest import FIXTURES
+from tests.test_dashboard_pages import metriques, ouvrir
+
+ELEVES = FIXTURES / "pronote" / "eleves_bom.csv"
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    chemin = tmp_path / "vigie.duckdb"
+    monkeypatch.setenv("VIGIE_DB", str(chemin))
+    monkeypatch.delenv("VIGIE_DEMO", raising=False)
+    return chemin
+
+
+def test_import_reussi_avec_progression(db: Path) -> None:
+    etapes: list[float] = []
+    res = data.importer_fichier("pronote-eleves", "eleves.csv", ELEVES.read_bytes(),
+                                progression=lambda _etape, part: etapes.append(part))
+    assert res.statut == "reussi", res.message
+    assert etapes[0] == 0.0 and etapes[-1] == pytest.approx(1.0)
+    assert etapes == sorted(etapes)
+    with lecture(db) as wh:
+        n = wh.valeur("SELECT count(*) FROM eleves")
+        journal = wh.journal()
+    assert n == res.par_table["t_eleves"][0] == 5  # cinq élèves dans le fichier
+    assert journal["fichier"][0] == "eleves.csv"  # le nom déposé, pas le fichier temporaire
+    at = ouvrir("accueil")
+    assert metriques(at)["Élèves"] == str(n)
+
+
+def test_fichier_invalide_refuse_avec_ligne(db: Path) -> None:
+    lignes = ELEVES.read_text(encoding="utf-8-sig").splitlines()
+    lignes[2] = lignes[2].replace("01/06/2011", "31/13/2011")
+    with pytest.raises(ImportRejected) as err:
+        data.importer_fichier("pronote-eleves", "eleves-faux.csv", "\n".join(lignes).encode())
+    message = str(err.value)
+    assert "eleves-faux.csv" in message and "ligne 3" in message
+    with lecture(db) as wh:
+        assert wh.valeur("SELECT count(*) FROM eleves") == 0
