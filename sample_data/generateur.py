@@ -43,8 +43,11 @@ les années précédentes, tous les élèves se comportent en réguliers :
     4 à 6 items sur 8 en maîtrise insuffisante (D/E) à chaque trimestre, sans progrès ; en 3e, 3 à 5
     composantes du socle au niveau 1 dans le bilan de cycle du LSU.
 ``competences_sans_progres`` (élèves d'ULIS)
-    Grille ULIS : aucun item ne progresse entre les trois évaluations (niveaux 1–2), alors que les
-    autres élèves d'ULIS progressent.
+    Grille ULIS : aucun item ne progresse entre les trois évaluations (niveau 2, deux items au niveau 1,
+    donc pas « insuffisant » au seuil de 3 items), alors que chaque item des autres élèves d'ULIS gagne au
+    moins un niveau. Les élèves ``competences_insuffisantes`` ne progressent pas non plus : ils
+    déclenchent aussi, normalement, la règle « sans progrès ».
+Un élève régulier du collège progresse : un item encore « C » au 2e trimestre passe à « A » ou « B ».
 ``pix_inactif`` (3e et lycée)
     Pas d'envoi dans la campagne Pix : soit une ligne « non partagée », soit absent de l'export.
 
@@ -630,7 +633,7 @@ class Annee:
                 continue
             if profil == "decrocheur" and mg[ip] > mg[ip - 1] - 2.3:
                 res.append((ip, None, -(mg[ip] - mg[ip - 1] + 2.6)))
-            elif profil not in _PROFILS_NOTES and mg[ip] < mg[ip - 1] - 1.2:
+            elif profil != "decrocheur" and mg[ip] < mg[ip - 1] - 1.2:  # une seule baisse plantée
                 res.append((ip, None, max(0.5, mg[ip - 1] - mg[ip] - 0.8)))
         for ip in range(len(mg)):
             if gen[ip] is None or pro[ip] is None:
@@ -690,8 +693,10 @@ class Annee:
         dates = (dt.date(self.rentree, 10, 14), dt.date(self.rentree + 1, 2, 10), dt.date(self.rentree + 1, 6, 9))
         for e in ulis:
             stagne = self.profil(e) == "competences_sans_progres"
-            for (domaine, item) in GRILLE_ULIS:
-                niveau = rng.choice((1, 1, 2)) if stagne else rng.choice((1, 2, 2))
+            # Sans progrès mais pas « insuffisant » : des items fragiles, au plus deux non acquis.
+            non_acquis = set(rng.sample(range(len(GRILLE_ULIS)), 2)) if stagne else set()
+            for i_item, (domaine, item) in enumerate(GRILLE_ULIS):
+                niveau = (1 if i_item in non_acquis else 2) if stagne else rng.choice((1, 2, 2))
                 gains = (0, 0) if stagne else rng.choice(((1, 0), (0, 1), (1, 1)))
                 for i, jour in enumerate(dates):
                     if i > 0:
@@ -712,7 +717,8 @@ class Annee:
             else:
                 niveau = rng.choice((2, 3, 3, 3, 4)) if rng.random() < 0.9 else 3
             for ip, per in enumerate(self.periodes):
-                if ip and not insuffisant and niveau < 4 and rng.random() < 0.45:
+                # Un élève régulier progresse ; un item encore fragile au dernier trimestre est acquis.
+                if ip and not insuffisant and niveau < 4 and (rng.random() < 0.45 or (niveau <= 2 and ip == 2)):
                     niveau += 1
                 jour = rng.choice(self.jours_de(per))
                 if rng.random() < 0.02:
