@@ -156,8 +156,11 @@ def radar(valeurs: pl.DataFrame, *, titre: str = "", taille: int = 380) -> alt.T
     series = points["serie"].unique(maintain_order=True).to_list()
     tirets = [[1, 0], [6, 3], [2, 2], [8, 2, 2, 2]]
 
-    fond = alt.Chart(grille).mark_line(color="#aaaaaa", strokeWidth=1).encode(
-        X, Y, detail="trace:N", order="ordre:Q"
+    # Sans encodage de couleur, Vega-Lite relie mal les groupes ``detail`` (rayons absents) : la grille a
+    # sa propre échelle de couleur, d'une seule teinte, indépendante de celle des séries.
+    fond = alt.Chart(grille).mark_line(strokeWidth=1).encode(
+        X, Y, detail="trace:N", order="ordre:Q",
+        color=alt.Color("trace:N", scale=alt.Scale(range=["#b0b0b0"]), legend=None),
     )
     chiffres = alt.Chart(
         pl.DataFrame({"x": [1.0] * len(ANNEAUX), "y": [float(r) for r in ANNEAUX],
@@ -179,15 +182,19 @@ def radar(valeurs: pl.DataFrame, *, titre: str = "", taille: int = 380) -> alt.T
     contours = alt.Chart(points).mark_line(strokeWidth=2.2).encode(
         X, Y, couleur, trait, order="ordre:Q", detail="serie:N"
     )
+    # Couleurs indépendantes par calque (voir ``fond``) : une seule légende, celle des contours, qui
+    # montre couleur et trait.
+    couleur_points = alt.Color("serie:N", sort=series, legend=None,
+                               scale=alt.Scale(domain=series, range=OKABE_ITO[: len(series)]))
     sommets = alt.Chart(points).mark_point(filled=True, size=35).encode(
-        X, Y, couleur, shape=alt.Shape("serie:N", sort=series, legend=None),
+        X, Y, couleur_points, shape=alt.Shape("serie:N", sort=series, legend=None),
         tooltip=[alt.Tooltip("serie:N", title="Série"), alt.Tooltip("matiere:N", title="Matière"),
                  alt.Tooltip("moyenne:Q", title="Moyenne", format=".2f")],
     )
     return _fr(
-        alt.layer(fond, chiffres, *noms, contours, sommets).properties(
-            width=largeur, height=hauteur, title=titre
-        )
+        alt.layer(fond, chiffres, *noms, contours, sommets)
+        .resolve_scale(color="independent")
+        .properties(width=largeur, height=hauteur, title=titre)
     )
 
 
