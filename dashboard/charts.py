@@ -146,7 +146,7 @@ def radar(valeurs: pl.DataFrame, *, titre: str = "", taille: int = 380) -> alt.T
     grille, libelles = grille_radar(axes)
     # Même nombre d'unités par pixel en x et en y (sinon le polygone régulier s'aplatit) ; la largeur
     # en plus sert aux libellés des axes latéraux.
-    largeur, hauteur = taille + 120, taille
+    largeur, hauteur = taille + 200, taille
     borne = _RAYON_LIBELLES + 5
     demi_x = borne * largeur / hauteur
     echelle_x = alt.Scale(domain=[-demi_x, demi_x], nice=False, zero=False)
@@ -169,7 +169,7 @@ def radar(valeurs: pl.DataFrame, *, titre: str = "", taille: int = 380) -> alt.T
     # L'alignement n'est pas un canal d'encodage : une couche de texte par alignement.
     noms = [
         alt.Chart(libelles.filter(pl.col("alignement") == a))
-        .mark_text(fontSize=10, color="#222", limit=110, align=a)
+        .mark_text(fontSize=10, color="#222", limit=140, align=a)
         .encode(X, Y, text="matiere:N")
         for a in ("left", "center", "right")
         if (libelles["alignement"] == a).any()
@@ -217,7 +217,7 @@ def boites(df: pl.DataFrame, *, noms: bool = True) -> alt.TopLevelMixin:
     points = alt.Chart(df).mark_circle(size=28, color="#000000", opacity=0.7).encode(
         x, y, yOffset=alt.YOffset("decalage:Q", scale=alt.Scale(domain=[-1, 1])), tooltip=infos
     ).transform_calculate(decalage="(random() - 0.5) * 1.2")
-    return _fr(alt.layer(boite, points).properties(width=520, height=max(120, 28 * len(ordre))))
+    return _fr(alt.layer(boite, points).properties(width=560, height=max(120, 40 * len(ordre))))
 
 
 def histogramme(df: pl.DataFrame, *, colonne: str = "moyenne", titre: str = "") -> alt.TopLevelMixin:
@@ -362,11 +362,14 @@ def chronologie_absences(df: pl.DataFrame) -> alt.TopLevelMixin:
 
 
 def taux_absences(df: pl.DataFrame, *, ligne: str = "classe", colonne: str = "mois") -> alt.TopLevelMixin:
-    """Carte de chaleur des taux d'absence (0–1) par classe et par mois ou semaine, viridis."""
+    """Carte de chaleur des taux d'absence (0–1) par classe et par mois ou semaine, viridis, valeur écrite.
+
+    Les colonnes gardent l'ordre du frame (chronologique : le texte « 01/2026 » ne se trie pas seul)."""
     if df.is_empty():
         return vide()
+    ordre = df[colonne].unique(maintain_order=True).to_list()
     base = alt.Chart(df).encode(
-        alt.X(f"{colonne}:O", title=None, axis=alt.Axis(labelAngle=-40)),
+        alt.X(f"{colonne}:O", title=None, sort=ordre, axis=alt.Axis(labelAngle=-40)),
         alt.Y(f"{ligne}:N", title=None),
     )
     cases = base.mark_rect().encode(
@@ -375,9 +378,11 @@ def taux_absences(df: pl.DataFrame, *, ligne: str = "classe", colonne: str = "mo
         tooltip=[alt.Tooltip(f"{ligne}:N"), alt.Tooltip(f"{colonne}:O"),
                  alt.Tooltip("taux:Q", format=".1%", title="Taux")],
     )
+    # Texte blanc sur les cases foncées (le haut de l'échelle viridis inversée).
+    fonce = 0.6 * float(df["taux"].max() or 0)
     textes = base.mark_text(fontSize=9).encode(
-        text=alt.Text("taux:Q", format=".0%"),
-        color=alt.condition("datum.taux > 0.1", alt.value("white"), alt.value("black")),
+        text=alt.Text("taux:Q", format=".1%"),
+        color=alt.condition(f"datum.taux > {fonce}", alt.value("white"), alt.value("black")),
     )
     return _fr(alt.layer(cases, textes))
 

@@ -200,7 +200,7 @@ def test_alertes_filtres_et_liens(ecole: Path) -> None:
     at.multiselect(key="alertes_gravites").select("alerte").run()
     assert not at.exception
     m = metriques(at)
-    assert m["🟠 attention"] == "0" and m["🔵 info"] == "0"
+    assert m["Attention"] == "0" and m["Information"] == "0" and m["Alerte"] != "0"
     liens = at.get("page_link")
     assert liens and all("eleve" in json.dumps(str(l.proto)) for l in liens)
     assert any("PETIT" in e.label for e in at.expander)

@@ -41,7 +41,8 @@ taux = data.appel(abs_mod.taux, par=par, granularite=granularite)
 if classe is not None and par == "classe":
     taux = taux.filter(pl.col("classe") == classe)
 fmt = "%m/%Y" if granularite == "mois" else "%d/%m"
-taux_aff = taux.filter(pl.col(par).is_not_null()).with_columns(pl.col(granularite).dt.strftime(fmt).alias("intervalle"))
+taux_aff = taux.filter(pl.col(par).is_not_null()).sort(granularite).with_columns(
+    pl.col(granularite).dt.strftime(fmt).alias("intervalle"))
 st.altair_chart(charts.taux_absences(taux_aff.select(pl.col(par).alias("classe"), "intervalle", "taux"),
                                      colonne="intervalle"), width="stretch")
 st.caption("Demi-journées manquées (justifiées ou non) rapportées aux demi-journées de classe ; les vacances "
@@ -56,8 +57,11 @@ mois_connus = sorted(data.appel(abs_mod.demi_journees, par="mois", classe=classe
 if not mois_connus:
     st.caption("Aucune absence pour cette sélection.")
 else:
+    # Le mois en cours s'il a des absences ; sinon le dernier mois où un élève atteint le seuil (un
+    # export ancien ou l'école de démonstration), sinon le dernier mois connu.
     aujourd_hui = dt.date.today().replace(day=1)
-    defaut = mois_connus.index(aujourd_hui) if aujourd_hui in mois_connus else len(mois_connus) - 1
+    signales = [m for m in mois_connus if m in set(mensuel["mois"].to_list())]
+    defaut = mois_connus.index(aujourd_hui if aujourd_hui in mois_connus else (signales or mois_connus)[-1])
     mois = st.selectbox("Mois", mois_connus, index=defaut, format_func=lambda m: m.strftime("%m/%Y"),
                         key="absences_mois")
     du_mois = mensuel.filter(pl.col("mois") == mois).with_columns(

@@ -19,7 +19,9 @@ if al_mod is None:
     ui.indisponible("alertes")
     st.stop()
 
-GRAVITES = {"alerte": "🔴 alerte", "attention": "🟠 attention", "info": "🔵 info"}
+#: Gravité → libellé et icône (texte + icône : la couleur seule ne porte pas l'information).
+GRAVITES = {"alerte": "Alerte", "attention": "Attention", "info": "Information"}
+ICONES = {"alerte": ":material/error:", "attention": ":material/warning:", "info": ":material/info:"}
 reglages = charger_reglages()
 toutes = "Toutes les classes"
 classes = data.appel(lectures.classes)["classe"].to_list()
@@ -60,7 +62,7 @@ st.download_button("Exporter les alertes affichées (CSV)", fr.csv(export), file
 LIMITE = 200
 for a in choisies.head(LIMITE).iter_rows(named=True):
     titre = f"{GRAVITES.get(a['gravite'], a['gravite'])} — {a['nom']} {a['prenom']} ({a['classe']}) — {a['libelle']}"
-    with st.expander(titre + (f" · {a['periode']}" if a.get("periode") else "")):
+    with st.expander(titre + (f" · {a['periode']}" if a.get("periode") else ""), icon=ICONES.get(a["gravite"])):
         st.write(a["explication"])
         details = []
         if a.get("tendance"):
