@@ -30,6 +30,7 @@ test-rapide: $(STAMP)
 	$(PY) -m pytest -m "not slow and not browser" -x -q
 
 bench: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) -m benchmarks
 
 clean:

@@ -1,0 +1,118 @@
+"""``python -m benchmarks [--taille XS|S|M|L] [--runs 5] [--cas a,b,c,d]`` : les mesures de BENCHMARKS.md.
+
+(a) import des exports Notes de Pronote (Vigie / DuckDB ``read_csv`` / chargeur naïf), (b) temps de script
+de chaque page, (c) moyennes et alertes à l'échelle d'une académie, (d) mémoire de pointe de l'import.
+``--taille`` choisit le jeu de fichiers des cas a, b, d (``L`` = ``M`` pour eux) et les tailles d'académie
+du cas c (``--academies`` pour les fixer). Le tableau s'affiche et s'écrit dans ``benchmarks/data/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from . import analyses, grand, import_notes, memoire, pages
+from .jeux import DATA, jeu
+from .mesure import Mesure, tableau
+
+#: Taille → (jeu de fichiers, tailles d'académie du cas c, élèves par établissement de l'académie).
+PROFILS = {
+    "XS": ("XS", [2], 60),
+    "S": ("S", [2], 300),
+    "M": ("M", [10], 1500),
+    "L": ("M", [10, 30, 100], 1500),
+}
+
+
+def machine() -> str:
+    import duckdb
+    import polars
+    import pydantic
+    import streamlit
+
+    memoire_ko = next(
+        (int(ligne.split()[1]) for ligne in Path("/proc/meminfo").read_text().splitlines() if ligne.startswith("MemTotal")),
+        0,
+    )
+    cpu = next((ligne.split(":", 1)[1].strip() for ligne in Path("/proc/cpuinfo").read_text().splitlines()
+                if ligne.startswith("model name")), platform.processor())
+    return (
+        f"- machine : {os.cpu_count()} cœurs ({cpu}), {memoire_ko / 2**20:.1f} Gio de mémoire, {platform.platform()}\n"
+        f"- Python {platform.python_version()}, DuckDB {duckdb.__version__}, Polars {polars.__version__}, "
+        f"Streamlit {streamlit.__version__}, pydantic {pydantic.__version__}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    p.add_argument("--taille", choices=sorted(PROFILS), default="M")
+    p.add_argument("--runs", type=int, default=5, help="passages mesurés par cas (médiane)")
+    p.add_argument("--runs-naif", type=int, default=None, help="passages du chargeur naïf (par défaut --runs)")
+    p.add_argument("--cas", default="a,b,c,d", help="cas à mesurer, parmi a,b,c,d")
+    p.add_argument("--academies", default=None, help="tailles d'académie du cas c, ex. 10,30,100")
+    p.add_argument("--distincts", type=int, default=4, help="établissements réellement générés (cas c)")
+    p.add_argument("--limite-c", type=float, default=120.0,
+                   help="au-delà de cette médiane (s), le cas c ne mesure pas les tailles suivantes")
+    p.add_argument("--data", type=Path, default=DATA, help="dossier des jeux (cache)")
+    args = p.parse_args(argv)
+    cas = {c.strip() for c in args.cas.split(",") if c.strip()}
+    if not cas <= set("abcd"):
+        p.error("--cas : a, b, c ou d")
+    nom_jeu, academies, eleves = PROFILS[args.taille]
+    if args.academies:
+        academies = [int(x) for x in args.academies.split(",")]
+
+    debut = time.perf_counter()
+    mesures: list[Mesure] = []
+    travail = args.data / "travail"
+    j = None
+    if cas & set("abd") or "c" in cas:
+        print(f"jeu {nom_jeu} : génération ou cache…", flush=True)
+        j = jeu(nom_jeu, args.data)
+        print(f"  {len(j.plan)} fichiers dont {len(j.notes)} de notes ({j.octets_notes / 1e6:.1f} Mo)", flush=True)
+    try:
+        if "a" in cas:
+            print("(a) import des notes…", flush=True)
+            mesures += import_notes.mesurer(j, travail / "a", args.runs, naif_passages=args.runs_naif)
+        if "b" in cas:
+            print("(b) pages du tableau de bord…", flush=True)
+            mesures += pages.mesurer(j.complet, args.runs, nom_jeu)
+        if "c" in cas:
+            print("(c) moyennes et alertes…", flush=True)
+            mesures += _cas_c(j, academies, args, eleves)
+        if "d" in cas:
+            print("(d) mémoire de pointe…", flush=True)
+            mesures += memoire.mesurer(j, travail / "d", args.runs)
+    finally:
+        shutil.rmtree(travail, ignore_errors=True)
+
+    texte = (
+        f"Mesures du {dt.datetime.now():%d/%m/%Y %H:%M}, commande : `python -m benchmarks "
+        f"{' '.join(sys.argv[1:] if argv is None else argv)}` ({time.perf_counter() - debut:.0f} s en tout)\n\n"
+        f"{machine()}\n\n{tableau(mesures)}\n"
+    )
+    print()
+    print(texte)
+    sortie = args.data / f"resultats-{args.taille}.md"
+    sortie.parent.mkdir(parents=True, exist_ok=True)
+    sortie.write_text(texte, encoding="utf-8")
+    print(f"(écrit dans {sortie})")
+    return 1 if any(m.erreurs for m in mesures) else 0
+
+
+def _cas_c(j, academies: list[int], args: argparse.Namespace, eleves: int) -> list[Mesure]:  # noqa: ANN001
+    entrepots = [(f"{j.taille} (fichiers)", j.complet)]
+    for n in academies:
+        print(f"  académie de {n} établissements…", flush=True)
+        entrepots.append((f"{n} étab.", grand.entrepot(n, args.distincts, args.data, eleves=eleves)))
+    return analyses.mesurer(entrepots, args.runs, cible_l=entrepots[-1][0], limite=args.limite_c)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

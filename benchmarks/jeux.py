@@ -1,0 +1,108 @@
+"""Les jeux de données des mesures, générés par l'école synthétique et gardés en cache.
+
+``XS`` (tests : 60 élèves, une année), ``S`` (300 élèves, une année), ``M`` (un lycée de 1 500 élèves sur
+trois années scolaires, ``generer(eleves=1500, annees=3)``). Les fichiers sont écrits aux formats réels
+par ``ecrire_ecole`` dans ``benchmarks/data/<taille>-<empreinte>/`` (ignoré par git) ; l'empreinte suit
+le code de ``sample_data/`` : un générateur modifié produit un nouveau jeu. ``L`` ne passe pas par des
+fichiers : voir :mod:`benchmarks.grand`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+RACINE = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+
+#: Taille → paramètres de ``generer``.
+TAILLES: dict[str, dict[str, int]] = {
+    "XS": {"eleves": 60, "etablissements": 1, "annees": 1},  # et 24 fichiers de notes seulement (tests)
+    "S": {"eleves": 300, "etablissements": 1, "annees": 1},
+    "M": {"eleves": 1500, "etablissements": 1, "annees": 3},
+}
+GRAINE = 2026
+#: Pour le test de fumée, le plan de ``XS`` ne garde que ses premiers fichiers de notes : le coût d'un
+#: import tient surtout au nombre de fichiers.
+FICHIERS_NOTES = {"XS": 24}
+
+Plan = list[tuple[str, Path, dict[str, Any]]]
+
+
+def empreinte_generateur() -> str:
+    """Change quand le code du générateur ou de ses écrivains change."""
+    h = hashlib.sha1()
+    for f in sorted((RACINE / "sample_data").glob("*.py")):
+        h.update(f.read_bytes())
+    return h.hexdigest()[:8]
+
+
+@dataclass
+class Jeu:
+    taille: str
+    dossier: Path
+    plan: Plan
+
+    @property
+    def notes(self) -> Plan:
+        return [p for p in self.plan if p[0] == "pronote-notes"]
+
+    @property
+    def octets_notes(self) -> int:
+        return sum(p[1].stat().st_size for p in self.notes)
+
+    @property
+    def base(self) -> Path:
+        """L'entrepôt avant les notes : établissement et listes d'élèves (voir :func:`preparer_base`)."""
+        return self.dossier / "base.duckdb"
+
+    @property
+    def complet(self) -> Path:
+        """L'entrepôt avec tout le plan importé (pour les pages et les analyses)."""
+        return self.dossier / "complet.duckdb"
+
+
+def jeu(taille: str, data: Path = DATA, *, graine: int = GRAINE) -> Jeu:
+    """Le jeu ``taille`` : fichiers écrits et entrepôts préparés au premier appel, relus ensuite."""
+    if taille not in TAILLES:
+        raise ValueError(f"taille inconnue « {taille} » (connues : {', '.join(TAILLES)})")
+    dossier = data / f"{taille}-{graine}-{empreinte_generateur()}"
+    fiche = dossier / "plan.pkl"
+    if not fiche.exists():
+        from sample_data.generateur import ecrire_ecole, generer
+
+        if dossier.exists():
+            shutil.rmtree(dossier)  # un jeu à moitié écrit (interrompu) : on recommence
+        ecole = generer(graine, **TAILLES[taille])
+        plan = ecrire_ecole(ecole, dossier / "fichiers")
+        del ecole
+        if taille in FICHIERS_NOTES:
+            gardes = {id(p) for p in [p for p in plan if p[0] == "pronote-notes"][: FICHIERS_NOTES[taille]]}
+            plan = [p for p in plan if p[0] != "pronote-notes" or id(p) in gardes]
+        j = Jeu(taille, dossier, plan)
+        preparer_base(j)
+        preparer_complet(j)
+        fiche.write_bytes(pickle.dumps(plan))  # en dernier : sa présence dit que le jeu est complet
+    return Jeu(taille, dossier, pickle.loads(fiche.read_bytes()))
+
+
+def preparer_base(j: Jeu) -> None:
+    """Importe les préalables des notes (établissement, listes d'élèves) par les voies normales."""
+    _importer(j.base, [p for p in j.plan if p[0] in ("etablissement", "pronote-eleves")])
+
+
+def preparer_complet(j: Jeu) -> None:
+    _importer(j.complet, j.plan)
+
+
+def _importer(db: Path, plan: Plan) -> None:
+    from vigie_cli import importer_fichiers
+
+    db.unlink(missing_ok=True)
+    refus = [r for r in importer_fichiers(db, plan, afficher=False) if r.statut == "rejete"]
+    if refus:
+        raise RuntimeError(f"jeu de mesure : {len(refus)} fichier(s) refusé(s) ; premier : {refus[0].message}")
