@@ -39,4 +39,25 @@ def lire(sorte: str, chemin: str | Path, **options: Any) -> Lot:
     if sorte != "pronote-live" and not chemin.is_file():
         raise ImportRejected("fichier introuvable", fichier=chemin)
     module = importlib.import_module(SOURCES[sorte])
-    return module.lire(chemin, **options)
+    try:
+        return module.lire(chemin, **options)
+    except ImportRejected as err:
+        raise _abrege(err) from err
+
+
+#: Longueur maximale d'un morceau de message : une cellule de 10 Mo citée dans un refus ne doit finir ni
+#: dans le terminal ni dans le journal des imports.
+MORCEAU_MAX = 300
+
+
+def _abrege(err: ImportRejected) -> ImportRejected:
+    """Le même refus, avec la raison, la colonne et chaque détail coupés à :data:`MORCEAU_MAX` caractères."""
+    def couper(texte: str) -> str:
+        return texte if len(texte) <= MORCEAU_MAX else texte[:MORCEAU_MAX] + f"… ({len(texte)} caractères)"
+
+    morceaux = [err.raison, *err.details, str(err.colonne or "")]
+    if all(len(m) <= MORCEAU_MAX for m in morceaux):
+        return err
+    colonne = couper(err.colonne) if isinstance(err.colonne, str) else err.colonne
+    return ImportRejected(couper(err.raison), fichier=err.fichier, ligne=err.ligne, colonne=colonne,
+                          details=[couper(d) for d in err.details])

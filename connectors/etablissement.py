@@ -25,6 +25,7 @@ dans ses exports de notes.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -36,13 +37,27 @@ from models.records import Etablissement, Lot, Matiere, Periode
 
 def lire(chemin: Path, **_: object) -> Lot:
     try:
-        donnees = tomllib.loads(chemin.read_text(encoding="utf-8-sig"))
+        brut = chemin.read_bytes()
+        donnees = tomllib.loads(brut.decode("utf-8-sig"))
+    except OSError as err:
+        raise ImportRejected(f"lecture impossible ({err.strerror})", fichier=chemin) from err
     except UnicodeDecodeError as err:
-        raise ImportRejected("le fichier doit être en UTF-8", fichier=chemin) from err
+        raise ImportRejected("le fichier doit être en UTF-8", fichier=chemin,
+                             ligne=brut[: err.start].count(b"\n") + 1) from err
     except tomllib.TOMLDecodeError as err:
-        ligne = getattr(err, "lineno", None)
-        raise ImportRejected(f"TOML invalide ({err})", fichier=chemin, ligne=ligne,
-                             colonne=getattr(err, "colno", None)) from err
+        # Python 3.11 n'a pas encore ``lineno`` / ``colno`` : la position n'est que dans le texte anglais.
+        m = re.search(r"\(at line (\d+), column (\d+)\)", str(err))
+        raise ImportRejected(
+            f"TOML invalide ({str(err).split(' (at')[0]})",
+            fichier=chemin,
+            ligne=getattr(err, "lineno", None) or (int(m.group(1)) if m else None),
+            colonne=getattr(err, "colno", None) or (int(m.group(2)) if m else None),
+        ) from err
+    for section, forme in (("etablissement", dict), ("periodes", list), ("matieres", list)):
+        # « periodes = 3 » ou « etablissement = "x" » : du TOML valide, mais pas la forme attendue
+        if not isinstance(donnees.get(section, forme()), forme):
+            attendu = "une section [etablissement]" if forme is dict else f"des sections [[{section}]]"
+            raise ImportRejected(f"« {section} » doit être {attendu}", fichier=chemin, colonne=section)
     try:
         etab = Etablissement(**donnees.get("etablissement", {}))
     except ValidationError as err:

@@ -150,6 +150,11 @@ def analyser(chemin: Path) -> Noeud:
             ligne=err.getLineNumber(),
             colonne=err.getColumnNumber() + 1,
         ) from err
+    except LookupError as err:  # prologue <?xml … encoding="TF-8"?> : expat ne connaît pas l'encodage
+        raise ImportRejected(
+            "encodage inconnu déclaré dans la première ligne (<?xml … encoding=…?>) : UTF-8 attendu",
+            fichier=chemin, ligne=1,
+        ) from err
     except (xml.sax.SAXException, OSError, ValueError) as err:
         raise ImportRejected(f"XML illisible ({err})", fichier=chemin) from err
     racine = arbre.racine

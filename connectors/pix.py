@@ -410,12 +410,31 @@ def _profil(
 # --- Point d'entrée -----------------------------------------------------------------------------------
 
 
+#: Longueur maximale d'une ligne du fichier (voir :func:`lire`).
+MAX_LIGNE = 1_000_000
+
+
 def lire(chemin: Path, *, niveau_max: int = 7, **_: Any) -> Lot:
     """Lit un export de campagne Pix Orga (collecte de profils ou évaluation)."""
+    # « --option niveau_max=7 » arrive en texte depuis la ligne de commande
+    try:
+        niveau_max = int(niveau_max)
+    except (TypeError, ValueError):
+        raise SettingsError(f"niveau Pix maximal « {niveau_max} » : un entier de 1 à 8 est attendu") from None
     if not 1 <= niveau_max <= 8:
         raise SettingsError(f"niveau Pix maximal {niveau_max} hors de 1–8")
     chemin = Path(chemin)
-    lignes = _lignes(lire_texte(chemin), chemin)
+    texte = lire_texte(chemin)
+    for numero, brute in enumerate(texte.split("\n"), start=1):
+        # Une ligne Pix tient en quelques Ko : 10 Mo sans fin de ligne n'est pas un export, et le découper
+        # en cellules prendrait de longues secondes.
+        if len(brute) > MAX_LIGNE:
+            raise ImportRejected(
+                "ligne anormalement longue (plus d'un million de caractères) : ce n'est pas un "
+                "export Pix Orga (fins de ligne perdues ?)",
+                fichier=chemin, ligne=numero,
+            )
+    lignes = _lignes(texte, chemin)
     _, entete_brute = next(lignes, (1, []))
     entete = [sans_echappement(h.strip()) for h in entete_brute]
     plan = _plan(entete, chemin)

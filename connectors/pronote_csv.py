@@ -21,6 +21,9 @@ Décisions :
   par un autre outil) chaque ``\\n`` termine une ligne.
 - Un ``""`` à l'intérieur d'une cellule entre guillemets est lu comme un seul ``"`` : c'est ainsi
   qu'Excel réenregistre le fichier ; Pronote, lui, ne double jamais.
+- Une cellule ouverte par ``"`` que rien ne ferme sur sa ligne refuse le fichier (ligne, colonne) : c'est
+  une ligne tronquée (dernière ligne d'un fichier coupé) ou une cellule sur plusieurs lignes d'un fichier
+  réécrit ; la lire jusqu'au bout de la ligne importerait une note coupée (« 1 » pour « 15,50 »).
 - Le « X » d'une colonne de devoir (élève non concerné) devient une note de statut ``non_concerne``,
   sans valeur : on garde la trace que l'élève n'était pas attendu, ce qui distingue « pas concerné » de
   « note pas encore saisie » (cellule vide, aucune note créée). Le statut est écarté des moyennes.
@@ -43,6 +46,10 @@ SEPARATEUR = ";"
 #: Séparateur de plusieurs valeurs dans une cellule (« Latin - Euro anglais »).
 SEPARATEUR_VALEURS = " - "
 MAX_ENTETES = 3
+#: Une ligne d'export Pronote tient en quelques Ko (20 matières × leurs appréciations) ; au-delà d'un
+#: million de caractères, c'est un fichier sans fins de ligne ou un autre fichier, refusé avant découpage
+#: (découper 10 Mo en cellules prendrait des dizaines de secondes).
+MAX_LIGNE = 1_000_000
 
 
 # --- Découpage en lignes et cellules ------------------------------------------------------------------
@@ -83,6 +90,13 @@ def decouper_ligne(texte: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
             j += 1
         if j < n and texte[j] == '"':
             fin = _fin_citee(texte, j + 1)
+            if fin == n:
+                # Pas de guillemet fermant : ligne tronquée (copie interrompue) ou cellule sur plusieurs
+                # lignes d'un fichier réécrit ; la lire quand même importerait une valeur coupée.
+                raise ImportRejected(
+                    "guillemet non fermé : la ligne est tronquée ou une cellule est coupée en deux",
+                    colonne=len(cellules) + 1,
+                )
             brut = texte[j + 1 : fin].replace('""', '"')
             cite = True
             k = fin + 1
@@ -122,7 +136,7 @@ def _nettoyer(brut: str) -> str:
 def _fin_citee(texte: str, debut: int) -> int:
     """Position du guillemet fermant : le premier suivi (à des espaces près) de ``;`` ou de la fin.
 
-    Sans guillemet fermant (cellule tronquée), la cellule va jusqu'à la fin de la ligne.
+    Sans guillemet fermant (cellule tronquée), renvoie la longueur du texte.
     """
     k = debut
     while True:
@@ -137,16 +151,27 @@ def _fin_citee(texte: str, debut: int) -> int:
         k += 1
 
 
-def decouper(texte: str) -> list[Ligne]:
-    """Le texte d'un export en lignes numérotées à partir de 1 ; les lignes vides sont omises."""
+def decouper(texte: str, chemin: Path | None = None) -> list[Ligne]:
+    """Le texte d'un export en lignes numérotées à partir de 1 ; les lignes vides sont omises.
+
+    Une cellule citée sans guillemet fermant → :class:`ImportRejected` situé (ligne, colonne)."""
     if texte.startswith("\ufeff"):
         texte = texte[1:]
     brutes = texte.split("\r\n") if "\r\n" in texte else texte.replace("\r", "\n").split("\n")
     lignes = []
     for numero, brute in enumerate(brutes, start=1):
+        if len(brute) > MAX_LIGNE:
+            raise ImportRejected(
+                "ligne anormalement longue (plus d'un million de caractères) : ce n'est pas un "
+                "export Pronote (fins de ligne perdues ?)",
+                fichier=chemin, ligne=numero,
+            )
         if not brute.strip().strip(SEPARATEUR).strip():
             continue
-        cellules, citees = decouper_ligne(brute.rstrip("\r"))
+        try:
+            cellules, citees = decouper_ligne(brute.rstrip("\r"))
+        except ImportRejected as err:
+            raise ImportRejected(err.raison, fichier=chemin, ligne=numero, colonne=err.colonne) from None
         lignes.append(Ligne(numero, cellules, citees))
     return lignes
 
@@ -238,6 +263,13 @@ def trouver_colonnes(
         for i, c in enumerate(cles):
             if c and c in voulues and i not in trouvees.values():
                 trouvees[nom] = i
+                # Deux colonnes au même titre (« Classe » répétée par un copier-coller) : laquelle croire ?
+                if c in cles[i + 1 :]:
+                    j = cles.index(c, i + 1)
+                    raise ImportRejected(
+                        f"deux colonnes « {titres[i]} » (colonnes {i + 1} et {j + 1}) : gardez-en une seule",
+                        fichier=fichier, ligne=ligne, colonne=j + 1,
+                    )
                 break
     manquantes = [r for r in requises if r not in trouvees]
     if manquantes:
@@ -422,7 +454,7 @@ def lire_tableau(
     maximum: int = MAX_ENTETES,
 ) -> Tableau:
     """Décode, découpe et sépare en-têtes et données ; refuse un fichier sans aucune ligne."""
-    lignes = decouper(lire_texte(chemin))
+    lignes = decouper(lire_texte(chemin), chemin)
     if not lignes:
         raise ImportRejected("le fichier ne contient aucune ligne", fichier=chemin)
     n = nb_entetes(lignes, est_entete=est_entete, maximum=maximum)

@@ -164,11 +164,23 @@ def lire(chemin: Path, **options: Any) -> Lot:
     devoirs: dict[tuple[str, int], Devoir] = {}
     moyenne_classe: float | None = None
     col_moy = cols.get("moyenne", cols.get("moyenne_periode"))
+    nb_eleves = 0
+    vues: dict[tuple[str, str], Ligne] = {}
     for ligne in tableau.donnees:
         if est_ligne_total(ligne, cols["eleve"]):
             if col_moy is not None and cle_entete(ligne.cellule(cols["eleve"])).startswith("moyenne"):
                 moyenne_classe = _moyenne(tableau, ligne, col_moy)
             continue
+        nb_eleves += 1
+        # Le même élève deux fois : identique, c'est un doublon sans conséquence ; avec d'autres notes,
+        # l'entrepôt garderait la dernière ligne sans le dire.
+        cle_ligne = (cle_entete(ligne.cellule(cols.get("classe"))), cle_entete(ligne.cellule(cols["eleve"])))
+        deja = vues.setdefault(cle_ligne, ligne)
+        if deja is not ligne and deja.cellules != ligne.cellules:
+            raise ImportRejected(
+                f"élève « {ligne.cellule(cols['eleve'])} » déjà présent ligne {deja.numero} avec d'autres valeurs",
+                fichier=chemin, ligne=ligne.numero, colonne=tableau.nom_colonne(cols["eleve"]),
+            )
         classe = ligne.cellule(cols.get("classe")) or classe_option
         if not classe:
             raise ImportRejected("classe vide", fichier=chemin, ligne=ligne.numero,
@@ -186,6 +198,11 @@ def lire(chemin: Path, **options: Any) -> Lot:
         if periode and col_moy is not None:
             moyennes.append(MoyenneSource(eleve=eleve, periode=periode, matiere=matiere,
                                           moyenne=_moyenne(tableau, ligne, col_moy)))
+    if not nb_eleves:
+        # La page Notes liste toujours les élèves du service, notés ou non : sans eux, c'est un export
+        # coupé ou vide, pas « aucune note » (comme pronote-eleves et pronote-resultats).
+        raise ImportRejected("aucun élève dans l'export", fichier=chemin, ligne=tableau.ligne_entete + 1,
+                             colonne=tableau.nom_colonne(cols["eleve"]))
     if moyenne_classe is not None:
         moyennes = [m.model_copy(update={"moyenne_classe": moyenne_classe}) for m in moyennes]
     return Lot(source=SOURCE, fichier=chemin, lignes_lues=len(tableau.donnees), notes=notes, moyennes=moyennes)
