@@ -57,9 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cas", default="a,b,c,d", help="cas à mesurer, parmi a,b,c,d")
     p.add_argument("--academies", default=None, help="tailles d'académie du cas c, ex. 10,30,100")
     p.add_argument("--distincts", type=int, default=4, help="établissements réellement générés (cas c)")
-    p.add_argument("--limite-c", type=float, default=120.0,
-                   help="au-delà de cette médiane (s), le cas c ne mesure pas les tailles suivantes")
+    p.add_argument("--limite-c", type=float, default=300.0,
+                   help="cas c : un passage plus long (s) est interrompu et les tailles suivantes ne sont pas mesurées")
     p.add_argument("--data", type=Path, default=DATA, help="dossier des jeux (cache)")
+    p.add_argument("--reutiliser", action="store_true",
+                   help="garder le dernier jeu en cache même si le générateur a changé depuis")
     args = p.parse_args(argv)
     cas = {c.strip() for c in args.cas.split(",") if c.strip()}
     if not cas <= set("abcd"):
@@ -74,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     j = None
     if cas & set("abd") or "c" in cas:
         print(f"jeu {nom_jeu} : génération ou cache…", flush=True)
-        j = jeu(nom_jeu, args.data)
+        j = jeu(nom_jeu, args.data, reutiliser=args.reutiliser)
         print(f"  {len(j.plan)} fichiers dont {len(j.notes)} de notes ({j.octets_notes / 1e6:.1f} Mo)", flush=True)
     try:
         if "a" in cas:

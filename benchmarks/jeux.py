@@ -66,11 +66,17 @@ class Jeu:
         return self.dossier / "complet.duckdb"
 
 
-def jeu(taille: str, data: Path = DATA, *, graine: int = GRAINE) -> Jeu:
-    """Le jeu ``taille`` : fichiers écrits et entrepôts préparés au premier appel, relus ensuite."""
+def jeu(taille: str, data: Path = DATA, *, graine: int = GRAINE, reutiliser: bool = False) -> Jeu:
+    """Le jeu ``taille`` : fichiers écrits et entrepôts préparés au premier appel, relus ensuite.
+
+    ``reutiliser`` : prendre le dernier jeu complet de cette taille même si le générateur a changé depuis
+    (pour comparer des mesures avant et après une correction sans régénérer)."""
     if taille not in TAILLES:
         raise ValueError(f"taille inconnue « {taille} » (connues : {', '.join(TAILLES)})")
     dossier = data / f"{taille}-{graine}-{empreinte_generateur()}"
+    anciens = sorted(data.glob(f"{taille}-{graine}-*/plan.pkl"), key=lambda f: f.stat().st_mtime)
+    if reutiliser and anciens and not (dossier / "plan.pkl").exists():
+        dossier = anciens[-1].parent
     fiche = dossier / "plan.pkl"
     if not fiche.exists():
         from sample_data.generateur import ecrire_ecole, generer
