@@ -31,6 +31,8 @@ Décisions :
 
 from __future__ import annotations
 
+import functools
+
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -430,8 +432,9 @@ class Tableau:
     entetes: list[Ligne]
     donnees: list[Ligne]
 
-    @property
+    @functools.cached_property
     def titres(self) -> list[tuple[str, ...]]:
+        # Calculé une fois : les connecteurs nomment une colonne pour chaque cellule lue.
         return titres_colonnes(self.entetes)
 
     @property

@@ -9,6 +9,7 @@ Une correspondance approchée (faute de frappe) est acceptée au-delà d'un seui
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -23,6 +24,7 @@ _SEPARATEURS = re.compile(r"[\s\-‐‑–—'’ʼ`´.,_]+")
 SEUIL_APPROCHE = 0.86
 
 
+@functools.lru_cache(maxsize=65536)
 def cle_nom(texte: str | None) -> str:
     """« Lefèvre-D’Almeida » → « lefevre d almeida » : minuscules, sans accents ni ponctuation."""
     if not texte:
@@ -46,11 +48,11 @@ class EleveConnu:
     classe: str
     ine: str | None = None
 
-    @property
+    @functools.cached_property
     def jetons_nom(self) -> tuple[str, ...]:
         return tuple(cle_nom(self.nom).split())
 
-    @property
+    @functools.cached_property
     def jetons_prenom(self) -> tuple[str, ...]:
         return tuple(cle_nom(self.prenom).split())
 

@@ -20,6 +20,9 @@ class Table:
     nom: str
     colonnes: tuple[tuple[str, str], ...]  # (nom, type DuckDB), sans import_id
     cle: tuple[str, ...]
+    #: Colonnes de la clé qui peuvent être vides : comparées par IS NOT DISTINCT FROM, bien plus lent
+    #: dans DuckDB que « = » (pas de jointure par hachage), donc réservé à elles.
+    cle_nullable: tuple[str, ...] = ()
 
     @property
     def noms(self) -> tuple[str, ...]:
@@ -106,6 +109,7 @@ TABLES: dict[str, Table] = {
                 ("positionnement", "VARCHAR"),
             ),
             ("eleve_id", "annee", "periode", "matiere", "source"),
+            cle_nullable=("annee",),
         ),
         Table(
             "t_absences",

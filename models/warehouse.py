@@ -107,6 +107,7 @@ class Warehouse:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             neuf = not Path(self.path).exists()
         self.con = duckdb.connect(self.path, read_only=read_only)
+        self._annuaire: Annuaire | None = None
         if self.path != ":memory:" and not read_only and neuf:
             os.chmod(self.path, 0o600)
         if not read_only:
@@ -178,8 +179,11 @@ class Warehouse:
     # -- élèves connus -----------------------------------------------------------------------------
 
     def annuaire(self) -> Annuaire:
-        rows = self.con.execute("SELECT eleve_id, nom, prenom, classe, ine FROM t_eleves").fetchall()
-        return Annuaire([EleveConnu(*r) for r in rows])
+        """L'index des élèves connus, gardé entre deux imports tant que l'effectif ne change pas."""
+        if self._annuaire is None:
+            rows = self.con.execute("SELECT eleve_id, nom, prenom, classe, ine FROM t_eleves").fetchall()
+            self._annuaire = Annuaire([EleveConnu(*r) for r in rows])
+        return self._annuaire
 
     # -- import ------------------------------------------------------------------------------------
 
@@ -203,26 +207,33 @@ class Warehouse:
         res.anomalies = [
             (f"ligne {a.ligne} : " if a.ligne else "") + a.message for a in lot.anomalies
         ]
+        def anomalies() -> list[tuple]:
+            return [(a.ligne, a.colonne, a.message) for a in lot.anomalies] + [
+                (r.ref.ligne, None, f"élève inconnu : {r.ref.libelle()}") for r in res.non_rapproches
+            ]
+
         try:
+            # Données et journal dans la même transaction : un import réussi est consigné avec lui.
             with self.atomic():
                 res.import_id = int(self.valeur("SELECT nextval('seq_import')"))
                 self._ecrire(lot, res, ignorer_inconnus, progression or (lambda *_: None))
                 if not demo:  # des données réelles : l'entrepôt ne sera plus servi sans connexion
                     self.con.execute("DELETE FROM t_meta WHERE cle = 'demo'")
+                res.message = (f"{len(res.approches)} rapprochement(s) approché(s), "
+                               f"{len(res.non_rapproches)} élève(s) inconnu(s)")
+                self._inserer_journal(res, debut, anomalies())
         except ImportRejected as err:
             res.statut, res.erreur, res.message = "rejete", err, str(err)
-            res.lignes_inserees = res.lignes_mises_a_jour = res.lignes_inchangees = 0
-            res.import_id = int(self.valeur("SELECT nextval('seq_import')"))
         except (duckdb.Error, ValueError) as err:  # un bogue ou une donnée imprévue : refus, pas de demi-import
             refus = ImportRejected(f"erreur inattendue pendant l'écriture ({err})", fichier=lot.fichier)
             res.statut, res.erreur, res.message = "rejete", refus, str(refus)
+        finally:
+            if lot.effectif:
+                self._annuaire = None  # l'effectif a pu changer (ou la transaction être annulée)
+        if res.statut == "rejete":
+            res.lignes_inserees = res.lignes_mises_a_jour = res.lignes_inchangees = 0
             res.import_id = int(self.valeur("SELECT nextval('seq_import')"))
-        else:
-            res.message = f"{len(res.approches)} rapprochement(s) approché(s), {len(res.non_rapproches)} élève(s) inconnu(s)"
-        anomalies = [(a.ligne, a.colonne, a.message) for a in lot.anomalies] + [
-            (r.ref.ligne, None, f"élève inconnu : {r.ref.libelle()}") for r in res.non_rapproches
-        ]
-        self._journaliser(res, debut, anomalies)
+            self._journaliser(res, debut, anomalies())
         return res
 
     def journaliser_refus(self, source: str, fichier: Path, err: ImportRejected) -> ResultatImport:
@@ -239,18 +250,21 @@ class Warehouse:
 
     def _journaliser(self, res: ResultatImport, debut: dt.datetime, anomalies: list[tuple]) -> None:
         with self.atomic():
-            self.con.execute(
-                "INSERT INTO t_imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    res.import_id, res.source, res.fichier, res.sha256, res.statut, res.lignes_lues,
-                    res.lignes_inserees, res.lignes_mises_a_jour, res.lignes_rejetees, debut,
-                    dt.datetime.now(), res.message,
-                ],
+            self._inserer_journal(res, debut, anomalies)
+
+    def _inserer_journal(self, res: ResultatImport, debut: dt.datetime, anomalies: list[tuple]) -> None:
+        self.con.execute(
+            "INSERT INTO t_imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                res.import_id, res.source, res.fichier, res.sha256, res.statut, res.lignes_lues,
+                res.lignes_inserees, res.lignes_mises_a_jour, res.lignes_rejetees, debut,
+                dt.datetime.now(), res.message,
+            ],
+        )
+        if anomalies:
+            self.con.executemany(
+                "INSERT INTO t_anomalies VALUES (?, ?, ?, ?)", [(res.import_id, *a) for a in anomalies]
             )
-            if anomalies:
-                self.con.executemany(
-                    "INSERT INTO t_anomalies VALUES (?, ?, ?, ?)", [(res.import_id, *a) for a in anomalies]
-                )
 
     def _ecrire(self, lot: Lot, res: ResultatImport, ignorer_inconnus: bool, progression: Progression) -> None:
         iid = res.import_id
@@ -397,45 +411,63 @@ class Warehouse:
                 ],
             )
         progression("écriture", 0.6)
+        # Des devoirs tous inconnus n'ont encore aucune note : leurs notes s'insèrent sans chercher
+        # de doublon dans t_notes (la jointure coûterait un parcours de toute la table à chaque fichier).
+        devoirs_connus = bool(devoirs) and bool(self.valeur(
+            "SELECT count(*) FROM t_devoirs WHERE devoir_id IN (SELECT unnest($ids))", {"ids": list(devoirs)}
+        ))
         for i, (table, rows) in enumerate(lignes.items()):
-            ins, maj, inch = self._fusionner(schema.TABLES[table], rows, iid)
+            tout_nouveau = table == "t_notes" and not devoirs_connus
+            ins, maj, inch = self._fusionner(schema.TABLES[table], rows, iid, tout_nouveau=tout_nouveau)
             res.par_table[table] = (ins, maj, inch)
             res.lignes_inserees += ins
             res.lignes_mises_a_jour += maj
             res.lignes_inchangees += inch
             progression(f"écriture de {table}", 0.6 + 0.4 * (i + 1) / len(lignes))
 
-    def _fusionner(self, table: schema.Table, rows: list[tuple], import_id: int) -> tuple[int, int, int]:
+    def _fusionner(
+        self, table: schema.Table, rows: list[tuple], import_id: int, *, tout_nouveau: bool = False
+    ) -> tuple[int, int, int]:
         """Upsert par clé naturelle : dédoublonne le lot (la dernière ligne l'emporte), insère les
         nouvelles clés, remplace les lignes dont une valeur a changé, laisse les autres intactes (leur
         ``import_id`` compris : réimporter le même contenu ne change rien).
         Renvoie (insérées, mises à jour, inchangées)."""
         types = {c: _POLARS[t] for c, t in table.colonnes}
         df = pl.DataFrame(rows, schema=types, orient="row")
+        for c in table.cle:
+            if c not in table.cle_nullable and df[c].null_count():
+                raise ImportRejected(f"valeur manquante dans la clé « {c} » de {table.nom.removeprefix('t_')}")
         df = df.unique(subset=list(table.cle), keep="last", maintain_order=True)
         nom_stage = f"stage_{table.nom}"
         self.con.register(nom_stage, df)
         try:
             q = quote_ident
-            cle = " AND ".join(f"t.{q(c)} IS NOT DISTINCT FROM s.{q(c)}" for c in table.cle)
+            cle = " AND ".join(
+                f"t.{q(c)} IS NOT DISTINCT FROM s.{q(c)}" if c in table.cle_nullable else f"t.{q(c)} = s.{q(c)}"
+                for c in table.cle
+            )
             diff = " OR ".join(f"t.{q(c)} IS DISTINCT FROM s.{q(c)}" for c in table.valeurs) or "FALSE"
             cols = ", ".join(q(c) for c in table.noms)
-            tmp = f"chg_{table.nom}"
-            self.con.execute(
-                f"""CREATE OR REPLACE TEMP TABLE {tmp} AS
-                SELECT s.*, t._present IS NULL AS nouveau
-                FROM {nom_stage} s LEFT JOIN (SELECT *, TRUE AS _present FROM {table.nom}) t ON {cle}
-                WHERE t._present IS NULL OR ({diff})"""
-            )
+            if tout_nouveau:
+                self.con.execute(f"INSERT INTO {table.nom} SELECT *, ? FROM {nom_stage}", [import_id])
+                return df.height, 0, 0
+            # Sans table temporaire (coûteuse dans une transaction) : on compte, on retire les lignes
+            # modifiées, puis on insère ce qui n'a plus d'équivalent (nouveau ou modifié).
             nouveaux, modifies = self.con.execute(
-                f"SELECT count(*) FILTER (WHERE nouveau), count(*) FILTER (WHERE NOT nouveau) FROM {tmp}"
+                f"""SELECT count(*) FILTER (WHERE t._present IS NULL),
+                           count(*) FILTER (WHERE t._present AND ({diff}))
+                FROM {nom_stage} s LEFT JOIN (SELECT *, TRUE AS _present FROM {table.nom}) t ON {cle}"""
             ).fetchall()[0]
             if modifies:
                 self.con.execute(
-                    f"DELETE FROM {table.nom} t WHERE EXISTS (SELECT 1 FROM {tmp} s WHERE NOT s.nouveau AND {cle})"
+                    f"DELETE FROM {table.nom} t WHERE EXISTS (SELECT 1 FROM {nom_stage} s WHERE {cle} AND ({diff}))"
                 )
-            self.con.execute(f"INSERT INTO {table.nom} SELECT {cols}, ? FROM {tmp}", [import_id])
-            self.con.execute(f"DROP TABLE {tmp}")
+            if nouveaux or modifies:
+                self.con.execute(
+                    f"INSERT INTO {table.nom} SELECT {', '.join('s.' + q(c) for c in table.noms)}, ? "
+                    f"FROM {nom_stage} s WHERE NOT EXISTS (SELECT 1 FROM {table.nom} t WHERE {cle})",
+                    [import_id],
+                )
         finally:
             self.con.unregister(nom_stage)
         return int(nouveaux), int(modifies), df.height - int(nouveaux) - int(modifies)
