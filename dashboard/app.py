@@ -16,9 +16,13 @@ if str(_RACINE) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import ui  # noqa: E402
+from dashboard import auth, data, ui  # noqa: E402
+from models import acces  # noqa: E402
 
 st.set_page_config(page_title="Vigie", page_icon="🎓", layout="wide")
+
+# Le seul point de contrôle : aucune page ne s'exécute sans utilisateur (sauf l'école fictive).
+utilisateur = auth.exiger_utilisateur(data.chemin())
 
 # Pas « pages/ » : Streamlit prendrait ce dossier pour une application multipage à l'ancienne et
 # servirait ses fichiers sans passer par ce point d'entrée (ni navigation, ni bandeau).
@@ -29,23 +33,46 @@ def _page(fichier: str, titre: str, icone: str, *, defaut: bool = False) -> st.P
     return st.Page(str(_PAGES / fichier), title=titre, icon=icone, default=defaut)
 
 
+#: Pages utiles à chaque rôle (le périmètre des données, lui, est appliqué dans les requêtes).
+PAGES_PAR_ROLE = {
+    "direction": None,
+    "professeur_principal": None,
+    "enseignant": {"accueil", "classe", "eleve", "competences", "pix"},
+    "cpe": {"accueil", "eleve", "absences", "alertes"},
+    "coordonnateur_ulis": {"accueil", "classe", "eleve", "competences"},
+}
+_permises = PAGES_PAR_ROLE[utilisateur.role]
+_groupes = {
+    "Accueil": [("accueil.py", "Accueil et imports", ":material/home:")],
+    "Professeur principal": [
+        ("classe.py", "Classe", ":material/groups:"),
+        ("conseil.py", "Conseil de classe", ":material/radar:"),
+        ("eleve.py", "Élève", ":material/person:"),
+    ],
+    "Vie scolaire": [
+        ("absences.py", "Absences (CPE)", ":material/event_busy:"),
+        ("alertes.py", "Alertes", ":material/notifications:"),
+    ],
+    "Compétences et numérique": [
+        ("competences.py", "Compétences", ":material/checklist:"),
+        ("pix.py", "Pix", ":material/computer:"),
+    ],
+}
 navigation = st.navigation(
     {
-        "Accueil": [_page("accueil.py", "Accueil et imports", ":material/home:", defaut=True)],
-        "Professeur principal": [
-            _page("classe.py", "Classe", ":material/groups:"),
-            _page("conseil.py", "Conseil de classe", ":material/radar:"),
-            _page("eleve.py", "Élève", ":material/person:"),
-        ],
-        "Vie scolaire": [
-            _page("absences.py", "Absences (CPE)", ":material/event_busy:"),
-            _page("alertes.py", "Alertes", ":material/notifications:"),
-        ],
-        "Compétences et numérique": [
-            _page("competences.py", "Compétences", ":material/checklist:"),
-            _page("pix.py", "Pix", ":material/computer:"),
-        ],
+        groupe: [_page(f, t, i, defaut=f == "accueil.py") for f, t, i in pages
+                 if _permises is None or f.removesuffix(".py") in _permises]
+        for groupe, pages in _groupes.items()
+        if _permises is None or any(f.removesuffix(".py") in _permises for f, _, _ in pages)
     }
 )
-ui.bandeau()
+ui.bandeau(utilisateur)
+with st.sidebar:
+    st.caption(f"Connecté : {utilisateur.libelle()}")
+    if not utilisateur.demo:
+        st.button("Se déconnecter", on_click=auth.deconnecter, key="deconnexion")
+# Journal d'accès : une ligne par page ouverte (pas à chaque interaction).
+if st.session_state.get("vigie_derniere_page") != navigation.title:
+    st.session_state["vigie_derniere_page"] = navigation.title
+    acces.journaliser(data.chemin(), utilisateur, "consultation", navigation.title)
 navigation.run()

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from models import lectures
+from models.acces import DEMO, Utilisateur
 from models.warehouse import chemin_par_defaut, lecture
 
 T = TypeVar("T")
@@ -40,9 +41,14 @@ def version(path: Path | None = None) -> tuple[int, int]:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _executer(path: str, _version: tuple[int, int], module: str, fonction: str, args: tuple, kwargs: tuple) -> Any:
+def _executer(
+    path: str, _version: tuple[int, int], utilisateur: Utilisateur, module: str, fonction: str, args: tuple,
+    kwargs: tuple,
+) -> Any:
     f = getattr(importlib.import_module(module), fonction)
-    wh = lecture(path)
+    # Le périmètre de l'utilisateur est appliqué à la connexion même (vues restreintes, models/acces.py) ;
+    # il fait partie de la clé du cache : deux rôles ne partagent jamais un résultat.
+    wh = lecture(path, utilisateur=utilisateur)
     try:
         return f(wh, *args, **dict(kwargs))
     finally:
@@ -55,7 +61,11 @@ def appel(fonction: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     ``fonction`` est une fonction de ``models/`` (retrouvée par module et nom : le cache ne dépend que de
     valeurs simples)."""
     p = chemin()
-    return _executer(str(p), version(p), fonction.__module__, fonction.__name__, args, tuple(sorted(kwargs.items())))
+    u = st.session_state.get("vigie_utilisateur")
+    if not isinstance(u, Utilisateur):
+        u = DEMO  # app.py n'a laissé passer sans connexion que l'école fictive
+    return _executer(str(p), version(p), u, fonction.__module__, fonction.__name__, args,
+                     tuple(sorted(kwargs.items())))
 
 
 def vider_cache() -> None:

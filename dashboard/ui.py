@@ -7,7 +7,7 @@ import os
 import polars as pl
 import streamlit as st
 
-from models import lectures
+from models import acces, lectures
 
 from . import data
 
@@ -19,9 +19,23 @@ A_IMPORTER = (
 )
 
 
-def bandeau() -> None:
-    if os.environ.get("VIGIE_DEMO") == "1":
+def bandeau(utilisateur: "acces.Utilisateur | None" = None) -> None:
+    if (utilisateur is not None and utilisateur.demo) or os.environ.get("VIGIE_DEMO") == "1":
         st.warning("**Données fictives** — école de démonstration générée par Vigie.", icon=":material/science:")
+
+
+def utilisateur() -> acces.Utilisateur:
+    """L'utilisateur de cette session (posé par ``app.py`` après la connexion)."""
+    u = st.session_state.get("vigie_utilisateur")
+    return u if isinstance(u, acces.Utilisateur) else acces.DEMO
+
+
+def telecharger(libelle: str, contenu: bytes | str, *, file_name: str, **options: object) -> None:
+    """``st.download_button`` dont chaque export est consigné au journal d'accès."""
+    st.download_button(
+        libelle, contenu, file_name=file_name,
+        on_click=acces.journaliser, args=(data.chemin(), utilisateur(), "export", file_name), **options,
+    )
 
 
 def entrepot_vide(quoi: str = "élève") -> bool:

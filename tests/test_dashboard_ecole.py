@@ -24,8 +24,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, list
     plan = ecrire_ecole(ecole, dossier / "fichiers")
     db = dossier / "demo.duckdb"
     with ecriture(db) as wh:
+        wh.con.execute("INSERT INTO t_meta VALUES ('demo', '1')")  # comme vigie demo : école fictive
         for sorte, chemin, options in plan:
-            res = wh.importer(connectors.lire(sorte, Path(chemin), **options))
+            res = wh.importer(connectors.lire(sorte, Path(chemin), **options), demo=True)
             assert res.statut == "reussi", res.message
     return db, ecole.verite
 
@@ -33,7 +34,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, list
 @pytest.fixture
 def ecole(demo, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("VIGIE_DB", str(demo[0]))
-    monkeypatch.setenv("VIGIE_DEMO", "1")
+    monkeypatch.delenv("VIGIE_DEMO", raising=False)  # l'école fictive se reconnaît à l'entrepôt lui-même
     return demo
 
 
@@ -43,7 +44,7 @@ def _profil(verite: dict[str, list[str]], profil: str) -> str:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_pages_sur_l_ecole_synthetique(ecole, page: str) -> None:
-    at = ouvrir(page)
+    at = ouvrir(page, utilisateur=None)  # l'école fictive s'ouvre sans connexion
     assert any("Données fictives" in w.value for w in at.warning)
 
 

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import format as fr
 from models import moyennes as mm
+from models.acces import Utilisateur
 from models.warehouse import lecture
 from tests.ecole_dashboard import CLASSE, construire
 
@@ -41,8 +42,14 @@ def ecole(ecole_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return ecole_db
 
 
-def ouvrir(page: str, **query: str) -> AppTest:
+DIRECTION = Utilisateur("test", "direction", "Direction de test")
+
+
+def ouvrir(page: str, utilisateur: Utilisateur | None = DIRECTION, **query: str) -> AppTest:
+    """La page, pour un utilisateur déjà connecté (``None`` : personne, l'école fictive seule s'ouvre)."""
     at = AppTest.from_file(APP, default_timeout=120)
+    if utilisateur is not None:
+        at.session_state["vigie_utilisateur"] = utilisateur
     at.query_params.update(query)
     at.run()
     if page != "accueil":

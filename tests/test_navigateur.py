@@ -3,6 +3,8 @@ classe s'ouvre, le radar se dessine, une capture est gardée sous tests/output/.
 
 from __future__ import annotations
 
+from models import acces
+
 import os
 import socket
 import subprocess
@@ -47,8 +49,10 @@ def test_conseil_de_classe_dans_chromium(tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     db = construire(tmp_path / "ecole.duckdb")
+    acces.ajouter_compte(db, "direction1", "direction", "un mot de passe solide", nom="Mme Principale")
     port = _port_libre()
-    env = dict(os.environ, VIGIE_DB=str(db), VIGIE_DEMO="1")
+    env = {k: v for k, v in os.environ.items() if k != "VIGIE_DEMO"}
+    env["VIGIE_DB"] = str(db)
     serveur = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(RACINE / "dashboard" / "app.py"),
          "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
@@ -67,14 +71,25 @@ def test_conseil_de_classe_dans_chromium(tmp_path: Path) -> None:
             )
             try:
                 page = navigateur.new_page(viewport={"width": 1400, "height": 1100})
-                page.goto(f"{url}/conseil", wait_until="domcontentloaded")
-                page.get_by_role("heading", name="Conseil de classe").wait_for(timeout=60_000)
+                # Des données réelles : la connexion est exigée avant toute page.
+                page.goto(url, wait_until="domcontentloaded")
+                page.get_by_label("Identifiant").fill("direction1", timeout=60_000)
+                page.get_by_label("Mot de passe").fill("un mot de passe solide")
+                page.get_by_role("button", name="Se connecter").click()
+                page.get_by_text("Connecté : Mme Principale").wait_for(timeout=60_000)
+                page.get_by_role("link", name="Conseil de classe").click()
+                try:
+                    page.get_by_role("heading", name="Conseil de classe").wait_for(timeout=60_000)
+                except Exception:
+                    SORTIE.mkdir(exist_ok=True)
+                    page.screenshot(path=str(SORTIE / "echec_navigation.png"), full_page=True)
+                    raise
                 # Le radar : un graphique Vega rendu (canvas) dont le titre est le nom de l'élève.
                 page.locator(".vega-embed canvas, .vega-embed svg").first.wait_for(timeout=60_000)
                 page.wait_for_timeout(1500)  # fin de l'animation de rendu avant la capture
                 capture = SORTIE / "conseil_de_classe.png"
                 page.screenshot(path=str(capture), full_page=True)
-                assert page.get_by_text("Données fictives").count() >= 1
+                assert page.get_by_text("Données fictives").count() == 0
                 assert page.locator(".vega-embed").count() >= 2  # radar + tendance
                 assert capture.stat().st_size > 10_000
             finally:

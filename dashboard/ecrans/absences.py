@@ -84,7 +84,7 @@ else:
                 pl.col("jours").alias("Jours"),
             )
             st.dataframe(affiche, hide_index=True)
-            st.download_button(f"Exporter (CSV)", fr.csv(affiche), file_name=f"absences-{mois:%Y-%m}-{seuil}.csv",
+            ui.telecharger(f"Exporter (CSV)", fr.csv(affiche), file_name=f"absences-{mois:%Y-%m}-{seuil}.csv",
                                mime="text/csv", key=f"csv_seuil_{seuil}")
 
 # --- Justificatifs en attente -------------------------------------------------------------------------
@@ -99,7 +99,7 @@ else:
         pl.col("motif").alias("Motif"),
     )
     st.dataframe(affiche.with_columns(pl.col("Début", "Fin").dt.strftime("%d/%m/%Y %H:%M")), hide_index=True)
-    st.download_button("Exporter (CSV)", fr.csv(affiche), file_name="justificatifs-en-attente.csv",
+    ui.telecharger("Exporter (CSV)", fr.csv(affiche), file_name="justificatifs-en-attente.csv",
                        mime="text/csv", key="csv_attente")
 
 # --- Retards ------------------------------------------------------------------------------------------
@@ -114,7 +114,7 @@ else:
         pl.col("minutes_retard").alias("Minutes"),
     )
     st.dataframe(affiche, hide_index=True)
-    st.download_button("Exporter (CSV)", fr.csv(affiche), file_name="retards.csv", mime="text/csv", key="csv_retards")
+    ui.telecharger("Exporter (CSV)", fr.csv(affiche), file_name="retards.csv", mime="text/csv", key="csv_retards")
 
 # --- Perlé --------------------------------------------------------------------------------------------
 st.subheader("Absentéisme perlé")

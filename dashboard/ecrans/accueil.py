@@ -41,50 +41,55 @@ else:
 
 # --- Import d'un fichier ---------------------------------------------------------------------------------
 
-st.subheader("Importer un fichier")
-sortes = [s for s in connectors.SOURCES if s != "pronote-live"]
-with st.form("import", clear_on_submit=False):
-    sorte = st.selectbox("Sorte de fichier", sortes, help="Le connecteur qui lira le fichier.")
-    fichier = st.file_uploader("Fichier à importer (glisser-déposer)", type=None)
-    options_texte = st.text_area(
-        "Options du connecteur (une par ligne, « clé=valeur »)", value="", height=68,
-        help="Rarement utile ; par exemple « niveau_max=8 » pour Pix.",
-    )
-    ignorer = st.checkbox("Ignorer les lignes d'élèves inconnus (sinon le fichier est refusé)")
-    envoyer = st.form_submit_button("Importer", type="primary")
+# Importer modifie l'entrepôt de tout l'établissement : réservé à la direction (et à la démonstration).
+if ui.utilisateur().role == "direction":
+    st.subheader("Importer un fichier")
+    sortes = [s for s in connectors.SOURCES if s != "pronote-live"]
+    with st.form("import", clear_on_submit=False):
+        sorte = st.selectbox("Sorte de fichier", sortes, help="Le connecteur qui lira le fichier.")
+        fichier = st.file_uploader("Fichier à importer (glisser-déposer)", type=None)
+        options_texte = st.text_area(
+            "Options du connecteur (une par ligne, « clé=valeur »)", value="", height=68,
+            help="Rarement utile ; par exemple « niveau_max=8 » pour Pix.",
+        )
+        ignorer = st.checkbox("Ignorer les lignes d'élèves inconnus (sinon le fichier est refusé)")
+        envoyer = st.form_submit_button("Importer", type="primary")
 
 
-def _options(texte: str) -> dict[str, object]:
-    options: dict[str, object] = {}
-    for n, ligne in enumerate(texte.splitlines(), 1):
-        if not ligne.strip():
-            continue
-        if "=" not in ligne:
-            raise VigieError(f"option ligne {n} : « clé=valeur » attendu, lu « {ligne} »")
-        cle, valeur = (p.strip() for p in ligne.split("=", 1))
-        options[cle] = int(valeur) if valeur.lstrip("-").isdigit() else valeur
-    return options
+    def _options(texte: str) -> dict[str, object]:
+        options: dict[str, object] = {}
+        for n, ligne in enumerate(texte.splitlines(), 1):
+            if not ligne.strip():
+                continue
+            if "=" not in ligne:
+                raise VigieError(f"option ligne {n} : « clé=valeur » attendu, lu « {ligne} »")
+            cle, valeur = (p.strip() for p in ligne.split("=", 1))
+            options[cle] = int(valeur) if valeur.lstrip("-").isdigit() else valeur
+        return options
 
 
-if envoyer:
-    if fichier is None:
-        st.error("Choisissez d'abord un fichier.")
-    else:
-        barre = st.progress(0.0, text="Lecture du fichier…")
-        try:
-            res = data.importer_fichier(
-                sorte, fichier.name, fichier.getvalue(), options=_options(options_texte), ignorer_inconnus=ignorer,
-                progression=lambda etape, part: barre.progress(min(1.0, part), text=etape),
-            )
-        except VigieError as err:  # ImportRejected : fichier, ligne et colonne sont dans le message
-            barre.empty()
-            st.error(f"Import refusé — rien n'a été modifié.\n\n```\n{err}\n```")
+    if envoyer:
+        if fichier is None:
+            st.error("Choisissez d'abord un fichier.")
         else:
-            barre.progress(1.0, text="Terminé")
-            if res.statut == "rejete":
-                st.error(f"```\n{res.resume()}\n```")
+            barre = st.progress(0.0, text="Lecture du fichier…")
+            try:
+                res = data.importer_fichier(
+                    sorte, fichier.name, fichier.getvalue(), options=_options(options_texte), ignorer_inconnus=ignorer,
+                    progression=lambda etape, part: barre.progress(min(1.0, part), text=etape),
+                )
+            except VigieError as err:  # ImportRejected : fichier, ligne et colonne sont dans le message
+                barre.empty()
+                st.error(f"Import refusé — rien n'a été modifié.\n\n```\n{err}\n```")
             else:
-                st.success(f"```\n{res.resume()}\n```")
+                barre.progress(1.0, text="Terminé")
+                if res.statut == "rejete":
+                    st.error(f"```\n{res.resume()}\n```")
+                else:
+                    st.success(f"```\n{res.resume()}\n```")
+
+else:
+    st.caption("L'import de fichiers est réservé à la direction.")
 
 st.subheader("Journal des imports")
 journal = data.appel(lectures.journal, 50)

@@ -56,7 +56,7 @@ export = choisies.select(
     *(pl.col(x) for x in ("valeur", "seuil") if x in choisies.columns),
     "explication", "acteur", "procedure",
 )
-st.download_button("Exporter les alertes affichées (CSV)", fr.csv(export), file_name="alertes.csv",
+ui.telecharger("Exporter les alertes affichées (CSV)", fr.csv(export), file_name="alertes.csv",
                    mime="text/csv", key="csv_alertes")
 
 LIMITE = 200

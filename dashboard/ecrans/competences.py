@@ -62,7 +62,7 @@ with onglet_eleve:
         )
         if st.button("Préparer l'attestation de compétences (PDF)", key="attestation"):
             contenu = data.appel(pdf.attestation_pdf, eleve_id, referentiel)
-            st.download_button("Télécharger l'attestation", contenu, file_name=f"attestation-{eleve_id}.pdf",
+            ui.telecharger("Télécharger l'attestation", contenu, file_name=f"attestation-{eleve_id}.pdf",
                                mime="application/pdf", key="attestation_telecharger")
 
 with onglet_classe:

@@ -111,5 +111,5 @@ st.caption("Une page par élève (radar, matières, évolution, absences, alerte
 if st.button("Préparer le PDF", key="pdf_conseil"):
     with st.spinner("Rendu des graphiques…"):
         contenu = data.appel(pdf.conseil_pdf, classe, periode, annee, projection=projection)
-    st.download_button("Télécharger le PDF", contenu, file_name=f"conseil-{classe}-{periode}.pdf".replace(" ", "_"),
+    ui.telecharger("Télécharger le PDF", contenu, file_name=f"conseil-{classe}-{periode}.pdf".replace(" ", "_"),
                        mime="application/pdf", key="pdf_telecharger")
