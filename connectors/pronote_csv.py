@@ -301,10 +301,11 @@ TOTAUX_EXACTS = frozenset({"min", "max", "moyenne", "moy", "moyennes"})
 
 def est_ligne_total(ligne: Ligne, colonne_nom: int = 0) -> bool:
     """Une ligne de total de fin d'export (moyenne de la classe, note min/max…), ou une ligne sans nom
-    d'élève mais avec des valeurs."""
+    d'élève : avec des valeurs, c'est un total ; sans (``""`` seul, cellules vides citées), ce n'est rien.
+    Dans les deux cas, jamais un élève (un élève sans nom n'existe pas)."""
     nom = ligne.cellule(colonne_nom)
     if not nom:
-        return any(ligne.cellules)
+        return True
     cle = cle_entete(nom)
     return cle in TOTAUX_EXACTS or cle.startswith(DEBUTS_TOTAL)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -27,9 +28,11 @@ from models.records import Lot
 FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = Path(__file__).parent / "corpus"
 
-REGLAGES = settings(max_examples=150, deadline=None,
+#: ``VIGIE_FUZZ_EXEMPLES=5000`` pour une longue chasse ; 150 par défaut, pour que le fichier reste rapide.
+EXEMPLES = int(os.environ.get("VIGIE_FUZZ_EXEMPLES", "150"))
+REGLAGES = settings(max_examples=EXEMPLES, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-REGLAGES_LEGERS = settings(max_examples=300, deadline=None)
+REGLAGES_LEGERS = settings(max_examples=2 * EXEMPLES, deadline=None)
 
 # --- Mutations ----------------------------------------------------------------------------------------
 
@@ -175,6 +178,29 @@ test_fuzz_pronote_competences = _propriete("pronote-competences")
 test_fuzz_pix = _propriete("pix")
 test_fuzz_lsu = _propriete("lsu")
 test_fuzz_tableur_csv = _propriete("tableur")
+
+
+@st.composite
+def sorte_et_octets(draw: st.DrawFn) -> tuple[str, bytes]:
+    sorte = draw(st.sampled_from(sorted(set(GRAINES) - {"etablissement", "pronote-eleves"})))
+    return sorte, draw(octets_mutes(GRAINES[sorte]))
+
+
+@REGLAGES
+@given(cas=sorte_et_octets())
+def test_fuzz_lot_lu_puis_importe(ecole, tmp_path: Path, cas: tuple[str, bytes]) -> None:
+    """Un lot accepté par son connecteur s'écrit, ou l'entrepôt le refuse pour une raison métier (élève
+    inconnu, date hors période) — jamais l'« erreur inattendue » qui trahirait un lot mal formé."""
+    sorte, donnees = cas
+    f = tmp_path / f"fuzz{EXTENSIONS.get(sorte, '.csv')}"
+    f.write_bytes(donnees)
+    try:
+        lot = connectors.lire(sorte, f, **OPTIONS.get(sorte, {}))
+    except ImportRejected:
+        return
+    res = ecole.importer(lot, ignorer_inconnus=True)
+    assert res.statut in {"reussi", "rejete"}
+    assert "erreur inattendue" not in res.message, res.message
 
 
 @REGLAGES
@@ -417,3 +443,17 @@ def test_notes_doublon_exact_accepte_contradictoire_refuse(tmp_path: Path) -> No
     with pytest.raises(ImportRejected) as err:
         connectors.lire("pronote-notes", f)
     assert err.value.ligne == 3 and "déjà présent ligne 2" in err.value.raison
+
+
+@pytest.mark.parametrize("sorte, entete, options", [
+    ("pronote-notes", "Élève;Classe;Devoir du 03/10/2025 - DS1", {}),
+    ("pronote-resultats", "Élève;Classe;Moyenne générale", {"periode": "Trimestre 1"}),
+])
+def test_ligne_citee_vide_n_est_pas_un_eleve(tmp_path: Path, sorte: str, entete: str, options: dict) -> None:
+    """Une ligne ``""`` (cellule vide citée) passait pour un élève sans nom : le connecteur levait la
+    ValidationError de RefEleve au lieu de l'ignorer ; trouvé par le fuzzing."""
+    f = tmp_path / "MATHS.csv"
+    f.write_text(entete + '\r\n""\r\n"DUPONT Jean-Marie";"3A";"12"\r\n', encoding="utf-8")
+    lot = connectors.lire(sorte, f, **options)
+    refs = {n.eleve.nom_complet for n in lot.notes} | {m.eleve.nom_complet for m in lot.moyennes}
+    assert refs == {"DUPONT Jean-Marie"}
