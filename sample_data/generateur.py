@@ -1045,7 +1045,7 @@ def ecrire_ecole(ecole: Ecole, dossier: Path) -> Plan:
     plan: Plan = []
     for i, etab in enumerate([ecole.etablissement, *ecole.autres_etablissements]):
         chemin = dossier / ("etablissement.toml" if i == 0 else f"etablissement-{etab.uai}.toml")
-        chemin.write_text(_toml_etablissement(etab, ecole.periodes), encoding="utf-8")
+        chemin.write_text(_toml_etablissement(etab, ecole.periodes, ecole.matieres), encoding="utf-8")
         plan.append(("etablissement", chemin, {}))
 
     annees = list(ecole.effectifs)
@@ -1135,12 +1135,16 @@ def ecrire_ecole(ecole: Ecole, dossier: Path) -> Plan:
     return plan
 
 
-def _toml_etablissement(etab: Etablissement, periodes: list[Periode]) -> str:
-    """Le fichier lu par le connecteur ``etablissement`` (chaînes TOML = chaînes JSON échappées)."""
+def _toml_etablissement(etab: Etablissement, periodes: list[Periode], matieres: list[Matiere]) -> str:
+    """Le fichier lu par le connecteur ``etablissement`` (chaînes TOML = chaînes JSON échappées) : les
+    périodes, et la famille et le coefficient de chaque service (absents des exports de notes)."""
     lignes = ["[etablissement]", f"uai = {json.dumps(etab.uai)}", f"nom = {json.dumps(etab.nom, ensure_ascii=False)}"]
     for p in periodes:
         lignes += ["", "[[periodes]]", f"nom = {json.dumps(p.nom, ensure_ascii=False)}", f"annee = \"{p.annee}\"",
                    f"debut = {p.debut.isoformat()}", f"fin = {p.fin.isoformat()}"]
+    for m in matieres:
+        lignes += ["", "[[matieres]]", f"libelle = {json.dumps(m.libelle, ensure_ascii=False)}",
+                   f"famille = \"{m.famille.value}\"", f"coefficient = {m.coefficient:g}"]
     return "\n".join(lignes) + "\n"
 
 
