@@ -40,3 +40,26 @@ def test_chaque_sous_commande_est_documentee():
 def test_chaque_sorte_d_import_est_documentee():
     for sorte in connectors.SOURCES:
         assert f"| `{sorte}` |" in README, f"sorte « {sorte} » absente du README"
+
+
+def test_chaque_reglage_figure_dans_le_fichier_par_defaut_commente():
+    import tomllib
+
+    from pydantic import BaseModel
+
+    from models.reglages import DEFAUT, Reglages
+
+    texte = DEFAUT.read_text(encoding="utf-8")
+    fichier = tomllib.loads(texte)
+
+    def verifier(modele: type[BaseModel], donnees: dict, chemin: str) -> None:
+        for nom, champ in modele.model_fields.items():
+            cle = champ.alias or nom
+            assert cle in donnees, f"réglage {chemin}{cle} absent de {DEFAUT.name}"
+            sous = champ.annotation
+            if isinstance(sous, type) and issubclass(sous, BaseModel):
+                verifier(sous, donnees[cle], f"{chemin}{cle}.")
+
+    verifier(Reglages, fichier, "")
+    # Chaque section est précédée ou suivie d'un commentaire qui l'explique.
+    assert texte.count("\n# ") >= len(Reglages.model_fields) * 2
