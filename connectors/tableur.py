@@ -308,7 +308,9 @@ def _archive(chemin: Path, membre: str, format_: str) -> zipfile.ZipFile:
     """Ouvre l'archive d'un classeur en refusant ce qui n'en est pas un (ou une bombe zip)."""
     try:
         archive = zipfile.ZipFile(chemin)
-    except (zipfile.BadZipFile, OSError) as err:
+    # un répertoire central abîmé peut aussi annoncer une « version » de zip inconnue (NotImplementedError),
+    # un nom de membre illisible (UnicodeDecodeError) ou une taille absurde (ValueError, EOFError)
+    except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError, EOFError) as err:
         raise ImportRejected(f"fichier corrompu ou qui n'est pas un classeur {format_}", fichier=chemin) from err
     noms = set(archive.namelist())
     if membre not in noms:
@@ -359,6 +361,9 @@ def _refus_classeur(err: BaseException, chemin: Path, format_: str) -> ImportRej
 #: Au-delà, des lignes ou cellules vides répétées sont le remplissage de LibreOffice jusqu'à la fin de la
 #: feuille (1 048 576 lignes) : on ne les matérialise pas.
 _REPETITION_MAX = 1000
+#: Cellules d'un classeur une fois les répétitions développées : une grille de 2 000 élèves sur 1 000
+#: colonnes. Au-delà, c'est une « bombe de répétition » (quelques octets qui demandent des Go de mémoire).
+CELLULES_MAX = 2_000_000
 
 
 def _lire_ods(chemin: Path) -> list[Feuille]:
@@ -369,17 +374,21 @@ def _lire_ods(chemin: Path) -> list[Feuille]:
         doc = opendocument.load(str(chemin))  # odfpy lit avec l'analyseur SAX de defusedxml
     except Exception as err:
         raise _refus_classeur(err, chemin, "OpenDocument") from err
+    if getattr(doc, "spreadsheet", None) is None:  # un .odt ou un .odp renommé
+        raise ImportRejected("ce fichier OpenDocument n'est pas un classeur (texte ou présentation ?)",
+                             fichier=chemin)
     try:
-        return _tables_ods(doc)
+        return _tables_ods(doc, chemin)
     except (KeyError, ValueError) as err:  # valeur de cellule mal écrite dans content.xml
         raise _refus_classeur(err, chemin, "OpenDocument") from err
 
 
-def _tables_ods(doc) -> list[Feuille]:
+def _tables_ods(doc, chemin: Path) -> list[Feuille]:
     from odf import teletype
     from odf.namespaces import TABLENS
 
     feuilles = []
+    total = 0
     for table in doc.spreadsheet.childNodes:
         if table.qname != (TABLENS, "table"):
             continue
@@ -394,12 +403,25 @@ def _tables_ods(doc) -> list[Feuille]:
                 valeur = _valeur_ods(cell, teletype)
                 if not valeur and n > _REPETITION_MAX:
                     break
+                if len(cellules) + n > CELLULES_MAX:
+                    raise _trop_grand(chemin, len(lignes) + 1)
                 cellules.extend([valeur] * n)
             if not any(cellules) and repet > _REPETITION_MAX:
                 break
+            total += len(cellules) * repet
+            if total > CELLULES_MAX:
+                raise _trop_grand(chemin, len(lignes) + 1)
             lignes.extend([list(cellules) for _ in range(repet)])
         feuilles.append(Feuille(table.getAttribute("name"), lignes, list(range(1, len(lignes) + 1))))
     return feuilles
+
+
+def _trop_grand(chemin: Path, ligne: int) -> ImportRejected:
+    return ImportRejected(
+        f"classeur anormalement grand une fois les cellules répétées développées (plus de {CELLULES_MAX:,} "
+        "cellules) : refusé".replace(",", " "),
+        fichier=chemin, ligne=ligne,
+    )
 
 
 def _descendants(noeud, local: str):

@@ -219,29 +219,55 @@ def _xlsx_valide() -> bytes:
 
     classeur = openpyxl.Workbook()
     feuille = classeur.active
-    feuille.append(["Nom", "Prénom", "Classe", "Domaine", "Compétence", "Évaluation", "Date"])
-    feuille.append(["DUPONT", "Jean-Marie", "3A", "Maths", "Calculer", "A", "05/09/2025"])
-    feuille.append(["LEFÈVRE", "Chloé Anne", "3A", "Français", "Écrire", "E", dt.date(2025, 9, 12)])
+    feuille.append(["Nom", "Prénom", "Classe", "Domaine", "Compétence", "Évaluation", "Date", "Professeur"])
+    feuille.append(["DUPONT", "Jean-Marie", "3A", "Maths", "Calculer", "A", "05/09/2025", "M. Roche"])
+    feuille.append(["LEFÈVRE", "Chloé Anne", "3A", "Français", "Écrire", "E", dt.date(2025, 9, 12), "Mme Sow"])
     tampon = io.BytesIO()
     classeur.save(tampon)
     return tampon.getvalue()
 
 
+def _ods_valide() -> bytes:
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentSpreadsheet()
+    table = Table(name="Grille")
+    for valeurs in (["Nom", "Prénom", "Classe", "Domaine", "Compétence", "Évaluation", "Date", "Professeur"],
+                    ["DUPONT", "Jean-Marie", "3A", "Maths", "Calculer", "A", "05/09/2025", "M. Roche"]):
+        ligne = TableRow()
+        for v in valeurs:
+            cellule = TableCell()
+            cellule.addElement(P(text=v))
+            ligne.addElement(cellule)
+        table.addElement(ligne)
+    doc.spreadsheet.addElement(table)
+    tampon = io.BytesIO()
+    doc.save(tampon)
+    return tampon.getvalue()
+
+
 XLSX = _xlsx_valide()
+ODS = _ods_valide()
+MEMBRES = {
+    ".xlsx": ["xl/worksheets/sheet1.xml", "xl/workbook.xml", "xl/sharedStrings.xml", "[Content_Types].xml"],
+    ".ods": ["content.xml", "META-INF/manifest.xml", "mimetype"],
+}
 
 
 @st.composite
-def classeur_mute(draw: st.DrawFn) -> bytes:
-    """Un .xlsx valide dont on abîme les octets, ou dont on réécrit un membre XML muté."""
+def classeur_mute(draw: st.DrawFn, extension: str) -> bytes:
+    """Un classeur valide dont on abîme les octets, ou dont on réécrit un membre XML muté."""
+    valide = XLSX if extension == ".xlsx" else ODS
     if draw(st.booleans()):
-        b = bytearray(XLSX)
+        b = bytearray(valide)
         for _ in range(draw(st.integers(1, 8))):
             i = draw(st.integers(0, len(b) - 1))
             b[i] = draw(st.integers(0, 255))
         return bytes(b[: draw(st.integers(0, len(b)))]) if draw(st.booleans()) else bytes(b)
-    source = zipfile.ZipFile(io.BytesIO(XLSX))
-    cible = draw(st.sampled_from(["xl/worksheets/sheet1.xml", "xl/workbook.xml", "xl/sharedStrings.xml",
-                                  "[Content_Types].xml"]))
+    source = zipfile.ZipFile(io.BytesIO(valide))
+    cible = draw(st.sampled_from(MEMBRES[extension]))
     sortie = io.BytesIO()
     with zipfile.ZipFile(sortie, "w") as z:
         for info in source.infolist():
@@ -253,11 +279,27 @@ def classeur_mute(draw: st.DrawFn) -> bytes:
 
 
 @REGLAGES
-@given(donnees=classeur_mute())
+@given(donnees=classeur_mute(".xlsx"))
 def test_fuzz_tableur_xlsx(tmp_path: Path, donnees: bytes) -> None:
     f = tmp_path / "grille.xlsx"
     f.write_bytes(donnees)
     _verifier("tableur", f, mapping=FIXTURES / "tableur" / "competences_longues.toml")
+
+
+@REGLAGES
+@given(donnees=classeur_mute(".ods"))
+def test_fuzz_tableur_ods(tmp_path: Path, donnees: bytes) -> None:
+    f = tmp_path / "grille.ods"
+    f.write_bytes(donnees)
+    _verifier("tableur", f, mapping=FIXTURES / "tableur" / "competences_longues.toml")
+
+
+def test_les_classeurs_graines_sont_acceptes(tmp_path: Path) -> None:
+    for extension, contenu in ((".xlsx", XLSX), (".ods", ODS)):
+        f = tmp_path / f"grille{extension}"
+        f.write_bytes(contenu)
+        lot = connectors.lire("tableur", f, mapping=FIXTURES / "tableur" / "competences_longues.toml")
+        assert lot.evaluations, extension
 
 
 # --- Les pièces de bas niveau -------------------------------------------------------------------------
@@ -457,3 +499,25 @@ def test_ligne_citee_vide_n_est_pas_un_eleve(tmp_path: Path, sorte: str, entete:
     lot = connectors.lire(sorte, f, **options)
     refs = {n.eleve.nom_complet for n in lot.notes} | {m.eleve.nom_complet for m in lot.moyennes}
     assert refs == {"DUPONT Jean-Marie"}
+
+
+def test_xlsx_version_de_zip_inconnue(tmp_path: Path) -> None:
+    """Un répertoire central qui annonce « zip version 16.2 » levait NotImplementedError (fuzzing)."""
+    b = bytearray(XLSX)
+    i = b.index(b"PK\x01\x02")
+    b[i + 6 : i + 8] = (162).to_bytes(2, "little")  # « version nécessaire pour extraire » : 16.2
+    f = tmp_path / "grille.xlsx"
+    f.write_bytes(bytes(b))
+    with pytest.raises(ImportRejected) as err:
+        connectors.lire("tableur", f, mapping=FIXTURES / "tableur" / "competences_longues.toml")
+    assert "n'est pas un classeur Excel" in err.value.raison
+
+
+def test_ods_texte_et_bombe_de_repetition() -> None:
+    """Un .odt renommé levait AttributeError ; 1,5 Ko de cellules répétées épuisaient la mémoire."""
+    mapping = CORPUS / "tableur" / "correspondance.toml"
+    with pytest.raises(ImportRejected, match="n'est pas un classeur"):
+        connectors.lire("tableur", CORPUS / "tableur" / "texte_odt_renomme.ods", mapping=mapping)
+    with pytest.raises(ImportRejected, match="anormalement grand") as err:
+        connectors.lire("tableur", CORPUS / "tableur" / "bombe_repetition.ods", mapping=mapping)
+    assert err.value.ligne == 1
