@@ -425,7 +425,7 @@ def lire(chemin: Path, *, niveau_max: int = 7, **_: Any) -> Lot:
         raise SettingsError(f"niveau Pix maximal {niveau_max} hors de 1–8")
     chemin = Path(chemin)
     texte = lire_texte(chemin)
-    for numero, brute in enumerate(texte.split("\n"), start=1):
+    for numero, brute in enumerate(texte.splitlines(), start=1):  # \r seul : Excel pour Mac
         # Une ligne Pix tient en quelques Ko : 10 Mo sans fin de ligne n'est pas un export, et le découper
         # en cellules prendrait de longues secondes.
         if len(brute) > MAX_LIGNE:

@@ -294,6 +294,7 @@ UNE_LIGNE: dict[str, tuple[str, bytes, str]] = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sorte", sorted(UNE_LIGNE))
 def test_dix_mega_octets_sur_une_ligne(sorte: str, ecole: Path, tmp_path: Path,
                                       capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,6 +4,8 @@ Les entrées sont surtout *presque valides* : un vrai fichier d'exemple (``tests
 d'export, puis des mutations (caractères supprimés, dupliqués, remplacés par ``"``, ``;``, ``\\r``, NUL,
 une balise HTML, une très longue cellule…), un autre encodage, une troncature. Des octets tout à fait
 aléatoires complètent. Une propriété qui échoue donne l'exemple minimal à transformer en test de régression.
+Les propriétés sont marquées ``slow`` (``make test`` les passe, ``make test-rapide`` non) ; les tests de
+régression, non.
 """
 
 from __future__ import annotations
@@ -158,6 +160,7 @@ def test_les_graines_sont_acceptees(tmp_path: Path) -> None:
 
 
 def _propriete(sorte: str):
+    @pytest.mark.slow
     @REGLAGES
     @given(donnees=octets_mutes(GRAINES[sorte]))
     def propriete(tmp_path: Path, donnees: bytes) -> None:
@@ -180,12 +183,20 @@ test_fuzz_lsu = _propriete("lsu")
 test_fuzz_tableur_csv = _propriete("tableur")
 
 
+CORRESPONDANCE = (
+    'disposition = "longue"\nreferentiel = "R"\nechelle = "a-e"\n\n[colonnes]\nnom = "Nom"\nprenom = "Prénom"\n'
+    'classe = "Classe"\ndomaine = "Domaine"\nitem = "Compétence"\nniveau = "Évaluation"\ndate = "Date"\n\n'
+    '[niveaux]\n"Réussi" = 4\n'
+)
+
+
 @st.composite
 def sorte_et_octets(draw: st.DrawFn) -> tuple[str, bytes]:
     sorte = draw(st.sampled_from(sorted(set(GRAINES) - {"etablissement", "pronote-eleves"})))
     return sorte, draw(octets_mutes(GRAINES[sorte]))
 
 
+@pytest.mark.slow
 @REGLAGES
 @given(cas=sorte_et_octets())
 def test_fuzz_lot_lu_puis_importe(ecole, tmp_path: Path, cas: tuple[str, bytes]) -> None:
@@ -203,15 +214,20 @@ def test_fuzz_lot_lu_puis_importe(ecole, tmp_path: Path, cas: tuple[str, bytes])
     assert "erreur inattendue" not in res.message, res.message
 
 
+@pytest.mark.slow
 @REGLAGES
-@given(texte=mute('disposition = "longue"\nreferentiel = "R"\necheille = "a-e"\n\n[colonnes]\nnom = "Nom"\n'
-                  'prenom = "Prénom"\nclasse = "Classe"\ndomaine = "Domaine"\nitem = "Compétence"\n'
-                  'niveau = "Évaluation"\ndate = "Date"\n\n[niveaux]\n"Réussi" = 4\n'))
+@given(texte=mute(CORRESPONDANCE))
 def test_fuzz_tableur_correspondance(tmp_path: Path, texte: str) -> None:
     """La correspondance TOML mutée : refus situé, jamais une autre exception."""
     m = tmp_path / "corr.toml"
     m.write_text(texte, encoding="utf-8", errors="replace")
     _verifier("tableur", FIXTURES / "tableur" / "competences_longues.csv", mapping=m)
+
+
+def test_la_correspondance_graine_est_valide(tmp_path: Path) -> None:
+    m = tmp_path / "corr.toml"
+    m.write_text(CORRESPONDANCE, encoding="utf-8")
+    assert connectors.lire("tableur", FIXTURES / "tableur" / "competences_longues.csv", mapping=m).evaluations
 
 
 def _xlsx_valide() -> bytes:
@@ -278,6 +294,7 @@ def classeur_mute(draw: st.DrawFn, extension: str) -> bytes:
     return sortie.getvalue()
 
 
+@pytest.mark.slow
 @REGLAGES
 @given(donnees=classeur_mute(".xlsx"))
 def test_fuzz_tableur_xlsx(tmp_path: Path, donnees: bytes) -> None:
@@ -286,6 +303,7 @@ def test_fuzz_tableur_xlsx(tmp_path: Path, donnees: bytes) -> None:
     _verifier("tableur", f, mapping=FIXTURES / "tableur" / "competences_longues.toml")
 
 
+@pytest.mark.slow
 @REGLAGES
 @given(donnees=classeur_mute(".ods"))
 def test_fuzz_tableur_ods(tmp_path: Path, donnees: bytes) -> None:
@@ -312,6 +330,7 @@ LIGNES_PRONOTE = [
 ]
 
 
+@pytest.mark.slow
 @REGLAGES_LEGERS
 @given(ligne=st.sampled_from(LIGNES_PRONOTE).flatmap(mute) | st.text(max_size=200))
 def test_fuzz_decouper_ligne(ligne: str) -> None:
@@ -324,6 +343,7 @@ def test_fuzz_decouper_ligne(ligne: str) -> None:
         assert all(isinstance(c, str) and "\n" not in c for c in cellules)
 
 
+@pytest.mark.slow
 @REGLAGES_LEGERS
 @given(texte=st.sampled_from(["\r\n".join(LIGNES_PRONOTE), "\n".join(LIGNES_PRONOTE)]).flatmap(mute))
 def test_fuzz_decouper(texte: str) -> None:
@@ -339,6 +359,7 @@ def test_fuzz_decouper(texte: str) -> None:
 JETONS = ["12,5", "15.50", "Abs", "Abs*", "N.Rdu*", "Disp.", "X", "20", "0", "<b>9,5</b>", "N. Not.", "1 234,5"]
 
 
+@pytest.mark.slow
 @REGLAGES_LEGERS
 @given(texte=st.sampled_from(JETONS).flatmap(mute) | st.text(max_size=30),
        bareme=st.none() | st.floats(1, 99))
@@ -353,6 +374,7 @@ def test_fuzz_lire_note(texte: str, bareme: float | None) -> None:
             assert valeur is None or 0 <= valeur <= (bareme if bareme is not None else float("inf"))
 
 
+@pytest.mark.slow
 @REGLAGES_LEGERS
 @given(texte=st.sampled_from(["12,5", "1 234,50", "-3", "+0,40", "15.5", "1\u202f000"]).flatmap(mute)
        | st.text(max_size=30))
@@ -365,6 +387,7 @@ def test_fuzz_nombre(texte: str) -> None:
     assert pc.lire_nombre(texte, fichier=Path("f"), ligne=1, colonne=1) == v
 
 
+@pytest.mark.slow
 @REGLAGES_LEGERS
 @given(texte=st.sampled_from(["05/09/2025", "2025-09-05", "05/09/25", "29/02/2024"]).flatmap(mute)
        | st.text(max_size=20))
@@ -379,6 +402,7 @@ def test_fuzz_date_fr(texte: str) -> None:
     assert isinstance(d, dt.date)
 
 
+@pytest.mark.slow
 @REGLAGES_LEGERS
 @given(texte=st.sampled_from(["05/09/2025 08:30", "05/09/2025 à 08h30", "2025-09-05T08:30:00", "05/09/2025"])
        .flatmap(mute) | st.text(max_size=30))
@@ -390,6 +414,7 @@ def test_fuzz_datetime_fr(texte: str) -> None:
     assert isinstance(d, dt.datetime)
 
 
+@pytest.mark.slow
 @REGLAGES_LEGERS
 @given(donnees=octets_mutes(GRAINES["pronote-notes"] + GRAINES["pix"]) | st.binary(max_size=300))
 def test_fuzz_decoder(donnees: bytes) -> None:
@@ -401,6 +426,7 @@ def test_fuzz_decoder(donnees: bytes) -> None:
         assert isinstance(texte, str) and "\x00" not in texte
 
 
+@pytest.mark.slow
 @REGLAGES_LEGERS
 @given(texte=st.sampled_from(["X", "P", "x", ""]).flatmap(mute))
 def test_fuzz_lire_case(texte: str) -> None:
