@@ -14,6 +14,10 @@ _RACINE = Path(__file__).resolve().parents[1]
 if str(_RACINE) not in sys.path:
     sys.path.insert(0, str(_RACINE))
 
+# Importé ici, en entier, avant tout graphique : Altair consulte ``sys.modules["pandas"]`` sans
+# l'importer, et le serveur Streamlit peut être en train d'importer pandas dans un autre fil au premier
+# affichage (« partially initialized module 'pandas' », vu dans le test navigateur).
+import pandas  # noqa: E402, F401
 import streamlit as st  # noqa: E402
 
 from dashboard import auth, data, ui  # noqa: E402
