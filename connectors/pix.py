@@ -414,8 +414,14 @@ def _profil(
 MAX_LIGNE = 1_000_000
 
 
-def lire(chemin: Path, *, niveau_max: int = 7, **_: Any) -> Lot:
-    """Lit un export de campagne Pix Orga (collecte de profils ou évaluation)."""
+def lire(chemin: Path, *, niveau_max: int | str | None = None, **_: Any) -> Lot:
+    """Lit un export de campagne Pix Orga (collecte de profils ou évaluation).
+
+    ``niveau_max`` : sinon le réglage ``pix.niveau_max`` (models/reglages.toml, 7 par défaut)."""
+    if niveau_max is None:
+        from models.reglages import charger_reglages
+
+        niveau_max = charger_reglages().pix.niveau_max
     # « --option niveau_max=7 » arrive en texte depuis la ligne de commande
     try:
         niveau_max = int(niveau_max)

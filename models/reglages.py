@@ -118,7 +118,7 @@ class Competences(_Section):
 
 
 class Pix(_Section):
-    niveau_max: int = Field(8, ge=1, le=8)
+    niveau_max: int = Field(7, ge=1, le=8)
     progression_min: float = Field(0.5, ge=0, le=1)
     competences_min_terminale: int = Field(5, ge=0, le=16)
     niveaux_terminale: tuple[str, ...] = ("Tle",)
