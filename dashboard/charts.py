@@ -405,8 +405,14 @@ def grille_competences(df: pl.DataFrame, couleurs: dict[int, str], libelles: dic
                                         return_dtype=pl.String).alias("maitrise"),
         pl.col("niveau").cast(pl.String).alias("code"),
     )
-    base = alt.Chart(df).encode(alt.X(f"{colonne}:O", title=None, axis=alt.Axis(labelAngle=-40, labelLimit=160)),
-                                alt.Y(f"{ligne}:N", title=None, axis=alt.Axis(labelLimit=320)))
+    # Les colonnes dans l'ordre des données (des dates « jj/mm/aaaa » triées comme du texte
+    # mettraient octobre 2025 après juin 2026) ; toutes les étiquettes de ligne, sans en sauter.
+    base = alt.Chart(df).encode(
+        alt.X(f"{colonne}:O", title=None, sort=df[colonne].unique(maintain_order=True).to_list(),
+              axis=alt.Axis(labelAngle=-40, labelLimit=160)),
+        alt.Y(f"{ligne}:N", title=None, sort=df[ligne].unique(maintain_order=True).to_list(),
+              axis=alt.Axis(labelLimit=320, labelOverlap=False)),
+    )
     cases = base.mark_rect(stroke="white").encode(
         alt.Color("maitrise:N", title="Maîtrise", sort=noms,
                   scale=alt.Scale(domain=noms, range=[couleurs[n] for n in niveaux])),
@@ -414,7 +420,7 @@ def grille_competences(df: pl.DataFrame, couleurs: dict[int, str], libelles: dic
                  alt.Tooltip("maitrise:N", title="Maîtrise")],
     )
     textes = base.mark_text(fontSize=11, fontWeight="bold", color="white").encode(text="code:N")
-    return _fr(alt.layer(cases, textes).properties(height=max(80, 22 * df[ligne].n_unique())))
+    return _fr(alt.layer(cases, textes).properties(height=max(80, 24 * df[ligne].n_unique())))
 
 
 def pix_competences(df: pl.DataFrame) -> alt.TopLevelMixin:

@@ -66,12 +66,29 @@ def periodes(wh: Warehouse) -> pl.DataFrame:
     )
 
 
+#: Le groupe des élèves du dispositif ULIS, inscrits dans des classes ordinaires : la coordination le
+#: choisit comme une classe (seuls les rôles qui voient l'accompagnement le trouvent peuplé).
+DISPOSITIF_ULIS = "Dispositif ULIS"
+
+_DANS_GROUPE = """($classe IS NULL OR e.classe = $classe OR ($classe = 'Dispositif ULIS' AND e.eleve_id IN
+    (SELECT eleve_id FROM eleves_accompagnement WHERE accompagnement = 'ULIS')))"""
+
+
 def eleves(wh: Warehouse, classe: str | None = None) -> pl.DataFrame:
     return wh.sql(
-        """SELECT eleve_id, nom, prenom, classe, niveau, voie FROM eleves
-           WHERE $classe IS NULL OR classe = $classe ORDER BY nom, prenom, eleve_id""",
+        f"""SELECT eleve_id, nom, prenom, classe, niveau, voie FROM eleves e
+           WHERE {_DANS_GROUPE} ORDER BY nom, prenom, eleve_id""",
         {"classe": classe},
     )
+
+
+def groupes_competences(wh: Warehouse) -> list[str]:
+    """Le dispositif ULIS (s'il est visible) puis les classes qui ont des évaluations de compétences."""
+    ulis = wh.valeur("SELECT count(*) FROM eleves_accompagnement WHERE accompagnement = 'ULIS'")
+    classes = wh.sql(
+        "SELECT DISTINCT e.classe FROM competences c JOIN eleves e USING (eleve_id) ORDER BY e.classe"
+    )["classe"].to_list()
+    return ([DISPOSITIF_ULIS] if ulis else []) + classes
 
 
 def eleve(wh: Warehouse, eleve_id: str) -> dict | None:
@@ -162,7 +179,7 @@ def competences(wh: Warehouse, *, eleve_id: str | None = None, classe: str | Non
         """SELECT c.eleve_id, e.nom, e.prenom, e.classe, c.referentiel, c.domaine, c.item, c.niveau,
                   c.libelle_source, c.statut, c.date, c.periode, c.contexte, c.evaluateur
            FROM competences c JOIN eleves e USING (eleve_id)
-           WHERE ($eleve IS NULL OR c.eleve_id = $eleve) AND ($classe IS NULL OR e.classe = $classe)
+           WHERE ($eleve IS NULL OR c.eleve_id = $eleve) AND """ + _DANS_GROUPE + """
            ORDER BY c.referentiel, c.domaine, c.item, c.date""",
         {"eleve": eleve_id, "classe": classe},
     )

@@ -114,3 +114,17 @@ def test_locale_francaise() -> None:
 ])
 def test_frames_vides(fabrique) -> None:
     assert fabrique().to_dict()["mark"]["type"] == "text"
+
+
+def test_grille_competences_dates_dans_l_ordre_chronologique():
+    import datetime as dt
+
+    df = pl.DataFrame({
+        "item": ["Lire", "Lire", "Lire"],
+        "date": [dt.date(2025, 10, 14), dt.date(2026, 2, 10), dt.date(2026, 6, 9)],
+        "niveau": [1, 2, 3],
+    }).sort("date").with_columns(pl.col("date").dt.strftime("%d/%m/%Y"))
+    spec = charts.grille_competences(df, {1: "#d62728", 2: "#ff7f0e", 3: "#2ca02c", 4: "#1f77b4"},
+                                     {1: "MI", 2: "MF", 3: "MS", 4: "TBM"}).to_dict()
+    x = spec["layer"][0]["encoding"]["x"] if "layer" in spec else spec["encoding"]["x"]
+    assert x["sort"] == ["14/10/2025", "10/02/2026", "09/06/2026"]  # pas l'ordre du texte

@@ -19,12 +19,19 @@ if data.appel(lectures.comptes)["competences"] == 0:
     st.stop()
 
 reg = charger_reglages().competences
-classe = ui.choisir_classe()
+# Le dispositif ULIS d'abord (la coordination suit ses élèves dans toutes leurs classes), puis les classes
+# évaluées ; jamais une classe sans évaluation par défaut.
+groupes = data.appel(lectures.groupes_competences)
+if st.session_state.get("competences_groupe") not in groupes:
+    st.session_state["competences_groupe"] = groupes[0] if groupes else None
+classe = st.sidebar.selectbox("Classe ou dispositif", groupes, key="competences_groupe")
 comp_classe = data.appel(lectures.competences, classe=classe).filter(pl.col("niveau").is_not_null())
 if comp_classe.is_empty():
     st.info(f"Aucune évaluation de compétences pour la classe {classe}.")
     st.stop()
 referentiels = comp_classe["referentiel"].unique(maintain_order=True).to_list()
+if classe == lectures.DISPOSITIF_ULIS and "ULIS" in referentiels:  # la grille du dispositif d'abord
+    referentiels.insert(0, referentiels.pop(referentiels.index("ULIS")))
 referentiel = st.sidebar.selectbox("Référentiel", referentiels, key="competences_referentiel")
 comp_classe = comp_classe.filter(pl.col("referentiel") == referentiel)
 st.caption("Niveaux : " + " · ".join(f"{n} = {t}" for n, t in sorted(reg.libelles.items())))
@@ -37,7 +44,7 @@ with onglet_eleve:
         st.info("Aucune évaluation pour cet élève dans ce référentiel.")
     else:
         st.altair_chart(
-            charts.grille_competences(comp.with_columns(pl.col("date").dt.strftime("%d/%m/%Y")),
+            charts.grille_competences(comp.sort("date").with_columns(pl.col("date").dt.strftime("%d/%m/%Y")),
                                       reg.couleurs, reg.libelles),
             width="stretch",
         )

@@ -107,7 +107,7 @@ with onglets[2]:
             st.markdown(f"**{ref}**")
             st.altair_chart(charts.grille_competences(
                 comp.filter((pl.col("referentiel") == ref) & pl.col("niveau").is_not_null())
-                .with_columns(pl.col("date").dt.strftime("%d/%m/%Y")),
+                .sort("date").with_columns(pl.col("date").dt.strftime("%d/%m/%Y")),
                 reg.couleurs, reg.libelles), width="stretch")
 
 with onglets[3]:
