@@ -43,6 +43,17 @@ def date(d: dt.date | dt.datetime | None) -> str:
     return d.strftime("%d/%m/%Y")
 
 
+_MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+         "novembre", "décembre")
+
+
+def periode(p: str | None) -> str:
+    """« 2025-11 » (un mois civil, règles d'absentéisme) → « novembre 2025 » ; une période nommée reste."""
+    if p and len(p) == 7 and p[4] == "-" and p[:4].isdigit() and p[5:].isdigit() and 1 <= int(p[5:]) <= 12:
+        return f"{_MOIS[int(p[5:]) - 1]} {p[:4]}"
+    return p or ""
+
+
 def csv(df: pl.DataFrame) -> bytes:
     """Un CSV pour Excel en France : UTF-8 avec BOM, ``;`` séparateur, virgule décimale, dates
     ``dd/mm/yyyy``. Les cellules *texte* qui commencent par ``=``, ``+``, ``-`` ou ``@`` sont préfixées

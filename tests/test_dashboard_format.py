@@ -35,3 +35,11 @@ def test_csv_neutralise_les_formules_mais_pas_les_nombres() -> None:
     assert lignes[3].startswith("'-moi;;")
     assert lignes[4].startswith("'@SUM(A1);3,25;")
     assert lignes[5].startswith("DUPONT;10,0;")
+
+
+def test_periode_mois_en_toutes_lettres():
+    from dashboard import format as fr
+
+    assert fr.periode("2025-11") == "novembre 2025"
+    assert fr.periode("Trimestre 2") == "Trimestre 2"
+    assert fr.periode("2025-13") == "2025-13" and fr.periode(None) == ""

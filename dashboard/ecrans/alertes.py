@@ -62,7 +62,8 @@ ui.telecharger("Exporter les alertes affichées (CSV)", fr.csv(export), file_nam
 LIMITE = 200
 for a in choisies.head(LIMITE).iter_rows(named=True):
     titre = f"{GRAVITES.get(a['gravite'], a['gravite'])} — {a['nom']} {a['prenom']} ({a['classe']}) — {a['libelle']}"
-    with st.expander(titre + (f" · {a['periode']}" if a.get("periode") else ""), icon=ICONES.get(a["gravite"])):
+    with st.expander(titre + (f" · {fr.periode(a['periode'])}" if a.get("periode") else ""),
+                     icon=ICONES.get(a["gravite"])):
         st.write(a["explication"])
         details = []
         if a.get("tendance"):
