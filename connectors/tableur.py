@@ -390,14 +390,14 @@ def _tables_ods(doc, chemin: Path) -> list[Feuille]:
     feuilles = []
     total = 0
     for table in doc.spreadsheet.childNodes:
-        if table.qname != (TABLENS, "table"):
+        if _nom_xml(table) != (TABLENS, "table"):
             continue
         lignes: list[list[str]] = []
         for ligne in _descendants(table, "table-row"):
             repet = int(ligne.attributes.get((TABLENS, "number-rows-repeated"), 1))
             cellules: list[str] = []
             for cell in ligne.childNodes:
-                if cell.qname not in ((TABLENS, "table-cell"), (TABLENS, "covered-table-cell")):
+                if _nom_xml(cell) not in ((TABLENS, "table-cell"), (TABLENS, "covered-table-cell")):
                     continue
                 n = int(cell.attributes.get((TABLENS, "number-columns-repeated"), 1))
                 valeur = _valeur_ods(cell, teletype)
@@ -443,7 +443,12 @@ def _valeur_ods(cell, teletype) -> str:
         return _texte(float(cell.attributes[(OFFICENS, "value")]))
     if type_ == "date":
         return _texte(dt.date.fromisoformat(cell.attributes[(OFFICENS, "date-value")][:10]))
-    return "\n".join(teletype.extractText(p) for p in cell.childNodes if p.qname[1] == "p").strip()
+    return "\n".join(teletype.extractText(p) for p in cell.childNodes if _nom_xml(p)[1] == "p").strip()
+
+
+def _nom_xml(noeud) -> tuple[str | None, str]:
+    """(espace de noms, nom) d'un élément odfpy ; un nœud de texte nu (content.xml abîmé) n'en a pas."""
+    return getattr(noeud, "qname", (None, ""))
 
 
 # --- Du tableau aux évaluations -----------------------------------------------------------------------

@@ -547,3 +547,22 @@ def test_ods_texte_et_bombe_de_repetition() -> None:
     with pytest.raises(ImportRejected, match="anormalement grand") as err:
         connectors.lire("tableur", CORPUS / "tableur" / "bombe_repetition.ods", mapping=mapping)
     assert err.value.ligne == 1
+
+
+def test_ods_texte_nu_dans_une_cellule(tmp_path: Path) -> None:
+    """Du texte hors de <text:p> dans content.xml levait AttributeError (« 'Text' object has no attribute
+    'qname' ») ; trouvé par le fuzzing. Le texte nu est ignoré, comme LibreOffice l'ignore."""
+    source = zipfile.ZipFile(io.BytesIO(ODS))
+    sortie = io.BytesIO()
+    with zipfile.ZipFile(sortie, "w") as z:
+        for info in source.infolist():
+            contenu = source.read(info)
+            if info.filename == "content.xml":
+                assert contenu.count(b"<table:table-cell>") >= 8
+                contenu = contenu.replace(b"<table:table-cell>", b"<table:table-cell>nu", 1)
+                contenu = contenu.replace(b"<table:table-row>", b"<table:table-row>nu", 1)
+            z.writestr(info, contenu)
+    f = tmp_path / "grille.ods"
+    f.write_bytes(sortie.getvalue())
+    lot = connectors.lire("tableur", f, mapping=FIXTURES / "tableur" / "competences_longues.toml")
+    assert [(e.eleve.nom, e.niveau) for e in lot.evaluations] == [("DUPONT", 3)]
