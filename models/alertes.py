@@ -69,10 +69,12 @@ MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août
 
 
 def fr(x: float | None, decimales: int = 2) -> str:
-    """``12.5`` → ``12,5`` ; ``8.666`` → ``8,67`` ; ``4.0`` → ``4`` (zéros inutiles retirés)."""
+    """``12.5`` → ``12,50`` ; ``8.666`` → ``8,67`` (deux décimales, comme Pronote) ; ``4.0`` → ``4``
+    (un compte de demi-journées reste entier)."""
     if x is None:
         return "—"
-    texte = f"{x:.{decimales}f}".rstrip("0").rstrip(".") if decimales else f"{x:.0f}"
+    arrondi = round(float(x), decimales)
+    texte = f"{arrondi:.0f}" if not decimales or arrondi.is_integer() else f"{arrondi:.{decimales}f}"
     return ("0" if texte == "-0" else texte).replace(".", ",")
 
 
@@ -135,6 +137,11 @@ class _Ctx:
     def qui(self, eleve_id: str) -> str:
         e = self.eleves.get(eleve_id, {})
         return f"{e.get('prenom', '')} {e.get('nom', eleve_id)}".strip()
+
+    def de_qui(self, eleve_id: str) -> str:
+        """« de Paul MARTIN », « d'Assia MOREAU » (élision devant une voyelle ou un h muet)."""
+        nom = self.qui(eleve_id)
+        return f"d'{nom}" if nom[:1].lower() in "aeiouyhàâéèêëîïôöûüœ" else f"de {nom}"
 
 
 def _json(x: Any) -> Any:
@@ -271,7 +278,7 @@ def _absences_periodes(ctx: _Ctx) -> list[dict[str, Any]]:
                     eid, "absences_hausse", periode=row["periode"], gravite="attention", valeur=brutes,
                     seuil=r.hausse_facteur * attendu,
                     explication=(
-                        f"Les absences de {ctx.qui(eid)} augmentent : {_pluriel(brutes, 'demi-journée')} en "
+                        f"Les absences {ctx.de_qui(eid)} augmentent : {_pluriel(brutes, 'demi-journée')} en "
                         f"{row['periode']} contre {fr(prec['brutes'])} en {prec['periode']}"
                         + (" (ramené à la même durée : " + fr(attendu) + ")." if abs(attendu - prec["brutes"]) > 0.01 else ".")
                     ),
@@ -420,7 +427,7 @@ def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
                 eid, "baisse_moyenne", periode=row["periode"], gravite="attention", valeur=baisse,
                 seuil=r.baisse_generale,
                 explication=(
-                    f"La moyenne générale de {ctx.qui(eid)} passe de {fr(row['avant'])} en {row['periode_avant']} "
+                    f"La moyenne générale {ctx.de_qui(eid)} passe de {fr(row['avant'])} en {row['periode_avant']} "
                     f"à {fr(row['moyenne'])} en {row['periode']} (−{fr(baisse)} points ; seuil : {fr(r.baisse_generale)})."
                 ),
                 acteur="Professeur principal",

@@ -54,7 +54,7 @@ class Absences(_Section):
     seuil_persistance: int = Field(10, ge=1)
     seuil_en_attente: int = Field(2, ge=1)
     taux_chronique: float = Field(0.10, gt=0, le=1)
-    hausse_min_demi_journees: float = Field(4, ge=0)
+    hausse_min_demi_journees: float = Field(6, ge=0)
     hausse_facteur: float = Field(2.0, ge=1)
     perle_duree_max_heures: float = Field(2.0, gt=0, le=12)
     perle_semaines: int = Field(4, ge=1)

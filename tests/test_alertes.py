@@ -119,12 +119,16 @@ def test_onze_demi_journees_restent_sous_dix_pour_cent(ecole, tmp_path):
 
 
 def test_absences_en_hausse(ecole, tmp_path):
-    # T1 : 2 demi-journées ; T2 (14 semaines, 98 jours ouvrés… ramené) : 8 → hausse
+    # T1 : 2 demi-journées, ramenées à la durée du T2 : un peu plus de 2 ; T2 : 9 → au moins 6 de plus
+    # (réglage hausse_min_demi_journees) et plus du double → hausse. Avec 7 au T2 : pas assez de plus.
     absences = [abs_matin(JEAN, d, StatutAbsence.JUSTIFIEE) for d in (dt.date(2025, 9, 8), dt.date(2025, 9, 9))]
-    absences += [abs_matin(JEAN, d, StatutAbsence.JUSTIFIEE) for d in jours_ouvres(dt.date(2026, 1, 5), 8)]
+    absences += [abs_matin(JEAN, d, StatutAbsence.JUSTIFIEE) for d in jours_ouvres(dt.date(2026, 1, 5), 9)]
+    absences += [abs_matin(CHLOE, d, StatutAbsence.JUSTIFIEE) for d in (dt.date(2025, 9, 8), dt.date(2025, 9, 9))]
+    absences += [abs_matin(CHLOE, d, StatutAbsence.JUSTIFIEE) for d in jours_ouvres(dt.date(2026, 1, 5), 7)]
     importer(ecole, tmp_path, absences=absences)
     a = alertes(ecole, au=AU, regle="absences_hausse").filter(nom="DUPONT")
-    assert a.height == 1 and a["periode"][0] == "Trimestre 2" and a["valeur"][0] == 8
+    assert a.height == 1 and a["periode"][0] == "Trimestre 2" and a["valeur"][0] == 9
+    assert alertes(ecole, au=AU, regle="absences_hausse").filter(nom="LEFÈVRE").height == 0
 
 
 def test_absenteisme_perle(ecole, tmp_path):
@@ -332,7 +336,7 @@ def test_vue_publique_alertes_et_tableau_csv(ecole, tmp_path):
 
 
 def test_format_francais():
-    assert (fr(12.5), fr(26 / 3), fr(4.0), fr(-0.001)) == ("12,5", "8,67", "4", "0")
+    assert (fr(12.5), fr(26 / 3), fr(4.0), fr(-0.001), fr(7.6)) == ("12,50", "8,67", "4", "0", "7,60")
 
 
 def test_mentions_proposees(ecole, tmp_path):
