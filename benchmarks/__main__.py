@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from . import analyses, grand, import_notes, memoire, pages
-from .jeux import DATA, jeu
+from .jeux import DATA, derniere_annee, jeu
 from .mesure import Mesure, tableau
 
 #: Taille → (jeu de fichiers, tailles d'académie du cas c, élèves par établissement de l'académie).
@@ -60,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--limite-c", type=float, default=300.0,
                    help="cas c : un passage plus long (s) est interrompu et les tailles suivantes ne sont pas mesurées")
     p.add_argument("--data", type=Path, default=DATA, help="dossier des jeux (cache)")
+    p.add_argument("--moyennes-seules-academies", action="store_true",
+                   help="cas c : sur les académies, mesurer les moyennes sans les alertes")
+    p.add_argument("--annee-seule", action="store_true",
+                   help="cas a et d sur la seule année en cours du jeu (un tiers de M) : plus court")
     p.add_argument("--reutiliser", action="store_true",
                    help="garder le dernier jeu en cache même si le générateur a changé depuis")
     args = p.parse_args(argv)
@@ -78,10 +82,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"jeu {nom_jeu} : génération ou cache…", flush=True)
         j = jeu(nom_jeu, args.data, reutiliser=args.reutiliser)
         print(f"  {len(j.plan)} fichiers dont {len(j.notes)} de notes ({j.octets_notes / 1e6:.1f} Mo)", flush=True)
+    ja = derniere_annee(j) if j is not None and args.annee_seule else j
     try:
         if "a" in cas:
             print("(a) import des notes…", flush=True)
-            mesures += import_notes.mesurer(j, travail / "a", args.runs, naif_passages=args.runs_naif)
+            mesures += import_notes.mesurer(ja, travail / "a", args.runs, naif_passages=args.runs_naif)
         if "b" in cas:
             print("(b) pages du tableau de bord…", flush=True)
             mesures += pages.mesurer(j.complet, args.runs, nom_jeu)
@@ -90,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
             mesures += _cas_c(j, academies, args, eleves)
         if "d" in cas:
             print("(d) mémoire de pointe…", flush=True)
-            mesures += memoire.mesurer(j, travail / "d", args.runs)
+            mesures += memoire.mesurer(ja, travail / "d", args.runs)
     finally:
         shutil.rmtree(travail, ignore_errors=True)
 
@@ -101,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print()
     print(texte)
-    sortie = args.data / f"resultats-{args.taille}.md"
+    sortie = args.data / f"resultats-{args.taille}-{''.join(sorted(cas))}.md"
     sortie.parent.mkdir(parents=True, exist_ok=True)
     sortie.write_text(texte, encoding="utf-8")
     print(f"(écrit dans {sortie})")
@@ -112,8 +117,10 @@ def _cas_c(j, academies: list[int], args: argparse.Namespace, eleves: int) -> li
     entrepots = [(f"{j.taille} (fichiers)", j.complet)]
     for n in academies:
         print(f"  académie de {n} établissements…", flush=True)
-        entrepots.append((f"{n} étab.", grand.entrepot(n, args.distincts, args.data, eleves=eleves)))
-    return analyses.mesurer(entrepots, args.runs, cible_l=entrepots[-1][0], limite=args.limite_c)
+        entrepots.append((f"{n} étab.", grand.entrepot(n, args.distincts, args.data, eleves=eleves,
+                                                               reutiliser=args.reutiliser)))
+    return analyses.mesurer(entrepots, args.runs, cible_l=entrepots[-1][0], limite=args.limite_c,
+                            alertes_jusqua=1 if args.moyennes_seules_academies else None)
 
 
 if __name__ == "__main__":

@@ -98,7 +98,7 @@ def recopier(con, distincts: int, etablissements: int) -> None:  # noqa: ANN001 
 
 
 def entrepot(etablissements: int, distincts: int, data: Path = DATA, *, graine: int = GRAINE,
-             eleves: int = ELEVES_PAR_ETABLISSEMENT, annees: int = ANNEES) -> Path:
+             eleves: int = ELEVES_PAR_ETABLISSEMENT, annees: int = ANNEES, reutiliser: bool = False) -> Path:
     """L'entrepôt d'``etablissements`` établissements (dont ``distincts`` générés), construit une fois."""
     from sample_data.generateur import generer_etablissements
     from models.warehouse import Warehouse
@@ -108,6 +108,9 @@ def entrepot(etablissements: int, distincts: int, data: Path = DATA, *, graine: 
     db = dossier / f"academie-{etablissements}x{distincts}-{eleves}e{annees}a.duckdb"
     if db.exists():
         return db
+    anciens = sorted(data.glob(f"L-{graine}-*/{db.name}"), key=lambda f: f.stat().st_mtime)
+    if reutiliser and anciens:  # générateur modifié depuis : garder l'ancien entrepôt (voir jeux.jeu)
+        return anciens[-1]
     tmp = db.with_suffix(".en-cours")
     tmp.unlink(missing_ok=True)
     debut = time.perf_counter()

@@ -55,6 +55,7 @@ def duckdb_read_csv(j: Jeu, db: Path) -> int:
         with open(chemin, "rb") as f:
             (utf8 if f.read(3) == b"\xef\xbb\xbf" else latin).append(str(chemin))
     con = duckdb.connect(str(db))
+    con.execute("SET enable_progress_bar = false")
     try:
         for fichiers, encodage in ((utf8, "utf-8"), (latin, "latin-1")):
             if not fichiers:

@@ -96,6 +96,19 @@ def jeu(taille: str, data: Path = DATA, *, graine: int = GRAINE, reutiliser: boo
     return Jeu(taille, dossier, pickle.loads(fiche.read_bytes()))
 
 
+def derniere_annee(j: Jeu) -> Jeu:
+    """Le même jeu réduit à l'année en cours (établissement, liste d'élèves et fichiers de cette année) :
+    un tiers de ``M`` pour les cas a et d quand cinq imports complets ne tiennent pas dans le temps donné.
+    Les entrepôts (base, complet) restent ceux du jeu entier."""
+    annees = sorted({p[1].relative_to(j.dossier / "fichiers").parts[0] for p in j.plan
+                     if len(p[1].relative_to(j.dossier / "fichiers").parts) > 1})
+    if len(annees) < 2:
+        return j
+    garde = j.dossier / "fichiers" / annees[-1]
+    plan = [p for p in j.plan if p[0] == "etablissement" or p[1].is_relative_to(garde)]
+    return Jeu(f"{j.taille}, {annees[-1]} seule", j.dossier, plan)
+
+
 def preparer_base(j: Jeu) -> None:
     """Importe les préalables des notes (établissement, listes d'élèves) par les voies normales."""
     _importer(j.base, [p for p in j.plan if p[0] in ("etablissement", "pronote-eleves")])
@@ -109,6 +122,12 @@ def _importer(db: Path, plan: Plan) -> None:
     from vigie_cli import importer_fichiers
 
     db.unlink(missing_ok=True)
-    refus = [r for r in importer_fichiers(db, plan, afficher=False) if r.statut == "rejete"]
-    if refus:
-        raise RuntimeError(f"jeu de mesure : {len(refus)} fichier(s) refusé(s) ; premier : {refus[0].message}")
+    resultats = importer_fichiers(db, plan, afficher=False)
+    refus = [(p, r) for p, r in zip(plan, resultats) if r.statut == "rejete"]
+    # Un refus hors notes (un Pix mal rapproché…) ne fausse pas les mesures : il est noté, pas bloquant.
+    with open(db.with_suffix(".refus.txt"), "w", encoding="utf-8") as f:
+        for (sorte, chemin, _), r in refus:
+            f.write(f"{sorte} {chemin}: {r.message}\n")
+    bloquants = [r for (sorte, _, _), r in refus if sorte in ("etablissement", "pronote-eleves", "pronote-notes")]
+    if bloquants:
+        raise RuntimeError(f"jeu de mesure : {len(bloquants)} fichier(s) refusé(s) ; premier : {bloquants[0].message}")

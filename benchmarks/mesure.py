@@ -38,6 +38,8 @@ class Mesure:
             return "erreur"
         if self.atteinte is None:
             return ""
+        if not self.valeurs:
+            return "non mesurée"
         return "atteinte" if self.atteinte(self) else "manquée"
 
 

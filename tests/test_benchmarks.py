@@ -29,7 +29,7 @@ def test_tableau_mediane_ratio_et_verdict() -> None:
 def test_tous_les_cas_sur_un_jeu_minuscule(tmp_path: Path) -> None:
     code = main(["--taille", "XS", "--runs", "1", "--data", str(tmp_path), "--academies", "2",
                  "--distincts", "1"])
-    texte = (tmp_path / "resultats-XS.md").read_text(encoding="utf-8")
+    texte = (tmp_path / "resultats-XS-abcd.md").read_text(encoding="utf-8")
     assert code == 0, texte
     lignes = {l.split("|")[2].strip(): l for l in texte.splitlines() if l.startswith("| ") and "---" not in l}
     assert "Python 3." in texte and "DuckDB 2." in texte
