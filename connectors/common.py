@@ -41,6 +41,8 @@ def decoder(donnees: bytes, chemin: Path) -> str:
             texte = donnees.decode("utf-8")
         except UnicodeDecodeError:
             texte = _decode(donnees, "cp1252", chemin)
+    if not texte.strip():  # un BOM seul, ou des blancs
+        raise ImportRejected("le fichier est vide", fichier=chemin)
     if "\x00" in texte or _part_controle(texte) > 0.01:
         raise ImportRejected(
             "le fichier n'est pas un texte (fichier binaire, ou mauvais format d'export)", fichier=chemin

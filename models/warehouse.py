@@ -304,6 +304,7 @@ class Warehouse:
                 + [EleveConnu(e.eleve_id(), e.nom, e.prenom, e.classe, e.ine) for e in lot.eleves]
             )
         cache: dict[RefEleve, Rapprochement] = {}
+        signales: set[tuple[RefEleve, int | None]] = set()
 
         def eleve_id(ref: RefEleve) -> str | None:
             cle = ref.model_copy(update={"ligne": None})
@@ -312,13 +313,15 @@ class Warehouse:
                 r = cache[cle] = annuaire.rapprocher(cle)
                 if r.methode == "approche":
                     res.approches.append(Rapprochement(ref, r.eleve_id, r.methode, r.score))
-            if not r.trouve:
+            if not r.trouve and (cle, ref.ligne) not in signales:  # une ligne, même à plusieurs notes, une fois
+                signales.add((cle, ref.ligne))
                 res.non_rapproches.append(Rapprochement(ref, None, candidats=r.candidats))
                 res.lignes_rejetees += 1
             return r.eleve_id
 
         annee_de = _annees(lot)
         periode_de = self._periodes(lot)
+        self._verifier_dates(lot)
         devoirs: dict[str, tuple] = {}
         notes = []
         for n in lot.notes:
@@ -471,6 +474,31 @@ class Warehouse:
         finally:
             self.con.unregister(nom_stage)
         return int(nouveaux), int(modifies), df.height - int(nouveaux) - int(modifies)
+
+    def _verifier_dates(self, lot: Lot) -> None:
+        """Refuse un événement daté hors de toute année scolaire connue (faute de saisie, mauvais fichier).
+
+        Sans périodes connues (établissement pas encore décrit), rien n'est vérifié."""
+        annees = {p.annee for p in lot.periodes} | {
+            r[0] for r in self.con.execute("SELECT DISTINCT annee FROM t_periodes").fetchall()
+        }
+        if not annees:
+            return
+        bornes = sorted((dt.date(int(a[:4]), 8, 1), dt.date(int(a[:4]) + 1, 7, 31)) for a in annees)
+        datees: list[tuple[Any, dt.date, str]] = (
+            [(a.eleve, a.debut.date(), "Du") for a in lot.absences]
+            + [(r.eleve, r.date.date(), "Date") for r in lot.retards]
+            + [(s.eleve, s.date, "Date") for s in lot.sanctions]
+            + [(e.eleve, e.date, "Date") for e in lot.evaluations]
+            + [(n.eleve, n.devoir.date, "Date") for n in lot.notes]
+        )
+        for ref, jour, colonne in datees:
+            if not any(debut <= jour <= fin for debut, fin in bornes):
+                connues = ", ".join(sorted(annees))
+                raise ImportRejected(
+                    f"date {jour:%d/%m/%Y} hors des années scolaires connues ({connues})",
+                    fichier=lot.fichier, ligne=ref.ligne, colonne=colonne,
+                )
 
     def _periodes(self, lot: Lot) -> Callable[[dt.date, Lot], str]:
         """La période d'un devoir daté, d'après les périodes de l'établissement (lot ou entrepôt)."""
