@@ -18,7 +18,10 @@ from typing import Iterable, Literal
 
 from .records import RefEleve
 
-_SEPARATEURS = re.compile(r"[\s\-‐‑–—'’ʼ`´.,_]+")
+_SEPARATEURS = re.compile(r"[\s\-‐‑–—.,_]+")
+#: Les apostrophes soudent (« N'DIAYE » → « ndiaye ») : les élèves qui tapent leur nom dans Pix écrivent
+#: « ndiaye » ou « n'diaye », rarement « n diaye ».
+_APOSTROPHES = re.compile(r"['’ʼ`´]")
 
 #: Score minimal (ratio de difflib) d'une correspondance approchée.
 SEUIL_APPROCHE = 0.86
@@ -26,12 +29,12 @@ SEUIL_APPROCHE = 0.86
 
 @functools.lru_cache(maxsize=65536)
 def cle_nom(texte: str | None) -> str:
-    """« Lefèvre-D’Almeida » → « lefevre d almeida » : minuscules, sans accents ni ponctuation."""
+    """« Lefèvre-D’Almeida » → « lefevre dalmeida » : minuscules, sans accents ni ponctuation."""
     if not texte:
         return ""
     t = unicodedata.normalize("NFKD", texte)
     t = "".join(c for c in t if not unicodedata.combining(c)).replace("œ", "oe").replace("æ", "ae")
-    t = t.replace("Œ", "oe").replace("Æ", "ae").lower()
+    t = _APOSTROPHES.sub("", t.replace("Œ", "oe").replace("Æ", "ae").lower())
     return " ".join(p for p in _SEPARATEURS.split(t) if p)
 
 
