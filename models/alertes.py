@@ -196,6 +196,8 @@ def _absences_mois(ctx: _Ctx) -> list[dict[str, Any]]:
         for row in par_mois.group_by("classe", "mois").agg(pl.col("nj").sum()).iter_rows(named=True)
     }
     nj_de = {(row["eleve_id"], row["mois"]): row["nj"] for row in par_mois.iter_rows(named=True)}
+    # Les demi-journées de chaque élève et mois, rangées une fois (un filtre par ligne serait quadratique).
+    par_cle = c.partition_by("eleve_id", "mois", as_dict=True)
     out = []
     for row in par_mois.sort("eleve_id", "mois").iter_rows(named=True):
         eid, mois, nj, att = row["eleve_id"], row["mois"], row["nj"], row["att"]
@@ -207,7 +209,7 @@ def _absences_mois(ctx: _Ctx) -> list[dict[str, Any]]:
             f"{fr(total_classe.get((row['classe'], mois), 0) / effectif)} demi-journée(s) non justifiée(s) "
             f"par élève en moyenne dans la classe"
         )
-        lignes = c.filter(eleve_id=eid, mois=mois)
+        lignes = par_cle[(eid, mois)]
         if nj >= r.seuil_mois_non_justifiees:
             persistant = nj >= r.seuil_persistance
             regle = "absences_persistance" if persistant else "absences_mois"
@@ -321,10 +323,11 @@ def _absenteisme_perle(ctx: _Ctx) -> list[dict[str, Any]]:
     for row in g.group_by("classe", "annee", "periode").agg(pl.col("n").sum()).join(effectifs, on="classe").iter_rows(named=True):
         moyenne_classe[(row["classe"], row["annee"], row["periode"])] = row["n"] / row["len"]
     out = []
+    par_cle = ev.partition_by("eleve_id", "annee", "periode", as_dict=True)
     for row in g.sort("eleve_id", "annee", "periode").iter_rows(named=True):
         if row["semaines"] >= r.perle_semaines and row["n"] >= r.perle_evenements:
             eid = row["eleve_id"]
-            lignes = ev.filter(eleve_id=eid, annee=row["annee"], periode=row["periode"])
+            lignes = par_cle[(eid, row["annee"], row["periode"])]
             out.append(ctx.alerte(
                 eid, "absenteisme_perle", periode=row["periode"], gravite="attention", valeur=row["semaines"],
                 seuil=r.perle_semaines,
@@ -364,7 +367,24 @@ def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
     matieres = matieres.with_columns(
         avant=pl.col("moyenne").shift(1).over("eleve_id", "annee", "matiere", order_by="debut"),
     )
-    for row in matieres.filter(pl.col("moyenne") < r.seuil_matiere).iter_rows(named=True):
+    basses = matieres.filter(pl.col("moyenne") < r.seuil_matiere)
+    # Les notes derrière toutes les moyennes basses, en une requête (et non une par alerte).
+    preuves_de: dict[tuple, list[dict]] = {}
+    if basses.height:
+        ctx.wh.con.register("moyennes_basses", basses.select("eleve_id", "annee", "periode", "matiere"))
+        try:
+            notes_basses = ctx.wh.sql(
+                "SELECT b.eleve_id, b.annee, b.periode, b.matiere AS service, n.date, n.matiere, n.devoir, "
+                "n.valeur, n.bareme, n.coefficient, n.statut, n.bonus, n.facultatif "
+                "FROM moyennes_basses b JOIN notes n ON n.eleve_id = b.eleve_id AND n.periode = b.periode "
+                "AND n.annee = b.annee LEFT JOIN matieres m ON m.matiere = n.matiere "
+                "WHERE coalesce(m.service, trim(split_part(n.matiere, '>', 1))) = b.matiere ORDER BY n.date"
+            )
+        finally:
+            ctx.wh.con.unregister("moyennes_basses")
+        for cle, lignes in notes_basses.partition_by("eleve_id", "annee", "periode", "service", as_dict=True).items():
+            preuves_de[cle] = lignes.drop("eleve_id", "annee", "periode", "service").to_dicts()
+    for row in basses.iter_rows(named=True):
         eid = row["eleve_id"]
         out.append(ctx.alerte(
             eid, "moyenne_basse", periode=row["periode"], gravite="attention", valeur=row["moyenne"],
@@ -378,13 +398,7 @@ def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
                 "Échanger avec l'élève ; proposer un accompagnement (aide aux devoirs, tutorat, PPRE) et en "
                 "informer la famille."
             ),
-            preuves=ctx.wh.sql(
-                "SELECT n.date, n.matiere, n.devoir, n.valeur, n.bareme, n.coefficient, n.statut, n.bonus, "
-                "n.facultatif FROM notes n LEFT JOIN matieres m USING (matiere) "
-                "WHERE n.eleve_id = $e AND n.periode = $p AND n.annee = $a "
-                "AND coalesce(m.service, trim(split_part(n.matiere, '>', 1))) = $m ORDER BY n.date",
-                params={"e": eid, "m": row["matiere"], "p": row["periode"], "a": row["annee"]},
-            ).to_dicts(),
+            preuves=preuves_de.get((eid, row["annee"], row["periode"], row["matiere"]), []),
             tendance=_tendance(row["avant"], row["moyenne"], " la période précédente"),
             comparaison_classe=f"moyenne de la classe : {fr(row['moyenne_classe'])} (min {fr(row['min_classe'])}, max {fr(row['max_classe'])})",
         ))
@@ -393,12 +407,17 @@ def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
         .group_by("eleve_id", "annee", "periode", "classe")
         .agg(n=pl.len(), liste=pl.struct("matiere", "moyenne", "nb_notes"))
     )
-    sous_classe = sous.group_by("classe", "annee", "periode").agg(total=pl.col("n").sum())
+    total_de = {
+        (c, a, p): t for c, a, p, t in sous.group_by("classe", "annee", "periode").agg(t=pl.col("n").sum()).iter_rows()
+    }
+    effectif_de: dict[str, int] = {}
+    for v in ctx.eleves.values():
+        effectif_de[v["classe"]] = effectif_de.get(v["classe"], 0) + 1
     for row in sous.filter(pl.col("n") >= r.nb_matieres_sous_moyenne).sort("eleve_id", "periode").iter_rows(named=True):
         eid = row["eleve_id"]
         liste = sorted(row["liste"], key=lambda x: x["moyenne"])
-        total = sous_classe.filter(classe=row["classe"], annee=row["annee"], periode=row["periode"])["total"][0]
-        effectif = sum(1 for v in ctx.eleves.values() if v["classe"] == row["classe"]) or 1
+        total = total_de[(row["classe"], row["annee"], row["periode"])]
+        effectif = effectif_de.get(row["classe"], 0) or 1
         out.append(ctx.alerte(
             eid, "matieres_sous_moyenne", periode=row["periode"], gravite="attention", valeur=row["n"],
             seuil=r.nb_matieres_sous_moyenne,
