@@ -18,6 +18,8 @@ from typing import Any, Sequence
 from models.errors import VigieError
 
 RACINE = Path(__file__).resolve().parent
+#: Fichiers écrits ensemble au plus (mémoire bornée : un paquet de notes tient en quelques Mo).
+TAILLE_PAQUET = 200
 
 
 def _db(args: argparse.Namespace) -> Path:
@@ -54,20 +56,41 @@ def importer_fichiers(
     from models.warehouse import ResultatImport, ecriture
 
     resultats = []
-    with ecriture(db) as wh:
-        for sorte, chemin, options in plan:
-            barre = _Barre(Path(chemin).name)
-            barre("lecture", 0.0)
-            try:
-                lot = connectors.lire(sorte, chemin, **options)
-            except ImportRejected as err:
-                res = wh.journaliser_refus(sorte, Path(chemin), err)
-            else:
-                res = wh.importer(lot, ignorer_inconnus=ignorer_inconnus, progression=barre, demo=demo)
+    # Les fichiers consécutifs d'une même sorte (les centaines d'exports de notes d'un établissement)
+    # s'écrivent ensemble : une transaction et une fusion par table pour tout le paquet, un résultat et
+    # une ligne de journal par fichier (Warehouse.importer_plusieurs).
+    paquet: list[Any] = []
+
+    def vider() -> None:
+        if not paquet:
+            return
+        barre = _Barre(f"{len(paquet)} fichier(s) {paquet[0].source}")
+        for res in wh.importer_plusieurs(list(paquet), ignorer_inconnus=ignorer_inconnus, progression=barre,
+                                         demo=demo):
             barre.fin()
             if afficher:
                 print(res.resume(), file=sys.stderr if res.statut == "rejete" else sys.stdout)
             resultats.append(res)
+        barre.fin()
+        paquet.clear()
+
+    with ecriture(db) as wh:
+        for sorte, chemin, options in plan:
+            try:
+                lot = connectors.lire(sorte, chemin, **options)
+            except ImportRejected as err:
+                vider()
+                res = wh.journaliser_refus(sorte, Path(chemin), err)
+                if afficher:
+                    print(res.resume(), file=sys.stderr)
+                resultats.append(res)
+                continue
+            if paquet and (paquet[0].source != lot.source or lot.effectif or len(paquet) >= TAILLE_PAQUET):
+                vider()
+            paquet.append(lot)
+            if lot.effectif:
+                vider()
+        vider()
     return resultats
 
 

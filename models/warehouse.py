@@ -236,6 +236,47 @@ class Warehouse:
             self._journaliser(res, debut, anomalies())
         return res
 
+    def importer_plusieurs(
+        self,
+        lots: list[Lot],
+        *,
+        ignorer_inconnus: bool = False,
+        progression: Progression | None = None,
+        demo: bool = False,
+    ) -> list[ResultatImport]:
+        """Plusieurs fichiers (des centaines d'exports de notes) en une transaction et une fusion par
+        table, chacun consigné à part dans le journal. Même résultat que :meth:`importer` appelé pour
+        chacun : si l'un est refusé, la transaction commune est annulée et chaque fichier repasse seul
+        (les bons entrent, le mauvais est refusé sans rien changer)."""
+        if len(lots) < 2 or any(lot.effectif for lot in lots):  # une liste d'élèves change l'annuaire
+            return [self.importer(lot, ignorer_inconnus=ignorer_inconnus, progression=progression, demo=demo)
+                    for lot in lots]
+        progression = progression or (lambda *_: None)
+        debut = dt.datetime.now()
+        resultats = [ResultatImport(0, lot.source, lot.fichier.name, lot.sha256(), lignes_lues=lot.lignes_lues)
+                     for lot in lots]
+        try:
+            with self.atomic():
+                preparees = []
+                for i, (lot, res) in enumerate(zip(lots, resultats)):
+                    res.import_id = int(self.valeur("SELECT nextval('seq_import')"))
+                    preparees.append((res, self._preparer(lot, res, ignorer_inconnus, lambda *_: None)))
+                    progression(f"{lot.fichier.name}", 0.6 * (i + 1) / len(lots))
+                self._ecrire_lignes(preparees, progression)
+                if not demo:
+                    self.con.execute("DELETE FROM t_meta WHERE cle = 'demo'")
+                for lot, res in zip(lots, resultats):
+                    res.anomalies = [(f"ligne {a.ligne} : " if a.ligne else "") + a.message for a in lot.anomalies]
+                    res.message = (f"{len(res.approches)} rapprochement(s) approché(s), "
+                                   f"{len(res.non_rapproches)} élève(s) inconnu(s)")
+                    self._inserer_journal(res, debut, [(a.ligne, a.colonne, a.message) for a in lot.anomalies] + [
+                        (r.ref.ligne, None, f"élève inconnu : {r.ref.libelle()}") for r in res.non_rapproches
+                    ])
+        except (ImportRejected, duckdb.Error, ValueError):
+            return [self.importer(lot, ignorer_inconnus=ignorer_inconnus, progression=progression, demo=demo)
+                    for lot in lots]
+        return resultats
+
     def journaliser_refus(self, source: str, fichier: Path, err: ImportRejected) -> ResultatImport:
         """Consigne un fichier que son connecteur a refusé (rien d'autre n'est écrit)."""
         debut = dt.datetime.now()
@@ -267,7 +308,14 @@ class Warehouse:
             )
 
     def _ecrire(self, lot: Lot, res: ResultatImport, ignorer_inconnus: bool, progression: Progression) -> None:
-        iid = res.import_id
+        lignes = self._preparer(lot, res, ignorer_inconnus, progression)
+        progression("écriture", 0.6)
+        self._ecrire_lignes([(res, lignes)], progression)
+
+    def _preparer(
+        self, lot: Lot, res: ResultatImport, ignorer_inconnus: bool, progression: Progression
+    ) -> dict[str, list[tuple]]:
+        """Valide un lot et le traduit en lignes de tables (élèves rapprochés) ; n'écrit rien."""
         lignes: dict[str, list[tuple]] = {}
 
         def ajouter(table: str, rows: list[tuple]) -> None:
@@ -413,67 +461,86 @@ class Warehouse:
                     for r in res.non_rapproches
                 ],
             )
-        progression("écriture", 0.6)
+        return lignes
+
+    def _ecrire_lignes(self, lots: list[tuple[ResultatImport, dict[str, list[tuple]]]], progression: Progression) -> None:
+        """Écrit les lignes d'un ou plusieurs lots : une fusion par table, décomptes rendus à chaque lot."""
+        tables: dict[str, list[tuple]] = {}
+        for indice, (res, lignes) in enumerate(lots):
+            for table, rows in lignes.items():
+                tables.setdefault(table, []).extend(row + (indice, res.import_id) for row in rows)
         # Des devoirs tous inconnus n'ont encore aucune note : leurs notes s'insèrent sans chercher
         # de doublon dans t_notes (la jointure coûterait un parcours de toute la table à chaque fichier).
+        devoirs = [row[0] for row in tables.get("t_devoirs", [])]
         devoirs_connus = bool(devoirs) and bool(self.valeur(
-            "SELECT count(*) FROM t_devoirs WHERE devoir_id IN (SELECT unnest($ids))", {"ids": list(devoirs)}
+            "SELECT count(*) FROM t_devoirs WHERE devoir_id IN (SELECT unnest($ids))", {"ids": devoirs}
         ))
-        for i, (table, rows) in enumerate(lignes.items()):
+        for i, (table, rows) in enumerate(tables.items()):
             tout_nouveau = table == "t_notes" and not devoirs_connus
-            ins, maj, inch = self._fusionner(schema.TABLES[table], rows, iid, tout_nouveau=tout_nouveau)
-            res.par_table[table] = (ins, maj, inch)
-            res.lignes_inserees += ins
-            res.lignes_mises_a_jour += maj
-            res.lignes_inchangees += inch
-            progression(f"écriture de {table}", 0.6 + 0.4 * (i + 1) / len(lignes))
+            for indice, (ins, maj, inch) in self._fusionner(schema.TABLES[table], rows, tout_nouveau=tout_nouveau).items():
+                res = lots[indice][0]
+                res.par_table[table] = (ins, maj, inch)
+                res.lignes_inserees += ins
+                res.lignes_mises_a_jour += maj
+                res.lignes_inchangees += inch
+            progression(f"écriture de {table}", 0.6 + 0.4 * (i + 1) / len(tables))
 
     def _fusionner(
-        self, table: schema.Table, rows: list[tuple], import_id: int, *, tout_nouveau: bool = False
-    ) -> tuple[int, int, int]:
-        """Upsert par clé naturelle : dédoublonne le lot (la dernière ligne l'emporte), insère les
-        nouvelles clés, remplace les lignes dont une valeur a changé, laisse les autres intactes (leur
-        ``import_id`` compris : réimporter le même contenu ne change rien).
-        Renvoie (insérées, mises à jour, inchangées)."""
-        types = {c: _POLARS[t] for c, t in table.colonnes}
+        self, table: schema.Table, rows: list[tuple], *, tout_nouveau: bool = False
+    ) -> dict[int, tuple[int, int, int]]:
+        """Upsert par clé naturelle : dédoublonne (la dernière ligne l'emporte, d'un fichier au suivant
+        comme dans un même fichier), insère les nouvelles clés, remplace les lignes dont une valeur a
+        changé, laisse les autres intactes (leur ``import_id`` compris : réimporter le même contenu ne
+        change rien). Chaque ligne porte en dernier l'indice de son lot et son ``import_id``.
+        Renvoie, par lot : (insérées, mises à jour, inchangées)."""
+        types = {c: _POLARS[t] for c, t in table.colonnes} | {"_lot": pl.Int32, "_import_id": pl.Int32}
         df = pl.DataFrame(rows, schema=types, orient="row")
         for c in table.cle:
             if c not in table.cle_nullable and df[c].null_count():
                 raise ImportRejected(f"valeur manquante dans la clé « {c} » de {table.nom.removeprefix('t_')}")
+        lus = dict(df.group_by("_lot").len().iter_rows())
         df = df.unique(subset=list(table.cle), keep="last", maintain_order=True)
         nom_stage = f"stage_{table.nom}"
         self.con.register(nom_stage, df)
+        q = quote_ident
+        cols = ", ".join(f"s.{q(c)}" for c in table.noms)
         try:
-            q = quote_ident
-            cle = " AND ".join(
-                f"t.{q(c)} IS NOT DISTINCT FROM s.{q(c)}" if c in table.cle_nullable else f"t.{q(c)} = s.{q(c)}"
-                for c in table.cle
-            )
-            diff = " OR ".join(f"t.{q(c)} IS DISTINCT FROM s.{q(c)}" for c in table.valeurs) or "FALSE"
-            cols = ", ".join(q(c) for c in table.noms)
             if tout_nouveau:
-                self.con.execute(f"INSERT INTO {table.nom} SELECT *, ? FROM {nom_stage}", [import_id])
-                return df.height, 0, 0
-            # Sans table temporaire (coûteuse dans une transaction) : on compte, on retire les lignes
-            # modifiées, puis on insère ce qui n'a plus d'équivalent (nouveau ou modifié).
-            nouveaux, modifies = self.con.execute(
-                f"""SELECT count(*) FILTER (WHERE t._present IS NULL),
-                           count(*) FILTER (WHERE t._present AND ({diff}))
-                FROM {nom_stage} s LEFT JOIN (SELECT *, TRUE AS _present FROM {table.nom}) t ON {cle}"""
-            ).fetchall()[0]
-            if modifies:
-                self.con.execute(
-                    f"DELETE FROM {table.nom} t WHERE EXISTS (SELECT 1 FROM {nom_stage} s WHERE {cle} AND ({diff}))"
+                self.con.execute(f"INSERT INTO {table.nom} SELECT {cols}, s._import_id FROM {nom_stage} s")
+                comptes = {lot: (n, 0) for lot, n in df.group_by("_lot").len().iter_rows()}
+            else:
+                cle = " AND ".join(
+                    f"t.{q(c)} IS NOT DISTINCT FROM s.{q(c)}" if c in table.cle_nullable else f"t.{q(c)} = s.{q(c)}"
+                    for c in table.cle
                 )
-            if nouveaux or modifies:
-                self.con.execute(
-                    f"INSERT INTO {table.nom} SELECT {', '.join('s.' + q(c) for c in table.noms)}, ? "
-                    f"FROM {nom_stage} s WHERE NOT EXISTS (SELECT 1 FROM {table.nom} t WHERE {cle})",
-                    [import_id],
-                )
+                diff = " OR ".join(f"t.{q(c)} IS DISTINCT FROM s.{q(c)}" for c in table.valeurs) or "FALSE"
+                # Sans table temporaire (coûteuse dans une transaction) : on compte, on retire les lignes
+                # modifiées, puis on insère ce qui n'a plus d'équivalent (nouveau ou modifié).
+                comptes = {
+                    lot: (int(n), int(m))
+                    for lot, n, m in self.con.execute(
+                        f"""SELECT s._lot, count(*) FILTER (WHERE t._present IS NULL),
+                                   count(*) FILTER (WHERE t._present AND ({diff}))
+                        FROM {nom_stage} s LEFT JOIN (SELECT *, TRUE AS _present FROM {table.nom}) t ON {cle}
+                        GROUP BY s._lot"""
+                    ).fetchall()
+                }
+                if any(m for _, m in comptes.values()):
+                    self.con.execute(
+                        f"DELETE FROM {table.nom} t WHERE EXISTS (SELECT 1 FROM {nom_stage} s WHERE {cle} AND ({diff}))"
+                    )
+                if any(n or m for n, m in comptes.values()):
+                    self.con.execute(
+                        f"INSERT INTO {table.nom} SELECT {cols}, s._import_id "
+                        f"FROM {nom_stage} s WHERE NOT EXISTS (SELECT 1 FROM {table.nom} t WHERE {cle})"
+                    )
         finally:
             self.con.unregister(nom_stage)
-        return int(nouveaux), int(modifies), df.height - int(nouveaux) - int(modifies)
+        return {
+            lot: (comptes.get(lot, (0, 0))[0], comptes.get(lot, (0, 0))[1],
+                  n - comptes.get(lot, (0, 0))[0] - comptes.get(lot, (0, 0))[1])
+            for lot, n in lus.items()
+        }
 
     def _verifier_dates(self, lot: Lot) -> None:
         """Refuse un événement daté hors de toute année scolaire connue (faute de saisie, mauvais fichier).

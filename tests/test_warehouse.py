@@ -121,3 +121,44 @@ def test_ecriture_interrompue_par_une_erreur_ne_change_rien(tmp_path):
             raise RuntimeError("panne")
     with lecture(db) as l:
         assert l.valeur("SELECT count(*) FROM t_classes") == 0
+
+
+def _lot_notes(tmp_path, nom, classe, eleve, valeur, jour=3):
+    d = Devoir(classe=classe, matiere="FRANCAIS", date=dt.date(2025, 10, jour), titre=nom)
+    return lot(tmp_path, "pronote-notes", nom + str(valeur),
+               notes=[Note(eleve=RefEleve(nom_complet=eleve, classe=classe), devoir=d, valeur=valeur)])
+
+
+def test_plusieurs_fichiers_en_une_fois_comme_un_par_un(ecole, tmp_path):
+    lots = [
+        _lot_notes(tmp_path, "Dictée", "3A", "DUPONT Jean-Marie", 12),
+        _lot_notes(tmp_path, "Rédaction", "3A", "LEFEVRE Chloé", 15, jour=4),
+        _lot_notes(tmp_path, "Dictée", "3B", "MARTIN Lucas", 9),
+    ]
+    resultats = ecole.importer_plusieurs(lots)
+    assert [r.statut for r in resultats] == ["reussi"] * 3
+    assert [(r.lignes_inserees, r.lignes_inchangees) for r in resultats] == [(2, 0)] * 3  # devoir + note
+    journal = ecole.journal()
+    assert journal.height == 4 and len(set(journal["import_id"])) == 4
+    # Chaque note garde l'import qui l'a apportée.
+    par_import = ecole.sql("SELECT import_id, count(*) AS n FROM t_notes GROUP BY ALL ORDER BY import_id")
+    assert par_import["import_id"].to_list() == [r.import_id for r in resultats]
+    # Réimporter le tout : rien ne change.
+    avant = ecole.empreintes()
+    again = ecole.importer_plusieurs(lots)
+    assert [(r.lignes_inserees, r.lignes_mises_a_jour, r.lignes_inchangees) for r in again] == [(0, 0, 2)] * 3
+    assert ecole.empreintes() == avant
+
+
+def test_un_fichier_refuse_dans_le_paquet_n_empeche_pas_les_autres(ecole, tmp_path):
+    lots = [
+        _lot_notes(tmp_path, "Dictée", "3A", "DUPONT Jean-Marie", 12),
+        _lot_notes(tmp_path, "Dictée", "3A", "INCONNU Paul", 3, jour=5),
+        _lot_notes(tmp_path, "Dictée", "3B", "MARTIN Lucas", 9),
+    ]
+    resultats = ecole.importer_plusieurs(lots)
+    assert [r.statut for r in resultats] == ["reussi", "rejete", "reussi"]
+    assert "INCONNU Paul" in resultats[1].message
+    assert sorted(ecole.sql("SELECT valeur FROM notes")["valeur"]) == [9, 12]
+    assert ecole.sql("SELECT statut FROM imports ORDER BY import_id")["statut"].to_list()[-3:] == [
+        "reussi", "rejete", "reussi"]
