@@ -445,10 +445,12 @@ class Tableau:
 
     def nom_colonne(self, i: int) -> str:
         """Le titre lisible de la colonne ``i`` pour un message, sinon son numéro (1 = première)."""
-        titres = self.titres
-        if i < len(titres) and titre_plat(titres[i]):
-            return titre_plat(titres[i])
-        return str(i + 1)
+        noms = self._noms_colonnes
+        return noms[i] if i < len(noms) else str(i + 1)
+
+    @functools.cached_property
+    def _noms_colonnes(self) -> list[str]:
+        return [titre_plat(t) or str(i + 1) for i, t in enumerate(self.titres)]
 
 
 def lire_tableau(

@@ -108,6 +108,7 @@ class Warehouse:
             neuf = not Path(self.path).exists()
         self.con = duckdb.connect(self.path, read_only=read_only)
         self._annuaire: Annuaire | None = None
+        self._periodes_cache: list[tuple] | None = None
         if self.path != ":memory:" and not read_only and neuf:
             os.chmod(self.path, 0o600)
         if not read_only:
@@ -230,6 +231,8 @@ class Warehouse:
         finally:
             if lot.effectif:
                 self._annuaire = None  # l'effectif a pu changer (ou la transaction être annulée)
+            if lot.periodes:
+                self._periodes_cache = None
         if res.statut == "rejete":
             res.lignes_inserees = res.lignes_mises_a_jour = res.lignes_inchangees = 0
             res.import_id = int(self.valeur("SELECT nextval('seq_import')"))
@@ -248,7 +251,7 @@ class Warehouse:
         table, chacun consigné à part dans le journal. Même résultat que :meth:`importer` appelé pour
         chacun : si l'un est refusé, la transaction commune est annulée et chaque fichier repasse seul
         (les bons entrent, le mauvais est refusé sans rien changer)."""
-        if len(lots) < 2 or any(lot.effectif for lot in lots):  # une liste d'élèves change l'annuaire
+        if len(lots) < 2 or any(lot.effectif or lot.periodes for lot in lots):  # l'annuaire ou les périodes changent
             return [self.importer(lot, ignorer_inconnus=ignorer_inconnus, progression=progression, demo=demo)
                     for lot in lots]
         progression = progression or (lambda *_: None)
@@ -542,12 +545,21 @@ class Warehouse:
             for lot, n in lus.items()
         }
 
+    def _periodes_entrepot(self) -> list[tuple]:
+        """(annee, debut, fin, periode) de l'établissement, lues une fois entre deux imports qui en
+        apportent (des centaines de fichiers de notes ne les relisent pas chacun)."""
+        if self._periodes_cache is None:
+            self._periodes_cache = [
+                tuple(r) for r in self.con.execute("SELECT annee, debut, fin, periode FROM t_periodes").fetchall()
+            ]
+        return self._periodes_cache
+
     def _verifier_dates(self, lot: Lot) -> None:
         """Refuse un événement daté hors de toute année scolaire connue (faute de saisie, mauvais fichier).
 
         Sans périodes connues (établissement pas encore décrit), rien n'est vérifié."""
         annees = {p.annee for p in lot.periodes} | {
-            r[0] for r in self.con.execute("SELECT DISTINCT annee FROM t_periodes").fetchall()
+            annee for annee, *_ in self._periodes_entrepot()
         }
         if not annees:
             return
@@ -570,7 +582,7 @@ class Warehouse:
     def _periodes(self, lot: Lot) -> Callable[[dt.date, Lot], str]:
         """La période d'un devoir daté, d'après les périodes de l'établissement (lot ou entrepôt)."""
         connues = [(p.debut, p.fin, p.nom) for p in lot.periodes] + [
-            tuple(r) for r in self.con.execute("SELECT debut, fin, periode FROM t_periodes").fetchall()
+            (debut, fin, nom) for _, debut, fin, nom in self._periodes_entrepot()
         ]
 
         def trouver(jour: dt.date, lot: Lot) -> str:
