@@ -27,24 +27,20 @@ from . import naif
 
 
 def vigie(j: Jeu, db: Path) -> tuple[float, int]:
-    """Un import des notes du jeu dans un entrepôt neuf ; rend (secondes des notes, fichiers refusés)."""
-    import connectors
-    from models.warehouse import ecriture
+    """Un import des notes du jeu dans un entrepôt neuf, par le chemin même de ``vigie import`` /
+    ``vigie demo`` (``vigie_cli.importer_fichiers`` : connecteurs, fichiers consécutifs d'une sorte écrits
+    ensemble, session :func:`models.warehouse.ecriture`) ; l'établissement et la liste d'élèves sont
+    importés avant, hors chrono. Rend (secondes des notes, fichiers refusés)."""
+    from vigie_cli import importer_fichiers
 
     db.unlink(missing_ok=True)
-    plan = [p for p in j.plan if p[0] in ("etablissement", "pronote-eleves", "pronote-notes")]
-    autres = 0.0
-    refus = 0
+    avant = [p for p in j.plan if p[0] in ("etablissement", "pronote-eleves")]
+    notes = [p for p in j.plan if p[0] == "pronote-notes"]
+    importer_fichiers(db, avant, afficher=False)
     debut = time.perf_counter()
-    with ecriture(db) as wh:
-        for sorte, chemin, options in plan:
-            t = time.perf_counter()
-            lot = connectors.lire(sorte, chemin, **options)
-            res = wh.importer(lot)
-            refus += res.statut == "rejete"
-            if sorte != "pronote-notes":
-                autres += time.perf_counter() - t
-    return time.perf_counter() - debut - autres, refus
+    resultats = importer_fichiers(db, notes, afficher=False)
+    duree = time.perf_counter() - debut
+    return duree, sum(r.statut == "rejete" for r in resultats)
 
 
 def duckdb_read_csv(j: Jeu, db: Path) -> int:
