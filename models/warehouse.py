@@ -205,14 +205,6 @@ class Warehouse:
         debut = dt.datetime.now()
         sha = lot.sha256()
         res = ResultatImport(0, lot.source, lot.fichier.name, sha, lignes_lues=lot.lignes_lues)
-        res.anomalies = [
-            (f"ligne {a.ligne} : " if a.ligne else "") + a.message for a in lot.anomalies
-        ]
-        def anomalies() -> list[tuple]:
-            return [(a.ligne, a.colonne, a.message) for a in lot.anomalies] + [
-                (r.ref.ligne, None, f"élève inconnu : {r.ref.libelle()}") for r in res.non_rapproches
-            ]
-
         try:
             # Données et journal dans la même transaction : un import réussi est consigné avec lui.
             with self.atomic():
@@ -220,9 +212,7 @@ class Warehouse:
                 self._ecrire(lot, res, ignorer_inconnus, progression or (lambda *_: None))
                 if not demo:  # des données réelles : l'entrepôt ne sera plus servi sans connexion
                     self.con.execute("DELETE FROM t_meta WHERE cle = 'demo'")
-                res.message = (f"{len(res.approches)} rapprochement(s) approché(s), "
-                               f"{len(res.non_rapproches)} élève(s) inconnu(s)")
-                self._inserer_journal(res, debut, anomalies())
+                self._conclure(lot, res, debut)
         except ImportRejected as err:
             res.statut, res.erreur, res.message = "rejete", err, str(err)
         except (duckdb.Error, ValueError) as err:  # un bogue ou une donnée imprévue : refus, pas de demi-import
@@ -236,7 +226,7 @@ class Warehouse:
         if res.statut == "rejete":
             res.lignes_inserees = res.lignes_mises_a_jour = res.lignes_inchangees = 0
             res.import_id = int(self.valeur("SELECT nextval('seq_import')"))
-            self._journaliser(res, debut, anomalies())
+            self._journaliser(res, debut, _anomalies(lot, res))
         return res
 
     def importer_plusieurs(
@@ -269,16 +259,18 @@ class Warehouse:
                 if not demo:
                     self.con.execute("DELETE FROM t_meta WHERE cle = 'demo'")
                 for lot, res in zip(lots, resultats):
-                    res.anomalies = [(f"ligne {a.ligne} : " if a.ligne else "") + a.message for a in lot.anomalies]
-                    res.message = (f"{len(res.approches)} rapprochement(s) approché(s), "
-                                   f"{len(res.non_rapproches)} élève(s) inconnu(s)")
-                    self._inserer_journal(res, debut, [(a.ligne, a.colonne, a.message) for a in lot.anomalies] + [
-                        (r.ref.ligne, None, f"élève inconnu : {r.ref.libelle()}") for r in res.non_rapproches
-                    ])
+                    self._conclure(lot, res, debut)
         except (ImportRejected, duckdb.Error, ValueError):
             return [self.importer(lot, ignorer_inconnus=ignorer_inconnus, progression=progression, demo=demo)
                     for lot in lots]
         return resultats
+
+    def _conclure(self, lot: Lot, res: ResultatImport, debut: dt.datetime) -> None:
+        """Un import réussi : son résumé, et sa ligne de journal dans sa propre transaction."""
+        res.anomalies = [(f"ligne {a.ligne} : " if a.ligne else "") + a.message for a in lot.anomalies]
+        res.message = (f"{len(res.approches)} rapprochement(s) approché(s), "
+                       f"{len(res.non_rapproches)} élève(s) inconnu(s)")
+        self._inserer_journal(res, debut, _anomalies(lot, res))
 
     def journaliser_refus(self, source: str, fichier: Path, err: ImportRejected) -> ResultatImport:
         """Consigne un fichier que son connecteur a refusé (rien d'autre n'est écrit)."""
@@ -632,6 +624,13 @@ _POLARS = {
     "INTEGER": pl.Int32,
     "BOOLEAN": pl.Boolean,
 }
+
+
+def _anomalies(lot: Lot, res: ResultatImport) -> list[tuple]:
+    """Les remarques d'un import pour le journal : celles du connecteur, puis les élèves inconnus."""
+    return [(a.ligne, a.colonne, a.message) for a in lot.anomalies] + [
+        (r.ref.ligne, None, f"élève inconnu : {r.ref.libelle()}") for r in res.non_rapproches
+    ]
 
 
 def _annee_scolaire(d: dt.date) -> str:
