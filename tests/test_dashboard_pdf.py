@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 from dashboard import pdf
+from models import conseil
 from models.warehouse import lecture
 from tests.ecole_dashboard import CLASSE, construire
 
@@ -32,7 +33,7 @@ def test_conseil_une_page_par_eleve_plus_synthese(wh) -> None:
 
 
 def test_tableau_conseil_vient_des_modeles(wh) -> None:
-    t = pdf.tableau_conseil(wh, CLASSE, "Trimestre 2", "2025-2026")
+    t = conseil.tableau_conseil(wh, CLASSE, "Trimestre 2", "2025-2026")
     moreau = t.filter(pl.col("eleve") == "MOREAU Théo").row(0, named=True)
     # notes à la main : T1 71/5 = 14,2 ; T2 46/5 = 9,2 ; une retenue le 15/01/2026
     assert moreau["moyenne"] == pytest.approx(9.2)
@@ -43,7 +44,7 @@ def test_tableau_conseil_vient_des_modeles(wh) -> None:
 
 
 def test_synthese_en_projection_masque_noms_et_alertes(wh) -> None:
-    t = pdf.tableau_conseil(wh, CLASSE, "Trimestre 2", "2025-2026")
+    t = conseil.tableau_conseil(wh, CLASSE, "Trimestre 2", "2025-2026")
     entetes, lignes = pdf.synthese(t)
     assert "Alertes" in entetes and [l[0] for l in lignes][:2] == ["=HACK Zoé", "LOPEZ Inès"]
     entetes, lignes = pdf.synthese(t, projection=True)

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import charts, data, fiches, pdf, ui
 from dashboard import format as fr
-from models import lectures
+from models import conseil, lectures
 
 st.title("Conseil de classe")
 if ui.entrepot_vide():
@@ -37,7 +37,7 @@ annee_p, periode_p = ui.periode_precedente(annee, periode)
 precedent = (data.appel(moy_mod.moyennes, classe=classe, periode=periode_p, annee=annee_p)
              if periode_p else None)
 
-tableau = data.appel(pdf.tableau_conseil, classe, periode, annee)
+tableau = data.appel(conseil.tableau_conseil, classe, periode, annee)
 eleves = tableau["eleve_id"].to_list()
 noms = dict(zip(eleves, tableau["eleve"].to_list()))
 if st.session_state.get("conseil_eleve") not in eleves:
@@ -98,7 +98,7 @@ if not projection:
     acc = data.appel(lectures.accompagnement, eleve_id)
     if acc:
         st.caption("Accompagnement : " + ", ".join(acc))
-    alertes = data.appel(pdf.alertes_eleve, eleve_id, classe)
+    alertes = data.appel(conseil.alertes_eleve, eleve_id, classe)
     if alertes.height:
         st.markdown("**Alertes**")
         for a in alertes.iter_rows(named=True):

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import charts, data, fiches, pdf, ui
 from dashboard import format as fr
-from models import lectures
+from models import conseil, lectures
 from models.reglages import charger_reglages
 
 st.title("Élève")
@@ -124,7 +124,7 @@ with onglets[3]:
         st.altair_chart(charts.pix_competences(ui.pix_16(pix)))
 
 with onglets[4]:
-    alertes = data.appel(pdf.alertes_eleve, eleve_id, fiche["classe"])
+    alertes = data.appel(conseil.alertes_eleve, eleve_id, fiche["classe"])
     if alertes.is_empty():
         st.success("Aucune alerte pour cet élève.")
     for a in alertes.iter_rows(named=True):
