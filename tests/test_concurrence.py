@@ -33,16 +33,14 @@ def test_import_tue_par_sigkill_laisse_l_etat_d_avant(tmp_path):
     db = tmp_path / "v.duckdb"
     p = _lancer(str(db), "300", "10", "1")  # liste + un premier lot de notes, complets
     assert p.wait(timeout=300) == 0, p.stderr.read()
+    # Un gros import, tué au milieu de son écriture : ses devoirs sont écrits dans la transaction, ses
+    # notes pas encore (le sous-processus s'y arrête et l'annonce). Sa liste d'élèves, importée avant
+    # « pret », fait partie de l'état d'avant.
+    p = _lancer(str(db), "3000", "12", "3", "--pause")
+    assert p.stdout.readline().strip() == "pret"
     avant = _etat(db)
-    # Un gros import (3 000 élèves × 10 devoirs), tué au milieu de son écriture.
-    p = _lancer(str(db), "3000", "12", "3")
-    ecriture_en_cours = None
-    limite = time.monotonic() + 300
-    while time.monotonic() < limite and ecriture_en_cours is None:
-        ecriture_en_cours = next(tmp_path.glob(".v.duckdb.*.ecriture"), None)
-        time.sleep(0.01)
-    assert ecriture_en_cours is not None, "l'import n'a jamais commencé à écrire"
-    time.sleep(0.3)
+    assert p.stdout.readline().strip() == "ecriture"
+    assert next(tmp_path.glob(".v.duckdb.*.ecriture"), None) is not None  # la copie de travail existe
     os.kill(p.pid, signal.SIGKILL)
     p.wait(timeout=30)
     assert p.returncode == -signal.SIGKILL

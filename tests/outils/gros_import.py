@@ -1,14 +1,17 @@
 """Un import volumineux lancé dans un sous-processus (tests de panne et de concurrence).
 
-Usage : ``python -m tests.outils.gros_import DB N_ELEVES VALEUR [REPETITIONS]`` — importe la liste de
-N élèves puis, REPETITIONS fois, un lot de notes où toutes les notes valent alternativement VALEUR et
-VALEUR + 1 : un lecteur ne doit jamais voir deux valeurs à la fois.
+Usage : ``python -m tests.outils.gros_import DB N_ELEVES VALEUR [REPETITIONS] [--pause]`` — importe la
+liste de N élèves puis, REPETITIONS fois, un lot de notes où toutes les notes valent alternativement
+VALEUR et VALEUR + 1 : un lecteur ne doit jamais voir deux valeurs à la fois. Avec ``--pause``, le
+premier import s'arrête au milieu de son écriture (devoirs écrits, notes pas encore), l'annonce par
+« ecriture » sur la sortie et attend : le test de panne le tue là, à coup sûr.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
+import time
 import tempfile
 from pathlib import Path
 
@@ -35,8 +38,15 @@ def lot_notes(dossier: Path, liste: list[Eleve], valeur: float, devoirs: int = 1
 
 
 def main() -> None:
-    db, n, valeur = Path(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
-    repetitions = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+    pause = "--pause" in sys.argv
+    args = [a for a in sys.argv[1:] if a != "--pause"]
+    db, n, valeur = Path(args[0]), int(args[1]), float(args[2])
+    repetitions = int(args[3]) if len(args) > 3 else 1
+
+    def progression(etape: str, _part: float) -> None:
+        if pause and etape == "écriture de t_devoirs":
+            print("ecriture", flush=True)
+            time.sleep(600)
     liste = eleves(n)
     with tempfile.TemporaryDirectory() as tmp:
         dossier = Path(tmp)
@@ -48,7 +58,7 @@ def main() -> None:
         print("pret", flush=True)
         for i in range(repetitions):
             with ecriture(db) as wh:
-                res = wh.importer(lots[i % 2])
+                res = wh.importer(lots[i % 2], progression=progression)
                 assert res.statut == "reussi", res.message
             print(f"import {i}", flush=True)
 
