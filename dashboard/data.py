@@ -79,16 +79,6 @@ def nb_eleves() -> int:
     return appel(lectures.comptes)["eleves"]
 
 
-def module_analyse(nom: str) -> Any | None:
-    """Le module d'analyse ``models.<nom>``, ou None s'il n'est pas installé (page dégradée, pas d'erreur)."""
-    try:
-        return importlib.import_module(f"models.{nom}")
-    except ModuleNotFoundError as err:
-        if err.name != f"models.{nom}":
-            raise
-        return None
-
-
 def importer_fichier(
     sorte: str,
     nom: str,

@@ -7,7 +7,7 @@ import os
 import polars as pl
 import streamlit as st
 
-from models import acces, lectures
+from models import acces, lectures, moyennes
 
 from . import data
 
@@ -79,8 +79,7 @@ def _derniere_notee(df: pl.DataFrame) -> int:
     comptes = data.appel(lectures.comptes)
     if not comptes.get("notes"):
         return 0
-    moy = data.module_analyse("moyennes")
-    return 0 if moy is None else _index_derniere(df, data.appel(moy.moyennes))
+    return _index_derniere(df, data.appel(moyennes.moyennes))
 
 
 def _index_derniere(periodes_: pl.DataFrame, moyennes: pl.DataFrame) -> int:
@@ -111,10 +110,6 @@ def choisir_eleve(classe: str | None, cle: str = "eleve") -> str | None:
     if st.session_state.get(cle) not in ids:
         st.session_state[cle] = ids[0]
     return st.selectbox("Élève", ids, format_func=libelles.__getitem__, key=cle)
-
-
-def indisponible(nom: str) -> None:
-    st.warning(f"Le module d'analyse « models/{nom}.py » n'est pas installé : cette partie est indisponible.")
 
 
 def pix_16(pix: pl.DataFrame) -> pl.DataFrame:

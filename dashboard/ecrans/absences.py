@@ -10,15 +10,13 @@ import streamlit as st
 
 from dashboard import charts, data, ui
 from dashboard import format as fr
+from models import absences as ma
+from models import alertes as mal
 from models import lectures
 from models.reglages import charger_reglages
 
 st.title("Absences")
 if ui.entrepot_vide():
-    st.stop()
-abs_mod = data.module_analyse("absences")
-if abs_mod is None:
-    ui.indisponible("absences")
     st.stop()
 if data.appel(lectures.comptes)["absences"] == 0:
     st.info("Aucune absence importée. Importez les absences (sorte « pronote-absences »).")
@@ -37,7 +35,7 @@ granularite = c1.radio("Par", ["mois", "semaine"], horizontal=True, key="absence
                        format_func=str.capitalize)
 par = c2.radio("Regroupement", ["classe", "niveau"], horizontal=True, key="absences_par",
                format_func=lambda p: "Classe par classe" if p == "classe" else "Niveau par niveau")
-taux = data.appel(abs_mod.taux, par=par, granularite=granularite)
+taux = data.appel(ma.taux, par=par, granularite=granularite)
 if classe is not None and par == "classe":
     taux = taux.filter(pl.col("classe") == classe)
 fmt = "%m/%Y" if granularite == "mois" else "%d/%m"
@@ -50,10 +48,10 @@ st.caption("Demi-journées manquées (justifiées ou non) rapportées aux demi-j
 
 # --- Seuils du mois -----------------------------------------------------------------------------------
 st.subheader("Demi-journées non justifiées dans le mois")
-mensuel = data.appel(abs_mod.mois_non_justifies, reglages.seuil_mois_non_justifiees)
+mensuel = data.appel(ma.mois_non_justifies, reglages.seuil_mois_non_justifiees)
 if classe is not None:
     mensuel = mensuel.filter(pl.col("classe") == classe)
-mois_connus = sorted(data.appel(abs_mod.demi_journees, par="mois", classe=classe)["mois"].unique().to_list())
+mois_connus = sorted(data.appel(ma.demi_journees, par="mois", classe=classe)["mois"].unique().to_list())
 if not mois_connus:
     st.caption("Aucune absence pour cette sélection.")
 else:
@@ -104,7 +102,7 @@ else:
 
 # --- Retards ------------------------------------------------------------------------------------------
 st.subheader("Retards")
-par_eleve = data.appel(abs_mod.demi_journees, par="eleve", classe=classe).filter(pl.col("retards") > 0)
+par_eleve = data.appel(ma.demi_journees, par="eleve", classe=classe).filter(pl.col("retards") > 0)
 if par_eleve.is_empty():
     st.caption("Aucun retard.")
 else:
@@ -118,12 +116,8 @@ else:
 
 # --- Perlé --------------------------------------------------------------------------------------------
 st.subheader("Absentéisme perlé")
-al_mod = data.module_analyse("alertes")
-if al_mod is None:
-    ui.indisponible("alertes")
-else:
-    perle = data.appel(al_mod.alertes, classe=classe, regle="absenteisme_perle")
-    if perle.is_empty():
-        st.caption("Aucun absentéisme perlé repéré.")
-    for a in perle.iter_rows(named=True):
-        st.markdown(f"- **{a['nom']} {a['prenom']}** ({a['classe']}) — {a['explication']}")
+perle = data.appel(mal.alertes, classe=classe, regle="absenteisme_perle")
+if perle.is_empty():
+    st.caption("Aucun absentéisme perlé repéré.")
+for a in perle.iter_rows(named=True):
+    st.markdown(f"- **{a['nom']} {a['prenom']}** ({a['classe']}) — {a['explication']}")

@@ -8,15 +8,12 @@ import streamlit as st
 
 from dashboard import data, ui
 from dashboard import format as fr
+from models import alertes as mal
 from models import lectures
 from models.reglages import charger_reglages
 
 st.title("Alertes")
 if ui.entrepot_vide():
-    st.stop()
-al_mod = data.module_analyse("alertes")
-if al_mod is None:
-    ui.indisponible("alertes")
     st.stop()
 
 #: Gravité → libellé et icône (texte + icône : la couleur seule ne porte pas l'information).
@@ -28,7 +25,7 @@ classes = data.appel(lectures.classes)["classe"].to_list()
 choix = st.sidebar.selectbox("Classe", [toutes, *classes], key="alertes_classe")
 classe = None if choix == toutes else choix
 
-alertes = data.appel(al_mod.alertes, classe=classe)
+alertes = data.appel(mal.alertes, classe=classe)
 if alertes.is_empty():
     st.success("Aucune alerte" + (f" pour la classe {classe}." if classe else "."))
     st.stop()

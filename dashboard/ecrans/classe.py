@@ -8,13 +8,10 @@ import streamlit as st
 
 from dashboard import charts, data, ui
 from dashboard import format as fr
+from models import moyennes as mm
 
 st.title("Classe")
 if ui.entrepot_vide():
-    st.stop()
-moy_mod = data.module_analyse("moyennes")
-if moy_mod is None:
-    ui.indisponible("moyennes")
     st.stop()
 
 classe = ui.choisir_classe()
@@ -23,7 +20,7 @@ if classe is None or periode is None:
     st.info("Aucune période définie : importez la description de l'établissement (périodes).")
     st.stop()
 
-moy = data.appel(moy_mod.moyennes, classe=classe, periode=periode, annee=annee)
+moy = data.appel(mm.moyennes, classe=classe, periode=periode, annee=annee)
 if moy.is_empty():
     st.info(f"Aucune note pour la classe {classe} en {periode}. Importez les notes (sorte « pronote-notes »).")
     st.stop()
@@ -66,7 +63,7 @@ with onglets[1]:
     donnees = generale if choix == "Moyenne générale" else matieres.filter(pl.col("matiere") == choix)
     st.altair_chart(charts.histogramme(donnees.select("moyenne"), titre=choix))
 with onglets[2]:
-    dev = data.appel(moy_mod.distribution_devoirs, classe, periode, annee=annee)
+    dev = data.appel(mm.distribution_devoirs, classe, periode, annee=annee)
     if dev.is_empty():
         st.caption("Aucun devoir.")
     else:
@@ -86,7 +83,7 @@ with onglets[4]:
     if periode_p is None:
         st.caption("Pas de période précédente.")
     else:
-        avant = data.appel(moy_mod.moyennes, classe=classe, periode=periode_p, annee=annee_p)
+        avant = data.appel(mm.moyennes, classe=classe, periode=periode_p, annee=annee_p)
         comp = pl.concat([
             m.filter(pl.col("matiere").is_not_null()).group_by("matiere").agg(pl.col("moyenne_classe").first())
             .with_columns(pl.lit(p).alias("periode"))

@@ -11,14 +11,11 @@ import streamlit as st
 
 from dashboard import charts, data, fiches, pdf, ui
 from dashboard import format as fr
+from models import moyennes as mm
 from models import conseil, lectures
 
 st.title("Conseil de classe")
 if ui.entrepot_vide():
-    st.stop()
-moy_mod = data.module_analyse("moyennes")
-if moy_mod is None:
-    ui.indisponible("moyennes")
     st.stop()
 
 classe = ui.choisir_classe()
@@ -29,12 +26,12 @@ if classe is None or periode is None:
     st.info("Aucune période définie : importez la description de l'établissement (périodes).")
     st.stop()
 
-moy = data.appel(moy_mod.moyennes, classe=classe, periode=periode, annee=annee)
+moy = data.appel(mm.moyennes, classe=classe, periode=periode, annee=annee)
 if moy.is_empty():
     st.info(f"Aucune note pour la classe {classe} en {periode}. Importez les notes (sorte « pronote-notes »).")
     st.stop()
 annee_p, periode_p = ui.periode_precedente(annee, periode)
-precedent = (data.appel(moy_mod.moyennes, classe=classe, periode=periode_p, annee=annee_p)
+precedent = (data.appel(mm.moyennes, classe=classe, periode=periode_p, annee=annee_p)
              if periode_p else None)
 
 tableau = data.appel(conseil.tableau_conseil, classe, periode, annee)
@@ -88,7 +85,7 @@ with droite:
     c[2].metric("Demi-journées d'absence", fr.nombre(ligne["absences"], 0))
     if ligne["mention"]:
         st.markdown(f"**Mention proposée :** {ligne['mention']}")
-    evo = data.appel(moy_mod.evolution, eleve_id)
+    evo = data.appel(mm.evolution, eleve_id)
     st.altair_chart(charts.tendance(fiches.tendance_eleve(evo), titre="Moyenne générale par période"))
 
 st.markdown("**Matières**")

@@ -8,6 +8,8 @@ import streamlit as st
 
 from dashboard import charts, data, fiches, pdf, ui
 from dashboard import format as fr
+from models import absences as ma
+from models import moyennes as mm
 from models import conseil, lectures
 from models.reglages import charger_reglages
 
@@ -41,57 +43,51 @@ st.caption(" · ".join(i for i in infos if i))
 onglets = st.tabs(["Notes", "Absences", "Compétences", "Pix", "Alertes"])
 
 with onglets[0]:
-    moy_mod = data.module_analyse("moyennes")
-    if moy_mod is None:
-        ui.indisponible("moyennes")
+    evo = data.appel(mm.evolution, eleve_id)
+    if evo.is_empty():
+        st.info("Aucune note pour cet élève. Importez les notes (sorte « pronote-notes »).")
     else:
-        evo = data.appel(moy_mod.evolution, eleve_id)
-        if evo.is_empty():
-            st.info("Aucune note pour cet élève. Importez les notes (sorte « pronote-notes »).")
-        else:
-            periodes = evo["periode"].to_list()
-            annees = evo["annee"].to_list()
-            i = st.selectbox("Période", range(len(periodes)), index=len(periodes) - 1,
-                             format_func=lambda k: periodes[k], key="eleve_periode")
-            moy = data.appel(moy_mod.moyennes, classe=fiche["classe"], periode=periodes[i], annee=annees[i])
-            prec = (data.appel(moy_mod.moyennes, classe=fiche["classe"], periode=periodes[i - 1],
-                               annee=annees[i - 1]) if i > 0 else None)
-            g, d = st.columns([3, 2])
-            with g:
-                st.altair_chart(charts.radar(fiches.radar_eleve(moy, eleve_id, prec)), width="content")
-            with d:
-                st.altair_chart(charts.tendance(fiches.tendance_eleve(evo), titre="Moyenne générale"))
-            st.dataframe(pdf.tableau_affiche(fiches.tableau_matieres(moy, eleve_id)), hide_index=True)
-            with st.expander("Toutes les notes"):
-                notes = data.appel(lectures.notes_eleve, eleve_id)
-                st.dataframe(
-                    notes.select(
-                        pl.col("periode").alias("Période"), pl.col("matiere").alias("Matière"),
-                        pl.col("date").map_elements(fr.date, return_dtype=pl.String).alias("Date"),
-                        pl.col("devoir").alias("Devoir"),
-                        pl.col("valeur").map_elements(fr.nombre, return_dtype=pl.String).alias("Note"),
-                        pl.col("bareme").map_elements(lambda x: fr.nombre(x, 0), return_dtype=pl.String).alias("Sur"),
-                        pl.col("coefficient").map_elements(lambda x: fr.nombre(x, 1), return_dtype=pl.String).alias("Coef."),
-                        pl.col("statut").alias("Statut"),
-                    ),
-                    hide_index=True,
-                )
-
-with onglets[1]:
-    absences = data.appel(lectures.absences_eleve, eleve_id)
-    abs_mod = data.module_analyse("absences")
-    if abs_mod is not None:
-        par_periode = data.appel(abs_mod.demi_journees, par="periode", classe=fiche["classe"]).filter(
-            pl.col("eleve_id") == eleve_id)
-        if par_periode.height:
+        periodes = evo["periode"].to_list()
+        annees = evo["annee"].to_list()
+        i = st.selectbox("Période", range(len(periodes)), index=len(periodes) - 1,
+                         format_func=lambda k: periodes[k], key="eleve_periode")
+        moy = data.appel(mm.moyennes, classe=fiche["classe"], periode=periodes[i], annee=annees[i])
+        prec = (data.appel(mm.moyennes, classe=fiche["classe"], periode=periodes[i - 1],
+                           annee=annees[i - 1]) if i > 0 else None)
+        g, d = st.columns([3, 2])
+        with g:
+            st.altair_chart(charts.radar(fiches.radar_eleve(moy, eleve_id, prec)), width="content")
+        with d:
+            st.altair_chart(charts.tendance(fiches.tendance_eleve(evo), titre="Moyenne générale"))
+        st.dataframe(pdf.tableau_affiche(fiches.tableau_matieres(moy, eleve_id)), hide_index=True)
+        with st.expander("Toutes les notes"):
+            notes = data.appel(lectures.notes_eleve, eleve_id)
             st.dataframe(
-                par_periode.select(
-                    pl.col("periode").alias("Période"), pl.col("brutes").alias("Demi-journées"),
-                    pl.col("non_justifiees").alias("Non justifiées"), pl.col("en_attente").alias("En attente"),
-                    pl.col("justifiees").alias("Justifiées"), pl.col("retards").alias("Retards"),
+                notes.select(
+                    pl.col("periode").alias("Période"), pl.col("matiere").alias("Matière"),
+                    pl.col("date").map_elements(fr.date, return_dtype=pl.String).alias("Date"),
+                    pl.col("devoir").alias("Devoir"),
+                    pl.col("valeur").map_elements(fr.nombre, return_dtype=pl.String).alias("Note"),
+                    pl.col("bareme").map_elements(lambda x: fr.nombre(x, 0), return_dtype=pl.String).alias("Sur"),
+                    pl.col("coefficient").map_elements(lambda x: fr.nombre(x, 1), return_dtype=pl.String).alias("Coef."),
+                    pl.col("statut").alias("Statut"),
                 ),
                 hide_index=True,
             )
+
+with onglets[1]:
+    absences = data.appel(lectures.absences_eleve, eleve_id)
+    par_periode = data.appel(ma.demi_journees, par="periode", classe=fiche["classe"]).filter(
+        pl.col("eleve_id") == eleve_id)
+    if par_periode.height:
+        st.dataframe(
+            par_periode.select(
+                pl.col("periode").alias("Période"), pl.col("brutes").alias("Demi-journées"),
+                pl.col("non_justifiees").alias("Non justifiées"), pl.col("en_attente").alias("En attente"),
+                pl.col("justifiees").alias("Justifiées"), pl.col("retards").alias("Retards"),
+            ),
+            hide_index=True,
+        )
     st.altair_chart(charts.chronologie_absences(absences), width="stretch")
     retards = data.appel(lectures.retards, None, eleve_id)
     if retards.height:
