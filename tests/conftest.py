@@ -14,6 +14,19 @@ from models.warehouse import Warehouse
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def ecrire_pronote(tmp_path: Path, nom: str, lignes: list[str], encodage: str = "utf-8-sig") -> Path:
+    """Un export écrit comme Pronote : lignes séparées par CRLF, BOM UTF-8 (ou l'encodage donné)."""
+    f = tmp_path / nom
+    f.write_bytes(("\r\n".join(lignes) + "\r\n").encode(encodage))
+    return f
+
+
+def situe(err: Any, fichier: str, ligne: int, colonne: str) -> None:
+    """Le refus nomme le fichier, la ligne et la colonne, dans ses attributs et dans son message."""
+    assert (err.fichier, err.ligne, err.colonne) == (fichier, ligne, colonne)
+    assert f"fichier « {fichier} », ligne {ligne}, colonne « {colonne} »" in str(err)
+
+
 @pytest.fixture
 def wh() -> Warehouse:
     w = Warehouse()

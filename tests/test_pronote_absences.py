@@ -13,24 +13,15 @@ from sample_data.ecrire_pronote_suivi import ecrire_absences, ecrire_retards
 
 from .conftest import FIXTURES
 
+from .conftest import ecrire_pronote as _ecrire
+from .conftest import situe as _situe
+
 DOSSIER = FIXTURES / "pronote_suivi"
 J, NJ, ATT = StatutAbsence.JUSTIFIEE, StatutAbsence.NON_JUSTIFIEE, StatutAbsence.EN_ATTENTE
 
 
 def _h(jour: str, heure: str) -> dt.datetime:
     return dt.datetime.strptime(f"{jour} {heure}", "%d/%m/%Y %H:%M")
-
-
-def _ecrire(tmp_path, nom: str, lignes: list[str], encodage: str = "utf-8-sig"):
-    f = tmp_path / nom
-    f.write_bytes(("\r\n".join(lignes) + "\r\n").encode(encodage))
-    return f
-
-
-def _situe(err: ImportRejected, fichier: str, ligne: int, colonne: str) -> None:
-    """Le refus nomme le fichier, la ligne et la colonne, dans ses attributs et dans son message."""
-    assert (err.fichier, err.ligne, err.colonne) == (fichier, ligne, colonne)
-    assert f"fichier « {fichier} », ligne {ligne}, colonne « {colonne} »" in str(err)
 
 
 # --- une ligne par absence ------------------------------------------------------------------------

@@ -14,21 +14,12 @@ from sample_data.ecrire_pronote_suivi import ecrire_competences
 
 from .conftest import FIXTURES
 
+from .conftest import ecrire_pronote as _ecrire
+from .conftest import situe as _situe
+
 DOSSIER = FIXTURES / "pronote_suivi"
 EV, ABS, DISP, NE = (StatutCompetence.EVALUE, StatutCompetence.ABSENT, StatutCompetence.DISPENSE,
                      StatutCompetence.NON_EVALUE)
-
-
-def _ecrire(tmp_path, nom: str, lignes: list[str], encodage: str = "utf-8-sig"):
-    f = tmp_path / nom
-    f.write_bytes(("\r\n".join(lignes) + "\r\n").encode(encodage))
-    return f
-
-
-def _situe(err: ImportRejected, fichier: str, ligne: int, colonne: str) -> None:
-    """Le refus nomme le fichier, la ligne et la colonne, dans ses attributs et dans son message."""
-    assert (err.fichier, err.ligne, err.colonne) == (fichier, ligne, colonne)
-    assert f"fichier « {fichier} », ligne {ligne}, colonne « {colonne} »" in str(err)
 
 
 #: Le fichier competences_niveaux.csv, ligne par ligne : (libellé écrit, niveau, statut).
