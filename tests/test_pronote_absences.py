@@ -12,7 +12,6 @@ from models.records import Absence, RefEleve, Retard, StatutAbsence
 from sample_data.ecrire_pronote_suivi import ecrire_absences, ecrire_retards
 
 from .conftest import FIXTURES
-
 from .conftest import ecrire_pronote as _ecrire
 from .conftest import situe as _situe
 

@@ -13,7 +13,6 @@ from models.records import RefEleve, Sanction
 from sample_data.ecrire_pronote_suivi import ecrire_punitions
 
 from .conftest import FIXTURES
-
 from .conftest import ecrire_pronote as _ecrire
 from .conftest import situe as _situe
 
