@@ -88,6 +88,9 @@ class Annuaire:
     _par_ine: dict[str, EleveConnu] = field(init=False, default_factory=dict)
     _par_classe: dict[str, list[EleveConnu]] = field(init=False, default_factory=lambda: defaultdict(list))
     _par_cle: dict[tuple[str, str], list[EleveConnu]] = field(init=False, default_factory=lambda: defaultdict(list))
+    #: Désignation → rapprochement : chaque export de notes d'une classe désigne les mêmes élèves, et
+    #: l'annuaire est gardé d'un import à l'autre tant que l'effectif ne change pas.
+    _memo: dict[tuple, "Rapprochement"] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         for e in self.eleves:
@@ -99,6 +102,15 @@ class Annuaire:
             self._par_cle[(c, _cle_triee(e.jetons_nom + e.jetons_prenom[:1]))].append(e)
 
     def rapprocher(self, ref: RefEleve) -> Rapprochement:
+        """L'élève connu que ``ref`` désigne (``ref.ligne`` n'y joue pas : le résultat porte la première
+        désignation rencontrée)."""
+        cle = (ref.nom, ref.prenom, ref.nom_complet, ref.classe, ref.ine, ref.date_naissance)
+        r = self._memo.get(cle)
+        if r is None:
+            r = self._memo[cle] = self._rapprocher(ref)
+        return r
+
+    def _rapprocher(self, ref: RefEleve) -> Rapprochement:
         if ref.ine and ref.ine.upper() in self._par_ine:
             return Rapprochement(ref, self._par_ine[ref.ine.upper()].eleve_id, "ine", 1.0)
         jetons = _jetons_ref(ref)

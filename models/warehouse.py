@@ -28,7 +28,7 @@ import polars as pl
 from . import schema
 from .errors import ImportRejected, VigieError, WarehouseBusy
 from .matching import Annuaire, EleveConnu, Rapprochement
-from .records import Lot, RefEleve
+from .records import Devoir, Lot, NotesLues, RefEleve, StatutNote
 
 Progression = Callable[[str, float], None]
 
@@ -251,15 +251,16 @@ class Warehouse:
         try:
             with self.atomic():
                 preparees = []
+                # Un aller-retour pour tous les numéros d'import (un par fichier en coûtait 1,5 ms chacun).
+                numeros = self.con.execute("SELECT nextval('seq_import') FROM range(?)", [len(lots)]).fetchall()
                 for i, (lot, res) in enumerate(zip(lots, resultats)):
-                    res.import_id = int(self.valeur("SELECT nextval('seq_import')"))
+                    res.import_id = int(numeros[i][0])
                     preparees.append((res, self._preparer(lot, res, ignorer_inconnus, lambda *_: None)))
                     progression(f"{lot.fichier.name}", 0.6 * (i + 1) / len(lots))
                 self._ecrire_lignes(preparees, progression)
                 if not demo:
                     self.con.execute("DELETE FROM t_meta WHERE cle = 'demo'")
-                for lot, res in zip(lots, resultats):
-                    self._conclure(lot, res, debut)
+                self._conclure_tous(lots, resultats, debut)
         except (ImportRejected, duckdb.Error, ValueError):
             return [self.importer(lot, ignorer_inconnus=ignorer_inconnus, progression=progression, demo=demo)
                     for lot in lots]
@@ -267,10 +268,14 @@ class Warehouse:
 
     def _conclure(self, lot: Lot, res: ResultatImport, debut: dt.datetime) -> None:
         """Un import réussi : son résumé, et sa ligne de journal dans sa propre transaction."""
-        res.anomalies = [(f"ligne {a.ligne} : " if a.ligne else "") + a.message for a in lot.anomalies]
-        res.message = (f"{len(res.approches)} rapprochement(s) approché(s), "
-                       f"{len(res.non_rapproches)} élève(s) inconnu(s)")
-        self._inserer_journal(res, debut, _anomalies(lot, res))
+        self._conclure_tous([lot], [res], debut)
+
+    def _conclure_tous(self, lots: list[Lot], resultats: list[ResultatImport], debut: dt.datetime) -> None:
+        for lot, res in zip(lots, resultats):
+            res.anomalies = [(f"ligne {a.ligne} : " if a.ligne else "") + a.message for a in lot.anomalies]
+            res.message = (f"{len(res.approches)} rapprochement(s) approché(s), "
+                           f"{len(res.non_rapproches)} élève(s) inconnu(s)")
+        self._inserer_journaux([(res, debut, _anomalies(lot, res)) for lot, res in zip(lots, resultats)])
 
     def journaliser_refus(self, source: str, fichier: Path, err: ImportRejected) -> ResultatImport:
         """Consigne un fichier que son connecteur a refusé (rien d'autre n'est écrit)."""
@@ -289,18 +294,34 @@ class Warehouse:
             self._inserer_journal(res, debut, anomalies)
 
     def _inserer_journal(self, res: ResultatImport, debut: dt.datetime, anomalies: list[tuple]) -> None:
-        self.con.execute(
-            "INSERT INTO t_imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        self._inserer_journaux([(res, debut, anomalies)])
+
+    def _inserer_journaux(self, entrees: list[tuple[ResultatImport, dt.datetime, list[tuple]]]) -> None:
+        """Les lignes de journal de plusieurs imports en deux insertions (une par table) : un paquet de
+        deux mille fichiers de notes en écrivait quatre mille une à une."""
+        fin = dt.datetime.now()
+        imports = pl.DataFrame(
             [
-                res.import_id, res.source, res.fichier, res.sha256, res.statut, res.lignes_lues,
-                res.lignes_inserees, res.lignes_mises_a_jour, res.lignes_rejetees, debut,
-                dt.datetime.now(), res.message,
+                (res.import_id, res.source, res.fichier, res.sha256, res.statut, res.lignes_lues,
+                 res.lignes_inserees, res.lignes_mises_a_jour, res.lignes_rejetees, debut, fin, res.message)
+                for res, debut, _ in entrees
             ],
+            schema=_JOURNAL_IMPORTS, orient="row",
         )
-        if anomalies:
-            self.con.executemany(
-                "INSERT INTO t_anomalies VALUES (?, ?, ?, ?)", [(res.import_id, *a) for a in anomalies]
-            )
+        anomalies = pl.DataFrame(
+            [(res.import_id, ligne, None if colonne is None else str(colonne), message)
+             for res, _, liste in entrees for ligne, colonne, message in liste],
+            schema=_JOURNAL_ANOMALIES, orient="row",
+        )
+        self.con.register("journal_imports", imports)
+        self.con.register("journal_anomalies", anomalies)
+        try:
+            self.con.execute("INSERT INTO t_imports SELECT * FROM journal_imports")
+            if anomalies.height:
+                self.con.execute("INSERT INTO t_anomalies SELECT * FROM journal_anomalies")
+        finally:
+            self.con.unregister("journal_imports")
+            self.con.unregister("journal_anomalies")
 
     def _ecrire(self, lot: Lot, res: ResultatImport, ignorer_inconnus: bool, progression: Progression) -> None:
         lignes = self._preparer(lot, res, ignorer_inconnus, progression)
@@ -346,32 +367,39 @@ class Warehouse:
                 annuaire.eleves
                 + [EleveConnu(e.eleve_id(), e.nom, e.prenom, e.classe, e.ine) for e in lot.eleves]
             )
-        cache: dict[RefEleve, Rapprochement] = {}
-        signales: set[tuple[RefEleve, int | None]] = set()
+        # Une ligne de notes porte une dizaine de notes d'un même élève (une même RefEleve) : le
+        # rapprochement se fait une fois par élève désigné, la recherche par identité d'abord.
+        par_objet: dict[int, tuple[RefEleve, Rapprochement]] = {}
+        cache: dict[tuple, Rapprochement] = {}
+        signales: set[tuple[tuple, int | None]] = set()
 
         def eleve_id(ref: RefEleve) -> str | None:
-            cle = ref.model_copy(update={"ligne": None})
-            r = cache.get(cle)
-            if r is None:
-                r = cache[cle] = annuaire.rapprocher(cle)
-                if r.methode == "approche":
-                    res.approches.append(Rapprochement(ref, r.eleve_id, r.methode, r.score))
-            if not r.trouve and (cle, ref.ligne) not in signales:  # une ligne, même à plusieurs notes, une fois
-                signales.add((cle, ref.ligne))
-                res.non_rapproches.append(Rapprochement(ref, None, candidats=r.candidats))
-                res.lignes_rejetees += 1
+            deja = par_objet.get(id(ref))
+            if deja is not None and deja[0] is ref:
+                r = deja[1]
+                cle = None
+            else:
+                cle = (ref.nom, ref.prenom, ref.nom_complet, ref.classe, ref.ine, ref.date_naissance)
+                r = cache.get(cle)
+                if r is None:
+                    r = cache[cle] = annuaire.rapprocher(ref)
+                    if r.methode == "approche":
+                        res.approches.append(Rapprochement(ref, r.eleve_id, r.methode, r.score))
+                par_objet[id(ref)] = (ref, r)  # la référence gardée empêche la réutilisation de son id
+            if not r.trouve:
+                cle = cle or (ref.nom, ref.prenom, ref.nom_complet, ref.classe, ref.ine, ref.date_naissance)
+                if (cle, ref.ligne) not in signales:  # une ligne, même à plusieurs notes, une fois
+                    signales.add((cle, ref.ligne))
+                    res.non_rapproches.append(Rapprochement(ref, None, candidats=r.candidats))
+                    res.lignes_rejetees += 1
             return r.eleve_id
 
         annee_de = _annees(lot)
         periode_de = self._periodes(lot)
         self._verifier_dates(lot)
         devoirs: dict[str, tuple] = {}
-        notes = []
-        for n in lot.notes:
-            eid = eleve_id(n.eleve)
-            if eid is None:
-                continue
-            d = n.devoir
+
+        def devoir_id(d: Devoir) -> str:
             did = d.devoir_id()
             if did not in devoirs:
                 devoirs[did] = (
@@ -379,7 +407,32 @@ class Warehouse:
                     d.date, d.titre,
                     d.bareme, d.coefficient, d.ramener_sur_20, d.bonus, d.facultatif, d.commentaire,
                 )
-            notes.append((eid, did, n.valeur, n.statut.value))
+            return did
+
+        notes: list[tuple] = []
+        if isinstance(lot.notes, NotesLues):
+            # En colonnes : un rapprochement par élève désigné qui a des notes, un identifiant par devoir.
+            bloc = lot.notes
+            notes_de = set(bloc.eleve)
+            eids = [eleve_id(r) if i in notes_de else None for i, r in enumerate(bloc.eleves)]
+            # un devoir dont aucun élève n'est connu n'est pas écrit (ni sa période cherchée)
+            utiles = {d for e, d in zip(bloc.eleve, bloc.devoir) if eids[e] is not None}
+            dids = [devoir_id(d) if i in utiles else "" for i, d in enumerate(bloc.devoirs)]
+            valeurs = {s: s.value for s in StatutNote}
+            notes = [(eids[e], dids[d], v, valeurs[s])
+                     for e, d, v, s in zip(bloc.eleve, bloc.devoir, bloc.valeur, bloc.statut)
+                     if eids[e] is not None]
+        else:
+            ids_devoirs: dict[int, tuple[Devoir, str]] = {}  # un devoir porte les notes de toute une classe
+            for n in lot.notes:
+                eid = eleve_id(n.eleve)
+                if eid is None:
+                    continue
+                d = n.devoir
+                connu = ids_devoirs.get(id(d))
+                if connu is None or connu[0] is not d:
+                    connu = ids_devoirs[id(d)] = (d, devoir_id(d))
+                notes.append((eid, connu[1], n.valeur, n.statut.value))
         ajouter("t_devoirs", list(devoirs.values()))
         ajouter("t_notes", notes)
         progression("rapprochement des élèves", 0.3)
@@ -556,6 +609,12 @@ class Warehouse:
         if not annees:
             return
         bornes = sorted((dt.date(int(a[:4]), 8, 1), dt.date(int(a[:4]) + 1, 7, 31)) for a in annees)
+        # Les notes d'un fichier tombent sur quelques dates de devoirs : chaque date est vérifiée une fois.
+        jours = {a.debut.date() for a in lot.absences} | {r.date.date() for r in lot.retards} | {
+            s.date for s in lot.sanctions} | {e.date for e in lot.evaluations} | {
+            d.date for d in _devoirs(lot)}
+        if all(any(debut <= jour <= fin for debut, fin in bornes) for jour in jours):
+            return
         datees: list[tuple[Any, dt.date, str]] = (
             [(a.eleve, a.debut.date(), "Du") for a in lot.absences]
             + [(r.eleve, r.date.date(), "Date") for r in lot.retards]
@@ -626,11 +685,27 @@ _POLARS = {
 }
 
 
+#: Colonnes des tables du journal (models/schema.py), pour les insérer en bloc.
+_JOURNAL_IMPORTS = {
+    "import_id": pl.Int32, "source": pl.Utf8, "fichier": pl.Utf8, "sha256": pl.Utf8, "statut": pl.Utf8,
+    "lignes_lues": pl.Int32, "lignes_inserees": pl.Int32, "lignes_mises_a_jour": pl.Int32,
+    "lignes_rejetees": pl.Int32, "debut": pl.Datetime("us"), "fin": pl.Datetime("us"), "message": pl.Utf8,
+}
+_JOURNAL_ANOMALIES = {"import_id": pl.Int32, "ligne": pl.Int32, "colonne": pl.Utf8, "message": pl.Utf8}
+
+
 def _anomalies(lot: Lot, res: ResultatImport) -> list[tuple]:
     """Les remarques d'un import pour le journal : celles du connecteur, puis les élèves inconnus."""
     return [(a.ligne, a.colonne, a.message) for a in lot.anomalies] + [
         (r.ref.ligne, None, f"élève inconnu : {r.ref.libelle()}") for r in res.non_rapproches
     ]
+
+
+def _devoirs(lot: Lot) -> list[Devoir]:
+    """Les devoirs distincts (par identité) des notes d'un lot."""
+    if isinstance(lot.notes, NotesLues):
+        return list(lot.notes.devoirs)
+    return list({id(n.devoir): n.devoir for n in lot.notes}.values())
 
 
 def _annee_scolaire(d: dt.date) -> str:
@@ -642,7 +717,7 @@ def _annee_scolaire(d: dt.date) -> str:
 def _annees(lot: Lot) -> Callable[[str], str | None]:
     """L'année scolaire d'une période nommée dans un lot (une seule année par fichier Pronote)."""
     par_nom = {p.nom: p.annee for p in lot.periodes}
-    dates = [n.devoir.date for n in lot.notes[:1]]
+    dates = [d.date for d in _devoirs(lot)[:1]]
     defaut = _annee_scolaire(dates[0]) if dates else (lot.periodes[0].annee if lot.periodes else None)
     return lambda nom: par_nom.get(nom, defaut)
 
