@@ -8,6 +8,7 @@ pas lire le Windows-1252 ici (son extension ``encodings`` n'est pas télécharge
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from pathlib import Path
@@ -62,12 +63,16 @@ def _decode(donnees: bytes, encodage: str, chemin: Path) -> str:
         ) from err
 
 
+#: Les caractères de contrôle (catégorie Unicode « Cc ») sauf tabulation et fins de ligne.
+_CONTROLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _part_controle(texte: str) -> float:
     echantillon = texte[:65536]
-    n = sum(1 for c in echantillon if unicodedata.category(c) == "Cc" and c not in "\r\n\t")
-    return n / max(len(echantillon), 1)
+    return len(_CONTROLE.findall(echantillon)) / max(len(echantillon), 1)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def cle_entete(texte: str) -> str:
     """Compare des en-têtes en ignorant casse, accents, espaces et ponctuation (« Né(e) le » → « neele »)."""
     t = unicodedata.normalize("NFKD", texte or "")

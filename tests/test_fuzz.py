@@ -343,6 +343,26 @@ def test_fuzz_decouper_ligne(ligne: str) -> None:
         assert all(isinstance(c, str) and "\n" not in c for c in cellules)
 
 
+#: Des lignes faites des caractères qui comptent pour le découpage : séparateur, guillemets, espaces,
+#: balises, sauts de ligne.
+LIGNES_PIEGES = st.text(alphabet=';" \tab<>\n&', max_size=40)
+
+
+@REGLAGES_LEGERS
+@given(ligne=LIGNES_PIEGES | st.sampled_from(LIGNES_PRONOTE).flatmap(mute))
+def test_decoupage_rapide_identique_au_complet(ligne: str) -> None:
+    """Le découpage par ``str.split`` des lignes simples donne exactement ce que donne le découpage
+    caractère par caractère, y compris le refus d'une ligne tronquée."""
+    try:
+        attendu = pc.decouper_ligne_complet(ligne)
+    except ImportRejected as err:
+        with pytest.raises(ImportRejected) as obtenu:
+            pc.decouper_ligne(ligne)
+        assert (obtenu.value.raison, obtenu.value.colonne) == (err.raison, err.colonne)
+    else:
+        assert pc.decouper_ligne(ligne) == attendu
+
+
 @pytest.mark.slow
 @REGLAGES_LEGERS
 @given(texte=st.sampled_from(["\r\n".join(LIGNES_PRONOTE), "\n".join(LIGNES_PRONOTE)]).flatmap(mute))
