@@ -30,13 +30,14 @@ défaut : le devoir compte sur 20 quel que soit son barème).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from models.errors import ImportRejected
-from models.records import Devoir, Lot, MoyenneSource, Note, RefEleve
+from models.records import Devoir, Lot, MoyenneSource, NotesLues, RefEleve, StatutNote
 
 from .common import cle_entete, date_fr
 from .pronote_csv import (
@@ -92,22 +93,32 @@ def lire_entete_devoir(titres: tuple[str, ...], *, fichier: Path, ligne: int, co
 
     Les deux premières lignes portent titre, date, barème, coefficient ; la troisième, le service.
     """
+    try:
+        lu = _lire_entete(titres)
+    except _EnteteIllisible as err:
+        raise ImportRejected(str(err), fichier=fichier, ligne=ligne, colonne=colonne + 1) from None
+    return None if lu is None else ColonneDevoir(colonne, *lu)
+
+
+class _EnteteIllisible(ValueError):
+    """Un en-tête de devoir illisible ; :func:`lire_entete_devoir` le situe dans le fichier."""
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _lire_entete(titres: tuple[str, ...]) -> tuple | None:
+    # Mis en cache : les exports d'une année répètent les mêmes en-têtes de devoirs d'une classe à l'autre.
     texte = " - ".join(t for t in titres[:2] if t)
     service = titres[2].strip() if len(titres) > 2 and titres[2].strip() else None
     m = _DATE.search(texte)
     if not m:
         if _BAREME.search(texte) or _COEF.search(texte) or _MOTS_DEVOIR.match(texte):
-            raise ImportRejected(
-                f"date du devoir introuvable dans l'en-tête « {texte} » (attendu JJ/MM/AAAA)",
-                fichier=fichier, ligne=ligne, colonne=colonne + 1,
-            )
+            raise _EnteteIllisible(f"date du devoir introuvable dans l'en-tête « {texte} » (attendu JJ/MM/AAAA)")
         return None
     nom = f"« {texte} »"
     try:
         date = date_fr(m.group(1))
     except ValueError:
-        raise ImportRejected(f"date invalide dans l'en-tête {nom}", fichier=fichier, ligne=ligne,
-                             colonne=colonne + 1) from None
+        raise _EnteteIllisible(f"date invalide dans l'en-tête {nom}") from None
     bareme = _BAREME.search(texte.replace(m.group(1), ""))
     coef = _COEF.search(texte)
     reste = texte
@@ -121,10 +132,8 @@ def lire_entete_devoir(titres: tuple[str, ...], *, fichier: Path, ligne: int, co
     valeur_bareme = float(bareme.group(1).replace(",", ".")) if bareme else 20.0
     valeur_coef = float(coef.group(1).replace(",", ".")) if coef else 1.0
     if not 1 <= valeur_bareme <= 99 or not 0 <= valeur_coef <= 99:
-        raise ImportRejected(f"barème ou coefficient hors limites dans l'en-tête {nom}", fichier=fichier,
-                             ligne=ligne, colonne=colonne + 1)
-    return ColonneDevoir(colonne, titre, date, valeur_bareme, valeur_coef, drapeaux["bonus"],
-                         drapeaux["facultatif"], service)
+        raise _EnteteIllisible(f"barème ou coefficient hors limites dans l'en-tête {nom}")
+    return titre, date, valeur_bareme, valeur_coef, drapeaux["bonus"], drapeaux["facultatif"], service
 
 
 def lire(chemin: Path, **options: Any) -> Lot:
@@ -159,11 +168,15 @@ def lire(chemin: Path, **options: Any) -> Lot:
             fichier=chemin, ligne=tableau.ligne_entete, colonne=len(plats),
         )
 
-    notes: list[Note] = []
+    # Les notes en colonnes (NotesLues) : un élève désigné par ligne, un devoir par colonne et classe.
+    eleves: list[RefEleve] = []
+    devoirs: list[Devoir] = []
+    indices_devoirs: dict[tuple[str, int], int] = {}
+    lues: list[tuple[int, int, float | None, StatutNote]] = []  # élève, devoir, valeur, statut
     moyennes: list[MoyenneSource] = []
-    devoirs: dict[tuple[str, int], Devoir] = {}
     moyenne_classe: float | None = None
     col_moy = cols.get("moyenne", cols.get("moyenne_periode"))
+    noms = [tableau.nom_colonne(cd.index) for cd in colonnes_devoirs]
     nb_eleves = 0
     vues: dict[tuple[str, str], Ligne] = {}
     for ligne in tableau.donnees:
@@ -186,15 +199,21 @@ def lire(chemin: Path, **options: Any) -> Lot:
             raise ImportRejected("classe vide", fichier=chemin, ligne=ligne.numero,
                                  colonne=tableau.nom_colonne(cols["classe"]))
         eleve = RefEleve(nom_complet=ligne.cellule(cols["eleve"]), classe=classe, ligne=ligne.numero)
-        for cd in colonnes_devoirs:
-            lu = lire_note(ligne.cellule(cd.index), fichier=chemin, ligne=ligne.numero,
-                           colonne=tableau.nom_colonne(cd.index), bareme=cd.bareme)
+        indice_eleve = len(eleves)
+        eleves.append(eleve)
+        cellules = ligne.cellules
+        for cd, nom in zip(colonnes_devoirs, noms):
+            texte = cellules[cd.index] if cd.index < len(cellules) else ""
+            if not texte:  # cellules déjà débarrassées de leurs espaces : vide = pas de note
+                continue
+            lu = lire_note(texte, fichier=chemin, ligne=ligne.numero, colonne=nom, bareme=cd.bareme)
             if lu is None:
                 continue
-            devoir = devoirs.get((classe, cd.index))
-            if devoir is None:
-                devoir = devoirs[(classe, cd.index)] = _devoir(cd, classe, matiere, periode, bool(ramener), colonnes_devoirs)
-            notes.append(Note(eleve=eleve, devoir=devoir, valeur=lu[0], statut=lu[1]))
+            indice = indices_devoirs.get((classe, cd.index))
+            if indice is None:
+                indice = indices_devoirs[(classe, cd.index)] = len(devoirs)
+                devoirs.append(_devoir(cd, classe, matiere, periode, bool(ramener), colonnes_devoirs))
+            lues.append((indice_eleve, indice, *lu))
         if periode and col_moy is not None:
             moyennes.append(MoyenneSource(eleve=eleve, periode=periode, matiere=matiere,
                                           moyenne=_moyenne(tableau, ligne, col_moy)))
@@ -205,6 +224,8 @@ def lire(chemin: Path, **options: Any) -> Lot:
                              colonne=tableau.nom_colonne(cols["eleve"]))
     if moyenne_classe is not None:
         moyennes = [m.model_copy(update={"moyenne_classe": moyenne_classe}) for m in moyennes]
+    colonnes = list(zip(*lues)) if lues else [[], [], [], []]
+    notes = NotesLues(eleves, devoirs, *colonnes)
     return Lot(source=SOURCE, fichier=chemin, lignes_lues=len(tableau.donnees), notes=notes, moyennes=moyennes)
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal
+from typing import Literal, overload
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -264,6 +265,71 @@ class Note(_Record):
         return self
 
 
+class NotesLues(Sequence[Note]):
+    """Les notes d'un export de la page Notes, en colonnes : des milliers de notes pour quelques dizaines
+    d'élèves et de devoirs.
+
+    Un :class:`Note` par note coûte 3 µs de validation pydantic, autant que tout le reste de l'import ; ici
+    chaque élève désigné et chaque devoir est un enregistrement validé, une fois, et les notes sont quatre
+    colonnes (indice d'élève, indice de devoir, valeur, statut) vérifiées **en bloc à la construction** par
+    les mêmes règles que :class:`Note` (une note « notée » a une valeur dans le barème de son devoir, les
+    autres statuts n'en ont pas). Se lit comme une liste de :class:`Note` (``len``, indice, itération),
+    construites à la demande.
+    """
+
+    __slots__ = ("eleves", "devoirs", "eleve", "devoir", "valeur", "statut")
+
+    def __init__(
+        self,
+        eleves: Sequence[RefEleve],
+        devoirs: Sequence[Devoir],
+        eleve: Sequence[int],
+        devoir: Sequence[int],
+        valeur: Sequence[float | None],
+        statut: Sequence[StatutNote],
+    ) -> None:
+        self.eleves, self.devoirs = tuple(eleves), tuple(devoirs)
+        self.eleve, self.devoir = list(eleve), list(devoir)
+        self.valeur, self.statut = list(valeur), list(statut)
+        if not set(map(type, self.statut)) <= {StatutNote}:
+            self.statut = [StatutNote(s) for s in self.statut]
+        n = len(self.eleve)
+        if not len(self.devoir) == len(self.valeur) == len(self.statut) == n:
+            raise ValueError("colonnes de notes de longueurs différentes")
+        if n and not (0 <= min(self.eleve) and max(self.eleve) < len(self.eleves)
+                      and 0 <= min(self.devoir) and max(self.devoir) < len(self.devoirs)):
+            raise ValueError("note rattachée à un élève ou un devoir inexistant")
+        baremes = [d.bareme for d in self.devoirs]
+        for i, (d, v, s) in enumerate(zip(self.devoir, self.valeur, self.statut)):
+            if s is StatutNote.NOTE:
+                if v is None or not 0 <= v <= baremes[d]:
+                    Note(eleve=self.eleves[self.eleve[i]], devoir=self.devoirs[d], valeur=v, statut=s)
+            elif v is not None:  # le constructeur de Note lève l'erreur exacte
+                Note(eleve=self.eleves[self.eleve[i]], devoir=self.devoirs[d], valeur=v, statut=s)
+
+    def __len__(self) -> int:
+        return len(self.eleve)
+
+    @overload
+    def __getitem__(self, i: int) -> Note: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Note]: ...
+
+    def __getitem__(self, i: int | slice) -> Note | list[Note]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        return Note(eleve=self.eleves[self.eleve[i]], devoir=self.devoirs[self.devoir[i]],
+                    valeur=self.valeur[i], statut=self.statut[i])
+
+    def __iter__(self) -> Iterator[Note]:
+        for i in range(len(self)):
+            yield self[i]
+
+    def __repr__(self) -> str:
+        return f"NotesLues({len(self)} notes, {len(self.eleves)} élèves, {len(self.devoirs)} devoirs)"
+
+
 class MoyenneSource(_Record):
     """Une moyenne telle que Pronote l'a calculée (tableau des résultats, connecteur en direct).
 
@@ -395,7 +461,8 @@ class Lot(BaseModel):
     classes: list[Classe] = Field(default_factory=list)
     matieres: list[Matiere] = Field(default_factory=list)
     eleves: list[Eleve] = Field(default_factory=list)
-    notes: list[Note] = Field(default_factory=list)
+    # NotesLues d'abord : c'est une séquence, pydantic la convertirait sinon en liste de Note une à une.
+    notes: NotesLues | list[Note] = Field(default_factory=list, union_mode="left_to_right")
     moyennes: list[MoyenneSource] = Field(default_factory=list)
     absences: list[Absence] = Field(default_factory=list)
     retards: list[Retard] = Field(default_factory=list)
