@@ -234,3 +234,49 @@ def test_import_dans_l_entrepot_liste_puis_notes(tmp_path: Path) -> None:
         # le même fichier réimporté ne change rien
         res = wh.importer(lire(FIX / "MATHEMATIQUES.csv", periode="Trimestre 1"))
         assert (res.statut, res.lignes_inserees, res.lignes_mises_a_jour) == ("reussi", 0, 0)
+
+
+# --- Les notes en colonnes (NotesLues) ------------------------------------------------------------------
+
+_REF = RefEleve(nom_complet="DUPONT Jean", classe="3A", ligne=4)
+_DS = Devoir(classe="3A", matiere="MATHEMATIQUES", date=dt.date(2025, 10, 3), titre="DS1", bareme=10)
+
+
+def test_notes_lues_se_lisent_comme_des_notes() -> None:
+    from models.records import Lot, NotesLues
+
+    bloc = NotesLues([_REF], [_DS], [0, 0], [0, 0], [7.5, None], [S.NOTE, "absent"])
+    lot = Lot(source="pronote-notes", fichier=Path("M.csv"), notes=bloc)
+    assert lot.notes is bloc  # gardées en colonnes, pas converties note à note par pydantic
+    assert len(lot.notes) == 2 and lot.notes[1] == Note(eleve=_REF, devoir=_DS, statut=S.ABSENT)
+    assert [(n.valeur, n.statut) for n in lot.notes] == [(7.5, S.NOTE), (None, S.ABSENT)]
+    assert lot.notes[:1] == [Note(eleve=_REF, devoir=_DS, valeur=7.5)]
+
+
+@pytest.mark.parametrize(
+    ("eleve", "devoir", "valeur", "statut", "erreur"),
+    [
+        ([0], [0], [10.5], [S.NOTE], "sort du barème 0–10"),  # barème du devoir, pas 20
+        ([0], [0], [-1.0], [S.NOTE], "sort du barème"),
+        ([0], [0], [None], [S.NOTE], "doit avoir une valeur"),
+        ([0], [0], [3.0], [S.ABSENT], "n'a pas de valeur"),
+        ([0], [1], [3.0], [S.NOTE], "inexistant"),
+        ([1], [0], [3.0], [S.NOTE], "inexistant"),
+        ([0, 0], [0], [3.0], [S.NOTE], "longueurs différentes"),
+    ],
+)
+def test_notes_lues_verifiees_en_bloc(eleve, devoir, valeur, statut, erreur) -> None:
+    from models.records import NotesLues
+
+    with pytest.raises(ValueError, match=erreur):
+        NotesLues([_REF], [_DS], eleve, devoir, valeur, statut)
+
+
+def test_l_export_donne_des_notes_en_colonnes() -> None:
+    from models.records import NotesLues
+
+    lot = lire(FIX / "MATHEMATIQUES.csv")
+    assert isinstance(lot.notes, NotesLues)
+    # un élève désigné par ligne d'élève, un devoir par colonne et par classe notée
+    assert len(lot.notes.eleves) == len({n.eleve for n in lot.notes})
+    assert len(lot.notes.devoirs) == len({n.devoir for n in lot.notes})
