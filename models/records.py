@@ -16,7 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Literal, overload
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 
 class _Record(BaseModel):
@@ -290,9 +290,10 @@ class NotesLues(Sequence[Note]):
     ) -> None:
         self.eleves, self.devoirs = tuple(eleves), tuple(devoirs)
         self.eleve, self.devoir = list(eleve), list(devoir)
-        self.valeur, self.statut = list(valeur), list(statut)
-        if not set(map(type, self.statut)) <= {StatutNote}:
-            self.statut = [StatutNote(s) for s in self.statut]
+        try:  # un StatutNote est aussi sa valeur : « note » ou StatutNote.NOTE donnent le membre
+            self.valeur, self.statut = list(valeur), [_STATUTS[s] for s in statut]
+        except KeyError as err:
+            raise ValueError(f"statut de note inconnu : {err.args[0]!r}") from None
         n = len(self.eleve)
         if not len(self.devoir) == len(self.valeur) == len(self.statut) == n:
             raise ValueError("colonnes de notes de longueurs différentes")
@@ -328,6 +329,15 @@ class NotesLues(Sequence[Note]):
 
     def __repr__(self) -> str:
         return f"NotesLues({len(self)} notes, {len(self.eleves)} élèves, {len(self.devoirs)} devoirs)"
+
+    def __reduce__(self) -> tuple:
+        # D'un processus de lecture à l'écrivain (vigie_cli) : les statuts voyagent en texte (dépickler
+        # un membre d'énumération coûte un appel par note).
+        return (NotesLues, (self.eleves, self.devoirs, self.eleve, self.devoir, self.valeur,
+                            [s.value for s in self.statut]))
+
+
+_STATUTS: dict[str, StatutNote] = {s.value: s for s in StatutNote}
 
 
 class MoyenneSource(_Record):
@@ -471,9 +481,15 @@ class Lot(BaseModel):
     pix: list[PixParticipation] = Field(default_factory=list)
     anomalies: list[Anomalie] = Field(default_factory=list)
 
+    _sha256: str | None = PrivateAttr(default=None)
+
     def sha256(self) -> str:
-        h = hashlib.sha256()
-        with open(self.fichier, "rb") as f:
-            for bloc in iter(lambda: f.read(1 << 20), b""):
-                h.update(bloc)
-        return h.hexdigest()
+        """L'empreinte du fichier, calculée à la première demande (par le processus qui a lu le fichier
+        quand la lecture est parallèle : voir ``vigie_cli``)."""
+        if self._sha256 is None:
+            h = hashlib.sha256()
+            with open(self.fichier, "rb") as f:
+                for bloc in iter(lambda: f.read(1 << 20), b""):
+                    h.update(bloc)
+            self._sha256 = h.hexdigest()
+        return self._sha256
