@@ -428,3 +428,39 @@ def lecture_impossible(err: OSError) -> str:
 
     nom = errno.errorcode.get(err.errno or -1, "")
     return "lecture impossible : " + _ERRNO.get(nom, "le système n'a pas pu lire le fichier")
+
+
+# --- Refus tout faits ---------------------------------------------------------------------------------
+
+
+def refus_enregistrement(err: Any, *, fichier: Any = None, ligne: int | None = None,
+                         colonne: str | int | None = None, quoi: str = "valeur refusée") -> Any:
+    """Le refus d'une ``pydantic.ValidationError`` levée en construisant un enregistrement d'un fichier.
+
+    ``quoi`` commence la phrase (« élève refusé ») ; la première erreur fait la raison, les autres (s'il y
+    en a) vont en détails, toutes en français.
+    """
+    from .errors import ImportRejected
+
+    phrases = erreurs(err)
+    connus = all(pydantic_connu(e) for e in err.errors())
+    details = phrases[1:] + ([] if connus else [technique(str(err))])
+    return ImportRejected(f"{quoi} : {phrases[0] if phrases else 'valeur refusée'}", fichier=fichier,
+                          ligne=ligne, colonne=colonne, details=details)
+
+
+def refus_inattendu(err: BaseException, *, fichier: Any = None) -> Any:
+    """Le refus d'un import qu'une erreur imprévue (un bogue, une donnée que rien n'attendait) a arrêté.
+
+    Pour ``models/warehouse.py`` (« erreur inattendue pendant l'écriture ») : la phrase est française, le
+    texte technique d'origine va en détail pour l'assistance.
+    """
+    from .errors import ImportRejected
+
+    if type(err).__name__ == "ValidationError" and hasattr(err, "errors"):
+        return refus_enregistrement(err, fichier=fichier, quoi="donnée refusée pendant l'écriture")
+    return ImportRejected(
+        "erreur inattendue pendant l'écriture : l'import est annulé et rien n'a été modifié. Signalez-le "
+        "à la personne qui s'occupe de Vigie en joignant ce fichier",
+        fichier=fichier, details=[technique(err)],
+    )
