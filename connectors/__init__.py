@@ -10,7 +10,10 @@ import importlib
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from models.errors import ImportRejected
+from models.messages import refus_enregistrement
 from models.records import Lot
 
 #: Sorte d'import (``vigie import SORTE``) → module du connecteur.
@@ -43,6 +46,8 @@ def lire(sorte: str, chemin: str | Path, **options: Any) -> Lot:
         return module.lire(chemin, **options)
     except ImportRejected as err:
         raise _abrege(err) from err
+    except ValidationError as err:  # un enregistrement qu'un connecteur n'a pas vérifié : refus en français
+        raise _abrege(refus_enregistrement(err, fichier=chemin)) from err
 
 
 #: Longueur maximale d'un morceau de message : une cellule de 10 Mo citée dans un refus ne doit finir ni

@@ -25,33 +25,32 @@ dans ses exports de notes.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from models.errors import ImportRejected
+from models.messages import explication, lecture_impossible, technique, toml_connu, toml_mal_ecrit
 from models.records import Etablissement, Lot, Matiere, Periode
 
 
 def lire(chemin: Path, **_: object) -> Lot:
     try:
         brut = chemin.read_bytes()
-        donnees = tomllib.loads(brut.decode("utf-8-sig"))
+        texte = brut.decode("utf-8-sig")
+        donnees = tomllib.loads(texte)
     except OSError as err:
-        raise ImportRejected(f"lecture impossible ({err.strerror})", fichier=chemin) from err
+        raise ImportRejected(lecture_impossible(err), fichier=chemin) from err
     except UnicodeDecodeError as err:
-        raise ImportRejected("le fichier doit être en UTF-8", fichier=chemin,
-                             ligne=brut[: err.start].count(b"\n") + 1) from err
+        raise ImportRejected("le fichier doit être en UTF-8 : réenregistrez-le en UTF-8 dans votre éditeur",
+                             fichier=chemin, ligne=brut[: err.start].count(b"\n") + 1) from err
     except tomllib.TOMLDecodeError as err:
-        # Python 3.11 n'a pas encore ``lineno`` / ``colno`` : la position n'est que dans le texte anglais.
-        m = re.search(r"\(at line (\d+), column (\d+)\)", str(err))
+        explication, ligne, colonne = toml_mal_ecrit(err, texte)
         raise ImportRejected(
-            f"TOML invalide ({str(err).split(' (at')[0]})",
-            fichier=chemin,
-            ligne=getattr(err, "lineno", None) or (int(m.group(1)) if m else None),
-            colonne=getattr(err, "colno", None) or (int(m.group(2)) if m else None),
+            f"TOML invalide : {explication}. Corrigez cette ligne puis relancez l'import",
+            fichier=chemin, ligne=ligne, colonne=colonne,
+            details=[] if toml_connu(err) else [technique(err)],
         ) from err
     for section, forme in (("etablissement", dict), ("periodes", list), ("matieres", list)):
         # « periodes = 3 » ou « etablissement = "x" » : du TOML valide, mais pas la forme attendue
@@ -85,8 +84,17 @@ def lire(chemin: Path, **_: object) -> Lot:
 
 
 def _message(err: Exception, ou: str) -> str:
+    """« section etablissement, champ « uai » invalide : « =1+1 » : n'a pas la forme attendue (…) ».
+
+    Le champ garde son nom de clé TOML (c'est ce que la personne doit chercher dans son fichier).
+    """
     if isinstance(err, ValidationError):
         e = err.errors()[0]
         champ = ".".join(str(x) for x in e["loc"])
-        return f"section {ou}, champ « {champ} » invalide : {e['msg']}"
-    return f"section {ou} invalide : {err}"
+        if not champ:  # un validateur de l'ensemble (la fin avant le début) : pas de champ à nommer
+            return f"section {ou} invalide : {explication(e)}"
+        if e["type"] == "missing":
+            return f"section {ou}, champ « {champ} » invalide : il manque (ajoutez une ligne {champ} = …)"
+        return f"section {ou}, champ « {champ} » invalide : {explication(e)}"
+    # TypeError : « [[periodes]] » qui n'est pas une table (periodes = [1, 2])
+    return f"section {ou} invalide : chaque élément doit être une section de clés (nom = …, debut = …)"

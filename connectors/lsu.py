@@ -46,6 +46,7 @@ from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, Ext
 from defusedxml.expatreader import DefusedExpatParser
 
 from models.errors import ImportRejected
+from models.messages import lecture_impossible, technique, xml_connu, xml_mal_forme
 from models.records import (
     COMPOSANTES_SOCLE,
     Anomalie,
@@ -126,7 +127,7 @@ def analyser(chemin: Path) -> Noeud:
     try:
         taille = chemin.stat().st_size
     except OSError as err:
-        raise ImportRejected(f"lecture impossible ({err.strerror})", fichier=chemin) from err
+        raise ImportRejected(lecture_impossible(err), fichier=chemin) from err
     if taille > TAILLE_MAX:
         raise ImportRejected("fichier trop volumineux pour un export LSU", fichier=chemin)
     arbre = _Arbre()
@@ -144,11 +145,14 @@ def analyser(chemin: Path) -> Noeud:
             ligne=arbre.ligne(),
         ) from err
     except xml.sax.SAXParseException as err:
+        # expat compte les colonnes à partir de 0, l'utilisateur à partir de 1
+        message = err.getMessage()
         raise ImportRejected(
-            f"XML mal formé ({err.getMessage()})",
+            xml_mal_forme(message),
             fichier=chemin,
             ligne=err.getLineNumber(),
             colonne=err.getColumnNumber() + 1,
+            details=[] if xml_connu(message) else [technique(message)],
         ) from err
     except LookupError as err:  # prologue <?xml … encoding="TF-8"?> : expat ne connaît pas l'encodage
         raise ImportRejected(
@@ -156,7 +160,10 @@ def analyser(chemin: Path) -> Noeud:
             fichier=chemin, ligne=1,
         ) from err
     except (xml.sax.SAXException, OSError, ValueError) as err:
-        raise ImportRejected(f"XML illisible ({err})", fichier=chemin) from err
+        raise ImportRejected(
+            "XML illisible : exportez de nouveau le fichier depuis le logiciel de vie scolaire",
+            fichier=chemin, details=[technique(err)],
+        ) from err
     racine = arbre.racine
     if racine is None or racine.nom != "lsun-bilans" or arbre.uri_racine not in (NS, None):
         trouve = f"{{{arbre.uri_racine}}}{racine.nom}" if racine and arbre.uri_racine else (racine.nom if racine else "rien")

@@ -24,6 +24,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from models.errors import ImportRejected
+from models.messages import refus_enregistrement
 from models.records import Accompagnement, Anomalie, Classe, Eleve, Lot
 
 from .common import cle_entete
@@ -219,4 +220,4 @@ def _eleve(tableau: Tableau, cols: dict[str, int], ligne: Ligne) -> Eleve:
             ligne=n,
         )
     except ValidationError as err:  # garde-fou : les champs sont déjà vérifiés un par un
-        raise ImportRejected(f"élève invalide ({err.errors()[0]['msg']})", fichier=f, ligne=n, colonne=1) from None
+        raise refus_enregistrement(err, fichier=f, ligne=n, colonne=1, quoi="élève invalide") from None

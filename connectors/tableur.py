@@ -47,7 +47,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 import tomllib
 import unicodedata
 import zipfile
@@ -58,6 +57,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from models.errors import ImportRejected
+from models.messages import (
+    cause_classeur, cause_connue, csv_mal_forme, explication, lecture_impossible, technique, toml_connu, toml_mal_ecrit,
+)
 from models.records import NIVEAUX_MAITRISE, Anomalie, Evaluation, Lot, RefEleve, StatutCompetence
 
 from .common import TAILLE_MAX, cle_entete, date_fr, lire_texte
@@ -161,19 +163,20 @@ class Correspondance(BaseModel):
 def charger_correspondance(chemin: str | Path) -> Correspondance:
     """Lit et valide la correspondance ; refuse en nommant la clé fautive."""
     chemin = Path(chemin)
+    texte: str | None = None
     try:
-        donnees = tomllib.loads(chemin.read_text(encoding="utf-8-sig"))
+        texte = chemin.read_text(encoding="utf-8-sig")
+        donnees = tomllib.loads(texte)
     except OSError as err:
-        raise ImportRejected(f"correspondance illisible ({err.strerror})", fichier=chemin) from err
+        raise ImportRejected("correspondance " + lecture_impossible(err), fichier=chemin) from err
     except UnicodeDecodeError as err:
         raise ImportRejected("correspondance illisible : enregistrez-la en UTF-8", fichier=chemin) from err
     except tomllib.TOMLDecodeError as err:
-        m = re.search(r"\(at line (\d+), column (\d+)\)", str(err))
+        explication, ligne, colonne = toml_mal_ecrit(err, texte)
         raise ImportRejected(
-            f"correspondance TOML mal écrite ({str(err).split(' (at')[0]})",
-            fichier=chemin,
-            ligne=int(m.group(1)) if m else None,
-            colonne=int(m.group(2)) if m else None,
+            f"correspondance TOML mal écrite : {explication}. Corrigez cette ligne puis relancez l'import",
+            fichier=chemin, ligne=ligne, colonne=colonne,
+            details=[] if toml_connu(err) else [technique(err)],
         ) from err
     try:
         corr = Correspondance.model_validate(donnees)
@@ -194,9 +197,8 @@ def _message(e: dict) -> str:
         return "clé inconnue"
     if e["type"] == "missing":
         return "clé obligatoire absente"
-    if e["type"] == "literal_error":
-        return f"valeur « {e['input']} » non admise ({e['ctx']['expected']})"
-    return e["msg"].removeprefix("Value error, ")
+    # les autres types (nombre attendu, valeur hors bornes, validateurs de ce module…) : en français
+    return explication(e)
 
 
 def _verifier(c: Correspondance, chemin: Path) -> None:
@@ -300,7 +302,7 @@ def _lire_csv(chemin: Path) -> Feuille:
             numeros.append(fin + 1)  # première ligne physique de l'enregistrement
             fin = lecteur.line_num
     except csv.Error as err:
-        raise ImportRejected(f"CSV mal formé ({err})", fichier=chemin, ligne=lecteur.line_num) from err
+        raise ImportRejected(csv_mal_forme(err), fichier=chemin, ligne=lecteur.line_num) from err
     return Feuille(None, lignes, numeros)
 
 
@@ -355,7 +357,11 @@ def _refus_classeur(err: BaseException, chemin: Path, format_: str) -> ImportRej
                 fichier=chemin,
             )
         cause = cause.__cause__ or cause.__context__
-    return ImportRejected(f"classeur {format_} illisible ou corrompu ({type(err).__name__})", fichier=chemin)
+    return ImportRejected(
+        f"classeur {format_} illisible ou corrompu ({cause_classeur(err)}) : ouvrez-le dans votre tableur, "
+        "réenregistrez-le sous un nouveau nom et importez cette copie",
+        fichier=chemin, details=[] if cause_connue(err) else [technique(err)],
+    )
 
 
 #: Au-delà, des lignes ou cellules vides répétées sont le remplissage de LibreOffice jusqu'à la fin de la

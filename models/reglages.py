@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import SettingsError
+from .messages import explication, lecture_impossible, toml_mal_ecrit
 
 #: Le fichier des valeurs par défaut, livré avec Vigie.
 DEFAUT = Path(__file__).with_name("reglages.toml")
@@ -257,7 +258,10 @@ def _message(err: dict[str, Any]) -> str:
         return f"doit être {signe} {str(borne).replace('.', ',')}"
     if t == "value_error":
         return str(ctx.get("error", err["msg"]))
-    return _MESSAGES.get(t, err["msg"])
+    if t in _MESSAGES:
+        return _MESSAGES[t]
+    # un type que ce module ne formule pas lui-même : la traduction commune, jamais le texte de pydantic
+    return explication({**err, "input": None})
 
 
 def valider(donnees: dict[str, Any], *, fichier: str | Path | None = None) -> Reglages:
@@ -286,8 +290,15 @@ def charger_reglages(chemin: Path | None = None) -> Reglages:
         donnees = tomllib.loads(chemin.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise SettingsError(f"Fichier de réglages introuvable : {chemin}") from None
+    except OSError as exc:
+        raise SettingsError(f"Fichier de réglages {chemin.name} : {lecture_impossible(exc)}") from None
     except UnicodeDecodeError:
         raise SettingsError(f"Fichier de réglages {chemin.name} : enregistrez-le en UTF-8.") from None
     except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"Fichier de réglages {chemin.name} mal formé : {exc}") from None
+        texte = chemin.read_text(encoding="utf-8")
+        explication_, ligne, colonne = toml_mal_ecrit(exc, texte)
+        lieu = f", ligne {ligne}" + (f", colonne {colonne}" if colonne else "") if ligne else ""
+        raise SettingsError(
+            f"Fichier de réglages {chemin.name} mal formé{lieu} : {explication_}. Corrigez-le puis relancez Vigie."
+        ) from None
     return valider(donnees, fichier=chemin)

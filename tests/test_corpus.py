@@ -220,16 +220,16 @@ REFUS: list[Refus] = [
     # l'apostrophe de Pix est retirée, la formule reste un simple texte : un nom d'élève inconnu
     Refus("pix/formule_echappee.csv", "« =MARTIN Lucas (3B) »", 3, "Élève"),
     # lsu
-    Refus("lsu/vide.xml", "XML mal formé (no element found)", 1, 1),
-    Refus("lsu/mal_forme.xml", "XML mal formé (mismatched tag)", 20, 11),
-    Refus("lsu/tronque.xml", "XML mal formé (no element found)", 18, 2),
+    Refus("lsu/vide.xml", "XML mal formé : le fichier se termine avant la fin du document", 1, 1),
+    Refus("lsu/mal_forme.xml", "XML mal formé : balise fermante qui ne correspond pas", 20, 11),
+    Refus("lsu/tronque.xml", "XML mal formé : le fichier se termine avant la fin du document", 18, 2),
     Refus("lsu/bombe.xml", "possible « bombe XML »", 2),
     Refus("lsu/entite_externe.xml", "lecture de fichiers externes", 2),
     Refus("lsu/positionnement_inconnu.xml", "positionnement « 7 » invalide pour CPD_FRA", 22, "positionnement"),
     Refus("lsu/moyenne_hors_bareme.xml", "moyenne « 25/20 » au-delà de 20", 19, "moyenne-eleve"),
     Refus("lsu/autre_racine.xml", "ce n'est pas un fichier LSU", 2),
-    Refus("lsu/binaire.xml", "XML mal formé (not well-formed (invalid token))", 1, 1),
-    Refus("lsu/latin1_non_declare.xml", "XML mal formé (not well-formed (invalid token))", 8, 59),
+    Refus("lsu/binaire.xml", "XML mal formé : caractère ou balise illisible", 1, 1),
+    Refus("lsu/latin1_non_declare.xml", "XML mal formé : caractère ou balise illisible", 8, 59),
     # tableur
     Refus("tableur/faux_classeur.xlsx", "archive zip mais pas un classeur Excel (.xlsx) (xl/workbook.xml absent)",
           options=AVEC_MAPPING),
