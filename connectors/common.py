@@ -14,6 +14,7 @@ import unicodedata
 from pathlib import Path
 
 from models.errors import ImportRejected
+from models.messages import lecture_impossible
 
 #: Au-delà, un fichier n'est pas un export scolaire (un lycée de 2 000 élèves tient en quelques Mo).
 TAILLE_MAX = 200 * 1024 * 1024
@@ -24,7 +25,7 @@ def lire_texte(chemin: Path) -> str:
     try:
         donnees = chemin.read_bytes()
     except OSError as err:
-        raise ImportRejected(f"lecture impossible ({err.strerror})", fichier=chemin) from err
+        raise ImportRejected(lecture_impossible(err), fichier=chemin) from err
     if len(donnees) > TAILLE_MAX:
         raise ImportRejected("fichier trop volumineux pour un export scolaire", fichier=chemin)
     return decoder(donnees, chemin)

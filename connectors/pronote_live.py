@@ -35,6 +35,7 @@ import pronotepy
 import pronotepy.ent as ents_pronote
 from pydantic import BaseModel, ValidationError
 
+from models import messages
 from models.errors import ImportRejected, VigieError
 from models.records import (
     Absence,
@@ -638,7 +639,5 @@ def _accompagnement(projets: list[str]) -> frozenset[str]:
 
 def _erreur(err: Exception) -> str:
     if isinstance(err, ValidationError):
-        e = err.errors()[0]
-        champ = ".".join(str(x) for x in e["loc"])
-        return f"{champ} : {e['msg']}" if champ else e["msg"]
+        return messages.erreur(err.errors()[0])
     return str(err)

@@ -28,6 +28,7 @@ import polars as pl
 from . import schema
 from .errors import ImportRejected, VigieError, WarehouseBusy
 from .matching import Annuaire, EleveConnu, Rapprochement
+from .messages import refus_inattendu
 from .records import Devoir, Lot, NotesLues, RefEleve, StatutNote
 
 Progression = Callable[[str, float], None]
@@ -216,7 +217,7 @@ class Warehouse:
         except ImportRejected as err:
             res.statut, res.erreur, res.message = "rejete", err, str(err)
         except (duckdb.Error, ValueError) as err:  # un bogue ou une donnée imprévue : refus, pas de demi-import
-            refus = ImportRejected(f"erreur inattendue pendant l'écriture ({err})", fichier=lot.fichier)
+            refus = refus_inattendu(err, fichier=lot.fichier)
             res.statut, res.erreur, res.message = "rejete", refus, str(refus)
         finally:
             if lot.effectif:
