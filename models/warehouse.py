@@ -342,7 +342,11 @@ class Warehouse:
         progression("préparation", 0.0)
         if lot.etablissement:
             ajouter("t_etablissement", [(lot.etablissement.uai, lot.etablissement.nom)])
-        ajouter("t_periodes", [(p.annee, p.nom, p.debut, p.fin) for p in lot.periodes])
+        # La description de l'établissement fait foi pour les dates des périodes ; une autre source (LSU,
+        # dont les bornes sont déduites des dates des bilans) ne fait qu'ajouter les périodes inconnues.
+        connues = set() if lot.source == "etablissement" else {(a, nom) for a, _, _, nom in self._periodes_entrepot()}
+        ajouter("t_periodes", [(p.annee, p.nom, p.debut, p.fin) for p in lot.periodes
+                               if (p.annee, p.nom) not in connues])
         ajouter("t_classes", [(c.nom, c.niveau, c.voie) for c in lot.classes])
         ajouter("t_matieres", [(m.libelle, m.service, m.famille.value, m.coefficient) for m in lot.matieres])
         if lot.effectif:

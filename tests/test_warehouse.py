@@ -162,3 +162,25 @@ def test_un_fichier_refuse_dans_le_paquet_n_empeche_pas_les_autres(ecole, tmp_pa
     assert sorted(ecole.sql("SELECT valeur FROM notes")["valeur"]) == [9, 12]
     assert ecole.sql("SELECT statut FROM imports ORDER BY import_id")["statut"].to_list()[-3:] == [
         "reussi", "rejete", "reussi"]
+
+
+def test_les_periodes_de_l_etablissement_font_foi(ecole, tmp_path):
+    """Un bilan LSU porte « Trimestre 2 » avec des bornes déduites de ses dates : il n'écrase pas les dates
+    déclarées, mais une période inconnue qu'il apporte est ajoutée ; l'établissement, lui, les corrige."""
+    from models.records import Periode
+
+    def periodes():
+        return sorted(ecole.con.execute("SELECT periode, debut, fin FROM t_periodes").fetchall())
+
+    lsu = [Periode(nom="Trimestre 2", annee="2025-2026", debut=dt.date(2025, 12, 15), fin=dt.date(2026, 3, 20)),
+           Periode(nom="Semestre 2", annee="2025-2026", debut=dt.date(2026, 2, 1), fin=dt.date(2026, 6, 30))]
+    assert ecole.importer(lot(tmp_path, "lsu", "bilans", periodes=lsu)).statut == "reussi"
+    assert periodes() == [
+        ("Semestre 2", dt.date(2026, 2, 1), dt.date(2026, 6, 30)),
+        ("Trimestre 1", dt.date(2025, 9, 1), dt.date(2025, 11, 30)),
+        ("Trimestre 2", dt.date(2025, 12, 1), dt.date(2026, 3, 8)),
+        ("Trimestre 3", dt.date(2026, 3, 9), dt.date(2026, 7, 4)),
+    ]
+    corrige = [Periode(nom="Trimestre 2", annee="2025-2026", debut=dt.date(2025, 12, 1), fin=dt.date(2026, 3, 13))]
+    assert ecole.importer(lot(tmp_path, "etablissement", "toml", periodes=corrige)).statut == "reussi"
+    assert ("Trimestre 2", dt.date(2025, 12, 1), dt.date(2026, 3, 13)) in periodes()
