@@ -146,8 +146,11 @@ TABLES: dict[str, Table] = {
                 ("exclusion", "BOOLEAN"),
                 ("disciplinaire", "BOOLEAN"),
                 ("donnee_par", "VARCHAR"),
+                # 0, 1… pour des punitions de même nature, le même jour, au même élève (deux retenues
+                # données par deux professeurs) : dans l'ordre du fichier, sinon elles se confondraient.
+                ("rang", "INTEGER"),
             ),
-            ("eleve_id", "date", "nature"),
+            ("eleve_id", "date", "nature", "rang"),
         ),
         Table(
             "t_competences",
@@ -263,8 +266,18 @@ def _migration_1() -> list[str]:
     return list(_JOURNAL) + [t.ddl() for t in TABLES.values()]
 
 
+def _migration_2() -> list[str]:
+    """``t_sanctions.rang`` : reconstruite (colonnes dans l'ordre de :data:`TABLES`), rang 0 partout."""
+    return [
+        "CREATE TABLE t_sanctions_2 AS SELECT eleve_id, date, nature, motif, exclusion, disciplinaire, "
+        "donnee_par, CAST(0 AS INTEGER) AS rang, import_id FROM t_sanctions",
+        "DROP TABLE t_sanctions",
+        "ALTER TABLE t_sanctions_2 RENAME TO t_sanctions",
+    ]
+
+
 #: Migrations dans l'ordre ; la version du schéma est le nombre de migrations appliquées.
-MIGRATIONS: list[list[str]] = [_migration_1()]
+MIGRATIONS: list[list[str]] = [_migration_1(), _migration_2()]
 VERSION = len(MIGRATIONS)
 
 

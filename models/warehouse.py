@@ -463,14 +463,13 @@ class Warehouse:
             "t_retards",
             [(eid, r.date, r.minutes, r.justifie, r.motif) for r in lot.retards if (eid := eleve_id(r.eleve))],
         )
-        ajouter(
-            "t_sanctions",
-            [
-                (eid, s.date, s.nature, s.motif, s.exclusion, s.disciplinaire, s.donnee_par)
-                for s in lot.sanctions
-                if (eid := eleve_id(s.eleve))
-            ],
-        )
+        vues: dict[tuple, int] = {}  # (élève, date, nature) → punitions déjà vues dans ce fichier
+        sanctions = []
+        for s in lot.sanctions:
+            if eid := eleve_id(s.eleve):
+                rang = vues[(eid, s.date, s.nature)] = vues.get((eid, s.date, s.nature), -1) + 1
+                sanctions.append((eid, s.date, s.nature, s.motif, s.exclusion, s.disciplinaire, s.donnee_par, rang))
+        ajouter("t_sanctions", sanctions)
         ajouter(
             "t_competences",
             [

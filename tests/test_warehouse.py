@@ -184,3 +184,45 @@ def test_les_periodes_de_l_etablissement_font_foi(ecole, tmp_path):
     corrige = [Periode(nom="Trimestre 2", annee="2025-2026", debut=dt.date(2025, 12, 1), fin=dt.date(2026, 3, 13))]
     assert ecole.importer(lot(tmp_path, "etablissement", "toml", periodes=corrige)).statut == "reussi"
     assert ("Trimestre 2", dt.date(2025, 12, 1), dt.date(2026, 3, 13)) in periodes()
+
+
+def test_deux_punitions_identiques_le_meme_jour_restent_deux(ecole, tmp_path):
+    """Deux retenues le même jour au même élève (deux professeurs) sont deux lignes ; réimporter le
+    fichier n'en ajoute pas (le rang suit l'ordre du fichier)."""
+    from models.records import Sanction
+
+    jean = RefEleve(nom="DUPONT", prenom="Jean-Marie", classe="3A")
+    punitions = [
+        Sanction(eleve=jean, date=dt.date(2025, 11, 4), nature="Retenue", motif="Bavardages", donnee_par="M. A"),
+        Sanction(eleve=jean, date=dt.date(2025, 11, 4), nature="Retenue", motif="Travail non fait", donnee_par="Mme B"),
+        Sanction(eleve=jean, date=dt.date(2025, 11, 4), nature="Devoir supplémentaire"),
+    ]
+    for _ in range(2):
+        assert ecole.importer(lot(tmp_path, "pronote-punitions", "p", sanctions=punitions)).statut == "reussi"
+    assert ecole.con.execute(
+        "SELECT nature, motif, rang FROM t_sanctions ORDER BY nature, rang").fetchall() == [
+        ("Devoir supplémentaire", None, 0), ("Retenue", "Bavardages", 0), ("Retenue", "Travail non fait", 1)]
+
+
+def test_migration_2_garde_les_punitions(tmp_path):
+    """Un entrepôt du schéma 1 (t_sanctions sans rang) passe au schéma 2 sans rien perdre."""
+    db = tmp_path / "v1.duckdb"
+    Warehouse(db).close()
+    import duckdb
+
+    con = duckdb.connect(str(db))
+    con.execute("DROP TABLE t_sanctions")
+    con.execute("CREATE TABLE t_sanctions (eleve_id VARCHAR, date DATE, nature VARCHAR, motif VARCHAR, "
+                "exclusion BOOLEAN, disciplinaire BOOLEAN, donnee_par VARCHAR, import_id INTEGER)")
+    con.execute("INSERT INTO t_sanctions VALUES ('E1', DATE '2025-11-04', 'Retenue', 'x', false, false, NULL, 3)")
+    con.execute("UPDATE t_meta SET valeur = '1' WHERE cle = 'schema_version'")
+    con.close()
+    wh = Warehouse(db)
+    try:
+        assert wh.version() == schema.VERSION == 2
+        assert wh.con.execute("SELECT * FROM t_sanctions").fetchall() == [
+            ("E1", dt.date(2025, 11, 4), "Retenue", "x", False, False, None, 0, 3)]
+        assert [c for c, _ in schema.TABLES["t_sanctions"].colonnes] + ["import_id"] == [
+            r[0] for r in wh.con.execute("DESCRIBE t_sanctions").fetchall()]
+    finally:
+        wh.close()
