@@ -7,26 +7,19 @@ l'utilisateur). Une erreur Vigie s'affiche en français, sans trace d'appel, ave
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Sequence
 
 from models.errors import VigieError
 
 RACINE = Path(__file__).resolve().parent
 #: Fichiers écrits ensemble au plus (mémoire bornée : un paquet de notes tient en quelques Mo).
 TAILLE_PAQUET = 200
-#: À partir de ce nombre de fichiers, ils sont lus par d'autres processus (un par cœur) pendant que
-#: celui-ci écrit : lire et valider un export coûte plus que l'écrire. En dessous, lancer les
-#: processus coûterait plus que ce qu'ils font gagner.
-SEUIL_PARALLELE = 64
-#: Fichiers confiés d'un coup à un processus de lecture (moins d'allers-retours entre processus).
-MORCEAU = 16
 
 
 def _db(args: argparse.Namespace) -> Path:
@@ -58,6 +51,7 @@ def importer_fichiers(
     afficher: bool = True, demo: bool = False,
 ) -> list[Any]:
     """Lit chaque fichier avec son connecteur puis l'écrit ; un fichier refusé n'arrête pas les autres."""
+    from connectors.parallele import lectures
     from models.errors import ImportRejected
     from models.warehouse import ResultatImport, ecriture
 
@@ -81,7 +75,7 @@ def importer_fichiers(
         paquet.clear()
 
     with ecriture(db) as wh:
-        for (sorte, chemin, options), lot in zip(plan, _lectures(plan)):
+        for (sorte, chemin, options), lot in zip(plan, lectures(plan)):
             if isinstance(lot, ImportRejected):
                 err = lot
                 vider()
@@ -97,53 +91,6 @@ def importer_fichiers(
                 vider()
         vider()
     return resultats
-
-
-def _lire_un(element: tuple[str, Path, dict[str, Any]]) -> Any:
-    """Un fichier par son connecteur : le lot, ou le refus (rendu, pas levé, pour passer d'un processus
-    à l'autre dans l'ordre des fichiers)."""
-    import connectors
-    from models.errors import ImportRejected
-
-    sorte, chemin, options = element
-    try:
-        lot = connectors.lire(sorte, chemin, **options)
-    except ImportRejected as err:
-        return err
-    if Path(chemin).is_file():
-        lot.sha256()  # l'empreinte du journal se calcule ici, dans le processus qui lit
-    return lot
-
-
-def _lire_morceau(morceau: list[tuple[str, Path, dict[str, Any]]]) -> list[Any]:
-    return [_lire_un(e) for e in morceau]
-
-
-def _lectures(plan: Sequence[tuple[str, Path, dict[str, Any]]]) -> Iterator[Any]:
-    """Les lots (ou refus) du plan, dans son ordre. Au-delà de :data:`SEUIL_PARALLELE` fichiers, lus par
-    un processus par cœur, quelques morceaux d'avance seulement (la mémoire reste bornée si l'écriture
-    est plus lente que la lecture). Les processus partent d'un serveur neuf (« forkserver ») : jamais la
-    copie d'un processus qui tient l'entrepôt ouvert."""
-    coeurs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if len(plan) < SEUIL_PARALLELE or coeurs < 2:
-        for element in plan:
-            yield _lire_un(element)
-        return
-    import multiprocessing
-    from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
-
-    contexte = multiprocessing.get_context("forkserver")
-    contexte.set_forkserver_preload(["connectors", "models.records"])
-    morceaux = iter([list(plan[i:i + MORCEAU]) for i in range(0, len(plan), MORCEAU)])
-    with ProcessPoolExecutor(max_workers=coeurs, mp_context=contexte) as pool:
-        en_cours = deque(pool.submit(_lire_morceau, m) for m in itertools.islice(morceaux, 3 * coeurs))
-        while en_cours:
-            lus = en_cours.popleft().result()
-            suivant = next(morceaux, None)
-            if suivant is not None:
-                en_cours.append(pool.submit(_lire_morceau, suivant))
-            yield from lus
 
 
 # --- sous-commandes -----------------------------------------------------------------------------------

@@ -3,13 +3,12 @@ exactement le résultat d'une lecture un par un (refus situés compris)."""
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 
 import vigie_cli
+from connectors import parallele
 from models.errors import ImportRejected
 from models.warehouse import lecture
 from sample_data.generateur import ecrire_ecole, generer
@@ -44,18 +43,16 @@ def _contenu(db: Path) -> tuple[list, list]:
 
 
 def test_lecture_parallele_identique_a_la_lecture_une_par_une(plan, tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(vigie_cli, "SEUIL_PARALLELE", 10**9)
+    monkeypatch.setattr(parallele, "SEUIL", 10**9)
     un_par_un = vigie_cli.importer_fichiers(tmp_path / "seq.duckdb", plan, afficher=False)
-    monkeypatch.setattr(vigie_cli, "SEUIL_PARALLELE", 2)
-    monkeypatch.setattr(vigie_cli, "MORCEAU", 3)  # plusieurs morceaux en vol, dans le désordre possible
-    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1})  # deux cœurs, même sur un seul
+    monkeypatch.setattr(parallele, "SEUIL", 2)
+    monkeypatch.setattr(parallele, "MORCEAU", 3)  # plusieurs morceaux en vol chez chaque lecteur
+    monkeypatch.setattr(parallele, "coeurs", lambda: 2)  # deux lecteurs, même sur une machine à un cœur
     confies = []
-    soumettre = ProcessPoolExecutor.submit
-    monkeypatch.setattr(ProcessPoolExecutor, "submit",
-                        lambda pool, f, *a: confies.append(a) or soumettre(pool, f, *a))
+    confier = parallele._Lecteur.confier
+    monkeypatch.setattr(parallele._Lecteur, "confier", lambda lecteur, m: confies.append(m) or confier(lecteur, m))
     paralleles = vigie_cli.importer_fichiers(tmp_path / "par.duckdb", plan, afficher=False)
-    assert sum(len(m) for (m,) in confies) == len(plan)  # tous lus par les processus de lecture
-
+    assert sum(map(len, confies)) == len(plan)  # tous lus par les processus lecteurs
     resume = [(r.fichier, r.statut, r.message, r.lignes_inserees) for r in un_par_un]
     assert [(r.fichier, r.statut, r.message, r.lignes_inserees) for r in paralleles] == resume
     assert len(resume) == len(plan)
@@ -73,3 +70,30 @@ def test_un_refus_traverse_les_processus_intact() -> None:
     copie = pickle.loads(pickle.dumps(err))
     assert (copie.raison, copie.fichier, copie.ligne, copie.colonne, copie.details, str(copie)) == (
         "note illisible", "MATHS.csv", 4, "DS1", ["a"], str(err))
+
+
+def test_un_script_sans_garde_ne_gene_pas_les_lecteurs(plan, tmp_path, monkeypatch) -> None:
+    """Le script principal de l'appelant (Streamlit, un script sans ``if __name__ == "__main__"``) n'est
+    jamais rejoué par les lecteurs : ce sont des interpréteurs neufs."""
+    import sys
+    import types
+
+    piege = tmp_path / "piege.py"
+    piege.write_text("raise SystemExit('script principal rejoué')\n")
+    faux = types.ModuleType("__main__")
+    faux.__file__ = str(piege)
+    monkeypatch.setitem(sys.modules, "__main__", faux)
+    monkeypatch.setattr(parallele, "SEUIL", 2)
+    monkeypatch.setattr(parallele, "coeurs", lambda: 2)
+    lus = list(parallele.lectures(plan[:8]))
+    assert [type(x).__name__ for x in lus] == ["Lot"] * 8
+
+
+def test_les_refus_des_lecteurs_sont_rendus_dans_l_ordre(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(parallele, "SEUIL", 2)
+    monkeypatch.setattr(parallele, "coeurs", lambda: 2)
+    # une option que le connecteur ne sait pas lire : refus situé, rendu dans l'ordre
+    f = tmp_path / "MATHS.csv"
+    f.write_text("x", encoding="utf-8")
+    lus = list(parallele.lectures([("pronote-notes", f, {"inconnue": 1})] * 3))
+    assert all(isinstance(x, ImportRejected) and "option(s) inconnue(s)" in x.raison for x in lus)
