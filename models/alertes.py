@@ -380,15 +380,20 @@ def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
     if m.is_empty():
         return []
     ordre = ctx.wh.sql("SELECT annee, periode, debut FROM periodes")
-    m = m.join(ordre, on=["annee", "periode"], how="left").sort("eleve_id", "annee", "debut", "periode", "matiere")
+    m = m.join(ordre, on=["annee", "periode"], how="left")
     fiables = m.filter(~pl.col("faible_confiance"))
     out = []
     matieres = fiables.filter(pl.col("matiere").is_not_null())
-    # Moyenne de la même matière à la période précédente, pour la tendance.
-    matieres = matieres.with_columns(
-        avant=pl.col("moyenne").shift(1).over("eleve_id", "annee", "matiere", order_by="debut"),
+    # Moyenne de la même matière à la période précédente, pour la tendance : calculée sur les seules
+    # matières des élèves qui ont une moyenne basse (les autres lignes ne servent pas). Les tris portent
+    # sur ces petits tableaux et rendent l'ordre des alertes stable.
+    cles = ["eleve_id", "annee", "matiere"]
+    basses = (
+        matieres.join(matieres.filter(pl.col("moyenne") < r.seuil_matiere).select(cles).unique(), on=cles, how="semi")
+        .with_columns(avant=pl.col("moyenne").shift(1).over(cles, order_by="debut"))
+        .filter(pl.col("moyenne") < r.seuil_matiere)
+        .sort("eleve_id", "annee", "debut", "periode", "matiere")
     )
-    basses = matieres.filter(pl.col("moyenne") < r.seuil_matiere)
     # Les notes derrière toutes les moyennes basses, en une requête (et non une par alerte).
     preuves_de: dict[tuple, list[dict]] = {}
     if basses.height:
@@ -399,12 +404,14 @@ def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
                 "n.valeur, n.bareme, n.coefficient, n.statut, n.bonus, n.facultatif "
                 "FROM moyennes_basses b JOIN notes n ON n.eleve_id = b.eleve_id AND n.periode = b.periode "
                 "AND n.annee = b.annee LEFT JOIN matieres m ON m.matiere = n.matiere "
-                "WHERE coalesce(m.service, trim(split_part(n.matiere, '>', 1))) = b.matiere ORDER BY n.date"
+                "WHERE coalesce(m.service, trim(split_part(n.matiere, '>', 1))) = b.matiere ORDER BY n.date, n.devoir_id"
             )
         finally:
             ctx.wh.con.unregister("moyennes_basses")
-        for cle, lignes in notes_basses.partition_by("eleve_id", "annee", "periode", "service", as_dict=True).items():
-            preuves_de[cle] = lignes.drop("eleve_id", "annee", "periode", "service").to_dicts()
+        champs = [c for c in notes_basses.columns if c not in ("eleve_id", "annee", "periode", "service")]
+        for eid, annee, periode, service, lignes in notes_basses.group_by(
+                "eleve_id", "annee", "periode", "service", maintain_order=True).agg(pl.struct(champs)).iter_rows():
+            preuves_de[(eid, annee, periode, service)] = lignes
     for row in basses.iter_rows(named=True):
         eid = row["eleve_id"]
         out.append(ctx.alerte(
@@ -426,7 +433,7 @@ def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
     sous = (
         matieres.filter(pl.col("moyenne") < r.seuil_moyenne)
         .group_by("eleve_id", "annee", "periode", "classe")
-        .agg(n=pl.len(), liste=pl.struct("matiere", "moyenne", "nb_notes"))
+        .agg(n=pl.len(), liste=pl.struct("matiere", "moyenne", "nb_notes").sort_by("matiere"))
     )
     total_de = {
         (c, a, p): t for c, a, p, t in sous.group_by("classe", "annee", "periode").agg(t=pl.col("n").sum()).iter_rows()
@@ -434,7 +441,7 @@ def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
     effectif_de: dict[str, int] = {}
     for v in ctx.eleves.values():
         effectif_de[v["classe"]] = effectif_de.get(v["classe"], 0) + 1
-    for row in sous.filter(pl.col("n") >= r.nb_matieres_sous_moyenne).sort("eleve_id", "periode").iter_rows(named=True):
+    for row in sous.filter(pl.col("n") >= r.nb_matieres_sous_moyenne).sort("eleve_id", "periode", "annee").iter_rows(named=True):
         eid = row["eleve_id"]
         liste = sorted(row["liste"], key=lambda x: x["moyenne"])
         total = total_de[(row["classe"], row["annee"], row["periode"])]
@@ -458,7 +465,8 @@ def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
         avant_fiable=(~pl.col("faible_confiance")).shift(1).over("eleve_id", "annee", order_by="debut"),
     )
     # Premier tri un peu large (1e-9) en Polars ; la boucle garde la décision exacte.
-    generales = generales.filter(pl.col("avant") - pl.col("moyenne") >= r.baisse_generale - 1e-9)
+    generales = generales.filter(pl.col("avant") - pl.col("moyenne") >= r.baisse_generale - 1e-9).sort(
+        "eleve_id", "annee", "debut")
     for row in generales.iter_rows(named=True):
         if row["avant"] is None or row["faible_confiance"] or not row["avant_fiable"]:
             continue
