@@ -40,6 +40,7 @@ import json
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
@@ -73,7 +74,11 @@ def fr(x: float | None, decimales: int = 2) -> str:
     (un compte de demi-journées reste entier)."""
     if x is None:
         return "—"
-    arrondi = round(float(x), decimales)
+    # Au plus proche, un demi vers le chiffre pair (comme round() sur 16,125 → 16,12), mais sur la valeur
+    # décimale : arrondir d'abord à 1e-9 efface le bruit des sommes en virgule flottante (une moyenne de
+    # classe de 262,1 / 20 vaut 13,104999… ou 13,105000… selon l'ordre des additions, que DuckDB ne fixe
+    # pas en parallèle) ; sans cela le même chiffre s'affichait tantôt 13,10, tantôt 13,11.
+    arrondi = float(Decimal(repr(round(float(x), 9))).quantize(Decimal(1).scaleb(-decimales), ROUND_HALF_EVEN))
     texte = f"{arrondi:.0f}" if not decimales or arrondi.is_integer() else f"{arrondi:.{decimales}f}"
     return ("0" if texte == "-0" else texte).replace(".", ",")
 
