@@ -73,8 +73,10 @@ def familles(m: pl.DataFrame) -> pl.DataFrame:
         return pl.when(den != 0).then(poids.filter(f).sum() / den)
 
     return (
-        m.group_by("eleve_id", "nom", "prenom", "classe", "annee", "periode")
+        # nom, prenom et classe suivent l'élève : first() évite de les hacher avec la clé.
+        m.group_by("eleve_id", "annee", "periode")
         .agg(
+            pl.col("nom", "prenom", "classe").first(),
             moyenne_general=moyenne("general"),
             moyenne_professionnel=moyenne("professionnel"),
             nb_notes_general=pl.col("nb_notes").filter(pl.col("famille") == "general").sum().cast(pl.Int32),
@@ -82,6 +84,8 @@ def familles(m: pl.DataFrame) -> pl.DataFrame:
             .cast(pl.Int32),
         )
         .with_columns(ecart=pl.col("moyenne_general") - pl.col("moyenne_professionnel"))
+        .select("eleve_id", "nom", "prenom", "classe", "annee", "periode", "moyenne_general",
+                "moyenne_professionnel", "ecart", "nb_notes_general", "nb_notes_professionnel")
         .sort("classe", "annee", "periode", "nom", "prenom", "eleve_id", nulls_last=True)
     )
 
