@@ -7,7 +7,10 @@
 -- Performance : les notes ne sont lues qu'une fois, par UNE agrégation par élève × période × libellé ;
 -- la classe, le service et les coefficients de matière se joignent ensuite, sur ces agrégats (dix fois
 -- moins de lignes que de notes). Seuls les facultatifs (quelques % des notes) passent par des fenêtres.
-WITH points AS (
+WITH points AS NOT MATERIALIZED (
+    -- NOT MATERIALIZED : lue deux fois (sommes, facultatifs), la CTE serait sinon gardée entière en mémoire
+    -- (toutes les notes jointes à leurs devoirs) ; relire les notes coûte moins (deux à trois fois moins de
+    -- calcul et de mémoire à 10 établissements), le filtre des facultatifs descend jusqu'aux devoirs.
     -- Statuts : « absent_zero » et « non_rendu_zero » comptent 0 ; absent, dispense, non_note, inapte,
     -- non_rendu, non_concerne sont écartés. Un devoir de coefficient 0 ne pèse rien : écarté aussi.
     -- Moyenne = 20 × Σ num / Σ den. Ramené sur 20 : chaque note convertie sur 20 d'abord (den = coef × 20) ;
