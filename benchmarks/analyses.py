@@ -24,6 +24,15 @@ from .jeux import RACINE
 from .mesure import Mesure
 
 
+def vues_a_jour(db: Path) -> None:
+    """Réécrit les vues publiques de l'entrepôt avec le code mesuré : une connexion en lecture seule lit
+    les vues enregistrées dans le fichier à sa dernière ouverture en écriture, peut-être par une version
+    plus ancienne de ``models/moyennes.sql`` (une ouverture en écriture migre et recrée les vues)."""
+    from models.warehouse import Warehouse
+
+    Warehouse(db).close()
+
+
 def compter(db: Path) -> dict[str, int]:
     from models.warehouse import lecture
 
@@ -115,6 +124,7 @@ def mesurer(entrepots: list[tuple[str, Path]], passages: int, *, cible_l: str | 
     for k, (nom, db) in enumerate(entrepots):
         if alertes_jusqua is not None and k >= alertes_jusqua:
             etapes = ["moyennes"]
+        vues_a_jour(db)
         n = compter(db)
         durees, tailles, remarque = _lancer(db, passages, limite, etapes)
         durees.setdefault("alertes", [])

@@ -93,8 +93,23 @@ def recopier(con, distincts: int, etablissements: int) -> None:  # noqa: ANN001 
             elif "eleve_id" in cols:
                 garde = (f"WHERE eleve_id IN (SELECT eleve_id FROM t_eleves WHERE NOT contains(eleve_id, '~') "
                          f"AND CAST(substr(classe, 2, 2) AS INTEGER) + {c * distincts} <= {etablissements})")
-            source = f"(SELECT * FROM {table} WHERE NOT contains(CAST({cols[0]} AS VARCHAR), '~'))"
+            # La source : les seuls établissements générés. Une classe ne porte pas de « ~ » : elle se
+            # reconnaît à son numéro (« E01 »…« E04 ») ; sans cela chaque tour recopiait aussi les copies
+            # des tours précédents (t_classes en double, donc chaque élève en double dans la vue eleves).
+            originaux = (f"CAST(substr(classe, 2, 2) AS INTEGER) <= {distincts}" if table == "t_classes"
+                         else f"NOT contains(CAST({cols[0]} AS VARCHAR), '~')")
+            source = f"(SELECT * FROM {table} WHERE {originaux})"
             con.execute(f"INSERT INTO {table} SELECT {', '.join(select)} FROM {source} {garde}")
+
+
+def verifier(con) -> None:  # noqa: ANN001 (DuckDB connection)
+    """Chaque clé une fois dans les tables recopiées qui en ont une simple (classes, élèves, devoirs) :
+    un doublon multiplierait les lignes des vues et fausserait toutes les mesures."""
+    for table, cle in (("t_classes", "classe"), ("t_eleves", "eleve_id"), ("t_devoirs", "devoir_id"),
+                       ("t_etablissement", "uai")):
+        lignes, distinctes = con.execute(f"SELECT count(*), count(DISTINCT {cle}) FROM {table}").fetchall()[0]
+        if lignes != distinctes:
+            raise RuntimeError(f"jeu L : {table} a {lignes} lignes pour {distinctes} {cle} distincts")
 
 
 def entrepot(etablissements: int, distincts: int, data: Path = DATA, *, graine: int = GRAINE,
@@ -120,6 +135,7 @@ def entrepot(etablissements: int, distincts: int, data: Path = DATA, *, graine: 
             importer_ecole(wh, ecole, dossier)
         with wh.atomic():
             recopier(wh.con, distincts, etablissements)
+        verifier(wh.con)
         wh.con.execute("CHECKPOINT")
     tmp.rename(db)
     print(f"  entrepôt {db.name} construit en {time.perf_counter() - debut:.0f} s")

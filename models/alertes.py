@@ -40,12 +40,13 @@ import json
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
 
 from . import absences as abs_
-from .moyennes import moyennes, moyennes_familles
+from .moyennes import familles, moyennes, moyennes_calculees
 from .reglages import REGLES, Reglages, charger_reglages
 
 if TYPE_CHECKING:
@@ -73,7 +74,11 @@ def fr(x: float | None, decimales: int = 2) -> str:
     (un compte de demi-journées reste entier)."""
     if x is None:
         return "—"
-    arrondi = round(float(x), decimales)
+    # Au plus proche, un demi vers le chiffre pair (comme round() sur 16,125 → 16,12), mais sur la valeur
+    # décimale : arrondir d'abord à 1e-9 efface le bruit des sommes en virgule flottante (une moyenne de
+    # classe de 262,1 / 20 vaut 13,104999… ou 13,105000… selon l'ordre des additions, que DuckDB ne fixe
+    # pas en parallèle) ; sans cela le même chiffre s'affichait tantôt 13,10, tantôt 13,11.
+    arrondi = float(Decimal(repr(round(float(x), 9))).quantize(Decimal(1).scaleb(-decimales), ROUND_HALF_EVEN))
     texte = f"{arrondi:.0f}" if not decimales or arrondi.is_integer() else f"{arrondi:.{decimales}f}"
     return ("0" if texte == "-0" else texte).replace(".", ",")
 
@@ -195,15 +200,19 @@ def _absences_mois(ctx: _Ctx) -> list[dict[str, Any]]:
         (row["classe"], row["mois"]): row["nj"]
         for row in par_mois.group_by("classe", "mois").agg(pl.col("nj").sum()).iter_rows(named=True)
     }
-    nj_de = {(row["eleve_id"], row["mois"]): row["nj"] for row in par_mois.iter_rows(named=True)}
-    # Les demi-journées de chaque élève et mois, rangées une fois (un filtre par ligne serait quadratique).
-    par_cle = c.partition_by("eleve_id", "mois", as_dict=True)
+    # Seuls les élèves × mois qui déclenchent une alerte sont parcourus en Python (quelques % des lignes) ;
+    # le mois précédent de chacun est lu d'avance par une jointure.
+    par_mois = par_mois.with_columns(precedent=pl.col("mois").dt.offset_by("-1mo")).join(
+        par_mois.select("eleve_id", precedent="mois", nj_avant="nj"), on=["eleve_id", "precedent"], how="left"
+    ).filter((pl.col("nj") >= r.seuil_mois_non_justifiees) | (pl.col("att") >= r.seuil_en_attente))
+    # Les demi-journées de ces élèves et mois, rangées une fois (un filtre par ligne serait quadratique).
+    par_cle = c.join(par_mois.select("eleve_id", "mois"), on=["eleve_id", "mois"], how="semi").partition_by(
+        "eleve_id", "mois", as_dict=True)
     out = []
     for row in par_mois.sort("eleve_id", "mois").iter_rows(named=True):
         eid, mois, nj, att = row["eleve_id"], row["mois"], row["nj"], row["att"]
         mois_txt = fr_mois(mois)
-        precedent = (mois.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-        tendance = _tendance(nj_de.get((eid, precedent), 0), nj, " le mois précédent")
+        tendance = _tendance(row["nj_avant"] or 0, nj, " le mois précédent")
         effectif = effectifs.get(row["classe"], 1)
         comparaison = (
             f"{fr(total_classe.get((row['classe'], mois), 0) / effectif)} demi-journée(s) non justifiée(s) "
@@ -245,12 +254,25 @@ def _absences_mois(ctx: _Ctx) -> list[dict[str, Any]]:
 def _absences_periodes(ctx: _Ctx) -> list[dict[str, Any]]:
     r = ctx.r.absences
     t = abs_.taux_periode_eleves(ctx.wh, au=ctx.au, reglages=ctx.r).sort("eleve_id", "annee", "debut")
+    # La période précédente de la même année, sur la même ligne ; puis un premier tri en Polars, un peu
+    # large (1e-9 : la décision exacte reste celle de la boucle), pour ne parcourir en Python que les
+    # lignes qui peuvent donner une alerte.
+    cols = ("periode", "brutes", "non_justifiees", "en_attente", "justifiees", "demi_journees_classe", "taux")
+    t = t.with_columns(
+        pl.col(c).shift(1).over("eleve_id", "annee", order_by="debut").alias(f"prec_{c}") for c in cols
+    )
+    attendu = pl.col("prec_brutes") * pl.col("demi_journees_classe") / pl.col("prec_demi_journees_classe")
+    t = t.filter(
+        (pl.col("demi_journees_classe") >= 2 * r.demi_journees_par_semaine)
+        & ((pl.col("taux") >= r.taux_chronique - 1e-9)
+           | ((pl.col("prec_demi_journees_classe") > 0)
+              & (pl.col("brutes") - attendu >= r.hausse_min_demi_journees - 1e-9)
+              & (pl.col("brutes") >= r.hausse_facteur * attendu - 1e-9)))
+    )
     out = []
-    precedent: dict[str, Any] | None = None
     for row in t.iter_rows(named=True):
         eid = row["eleve_id"]
-        prec = precedent if precedent and precedent["eleve_id"] == eid and precedent["annee"] == row["annee"] else None
-        precedent = row
+        prec = {c: row[f"prec_{c}"] for c in cols} if row["prec_periode"] is not None else None
         dj, brutes = row["demi_journees_classe"], row["brutes"]
         if not dj or dj < 2 * r.demi_journees_par_semaine:  # moins de deux semaines écoulées : trop tôt
             continue
@@ -323,7 +345,10 @@ def _absenteisme_perle(ctx: _Ctx) -> list[dict[str, Any]]:
     for row in g.group_by("classe", "annee", "periode").agg(pl.col("n").sum()).join(effectifs, on="classe").iter_rows(named=True):
         moyenne_classe[(row["classe"], row["annee"], row["periode"])] = row["n"] / row["len"]
     out = []
-    par_cle = ev.partition_by("eleve_id", "annee", "periode", as_dict=True)
+    g = g.filter((pl.col("semaines") >= r.perle_semaines) & (pl.col("n") >= r.perle_evenements))
+    # Les événements des seuls élèves × périodes en alerte, rangés une fois.
+    par_cle = ev.join(g.select("eleve_id", "annee", "periode"), on=["eleve_id", "annee", "periode"],
+                      how="semi").partition_by("eleve_id", "annee", "periode", as_dict=True)
     for row in g.sort("eleve_id", "annee", "periode").iter_rows(named=True):
         if row["semaines"] >= r.perle_semaines and row["n"] >= r.perle_evenements:
             eid = row["eleve_id"]
@@ -355,19 +380,25 @@ def _absenteisme_perle(ctx: _Ctx) -> list[dict[str, Any]]:
 
 def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
     r = ctx.r.notes
-    m = moyennes(ctx.wh, reglages=ctx.r)
+    # Une seule lecture de la vue « moyennes » : les moyennes par famille s'en déduisent (familles()).
+    m = moyennes_calculees(ctx.wh, reglages=ctx.r)
     if m.is_empty():
         return []
     ordre = ctx.wh.sql("SELECT annee, periode, debut FROM periodes")
-    m = m.join(ordre, on=["annee", "periode"], how="left").sort("eleve_id", "annee", "debut", "periode")
+    m = m.join(ordre, on=["annee", "periode"], how="left")
     fiables = m.filter(~pl.col("faible_confiance"))
     out = []
     matieres = fiables.filter(pl.col("matiere").is_not_null())
-    # Moyenne de la même matière à la période précédente, pour la tendance.
-    matieres = matieres.with_columns(
-        avant=pl.col("moyenne").shift(1).over("eleve_id", "annee", "matiere", order_by="debut"),
+    # Moyenne de la même matière à la période précédente, pour la tendance : calculée sur les seules
+    # matières des élèves qui ont une moyenne basse (les autres lignes ne servent pas). Les tris portent
+    # sur ces petits tableaux et rendent l'ordre des alertes stable.
+    cles = ["eleve_id", "annee", "matiere"]
+    basses = (
+        matieres.join(matieres.filter(pl.col("moyenne") < r.seuil_matiere).select(cles).unique(), on=cles, how="semi")
+        .with_columns(avant=pl.col("moyenne").shift(1).over(cles, order_by="debut"))
+        .filter(pl.col("moyenne") < r.seuil_matiere)
+        .sort("eleve_id", "annee", "debut", "periode", "matiere")
     )
-    basses = matieres.filter(pl.col("moyenne") < r.seuil_matiere)
     # Les notes derrière toutes les moyennes basses, en une requête (et non une par alerte).
     preuves_de: dict[tuple, list[dict]] = {}
     if basses.height:
@@ -378,12 +409,14 @@ def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
                 "n.valeur, n.bareme, n.coefficient, n.statut, n.bonus, n.facultatif "
                 "FROM moyennes_basses b JOIN notes n ON n.eleve_id = b.eleve_id AND n.periode = b.periode "
                 "AND n.annee = b.annee LEFT JOIN matieres m ON m.matiere = n.matiere "
-                "WHERE coalesce(m.service, trim(split_part(n.matiere, '>', 1))) = b.matiere ORDER BY n.date"
+                "WHERE coalesce(m.service, trim(split_part(n.matiere, '>', 1))) = b.matiere ORDER BY n.date, n.devoir_id"
             )
         finally:
             ctx.wh.con.unregister("moyennes_basses")
-        for cle, lignes in notes_basses.partition_by("eleve_id", "annee", "periode", "service", as_dict=True).items():
-            preuves_de[cle] = lignes.drop("eleve_id", "annee", "periode", "service").to_dicts()
+        champs = [c for c in notes_basses.columns if c not in ("eleve_id", "annee", "periode", "service")]
+        for eid, annee, periode, service, lignes in notes_basses.group_by(
+                "eleve_id", "annee", "periode", "service", maintain_order=True).agg(pl.struct(champs)).iter_rows():
+            preuves_de[(eid, annee, periode, service)] = lignes
     for row in basses.iter_rows(named=True):
         eid = row["eleve_id"]
         out.append(ctx.alerte(
@@ -405,7 +438,7 @@ def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
     sous = (
         matieres.filter(pl.col("moyenne") < r.seuil_moyenne)
         .group_by("eleve_id", "annee", "periode", "classe")
-        .agg(n=pl.len(), liste=pl.struct("matiere", "moyenne", "nb_notes"))
+        .agg(n=pl.len(), liste=pl.struct("matiere", "moyenne", "nb_notes").sort_by("matiere"))
     )
     total_de = {
         (c, a, p): t for c, a, p, t in sous.group_by("classe", "annee", "periode").agg(t=pl.col("n").sum()).iter_rows()
@@ -413,7 +446,7 @@ def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
     effectif_de: dict[str, int] = {}
     for v in ctx.eleves.values():
         effectif_de[v["classe"]] = effectif_de.get(v["classe"], 0) + 1
-    for row in sous.filter(pl.col("n") >= r.nb_matieres_sous_moyenne).sort("eleve_id", "periode").iter_rows(named=True):
+    for row in sous.filter(pl.col("n") >= r.nb_matieres_sous_moyenne).sort("eleve_id", "periode", "annee").iter_rows(named=True):
         eid = row["eleve_id"]
         liste = sorted(row["liste"], key=lambda x: x["moyenne"])
         total = total_de[(row["classe"], row["annee"], row["periode"])]
@@ -436,6 +469,9 @@ def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
         periode_avant=pl.col("periode").shift(1).over("eleve_id", "annee", order_by="debut"),
         avant_fiable=(~pl.col("faible_confiance")).shift(1).over("eleve_id", "annee", order_by="debut"),
     )
+    # Premier tri un peu large (1e-9) en Polars ; la boucle garde la décision exacte.
+    generales = generales.filter(pl.col("avant") - pl.col("moyenne") >= r.baisse_generale - 1e-9).sort(
+        "eleve_id", "annee", "debut")
     for row in generales.iter_rows(named=True):
         if row["avant"] is None or row["faible_confiance"] or not row["avant_fiable"]:
             continue
@@ -456,8 +492,10 @@ def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
                 tendance=_tendance(row["avant"], row["moyenne"]),
                 comparaison_classe=f"moyenne générale de la classe : {fr(row['moyenne_classe'])}",
             ))
-    fam = moyennes_familles(ctx.wh, None, None, reglages=ctx.r)
     n_min = r.nb_notes_min
+    fam = familles(m).filter(
+        (pl.col("nb_notes_general") >= n_min) & (pl.col("nb_notes_professionnel") >= n_min)
+        & (pl.col("ecart").abs() >= r.ecart_familles - 1e-9))
     for row in fam.iter_rows(named=True):
         if row["ecart"] is None or row["nb_notes_general"] < n_min or row["nb_notes_professionnel"] < n_min:
             continue
@@ -521,7 +559,13 @@ def _comportement(ctx: _Ctx) -> list[dict[str, Any]]:
     s = s.filter(pl.Series(garde, dtype=pl.Boolean))
     out = []
     seuil = ctx.r.comportement.punitions_min
-    for (eid, annee, periode), lignes in s.group_by("eleve_id", "annee", "periode", maintain_order=True):
+    # Seuls les élèves × périodes avec une sanction ou assez de punitions passent dans la boucle.
+    cles = ["eleve_id", "annee", "periode"]
+    sanction = pl.col("disciplinaire") | pl.col("exclusion")
+    retenues = s.group_by(cles).agg(n=pl.len(), sanctions=sanction.sum()).filter(
+        (pl.col("sanctions") > 0) | (pl.col("n") - pl.col("sanctions") >= seuil))
+    s = s.join(retenues.select(cles), on=cles, how="semi")
+    for (eid, annee, periode), lignes in s.group_by(cles, maintain_order=True):
         sanctions = lignes.filter(pl.col("disciplinaire") | pl.col("exclusion"))
         punitions = lignes.height - sanctions.height
         if sanctions.height == 0 and punitions < seuil:
@@ -563,6 +607,14 @@ def _competences(ctx: _Ctx) -> list[dict[str, Any]]:
         date=pl.col("date").last(), periode=pl.col("periode").last(), libelle=pl.col("libelle_source").last(),
     )
     libelles = r.libelles
+    # Les élèves × référentiels qui déclenchent une alerte, comptés en Polars ; la boucle ne parcourt qu'eux.
+    fige = (pl.col("n") >= 2) & (pl.col("dernier") <= pl.col("premier")) & (pl.col("dernier") <= 2)
+    en_alerte = par_item.group_by("eleve_id", "referentiel").agg(
+        insuffisants=(pl.col("dernier") == 1).sum(), figes=fige.sum(),
+    ).filter((pl.col("insuffisants") >= r.items_insuffisants) | (pl.col("figes") >= r.items_sans_progres))
+    par_item = par_item.join(en_alerte.select("eleve_id", "referentiel"), on=["eleve_id", "referentiel"], how="semi")
+    ev_de = ev.join(en_alerte.select("eleve_id", "referentiel"), on=["eleve_id", "referentiel"],
+                    how="semi").partition_by("eleve_id", "referentiel", as_dict=True)
     out = []
     for (eid, ref), items in par_item.group_by("eleve_id", "referentiel", maintain_order=True):
         acteur = "Coordonnateur ULIS" if "ulis" in ref.casefold() else "Professeur principal, équipe pédagogique"
@@ -581,7 +633,7 @@ def _competences(ctx: _Ctx) -> list[dict[str, Any]]:
                 procedure="Adapter les objectifs et les aides (PPRE) ; en parler avec l'élève et sa famille.",
                 preuves=insuffisants.select("domaine", "item", "libelle", "date").to_dicts(),
             ))
-        figes = items.filter((pl.col("n") >= 2) & (pl.col("dernier") <= pl.col("premier")) & (pl.col("dernier") <= 2))
+        figes = items.filter(fige)
         if figes.height >= r.items_sans_progres:
             out.append(ctx.alerte(
                 eid, "competences_sans_progres", periode=periode, gravite="info", valeur=figes.height,
@@ -595,8 +647,8 @@ def _competences(ctx: _Ctx) -> list[dict[str, Any]]:
                 ),
                 acteur=acteur,
                 procedure="Revoir les aides apportées sur ces items et les modalités d'évaluation.",
-                preuves=ev.join(figes.select("eleve_id", "referentiel", "domaine", "item"),
-                                on=["eleve_id", "referentiel", "domaine", "item"])
+                preuves=ev_de[(eid, ref)].join(figes.select("eleve_id", "referentiel", "domaine", "item"),
+                      on=["eleve_id", "referentiel", "domaine", "item"], maintain_order="left")
                 .select("item", "date", "niveau", "libelle_source").to_dicts(),
             ))
     return out
@@ -615,7 +667,9 @@ def _pix(ctx: _Ctx) -> list[dict[str, Any]]:
     out = []
     if profils.is_empty():
         return out
-    for row in profils.sort("eleve_id", "campagne").iter_rows(named=True):
+    envoye = pl.col("date_envoi").is_not_null() & pl.col("partage").fill_null(False)
+    a_signaler = profils.filter((pl.col("progression") < r.progression_min) | ~envoye)
+    for row in a_signaler.sort("eleve_id", "campagne").iter_rows(named=True):
         eid, envoye = row["eleve_id"], row["date_envoi"] is not None and bool(row["partage"])
         prog = row["progression"]
         preuve = [{k: row[k] for k in ("campagne", "date_envoi", "partage", "progression")}]
@@ -667,8 +721,8 @@ def _pix(ctx: _Ctx) -> list[dict[str, Any]]:
            FROM eleves e LEFT JOIN pix x USING (eleve_id)
            WHERE e.niveau IN (SELECT unnest($niv::VARCHAR[]))
              AND e.classe IN (SELECT DISTINCT e2.classe FROM pix_profils p2 JOIN eleves e2 USING (eleve_id))
-           GROUP BY ALL ORDER BY e.eleve_id""",
-        params={"niv": list(r.niveaux_terminale)},
+           GROUP BY ALL HAVING n < $min ORDER BY e.eleve_id""",
+        params={"niv": list(r.niveaux_terminale), "min": r.competences_min_terminale},
     )
     for row in niveaux.iter_rows(named=True):
         if row["n"] < r.competences_min_terminale:
@@ -728,7 +782,7 @@ def alertes(
     if gravite is not None:
         df = df.filter(gravite=gravite)
     return df.with_columns(_o=pl.col("gravite").replace_strict(ORDRE_GRAVITE, default=9)).sort(
-        "_o", "classe", "nom", "prenom", "regle", "periode", nulls_last=True
+        "_o", "classe", "nom", "prenom", "regle", "periode", nulls_last=True, maintain_order=True
     ).drop("_o")
 
 

@@ -39,6 +39,57 @@ _FILTRES = """($classe IS NULL OR m.classe = $classe)
   AND ($annee IS NULL OR m.annee = $annee)"""
 
 
+#: La famille d'une moyenne : celle de la vue, sauf pour les services de ``notes.matieres_professionnelles``.
+_FAMILLE = "CASE WHEN list_contains($pro::VARCHAR[], m.matiere) THEN 'professionnel' ELSE m.famille END"
+
+
+def moyennes_calculees(wh: "Warehouse", *, reglages: Reglages | None = None) -> pl.DataFrame:
+    """Toutes les moyennes de la vue, sans tri ni moyennes de Pronote : ce que lisent les alertes.
+
+    Colonnes : eleve_id, nom, prenom, classe, annee, periode, matiere, famille (professionnelles
+    comprises), coefficient, moyenne, nb_notes, moyenne_classe, min_classe, max_classe, faible_confiance.
+    """
+    r = reglages or charger_reglages()
+    return wh.sql(
+        f"""
+        SELECT m.eleve_id, e.nom, e.prenom, m.classe, m.annee, m.periode, m.matiere, {_FAMILLE} AS famille,
+               m.coefficient, m.moyenne, m.nb_notes, m.moyenne_classe, m.min_classe, m.max_classe,
+               m.nb_notes < $min AS faible_confiance
+        FROM moyennes m JOIN eleves e USING (eleve_id)
+        """,
+        params={"min": r.notes.nb_notes_min, "pro": list(r.notes.matieres_professionnelles)},
+    )
+
+
+def familles(m: pl.DataFrame) -> pl.DataFrame:
+    """:func:`moyennes_familles` calculée à partir de :func:`moyennes_calculees` (déjà lue), sans relire
+    les notes ; mêmes colonnes, même ordre."""
+    m = m.filter(pl.col("matiere").is_not_null())
+    poids = pl.col("coefficient") * pl.col("moyenne")
+
+    def moyenne(famille: str) -> pl.Expr:
+        f = pl.col("famille") == famille
+        den = pl.col("coefficient").filter(f).sum()
+        return pl.when(den != 0).then(poids.filter(f).sum() / den)
+
+    return (
+        # nom, prenom et classe suivent l'élève : first() évite de les hacher avec la clé.
+        m.group_by("eleve_id", "annee", "periode")
+        .agg(
+            pl.col("nom", "prenom", "classe").first(),
+            moyenne_general=moyenne("general"),
+            moyenne_professionnel=moyenne("professionnel"),
+            nb_notes_general=pl.col("nb_notes").filter(pl.col("famille") == "general").sum().cast(pl.Int32),
+            nb_notes_professionnel=pl.col("nb_notes").filter(pl.col("famille") == "professionnel").sum()
+            .cast(pl.Int32),
+        )
+        .with_columns(ecart=pl.col("moyenne_general") - pl.col("moyenne_professionnel"))
+        .select("eleve_id", "nom", "prenom", "classe", "annee", "periode", "moyenne_general",
+                "moyenne_professionnel", "ecart", "nb_notes_general", "nb_notes_professionnel")
+        .sort("classe", "annee", "periode", "nom", "prenom", "eleve_id", nulls_last=True)
+    )
+
+
 def moyennes(
     wh: "Warehouse",
     *,
@@ -64,8 +115,7 @@ def moyennes(
                                        ORDER BY source <> 'pronote', source) = 1
         )
         SELECT m.eleve_id, e.nom, e.prenom, m.classe, m.annee, m.periode, m.matiere,
-               CASE WHEN list_contains($pro::VARCHAR[], m.matiere) THEN 'professionnel' ELSE m.famille END
-                   AS famille,
+               {_FAMILLE} AS famille,
                m.coefficient, m.moyenne, m.nb_notes, m.moyenne_classe, m.min_classe, m.max_classe,
                m.mediane_classe, m.rang, p.moyenne AS moyenne_pronote, m.moyenne - p.moyenne AS ecart_pronote,
                m.nb_notes < $min AS faible_confiance

@@ -4,32 +4,40 @@
 -- temporaires filtrées (droits d'accès) obtient des moyennes filtrées, sans autre changement.
 -- Les règles (ramener sur 20, bonus, facultatifs, statuts, sous-services) sont expliquées dans
 -- models/moyennes.py et épinglées par tests/test_moyennes.py.
-WITH comptees AS (
+-- Performance : les notes ne sont lues qu'une fois, par UNE agrégation par élève × période × libellé ;
+-- la classe, le service et les coefficients de matière se joignent ensuite, sur ces agrégats (dix fois
+-- moins de lignes que de notes). Seuls les facultatifs (quelques % des notes) passent par des fenêtres.
+WITH points AS NOT MATERIALIZED (
+    -- NOT MATERIALIZED : lue deux fois (sommes, facultatifs), la CTE serait sinon gardée entière en mémoire
+    -- (toutes les notes jointes à leurs devoirs) ; relire les notes coûte moins (deux à trois fois moins de
+    -- calcul et de mémoire à 10 établissements), le filtre des facultatifs descend jusqu'aux devoirs.
     -- Statuts : « absent_zero » et « non_rendu_zero » comptent 0 ; absent, dispense, non_note, inapte,
     -- non_rendu, non_concerne sont écartés. Un devoir de coefficient 0 ne pèse rien : écarté aussi.
-    SELECT n.eleve_id, e.classe, n.annee, n.periode, n.matiere, n.devoir_id,
-           coalesce(m.service, trim(split_part(n.matiere, '>', 1))) AS service,
-           n.coefficient AS coef, n.bareme, n.bonus, n.facultatif, n.ramener_sur_20,
-           CASE WHEN n.statut = 'note' THEN n.valeur ELSE 0 END AS v
-    FROM notes n
-    JOIN eleves e USING (eleve_id)
-    LEFT JOIN matieres m ON m.matiere = n.matiere
-    WHERE (n.statut = 'note' AND n.valeur IS NOT NULL OR n.statut IN ('absent_zero', 'non_rendu_zero'))
-      AND n.coefficient > 0
-),
-points AS (
     -- Moyenne = 20 × Σ num / Σ den. Ramené sur 20 : chaque note convertie sur 20 d'abord (den = coef × 20) ;
     -- sinon chaque devoir pèse son barème (den = coef × barème).
-    SELECT *, v * 20 / bareme AS v20,
+    SELECT eleve_id, annee, periode, matiere, devoir_id, coef, bonus, facultatif, v * 20 / bareme AS v20,
            coef * CASE WHEN ramener_sur_20 THEN v * 20 / bareme ELSE v END AS num,
            coef * CASE WHEN ramener_sur_20 THEN 20 ELSE bareme END AS den
-    FROM comptees
+    FROM (
+        SELECT eleve_id, annee, periode, matiere, devoir_id, coefficient AS coef, bareme, bonus, facultatif,
+               ramener_sur_20, CASE WHEN statut = 'note' THEN valeur ELSE 0 END AS v
+        FROM notes
+        WHERE (statut = 'note' AND valeur IS NOT NULL OR statut IN ('absent_zero', 'non_rendu_zero'))
+          AND coefficient > 0
+    )
 ),
-ordinaires AS (
-    SELECT eleve_id, annee, periode, matiere, sum(num) AS num, sum(den) AS den, sum(coef) AS coefs,
-           count(*) AS nb
-    FROM points WHERE NOT bonus AND NOT facultatif
-    GROUP BY ALL
+sommes AS (
+    -- Une ligne par élève, période et libellé : les notes ordinaires (ni bonus ni facultatives) et les
+    -- bonus. Bonus : seuls les points au-dessus de 10 (sur 20), pondérés par le coefficient du devoir,
+    -- s'ajoutent au numérateur de la moyenne pondérée ; le dénominateur ne bouge pas.
+    SELECT eleve_id, annee, periode, matiere,
+           sum(num) FILTER (WHERE NOT bonus AND NOT facultatif) AS num,
+           sum(den) FILTER (WHERE NOT bonus AND NOT facultatif) AS den,
+           sum(coef) FILTER (WHERE NOT bonus AND NOT facultatif) AS coefs,
+           count(*) FILTER (WHERE NOT bonus AND NOT facultatif) AS nb,
+           sum(coef * greatest(v20 - 10, 0)) FILTER (WHERE bonus) AS pts
+    FROM points
+    GROUP BY eleve_id, annee, periode, matiere
 ),
 facultatifs_essayes AS (
     -- Facultatifs « comme une note » : essayés du meilleur au moins bon, gardés tant qu'ils font monter
@@ -40,7 +48,7 @@ facultatifs_essayes AS (
                AS monte,
            p.v20, p.devoir_id
     FROM points p
-    LEFT JOIN ordinaires o USING (eleve_id, annee, periode, matiere)
+    JOIN sommes o USING (eleve_id, annee, periode, matiere)
     WHERE p.facultatif AND NOT p.bonus
     WINDOW w AS (PARTITION BY p.eleve_id, p.annee, p.periode, p.matiere
                  ORDER BY p.v20 DESC, p.devoir_id ROWS UNBOUNDED PRECEDING)
@@ -58,31 +66,21 @@ facultatifs AS (
     WHERE retenu
     GROUP BY ALL
 ),
-bonus AS (
-    -- Bonus : seuls les points au-dessus de 10 (sur 20), pondérés par le coefficient du devoir, s'ajoutent
-    -- au numérateur de la moyenne pondérée ; le dénominateur ne bouge pas.
-    SELECT eleve_id, annee, periode, matiere, sum(coef * greatest(v20 - 10, 0)) AS pts
-    FROM points WHERE bonus
-    GROUP BY ALL
-),
-cles AS (
-    SELECT DISTINCT eleve_id, classe, annee, periode, matiere, service FROM points
-),
 feuilles AS (
-    -- La moyenne de chaque libellé Pronote (service ou sous-service), plafonnée à 20 (bonus).
-    SELECT c.*,
-           CASE WHEN coalesce(o.den, 0) + coalesce(f.den, 0) > 0 THEN least(20,
-               20 * (coalesce(o.num, 0) + coalesce(f.num, 0)) / (coalesce(o.den, 0) + coalesce(f.den, 0))
-               + coalesce(b.pts, 0) / (coalesce(o.coefs, 0) + coalesce(f.coefs, 0)))
+    -- La moyenne de chaque libellé Pronote (service ou sous-service), plafonnée à 20 (bonus). La classe
+    -- est la classe actuelle de l'élève (vue eleves : un élève hors de la vue n'a pas de moyenne).
+    SELECT s.eleve_id, e.classe, s.annee, s.periode, s.matiere,
+           coalesce(m.service, trim(split_part(s.matiere, '>', 1))) AS service,
+           CASE WHEN coalesce(s.den, 0) + coalesce(f.den, 0) > 0 THEN least(20,
+               20 * (coalesce(s.num, 0) + coalesce(f.num, 0)) / (coalesce(s.den, 0) + coalesce(f.den, 0))
+               + coalesce(s.pts, 0) / (coalesce(s.coefs, 0) + coalesce(f.coefs, 0)))
            END AS moyenne,
-           coalesce(o.nb, 0) + coalesce(f.nb, 0) AS nb_notes,
-           CASE WHEN c.matiere = c.service THEN 1 ELSE coalesce(m.coefficient, 1) END AS poids,
-           m.famille
-    FROM cles c
-    LEFT JOIN ordinaires o USING (eleve_id, annee, periode, matiere)
+           s.nb + coalesce(f.nb, 0) AS nb_notes,
+           m.coefficient, m.famille
+    FROM sommes s
+    JOIN eleves e USING (eleve_id)
     LEFT JOIN facultatifs f USING (eleve_id, annee, periode, matiere)
-    LEFT JOIN bonus b USING (eleve_id, annee, periode, matiere)
-    LEFT JOIN matieres m ON m.matiere = c.matiere
+    LEFT JOIN matieres m ON m.matiere = s.matiere
 ),
 services AS (
     -- Un sous-service (« ANGLAIS LV1 > Expression écrite ») se rattache à son service : la moyenne du service
@@ -93,9 +91,9 @@ services AS (
            sum(f.nb_notes) AS nb_notes,
            coalesce(any_value(s.famille), any_value(f.famille), 'general') AS famille,
            coalesce(any_value(s.coefficient), 1) AS coefficient
-    FROM feuilles f
+    FROM (SELECT *, CASE WHEN matiere = service THEN 1 ELSE coalesce(coefficient, 1) END AS poids
+          FROM feuilles WHERE moyenne IS NOT NULL) f
     LEFT JOIN matieres s ON s.matiere = f.service
-    WHERE f.moyenne IS NOT NULL
     GROUP BY f.eleve_id, f.classe, f.annee, f.periode, f.service
 ),
 generales AS (

@@ -339,6 +339,13 @@ def test_format_francais():
     assert (fr(12.5), fr(26 / 3), fr(4.0), fr(-0.001), fr(7.6)) == ("12,50", "8,67", "4", "0", "7,60")
 
 
+def test_format_francais_stable_malgre_le_bruit_flottant():
+    # 262,1 / 20 = 13,105 : selon l'ordre des additions, la machine obtient 13,104999… ou 13,105000… ;
+    # l'affichage ne doit pas en dépendre (un demi va au chiffre pair, comme 16,125 → 16,12 ; 2,675 → 2,68).
+    assert {fr(13.104999999999999), fr(13.105000000000002), fr(262.1 / 20)} == {"13,10"}
+    assert (fr(16.125), fr(2.675), fr(-2.675), fr(13.1051), fr(13.104999)) == ("16,12", "2,68", "-2,68", "13,11", "13,10")
+
+
 def test_mentions_proposees(ecole, tmp_path):
     importer(ecole, tmp_path, notes=notes(JEAN, "MATHEMATIQUES", [17, 17, 17]) + notes(CHLOE, "MATHEMATIQUES", [7, 7, 7])
              + notes(AISSA, "MATHEMATIQUES", [10, 10, 10]) + notes(AISSA, "MATHEMATIQUES", [11.5] * 3, "Trimestre 2")

@@ -7,7 +7,9 @@ import itertools
 
 import pytest
 
-from models.moyennes import distribution_devoirs, evolution, moyennes, moyennes_familles
+from models.moyennes import (
+    distribution_devoirs, evolution, familles, moyennes, moyennes_calculees, moyennes_familles,
+)
 from models.records import Devoir, Famille, Matiere, MoyenneSource, Note, RefEleve, StatutNote
 
 from .conftest import lot
@@ -220,3 +222,22 @@ def test_evolution_et_familles(ecole, tmp_path):
     assert ev["moyenne"].to_list() == pytest.approx([14, 12]) and ev["variation"][1] == pytest.approx(-2)
     fam = moyennes_familles(ecole, "3A", "Trimestre 1").row(0, named=True)
     assert (fam["moyenne_general"], fam["moyenne_professionnel"], fam["ecart"]) == (8, 17, -9)
+
+
+def test_moyennes_calculees_et_familles_comme_moyennes_familles(ecole, tmp_path):
+    # Ce que lisent les alertes : la vue sans tri, et les familles déduites d'elle (sans relire les notes).
+    ecole.importer(lot(tmp_path, "m", "m", matieres=[
+        Matiere(libelle="MATHEMATIQUES"), Matiere(libelle="ATELIER", famille=Famille.PROFESSIONNEL, coefficient=2)]))
+    charger(ecole, tmp_path, [note(devoir("MATHEMATIQUES"), 8), note(devoir("MATHEMATIQUES"), 9),
+                              note(devoir("ATELIER"), 17), note(devoir("ATELIER"), 15, CHLOE),
+                              note(devoir("FRANCAIS"), 11, CHLOE), note(devoir("MATHEMATIQUES", "Trimestre 2"), 12)])
+    m = moyennes_calculees(ecole)
+    assert m.height == moyennes(ecole).height == 8  # T1 : 2 matières + la générale par élève ; Jean T2 : 1 + 1
+    jean = m.filter(nom="DUPONT", periode="Trimestre 1", matiere="MATHEMATIQUES").row(0, named=True)
+    assert (jean["moyenne"], jean["nb_notes"], jean["faible_confiance"], jean["famille"]) == (8.5, 2, True, "general")
+    fam = familles(m)
+    attendu = moyennes_familles(ecole, None, None)
+    assert fam.columns == attendu.columns
+    assert fam.select(attendu.columns).rows() == attendu.rows()
+    # Jean T1 : général 8,5 (2 notes), professionnel 17 (1 note), écart −8,5
+    assert fam.row(0, named=True)["ecart"] == -8.5
