@@ -51,7 +51,7 @@ def importer_fichiers(
     afficher: bool = True, demo: bool = False,
 ) -> list[Any]:
     """Lit chaque fichier avec son connecteur puis l'écrit ; un fichier refusé n'arrête pas les autres."""
-    from connectors.parallele import lectures
+    import connectors
     from models.errors import ImportRejected
     from models.warehouse import ResultatImport, ecriture
 
@@ -75,9 +75,10 @@ def importer_fichiers(
         paquet.clear()
 
     with ecriture(db) as wh:
-        for (sorte, chemin, options), lot in zip(plan, lectures(plan)):
-            if isinstance(lot, ImportRejected):
-                err = lot
+        for sorte, chemin, options in plan:
+            try:
+                lot = connectors.lire(sorte, chemin, **options)
+            except ImportRejected as err:
                 vider()
                 res = wh.journaliser_refus(sorte, Path(chemin), err)
                 if afficher:

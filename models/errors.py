@@ -35,11 +35,6 @@ class ImportRejected(VigieError):
         self.details = list(details or [])
         super().__init__(self._format())
 
-    def __reduce__(self) -> tuple:
-        # Les fichiers lus en parallèle (vigie_cli) renvoient leurs refus d'un processus à l'autre :
-        # le refus doit y garder sa ligne, sa colonne et ses détails.
-        return (_refus, (self.raison, self.fichier, self.ligne, self.colonne, self.details))
-
     def _format(self) -> str:
         lieu = []
         if self.fichier:
@@ -55,11 +50,6 @@ class ImportRejected(VigieError):
             if len(self.details) > 20:
                 texte += f"\n  … et {len(self.details) - 20} autres"
         return texte
-
-
-def _refus(raison: str, fichier: str | None, ligne: int | None, colonne: str | int | None,
-           details: list[str]) -> ImportRejected:
-    return ImportRejected(raison, fichier=fichier, ligne=ligne, colonne=colonne, details=details)
 
 
 class SettingsError(VigieError):

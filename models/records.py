@@ -330,13 +330,6 @@ class NotesLues(Sequence[Note]):
     def __repr__(self) -> str:
         return f"NotesLues({len(self)} notes, {len(self.eleves)} élèves, {len(self.devoirs)} devoirs)"
 
-    def __reduce__(self) -> tuple:
-        # D'un processus de lecture à l'écrivain (vigie_cli) : les statuts voyagent en texte (dépickler
-        # un membre d'énumération coûte un appel par note).
-        return (NotesLues, (self.eleves, self.devoirs, self.eleve, self.devoir, self.valeur,
-                            [s.value for s in self.statut]))
-
-
 _STATUTS: dict[str, StatutNote] = {s.value: s for s in StatutNote}
 
 
@@ -484,8 +477,8 @@ class Lot(BaseModel):
     _sha256: str | None = PrivateAttr(default=None)
 
     def sha256(self) -> str:
-        """L'empreinte du fichier, calculée à la première demande (par le processus qui a lu le fichier
-        quand la lecture est parallèle : voir ``vigie_cli``)."""
+        """L'empreinte du fichier, calculée à la première demande puis gardée (un paquet refusé repasse
+        fichier par fichier sans relire chaque fichier)."""
         if self._sha256 is None:
             h = hashlib.sha256()
             with open(self.fichier, "rb") as f:
