@@ -88,6 +88,7 @@ class Annuaire:
     _par_ine: dict[str, EleveConnu] = field(init=False, default_factory=dict)
     _par_classe: dict[str, list[EleveConnu]] = field(init=False, default_factory=lambda: defaultdict(list))
     _par_cle: dict[tuple[str, str], list[EleveConnu]] = field(init=False, default_factory=lambda: defaultdict(list))
+    _par_nom: dict[str, list[EleveConnu]] = field(init=False, default_factory=lambda: defaultdict(list))
     #: Désignation → rapprochement : chaque export de notes d'une classe désigne les mêmes élèves, et
     #: l'annuaire est gardé d'un import à l'autre tant que l'effectif ne change pas.
     _memo: dict[tuple, "Rapprochement"] = field(init=False, default_factory=dict)
@@ -98,8 +99,9 @@ class Annuaire:
                 self._par_ine[e.ine.upper()] = e
             c = cle_classe(e.classe)
             self._par_classe[c].append(e)
-            self._par_cle[(c, _cle_triee(e.jetons_nom + e.jetons_prenom))].append(e)
-            self._par_cle[(c, _cle_triee(e.jetons_nom + e.jetons_prenom[:1]))].append(e)
+            for cle in {_cle_triee(e.jetons_nom + e.jetons_prenom), _cle_triee(e.jetons_nom + e.jetons_prenom[:1])}:
+                self._par_cle[(c, cle)].append(e)
+                self._par_nom[cle].append(e)
 
     def rapprocher(self, ref: RefEleve) -> Rapprochement:
         """L'élève connu que ``ref`` désigne (``ref.ligne`` n'y joue pas : le résultat porte la première
@@ -117,14 +119,27 @@ class Annuaire:
         if not jetons:
             return Rapprochement(ref, None)
         classes = [cle_classe(ref.classe)] if ref.classe else []
-        # D'abord dans la classe indiquée, puis dans tout l'établissement (élève changé de classe,
-        # classe mal saisie) : une correspondance hors classe doit alors être unique.
-        for portee in (classes, None):
-            if portee == []:
-                continue
-            r = self._chercher(ref, jetons, portee)
-            if r is not None:
-                return r
+        cle = _cle_triee(jetons)
+        # D'abord le nom exact dans la classe indiquée, puis dans tout l'établissement (l'élève a changé
+        # de classe : les notes de l'an dernier portent l'ancienne classe), où il doit être unique ; puis
+        # les prénoms incomplets et les fautes de frappe, dans la classe puis dans l'établissement. Le nom
+        # exact ailleurs passe avant une ressemblance dans la classe : « DUPONT Jean », passé en 1re A,
+        # n'est pas « DUPONT Jeanne » restée en 2de A.
+        if classes:
+            exacts = _uniques(e for c in classes for e in self._par_cle.get((c, cle), []))
+            if len(exacts) == 1:
+                return Rapprochement(ref, exacts[0].eleve_id, "exact", 1.0)
+            if len(exacts) > 1:
+                return Rapprochement(ref, None, candidats=tuple(e.libelle() for e in exacts[:3]))
+        ailleurs = _uniques(self._par_nom.get(cle, []))
+        if len(ailleurs) == 1:
+            return Rapprochement(ref, ailleurs[0].eleve_id, "exact", 1.0)
+        if classes and (r := self._approcher(ref, jetons, classes)) is not None:
+            return r
+        if len(ailleurs) > 1:
+            return Rapprochement(ref, None, candidats=tuple(e.libelle() for e in ailleurs[:3]))
+        if (r := self._approcher(ref, jetons, None)) is not None:
+            return r
         return Rapprochement(ref, None, candidats=self._proches(jetons, classes or None))
 
     # -- étapes ------------------------------------------------------------------------------------
@@ -134,16 +149,8 @@ class Annuaire:
             return self.eleves
         return [e for c in classes for e in self._par_classe.get(c, [])]
 
-    def _chercher(self, ref: RefEleve, jetons: tuple[str, ...], classes: list[str] | None) -> Rapprochement | None:
-        cle = _cle_triee(jetons)
-        if classes is not None:
-            exacts = _uniques(e for c in classes for e in self._par_cle.get((c, cle), []))
-        else:
-            exacts = _uniques(e for (_, k), es in self._par_cle.items() if k == cle for e in es)
-        if len(exacts) == 1:
-            return Rapprochement(ref, exacts[0].eleve_id, "exact", 1.0)
-        if len(exacts) > 1:
-            return Rapprochement(ref, None, candidats=tuple(e.libelle() for e in exacts[:3]))
+    def _approcher(self, ref: RefEleve, jetons: tuple[str, ...], classes: list[str] | None) -> Rapprochement | None:
+        """Prénoms incomplets, puis fautes de frappe, parmi les élèves de ``classes`` (None : tous)."""
         population = self._population(classes)
         # Prénoms multiples : « DUPONT Jean » pour « DUPONT Jean Pierre Marie ».
         js = set(jetons)

@@ -463,12 +463,17 @@ class Warehouse:
             "t_retards",
             [(eid, r.date, r.minutes, r.justifie, r.motif) for r in lot.retards if (eid := eleve_id(r.eleve))],
         )
-        vues: dict[tuple, int] = {}  # (élève, date, nature) → punitions déjà vues dans ce fichier
+        # Deux punitions de même nature, le même jour, au même élève, mais d'un autre motif ou d'un autre
+        # professeur sont deux punitions (rang 0, 1… dans l'ordre du fichier) ; deux lignes identiques en
+        # tout sont une ligne répétée, une seule punition.
+        rangs: dict[tuple, dict[tuple, int]] = {}
         sanctions = []
         for s in lot.sanctions:
             if eid := eleve_id(s.eleve):
-                rang = vues[(eid, s.date, s.nature)] = vues.get((eid, s.date, s.nature), -1) + 1
-                sanctions.append((eid, s.date, s.nature, s.motif, s.exclusion, s.disciplinaire, s.donnee_par, rang))
+                contenu = (s.motif, s.exclusion, s.disciplinaire, s.donnee_par)
+                deja = rangs.setdefault((eid, s.date, s.nature), {})
+                rang = deja.setdefault(contenu, len(deja))
+                sanctions.append((eid, s.date, s.nature, *contenu, rang))
         ajouter("t_sanctions", sanctions)
         ajouter(
             "t_competences",

@@ -63,3 +63,14 @@ def test_prenoms_multiples_partiel():
     a = Annuaire([EleveConnu("E9", "ROUSSEAU", "Marie Claire Louise", "5B")])
     r = a.rapprocher(RefEleve(nom_complet="ROUSSEAU Claire", classe="5B"))
     assert (r.eleve_id, r.methode) == ("E9", "partiel")
+
+
+def test_nom_exact_dans_une_autre_classe_avant_une_ressemblance_dans_la_classe() -> None:
+    """Les notes de l'an dernier portent l'ancienne classe : « DUPONT Jean » (passé en 1A) n'est pas
+    « DUPONT Jeanne », restée en 2A, même si leurs noms se ressemblent à plus de 86 %."""
+    a = Annuaire([EleveConnu("E1", "DUPONT", "Jean", "1A"), EleveConnu("E2", "DUPONT", "Jeanne", "2A")])
+    r = a.rapprocher(RefEleve(nom_complet="DUPONT Jean", classe="2A"))
+    assert (r.eleve_id, r.methode) == ("E1", "exact")
+    # sans homonyme exact ailleurs, la ressemblance dans la classe reste la règle
+    r = a.rapprocher(RefEleve(nom_complet="DUPONT Jeane", classe="2A"))
+    assert (r.eleve_id, r.methode) == ("E2", "approche")

@@ -187,8 +187,8 @@ def test_les_periodes_de_l_etablissement_font_foi(ecole, tmp_path):
 
 
 def test_deux_punitions_identiques_le_meme_jour_restent_deux(ecole, tmp_path):
-    """Deux retenues le même jour au même élève (deux professeurs) sont deux lignes ; réimporter le
-    fichier n'en ajoute pas (le rang suit l'ordre du fichier)."""
+    """Deux retenues le même jour au même élève (deux professeurs) sont deux lignes, une ligne répétée
+    n'en fait pas une troisième ; réimporter le fichier n'en ajoute pas (le rang suit l'ordre du fichier)."""
     from models.records import Sanction
 
     jean = RefEleve(nom="DUPONT", prenom="Jean-Marie", classe="3A")
@@ -196,6 +196,8 @@ def test_deux_punitions_identiques_le_meme_jour_restent_deux(ecole, tmp_path):
         Sanction(eleve=jean, date=dt.date(2025, 11, 4), nature="Retenue", motif="Bavardages", donnee_par="M. A"),
         Sanction(eleve=jean, date=dt.date(2025, 11, 4), nature="Retenue", motif="Travail non fait", donnee_par="Mme B"),
         Sanction(eleve=jean, date=dt.date(2025, 11, 4), nature="Devoir supplémentaire"),
+        # la même ligne répétée (export doublé) reste une seule punition
+        Sanction(eleve=jean, date=dt.date(2025, 11, 4), nature="Retenue", motif="Bavardages", donnee_par="M. A"),
     ]
     for _ in range(2):
         assert ecole.importer(lot(tmp_path, "pronote-punitions", "p", sanctions=punitions)).statut == "reussi"
