@@ -25,9 +25,9 @@ def _pointe(args: list[str]) -> tuple[float, float]:
 
     - la sienne : l'enfant lit son propre ``VmHWM`` en sortant (le maximum de son RSS depuis l'``exec``).
       Pas ``ru_maxrss`` : sous Linux il garde la pointe d'avant l'``exec``, donc la taille du parent ;
-    - l'arbre : les lecteurs parallèles (``vigie_cli._lectures``) naissent d'un serveur « forkserver » qui
-      n'est pas leur parent direct et meurent avant la fin ; leur mémoire est donc échantillonnée ici,
-      toutes les 10 ms, en **PSS** (``/proc/PID/smaps_rollup`` : une page partagée entre processus n'est
+    - l'arbre : un processus que l'import lancerait (l'import n'en lance aucun aujourd'hui ; des lecteurs
+      parallèles ont été essayés, voir BENCHMARKS.md) mourrait avant la fin et ne compterait pas dans
+      ``VmHWM`` ; la mémoire de l'arbre est donc échantillonnée ici, toutes les 10 ms, en **PSS** (``/proc/PID/smaps_rollup`` : une page partagée entre processus n'est
       comptée qu'une fois, au prorata) sommée sur tous les descendants. Un échantillonnage peut manquer un
       pic de moins de 10 ms : la pointe de l'arbre est un minorant, d'où la pointe du seul processus
       principal (exacte) donnée aussi.
@@ -79,7 +79,7 @@ def mesurer(j: Jeu, travail: Path, passages: int) -> list[Mesure]:
     plan.write_bytes(pickle.dumps(j.plan))
     taille = j.octets_notes / 2**20
     socle = Mesure("d", "socle de l'interpréteur (modules importés)", [], unite="Mo")
-    pic = Mesure("d", f"pointe pendant l'import des notes ({j.taille}), processus et lecteurs", [], unite="Mo",
+    pic = Mesure("d", f"pointe pendant l'import des notes ({j.taille}), processus et descendants", [], unite="Mo",
                  cible=f"≤ 2× les fichiers ({2 * taille:.0f} Mo)", atteinte=lambda m: m.mediane <= 2 * taille,
                  detail=f"fichiers de notes : {taille:.1f} Mo ; PSS de tout l'arbre, échantillonnée")
     principal = Mesure("d", "pointe du seul processus qui écrit (VmHWM)", [], unite="Mo")

@@ -51,7 +51,7 @@ def test_tous_les_cas_sur_un_jeu_minuscule(tmp_path: Path) -> None:
     assert notes_academie > 10 * notes  # deux établissements entiers sur deux années, pas 24 fichiers
     assert "× temps par note, XS (fichiers)" in lignes["temps par note, 2 étab."]
     # (d) la pointe de l'import dépasse le socle de l'interpréteur
-    pic = float(lignes["pointe pendant l'import des notes (XS), processus et lecteurs"].split("|")[3].split()[0])
+    pic = float(lignes["pointe pendant l'import des notes (XS), processus et descendants"].split("|")[3].split()[0])
     principal = float(lignes["pointe du seul processus qui écrit (VmHWM)"].split("|")[3].split()[0])
     socle = float(lignes["socle de l'interpréteur (modules importés)"].split("|")[3].split()[0])
     assert pic > socle > 20 and principal > socle
