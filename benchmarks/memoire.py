@@ -1,7 +1,7 @@
 """Cas (d) : la mémoire résidente de pointe pendant l'import des notes d'un jeu, dans un sous-processus.
 
 Le sous-processus (``python -m benchmarks.memoire import PLAN DB``) importe comme le cas (a) ; sa pointe
-et celle de ses lecteurs parallèles sont mesurées comme le dit :func:`_pointe`. Un second sous-processus (``base``) ne fait qu'importer les
+et celle de ses éventuels descendants sont mesurées comme le dit :func:`_pointe`. Un second sous-processus (``base``) ne fait qu'importer les
 modules de Vigie (connecteurs, entrepôt, DuckDB, Polars, pydantic) : sa pointe est le socle de
 l'interpréteur, donné à part. Mo = 2²⁰ octets, pour la pointe comme pour les fichiers.
 """
