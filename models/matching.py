@@ -106,7 +106,7 @@ class Annuaire:
     def rapprocher(self, ref: RefEleve) -> Rapprochement:
         """L'élève connu que ``ref`` désigne (``ref.ligne`` n'y joue pas : le résultat porte la première
         désignation rencontrée)."""
-        cle = (ref.nom, ref.prenom, ref.nom_complet, ref.classe, ref.ine, ref.date_naissance)
+        cle = cle_designation(ref)
         r = self._memo.get(cle)
         if r is None:
             r = self._memo[cle] = self._rapprocher(ref)
@@ -171,6 +171,11 @@ class Annuaire:
         population = self._population(classes) or self.eleves
         scores = sorted(((_ressemblance(jetons, e), e) for e in population), key=lambda t: -t[0])
         return tuple(f"{e.libelle()} — {s:.0%}" for s, e in scores[:3] if s > 0.5)
+
+
+def cle_designation(ref: RefEleve) -> tuple:
+    """Ce qui désigne un élève dans une source, sans la ligne où il est écrit."""
+    return (ref.nom, ref.prenom, ref.nom_complet, ref.classe, ref.ine, ref.date_naissance)
 
 
 def _jetons_ref(ref: RefEleve) -> tuple[str, ...]:

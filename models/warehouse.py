@@ -27,7 +27,7 @@ import polars as pl
 
 from . import schema
 from .errors import ImportRejected, VigieError, WarehouseBusy
-from .matching import Annuaire, EleveConnu, Rapprochement
+from .matching import Annuaire, EleveConnu, Rapprochement, cle_designation
 from .messages import refus_inattendu
 from .records import Devoir, Lot, NotesLues, RefEleve, StatutNote
 
@@ -372,31 +372,22 @@ class Warehouse:
                 annuaire.eleves
                 + [EleveConnu(e.eleve_id(), e.nom, e.prenom, e.classe, e.ine) for e in lot.eleves]
             )
-        # Une ligne de notes porte une dizaine de notes d'un même élève (une même RefEleve) : le
-        # rapprochement se fait une fois par élève désigné, la recherche par identité d'abord.
-        par_objet: dict[int, tuple[RefEleve, Rapprochement]] = {}
+        # Une désignation (nom, classe…) est rapprochée une fois par lot : un « approché » est signalé une
+        # fois, un élève inconnu une fois par ligne, même à plusieurs notes.
         cache: dict[tuple, Rapprochement] = {}
         signales: set[tuple[tuple, int | None]] = set()
 
         def eleve_id(ref: RefEleve) -> str | None:
-            deja = par_objet.get(id(ref))
-            if deja is not None and deja[0] is ref:
-                r = deja[1]
-                cle = None
-            else:
-                cle = (ref.nom, ref.prenom, ref.nom_complet, ref.classe, ref.ine, ref.date_naissance)
-                r = cache.get(cle)
-                if r is None:
-                    r = cache[cle] = annuaire.rapprocher(ref)
-                    if r.methode == "approche":
-                        res.approches.append(Rapprochement(ref, r.eleve_id, r.methode, r.score))
-                par_objet[id(ref)] = (ref, r)  # la référence gardée empêche la réutilisation de son id
-            if not r.trouve:
-                cle = cle or (ref.nom, ref.prenom, ref.nom_complet, ref.classe, ref.ine, ref.date_naissance)
-                if (cle, ref.ligne) not in signales:  # une ligne, même à plusieurs notes, une fois
-                    signales.add((cle, ref.ligne))
-                    res.non_rapproches.append(Rapprochement(ref, None, candidats=r.candidats))
-                    res.lignes_rejetees += 1
+            cle = cle_designation(ref)
+            r = cache.get(cle)
+            if r is None:
+                r = cache[cle] = annuaire.rapprocher(ref)
+                if r.methode == "approche":
+                    res.approches.append(Rapprochement(ref, r.eleve_id, r.methode, r.score))
+            if not r.trouve and (cle, ref.ligne) not in signales:
+                signales.add((cle, ref.ligne))
+                res.non_rapproches.append(Rapprochement(ref, None, candidats=r.candidats))
+                res.lignes_rejetees += 1
             return r.eleve_id
 
         annee_de = _annees(lot)
