@@ -284,12 +284,98 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
+    from models import suivi
     from models.retention import purger
     from models.warehouse import ecriture
 
     with ecriture(_db(args)) as wh:
         print(purger(wh, args.annee).resume())
+        supprimees = suivi.purger(_db(args), wh, args.annee, utilisateur=_operateur(args))
+    print(f"Suivi : {sum(supprimees.values())} entrée(s) supprimée(s) ("
+          + ", ".join(f"{suivi.SORTES[s].lower()} : {n}" for s, n in supprimees.items()) + ").")
     return 0
+
+
+def _operateur(args: argparse.Namespace) -> Any:
+    """Qui agit en ligne de commande : le compte ``--compte`` (son rôle et son périmètre), sinon
+    l'utilisateur du système, avec le rôle direction (il a accès aux fichiers de l'entrepôt)."""
+    import getpass
+
+    from models import acces
+
+    nom = getattr(args, "compte", None)
+    if nom:
+        for u in acces.comptes(_db(args)):
+            if u.identifiant == nom:
+                return u
+        raise VigieError(f"aucun compte « {nom} » (vigie user list)")
+    return acces.Utilisateur(getpass.getuser(), "direction", "ligne de commande")
+
+
+def _date_fr(texte: str) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.datetime.strptime(texte, "%d/%m/%Y").date()
+    except ValueError:
+        raise VigieError(f"date « {texte} » : attendu JJ/MM/AAAA") from None
+
+
+def cmd_suivi(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from models import suivi
+    from models.warehouse import lecture
+
+    db = _db(args)
+    u = _operateur(args)
+    with lecture(db, utilisateur=u) as wh:
+        if args.action == "add":
+            if not (args.eleve and args.sorte and args.code):
+                raise VigieError("indiquez --eleve, --sorte et --code (vigie suivi add --help)")
+            eleve = args.eleve
+            trouve = wh.valeur("SELECT eleve_id FROM eleves WHERE eleve_id = $e OR upper(ine) = upper($e) "
+                               "ORDER BY eleve_id = $e DESC LIMIT 1", {"e": eleve})
+            saisie = suivi.Saisie(
+                eleve_id=trouve or eleve, sorte=args.sorte, code=args.code,
+                date=_date_fr(args.date) if args.date else dt.date.today(), commentaire=args.commentaire or "",
+                valeur=args.valeur, periode=args.periode, regle=args.regle, annee=args.annee,
+                corrige=args.corrige,
+            )
+            numero = suivi.ajouter(db, wh, u, saisie)
+            print(f"Entrée n° {numero} enregistrée ({suivi.SORTES[args.sorte].lower()} : "
+                  f"{suivi.libelle_code(args.sorte, args.code)}).")
+            return 0
+        if args.action == "list":
+            df = suivi.entrees(db, wh, u, eleve_id=args.eleve, classe=args.classe, sorte=args.sorte,
+                               toutes=args.toutes)
+            if args.format == "csv":
+                from models.export import csv_sur
+
+                sys.stdout.write(csv_sur(df.with_columns(pl_date(df))))
+                return 0
+            if df.is_empty():
+                print("Aucune entrée de suivi.")
+            for r in df.iter_rows(named=True):
+                print(f"n° {r['entree_id']:<5} {r['date']:%d/%m/%Y}  {r['classe'] or '':6} {r['nom']} {r['prenom']} — "
+                      f"{suivi.SORTES[r['sorte']]} : {r['libelle']}" + (f" — {r['valeur']}" if r["valeur"] else "")
+                      + (f" — {r['commentaire']}" if r["commentaire"] else "") + f"  ({r['auteur']})")
+            return 0
+        texte = suivi.exporter(db, wh, u, format="csv" if args.format == "csv" else "texte")
+    if args.sortie:
+        fd = os.open(args.sortie, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8-sig" if args.format == "csv" else "utf-8") as f:
+            f.write(texte)
+        print(f"Export nominatif du suivi écrit dans {args.sortie} (consigné au journal d'accès).")
+    else:
+        sys.stdout.write(texte if texte.endswith("\n") else texte + "\n")
+    return 0
+
+
+def pl_date(df: Any) -> Any:
+    import polars as pl
+
+    return [pl.col("date").dt.strftime("%d/%m/%Y"), pl.col("saisie_le").dt.strftime("%d/%m/%Y %H:%M")]
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -371,6 +457,27 @@ def parser() -> argparse.ArgumentParser:
     u.add_argument("--mot-de-passe-stdin", action="store_true", help="lire le mot de passe sur l'entrée standard")
     u.add_argument("--sans-mot-de-passe", action="store_true", help="compte ENT seulement (avec --email)")
     u.set_defaults(func=cmd_user)
+
+    su = sous.add_parser("suivi", parents=[commun],
+                         help="suivi des élèves : add (enregistrer une entrée), list, export (direction)")
+    su.add_argument("action", choices=["add", "list", "export"])
+    su.add_argument("--compte", help="agir avec ce compte (son rôle, ses classes) ; défaut : direction")
+    su.add_argument("--eleve", help="identifiant Vigie ou INE de l'élève")
+    su.add_argument("--sorte", choices=["procedure", "alerte", "conseil"])
+    su.add_argument("--code", help="étape (contact_famille, entretien_famille…), état d'alerte (vue, "
+                    "prise_en_charge, close) ou rubrique du conseil (mention, avis, appreciation, orientation)")
+    su.add_argument("--valeur", help="conseil : la mention, l'avis ou l'orientation décidés (liste du README)")
+    su.add_argument("--date", help="date du fait (JJ/MM/AAAA, défaut : aujourd'hui)")
+    su.add_argument("--periode", help="période (« Trimestre 1 ») ou mois de l'alerte (2025-10)")
+    su.add_argument("--annee", help="année scolaire (défaut : celle de la date)")
+    su.add_argument("--regle", help="règle de l'alerte (absences_mois…)")
+    su.add_argument("--commentaire", help="commentaire libre")
+    su.add_argument("--corrige", type=int, help="numéro de l'entrée que celle-ci corrige")
+    su.add_argument("--classe", help="list : seulement cette classe")
+    su.add_argument("--toutes", action="store_true", help="list : montrer aussi les entrées corrigées")
+    su.add_argument("--format", choices=["table", "csv"], default="table")
+    su.add_argument("--sortie", help="export : fichier à écrire (mode 0600) au lieu de la sortie standard")
+    su.set_defaults(func=cmd_suivi)
 
     au = sous.add_parser("audit", parents=[commun], help="journal d'accès : qui a consulté ou exporté quoi")
     au.add_argument("--utilisateur")

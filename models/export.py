@@ -47,7 +47,8 @@ def exporter_pseudonymise(wh: Warehouse, dossier: Path) -> list[Path]:
     """Écrit les vues publiques en CSV, élèves remplacés par des pseudonymes (HMAC-SHA256).
 
     La clé est tirée au hasard à chaque export et n'est gardée nulle part : deux exports ne peuvent
-    pas être reliés entre eux, ni ramenés aux élèves. Les textes libres (motifs) sont retirés.
+    pas être reliés entre eux, ni ramenés aux élèves. Les textes libres (motifs, commentaires et
+    appréciations du suivi) sont retirés.
     """
     cle = secrets.token_bytes(32)
     dossier.mkdir(parents=True, exist_ok=True)
@@ -62,6 +63,19 @@ def exporter_pseudonymise(wh: Warehouse, dossier: Path) -> list[Path]:
                 )
             )
         chemin = dossier / f"{vue}.csv"
+        chemin.write_text(csv_sur(df), encoding="utf-8-sig")
+        ecrits.append(chemin)
+    if wh.path != ":memory:":
+        # Le suivi (models/suivi.py) sans texte libre (commentaires, appréciations) ni auteur : le dossier
+        # de suivi pseudonymisé par la même clé que les élèves ne peut pas être relié à eux.
+        from .suivi import pseudonymise
+
+        df = pseudonymise(wh.path).with_columns(
+            pl.col("dossier").map_elements(
+                lambda e: hmac.new(cle, e.encode(), hashlib.sha256).hexdigest()[:16], return_dtype=pl.String
+            )
+        )
+        chemin = dossier / "suivi.csv"
         chemin.write_text(csv_sur(df), encoding="utf-8-sig")
         ecrits.append(chemin)
     return ecrits
