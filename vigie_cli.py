@@ -15,11 +15,9 @@ import time
 from pathlib import Path
 from typing import Any, Sequence
 
-from models.errors import VigieError
+from models.errors import VigieError, situer
 
 RACINE = Path(__file__).resolve().parent
-#: Fichiers écrits ensemble au plus (mémoire bornée : un paquet de notes tient en quelques Mo).
-TAILLE_PAQUET = 200
 
 
 def _db(args: argparse.Namespace) -> Path:
@@ -50,48 +48,22 @@ def importer_fichiers(
     db: Path, plan: Sequence[tuple[str, Path, dict[str, Any]]], *, ignorer_inconnus: bool = False,
     afficher: bool = True, demo: bool = False,
 ) -> list[Any]:
-    """Lit chaque fichier avec son connecteur puis l'écrit ; un fichier refusé n'arrête pas les autres."""
-    import connectors
-    from models.errors import ImportRejected
-    from models.warehouse import ResultatImport, ecriture
+    """:func:`connectors.importation.importer` avec une barre de progression et le résumé de chaque
+    fichier (remarques comprises) sur la sortie standard, ou l'erreur standard pour un refus."""
+    from connectors.importation import importer
 
-    resultats = []
-    # Les fichiers consécutifs d'une même sorte (les centaines d'exports de notes d'un établissement)
-    # s'écrivent ensemble : une transaction et une fusion par table pour tout le paquet, un résultat et
-    # une ligne de journal par fichier (Warehouse.importer_plusieurs).
-    paquet: list[Any] = []
+    barre = _Barre("import")
 
-    def vider() -> None:
-        if not paquet:
-            return
-        barre = _Barre(f"{len(paquet)} fichier(s) {paquet[0].source}")
-        for res in wh.importer_plusieurs(list(paquet), ignorer_inconnus=ignorer_inconnus, progression=barre,
-                                         demo=demo):
-            barre.fin()
-            if afficher:
-                print(res.resume(), file=sys.stderr if res.statut == "rejete" else sys.stdout)
-            resultats.append(res)
+    def rapport(res: Any) -> None:
         barre.fin()
-        paquet.clear()
+        if afficher:
+            print(res.resume(), file=sys.stderr if res.statut == "rejete" else sys.stdout)
 
-    with ecriture(db) as wh:
-        for sorte, chemin, options in plan:
-            try:
-                lot = connectors.lire(sorte, chemin, **options)
-            except ImportRejected as err:
-                vider()
-                res = wh.journaliser_refus(sorte, Path(chemin), err)
-                if afficher:
-                    print(res.resume(), file=sys.stderr)
-                resultats.append(res)
-                continue
-            if paquet and (paquet[0].source != lot.source or lot.effectif or len(paquet) >= TAILLE_PAQUET):
-                vider()
-            paquet.append(lot)
-            if lot.effectif:
-                vider()
-        vider()
-    return resultats
+    try:
+        return importer(db, plan, ignorer_inconnus=ignorer_inconnus, demo=demo, progression=barre,
+                        rapport=rapport)
+    finally:
+        barre.fin()
 
 
 # --- sous-commandes -----------------------------------------------------------------------------------
@@ -214,12 +186,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     from models.warehouse import lecture
 
+    from models.lectures import remarques
+
     with lecture(_db(args)) as wh:
         comptes = wh.comptes()
         journal = wh.journal(args.limite)
+        if args.import_id is not None:
+            journal = journal.filter(journal["import_id"] == args.import_id)
+        # Les 5 premières remarques de chaque import, toutes avec --import N.
+        maximum = None if args.import_id is not None else 5
+        notes = remarques(wh, journal["import_id"].to_list(), par_import=maximum)
     if args.json:
-        print(json.dumps({"db": str(_db(args)), "comptes": comptes, "imports": journal.to_dicts()},
-                         default=str, ensure_ascii=False, indent=2))
+        print(json.dumps({"db": str(_db(args)), "comptes": comptes, "imports": journal.to_dicts(),
+                          "remarques": notes.to_dicts()}, default=str, ensure_ascii=False, indent=2))
         return 0
     print(f"Entrepôt : {_db(args)}")
     for table, n in comptes.items():
@@ -227,7 +206,13 @@ def cmd_status(args: argparse.Namespace) -> int:
     print("Derniers imports :")
     for r in journal.iter_rows(named=True):
         print(f"  #{r['import_id']:<4} {r['debut']:%d/%m/%Y %H:%M}  {r['statut']:8} {r['source']:20} "
-              f"{r['fichier']}  ({r['lignes_inserees']} insérées, {r['lignes_rejetees']} rejetées)")
+              f"{r['fichier']}  ({r['lignes_inserees']} insérées, {r['lignes_rejetees']} rejetées, "
+              f"{r['remarques']} remarque(s))")
+        siennes = notes.filter(notes["import_id"] == r["import_id"])
+        for n in siennes.iter_rows(named=True):
+            print(f"        remarque : {situer(n['message'], fichier=n['fichier'], ligne=n['ligne'], colonne=n['colonne'])}")
+        if r["remarques"] > siennes.height:
+            print(f"        … et {r['remarques'] - siennes.height} autre(s) : vigie status --import {r['import_id']}")
     return 0
 
 
@@ -440,6 +425,8 @@ def parser() -> argparse.ArgumentParser:
     st = sous.add_parser("status", parents=[commun], help="ce que contient l'entrepôt, journal des imports")
     st.add_argument("--json", action="store_true")
     st.add_argument("--limite", type=int, default=20)
+    st.add_argument("--import", dest="import_id", type=int, metavar="N",
+                    help="un seul import, avec toutes ses remarques")
     st.set_defaults(func=cmd_status)
 
     a = sous.add_parser("alerts", parents=[commun], help="liste les alertes")
@@ -495,7 +482,14 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    p = parser()
+    # « vigie import SORTE --option CLE=VALEUR FICHIER » : argparse range FICHIER parmi les inconnus une
+    # fois une option lue après la sorte ; ce sont des fichiers à importer, comme avant l'option.
+    args, reste = p.parse_known_args(argv)
+    if reste and args.commande == "import" and not any(r.startswith("-") for r in reste):
+        args.fichiers = [*args.fichiers, *reste]
+    elif reste:
+        p.error(f"argument(s) non reconnu(s) : {' '.join(reste)}")
     try:
         return int(args.func(args) or 0)
     except VigieError as err:

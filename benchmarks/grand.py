@@ -4,7 +4,7 @@
 sur deux cœurs ; le cas (c) mesure les *analyses*, pas l'import. L'entrepôt est donc construit ainsi :
 
 1. ``distincts`` établissements sont générés par ``generer_etablissements`` (chacun son tirage) et écrits
-   par ``Warehouse.importer`` à partir des enregistrements du générateur (lots pydantic, sans fichier :
+   par ``connectors.importation.importer`` à partir des enregistrements du générateur (lots pydantic, sans fichier :
    le même écrivain que les connecteurs, mais ni CSV ni connecteur) ;
 2. ils sont ensuite **recopiés en SQL** jusqu'à ``etablissements`` : chaque copie reçoit ses propres
    identifiants d'élève et de devoir (suffixe ``~c``) et ses propres noms de classe (préfixe ``Ennn ``).
@@ -35,8 +35,9 @@ def _annee(jour: dt.date) -> str:
 
 
 def importer_ecole(wh, ecole, dossier: Path) -> None:  # noqa: ANN001 (Warehouse, Ecole)
-    """Écrit une école du générateur par ``wh.importer``, année par année (la liste d'élèves de l'année,
+    """Écrit une école du générateur par le chemin de tout import, année par année (la liste d'élèves de l'année,
     puis tout ce qui la concerne), comme le plan de ``ecrire_ecole`` mais sans passer par les fichiers."""
+    from connectors.importation import importer
     from models.records import Lot
 
     temoin = dossier / "lot.txt"  # Lot.sha256 lit un fichier : un témoin suffit
@@ -62,7 +63,7 @@ def importer_ecole(wh, ecole, dossier: Path) -> None:  # noqa: ANN001 (Warehouse
             ),
         ]
         for lot in lots:
-            res = wh.importer(lot, ignorer_inconnus=True)
+            [res] = importer(wh, [lot], ignorer_inconnus=True)
             if res.statut != "reussi":
                 raise RuntimeError(f"jeu L : lot refusé ({res.message})")
 

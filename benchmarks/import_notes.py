@@ -1,6 +1,6 @@
 """Cas (a) : importer les exports Notes de Pronote d'un jeu, par Vigie, par DuckDB seul, par le chargeur naïf.
 
-- **Vigie** : le chemin complet de ``vigie demo`` / ``vigie import`` (``vigie_cli.importer_fichiers`` :
+- **Vigie** : le chemin complet de ``vigie demo`` / ``vigie import`` (``connectors.importation.importer`` :
   connecteur → lot validé → ``Warehouse.importer`` dans une session :func:`models.warehouse.ecriture`,
   copie, transaction, CHECKPOINT et remplacement atomique compris). Les listes d'élèves de chaque année
   doivent précéder ses notes (le plan de l'école est dans cet ordre) : on rejoue l'établissement, les
@@ -28,17 +28,17 @@ from . import naif
 
 def vigie(j: Jeu, db: Path) -> tuple[float, int]:
     """Un import des notes du jeu dans un entrepôt neuf, par le chemin même de ``vigie import`` /
-    ``vigie demo`` (``vigie_cli.importer_fichiers`` : connecteurs, fichiers consécutifs d'une sorte écrits
+    ``vigie demo`` (``connectors.importation.importer`` : connecteurs, fichiers consécutifs d'une sorte écrits
     ensemble, session :func:`models.warehouse.ecriture`) ; l'établissement et la liste d'élèves sont
     importés avant, hors chrono. Rend (secondes des notes, fichiers refusés)."""
-    from vigie_cli import importer_fichiers
+    from connectors.importation import importer
 
     db.unlink(missing_ok=True)
     avant = [p for p in j.plan if p[0] in ("etablissement", "pronote-eleves")]
     notes = [p for p in j.plan if p[0] == "pronote-notes"]
-    importer_fichiers(db, avant, afficher=False)
+    importer(db, avant)
     debut = time.perf_counter()
-    resultats = importer_fichiers(db, notes, afficher=False)
+    resultats = importer(db, notes)
     duree = time.perf_counter() - debut
     return duree, sum(r.statut == "rejete" for r in resultats)
 

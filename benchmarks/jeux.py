@@ -119,10 +119,10 @@ def preparer_complet(j: Jeu) -> None:
 
 
 def _importer(db: Path, plan: Plan) -> None:
-    from vigie_cli import importer_fichiers
+    from connectors.importation import importer
 
     db.unlink(missing_ok=True)
-    resultats = importer_fichiers(db, plan, afficher=False)
+    resultats = importer(db, plan)
     refus = [(p, r) for p, r in zip(plan, resultats) if r.statut == "rejete"]
     # Un refus hors notes (un Pix mal rapproché…) ne fausse pas les mesures : il est noté, pas bloquant.
     with open(db.with_suffix(".refus.txt"), "w", encoding="utf-8") as f:

@@ -1,7 +1,10 @@
 """Les connecteurs : un module par source (lire → valider → remettre un :class:`models.records.Lot`).
 
-Chaque module expose ``lire(chemin, **options) -> Lot`` et lève
-:class:`models.errors.ImportRejected` (fichier, ligne, colonne) sur une entrée invalide.
+Chaque module expose ``lire(chemin, **options) -> Lot``, déclare ses options typées (``OPTIONS``, voir
+``connectors/options.py``) et lève :class:`models.errors.ImportRejected` (fichier, ligne, colonne) sur une
+entrée invalide. Ce qu'il ne garde pas tel quel, il le dit par une remarque (``Lot.anomalies``).
+Tout import passe par :func:`connectors.importation.importer` (ligne de commande, tableau de bord,
+mesures, tests).
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from pydantic import ValidationError
 from models.errors import ImportRejected
 from models.messages import refus_enregistrement
 from models.records import Lot
+
+from .options import verifier
 
 #: Sorte d'import (``vigie import SORTE``) → module du connecteur.
 SOURCES: dict[str, str] = {
@@ -33,15 +38,19 @@ SOURCES: dict[str, str] = {
 
 
 def lire(sorte: str, chemin: str | Path, **options: Any) -> Lot:
-    """Lit un fichier avec le connecteur de la sorte donnée."""
+    """Lit un fichier avec le connecteur de la sorte donnée, options vérifiées et typées d'abord.
+
+    Lève :class:`ImportRejected` pour une sorte ou une option inconnue, une option mal formée, un
+    fichier introuvable ou invalide."""
     if sorte not in SOURCES:
         raise ImportRejected(
             f"sorte d'import inconnue « {sorte} » (sortes connues : {', '.join(SOURCES)})"
         )
     chemin = Path(chemin)
+    module = importlib.import_module(SOURCES[sorte])
+    options = verifier(sorte, getattr(module, "OPTIONS", {}), options, fichier=chemin)
     if sorte != "pronote-live" and not chemin.is_file():
         raise ImportRejected("fichier introuvable", fichier=chemin)
-    module = importlib.import_module(SOURCES[sorte])
     try:
         return module.lire(chemin, **options)
     except ImportRejected as err:

@@ -34,6 +34,11 @@ from models.errors import ImportRejected
 from models.messages import explication, lecture_impossible, technique, toml_connu, toml_mal_ecrit
 from models.records import Etablissement, Lot, Matiere, Periode
 
+from .options import Option
+
+#: Options acceptées (connectors/options.py) : aucune, le fichier dit tout.
+OPTIONS: dict[str, Option] = {}
+
 
 def lire(chemin: Path, **_: object) -> Lot:
     try:

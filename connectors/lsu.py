@@ -59,6 +59,10 @@ from models.records import (
 )
 
 from .common import TAILLE_MAX
+from .options import Option
+
+#: Options acceptées (connectors/options.py) : aucune, l'export porte classes et périodes.
+OPTIONS: dict[str, Option] = {}
 
 NS = "urn:fr:edu:scolarite:lsun:bilans:import"
 

@@ -31,8 +31,11 @@ from models.matching import cle_classe, cle_nom
 from models.records import COMPETENCES_PIX, Anomalie, Lot, PixCompetence, PixParticipation, RefEleve
 
 from .common import cle_entete, datetime_fr, lire_texte, nombre
+from .options import Option
 
 SOURCE = "pix"
+#: Options acceptées (connectors/options.py) ; toute autre est refusée.
+OPTIONS = {"niveau_max": Option("entier", "niveau Pix maximal affiché", minimum=1, maximum=8)}
 
 #: Champ → libellés d'en-tête acceptés (le libellé actuel d'abord, puis les anciens). Comparés sans
 #: casse, accents ni ponctuation (``cle_entete``).

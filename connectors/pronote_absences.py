@@ -34,8 +34,16 @@ from models.records import Absence, Anomalie, Lot, RefEleve, Retard, StatutAbsen
 
 from .common import cle_entete, date_fr, nombre
 from .pronote_csv import Ligne, Tableau, est_ligne_total, lire_tableau, titre_plat, trouver_colonnes
+from .options import CLASSE, Option
 
 SOURCE = "pronote-absences"
+#: Options acceptées (connectors/options.py) ; toute autre est refusée.
+OPTIONS = {
+    "liste": Option("choix", "forme du fichier", choix=("absences", "synthese", "retards")),
+    "du": Option("date", "début de la période couverte (synthèse)"),
+    "au": Option("date", "fin de la période couverte (synthèse)"),
+    "classe": CLASSE,
+}
 
 # --- Colonnes (données : une variante d'export = une ligne ici) ----------------------------------------
 

@@ -36,8 +36,14 @@ from models.records import COMPOSANTES_SOCLE, Anomalie, Evaluation, Lot, StatutC
 from .common import cle_entete, date_fr
 from .pronote_absences import COLONNES_ELEVE, Colonnes
 from .pronote_csv import Ligne, Tableau, est_entete_probable, lire_date, lire_tableau, titre_plat
+from .options import CLASSE, MATIERE, NIVEAUX, PERIODE, Option
 
 SOURCE = "pronote-competences"
+#: Options acceptées (connectors/options.py) ; toute autre est refusée.
+OPTIONS = {
+    "niveaux": NIVEAUX, "referentiel": Option("texte", "référentiel (« socle » par défaut)"),
+    "matiere": MATIERE, "periode": PERIODE, "date": Option("date", "date des évaluations"), "classe": CLASSE,
+}
 
 COLONNES: dict[str, tuple[str, ...]] = {
     **COLONNES_ELEVE,

@@ -29,8 +29,11 @@ from models.records import Accompagnement, Anomalie, Classe, Eleve, Lot
 
 from .common import cle_entete
 from .pronote_csv import Ligne, Tableau, est_ligne_total, lire_date, lire_tableau, titre_plat, trouver_colonnes, valeurs
+from .options import Option
 
 SOURCE = "pronote-eleves"
+#: Options acceptées (connectors/options.py) ; toute autre est refusée.
+OPTIONS: dict[str, Option] = {}
 
 #: Colonne → titres possibles (comparés par :func:`connectors.common.cle_entete`).
 COLONNES: dict[str, tuple[str, ...]] = {

@@ -57,8 +57,15 @@ from models.records import (
 from .common import cle_entete, nombre
 from .pronote_competences import Bareme, composante
 from .pronote_punitions import qualifier
+from .options import NIVEAUX, Option
 
 SOURCE = "pronote-live"
+#: Options acceptées (connectors/options.py) ; toute autre est refusée.
+OPTIONS = {
+    "client": Option("objet", "client pronotepy déjà connecté"),
+    "account_pin": Option("texte", "code PIN du compte (double authentification)"),
+    "niveaux": NIVEAUX,
+}
 
 # --- Réglages (données, pas logique) -----------------------------------------------------------------
 

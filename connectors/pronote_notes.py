@@ -50,8 +50,14 @@ from .pronote_csv import (
     titre_plat,
     trouver_colonnes,
 )
+from .options import CLASSE, MATIERE, PERIODE, Option
 
 SOURCE = "pronote-notes"
+#: Options acceptées (connectors/options.py) ; toute autre est refusée.
+OPTIONS = {
+    "matiere": MATIERE, "classe": CLASSE, "periode": PERIODE,
+    "ramener_sur_20": Option("booleen", "ramener chaque devoir sur 20 pour la moyenne (oui / non)"),
+}
 
 #: Colonnes fixes → titres possibles. Toute autre colonne dont l'en-tête porte une date est un devoir.
 COLONNES: dict[str, tuple[str, ...]] = {

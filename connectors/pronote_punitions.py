@@ -24,8 +24,11 @@ from models.records import Lot, Sanction
 from .common import cle_entete
 from .pronote_absences import COLONNES_ELEVE, Colonnes
 from .pronote_csv import lire_date, lire_tableau, titre_plat
+from .options import CLASSE
 
 SOURCE = "pronote-punitions"
+#: Options acceptées (connectors/options.py) ; toute autre est refusée.
+OPTIONS = {"classe": CLASSE}
 
 COLONNES: dict[str, tuple[str, ...]] = {
     **COLONNES_ELEVE,

@@ -43,8 +43,11 @@ from .pronote_csv import (
     titre_plat,
     trouver_colonnes,
 )
+from .options import CLASSE, PERIODE
 
 SOURCE = "pronote-resultats"
+#: Options acceptées (connectors/options.py) ; toute autre est refusée.
+OPTIONS = {"classe": CLASSE, "periode": PERIODE}
 
 #: Colonnes fixes → titres possibles.
 COLONNES: dict[str, tuple[str, ...]] = {

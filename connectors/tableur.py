@@ -63,6 +63,10 @@ from models.messages import (
 from models.records import NIVEAUX_MAITRISE, Anomalie, Evaluation, Lot, RefEleve, StatutCompetence
 
 from .common import TAILLE_MAX, cle_entete, date_fr, lire_texte
+from .options import Option
+
+#: Options acceptées (connectors/options.py) ; toute autre est refusée.
+OPTIONS = {"mapping": Option("chemin", "fichier TOML de correspondance des colonnes")}
 
 # --- Échelles et statuts (données, pour qu'un enseignant puisse les relire) ---------------------------
 

@@ -88,15 +88,15 @@ def importer_fichier(
     ignorer_inconnus: bool = False,
     progression: Callable[[str, float], None] | None = None,
 ) -> Any:
-    """Importe un fichier déposé dans la page d'accueil : connecteur de la sorte, puis écriture atomique
-    (``ecriture`` : les lecteurs ne voient jamais un import à moitié fait).
+    """Importe un fichier déposé dans la page d'accueil par le chemin de tout import
+    (:func:`connectors.importation.importer`, écriture atomique : les lecteurs ne voient jamais un import à
+    moitié fait).
 
-    Renvoie le :class:`ResultatImport` (un refus de l'entrepôt y est décrit) ; un fichier illisible lève
-    :class:`ImportRejected`, dont le message nomme fichier, ligne et colonne."""
+    Renvoie le :class:`ResultatImport` : un refus, du connecteur comme de l'entrepôt, y est décrit
+    (fichier, ligne, colonne) et consigné dans le journal des imports, comme par ``vigie import``."""
     import tempfile
 
-    import connectors
-    from models.warehouse import ecriture
+    from connectors.importation import importer
 
     suivre = progression or (lambda *_: None)
     with tempfile.TemporaryDirectory(prefix="vigie-import-") as dossier:
@@ -104,9 +104,7 @@ def importer_fichier(
         depose = Path(dossier) / Path(nom).name
         depose.write_bytes(contenu)
         suivre("lecture du fichier", 0.0)
-        lot = connectors.lire(sorte, depose, **(options or {}))
-        with ecriture(chemin()) as wh:
-            res = wh.importer(lot, ignorer_inconnus=ignorer_inconnus,
-                              progression=lambda etape, part: suivre(etape, 0.2 + 0.8 * part))
+        [res] = importer(chemin(), [(sorte, depose, dict(options or {}))], ignorer_inconnus=ignorer_inconnus,
+                         progression=lambda etape, part: suivre(etape, 0.2 + 0.8 * part))
     vider_cache()
     return res

@@ -36,20 +36,27 @@ class ImportRejected(VigieError):
         super().__init__(self._format())
 
     def _format(self) -> str:
-        lieu = []
-        if self.fichier:
-            lieu.append(f"fichier « {self.fichier} »")
-        if self.ligne is not None:
-            lieu.append(f"ligne {self.ligne}")
-        if self.colonne is not None:
-            col = self.colonne
-            lieu.append(f"colonne {col}" if isinstance(col, int) else f"colonne « {col} »")
-        texte = (", ".join(lieu) + " : " if lieu else "") + self.raison
+        texte = situer(self.raison, fichier=self.fichier, ligne=self.ligne, colonne=self.colonne)
         if self.details:
             texte += "\n" + "\n".join(f"  - {d}" for d in self.details[:20])
             if len(self.details) > 20:
                 texte += f"\n  … et {len(self.details) - 20} autres"
         return texte
+
+
+def situer(
+    message: str, *, fichier: str | Path | None = None, ligne: int | None = None, colonne: str | int | None = None
+) -> str:
+    """« fichier « notes.csv », ligne 4, colonne « Note » : message » — la forme de tout refus et de toute
+    remarque d'import (colonne : nom entre guillemets, ou numéro à partir de 1)."""
+    lieu = []
+    if fichier:
+        lieu.append(f"fichier « {Path(fichier).name} »")
+    if ligne is not None:
+        lieu.append(f"ligne {ligne}")
+    if colonne is not None and colonne != "":
+        lieu.append(f"colonne {colonne}" if isinstance(colonne, int) else f"colonne « {colonne} »")
+    return (", ".join(lieu) + " : " if lieu else "") + message
 
 
 class SettingsError(VigieError):

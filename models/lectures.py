@@ -42,6 +42,18 @@ def journal(wh: Warehouse, limite: int = 50) -> pl.DataFrame:
     )
 
 
+def remarques(wh: Warehouse, imports: list[int] | None = None, par_import: int | None = None) -> pl.DataFrame:
+    """Les remarques des imports donnés (de tous sinon), ``par_import`` au plus pour chacun, les plus
+    récents d'abord : import_id, source, fichier, ligne, colonne, message (vue ``remarques``)."""
+    return wh.sql(
+        """SELECT import_id, source, fichier, ligne, colonne, message FROM remarques
+           WHERE $tous OR list_contains($ids, import_id)
+           QUALIFY $k IS NULL OR row_number() OVER (PARTITION BY import_id ORDER BY ligne NULLS FIRST) <= $k
+           ORDER BY import_id DESC, ligne NULLS FIRST""",
+        {"tous": imports is None, "ids": list(imports or []), "k": par_import},
+    )
+
+
 def classes(wh: Warehouse) -> pl.DataFrame:
     """Les classes qui ont des élèves, avec leur niveau, leur voie et leur effectif."""
     return wh.sql(

@@ -443,11 +443,27 @@ class PixParticipation(_Record):
 
 
 class Anomalie(_Record):
-    """Une ligne mise de côté ou remarquée par un connecteur, gardée dans le rapport d'import."""
+    """Une **remarque** d'import : une valeur que l'import n'a pas gardée telle que la source la donnait
+    (ligne mise de côté, valeur rapprochée, désaccord d'identifiant, envoi remplacé…).
+
+    Le connecteur l'ajoute au lot (``Lot.anomalies``), l'entrepôt aux siennes (``ResultatImport.remarques``) ;
+    le résultat de l'import, ``vigie import`` et le journal (vue ``remarques``, ``vigie status``) la donnent
+    avec le fichier, la ligne et la colonne. Aucune valeur ne change sans l'une d'elles.
+    """
 
     ligne: int | None = None
     colonne: str | None = None
     message: str
+
+    def texte(self, fichier: str | Path | None = None) -> str:
+        """La remarque située : « fichier « pix.csv », ligne 3, colonne « INE » : … »."""
+        from .errors import situer
+
+        return situer(self.message, fichier=fichier, ligne=self.ligne, colonne=self.colonne)
+
+
+#: Le nom du domaine : une remarque d'import (``Anomalie`` reste le nom historique de la classe).
+Remarque = Anomalie
 
 
 class Lot(BaseModel):

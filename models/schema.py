@@ -253,8 +253,14 @@ SELECT eleve_id, annee, periode, NULLIF(matiere, '') AS matiere, moyenne, moyenn
 FROM t_moyennes_source""",
     "imports": """
 SELECT import_id, source, fichier, sha256, statut, lignes_lues, lignes_inserees, lignes_mises_a_jour,
-       lignes_rejetees, debut, fin, message
-FROM t_imports""",
+       lignes_rejetees, debut, fin, message,
+       (SELECT count(*) FROM t_anomalies a WHERE a.import_id = i.import_id) AS remarques
+FROM t_imports i""",
+    # Une ligne par remarque d'import : une valeur que l'import n'a pas gardée telle que la source la
+    # donnait, située dans son fichier (models/records.py, Anomalie).
+    "remarques": """
+SELECT a.import_id, i.source, i.fichier, a.ligne, a.colonne, a.message, i.statut, i.debut
+FROM t_anomalies a JOIN t_imports i USING (import_id)""",
 }
 
 

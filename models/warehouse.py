@@ -26,10 +26,10 @@ import duckdb
 import polars as pl
 
 from . import schema
-from .errors import ImportRejected, VigieError, WarehouseBusy
+from .errors import ImportRejected, VigieError, WarehouseBusy, situer
 from .matching import Annuaire, EleveConnu, Rapprochement, cle_designation
 from .messages import refus_inattendu
-from .records import Devoir, Lot, NotesLues, RefEleve, StatutNote
+from .records import Anomalie, Devoir, Lot, NotesLues, RefEleve, StatutNote
 
 Progression = Callable[[str, float], None]
 
@@ -69,28 +69,24 @@ class ResultatImport:
     par_table: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # (insérées, mises à jour, inchangées)
     approches: list[Rapprochement] = field(default_factory=list)
     non_rapproches: list[Rapprochement] = field(default_factory=list)
+    #: Chaque remarque de l'import, située (« fichier « x.csv », ligne 3, colonne « INE » : … ») : celles
+    #: du connecteur, de l'entrepôt, les rapprochements approchés et les lignes d'élèves inconnus écartées.
     anomalies: list[str] = field(default_factory=list)
+    #: Les remarques de l'entrepôt lui-même (désaccord d'identifiant, envoi Pix remplacé…).
+    remarques: list[Anomalie] = field(default_factory=list)
     erreur: ImportRejected | None = None
 
     def resume(self) -> str:
+        """Le compte rendu en français : décomptes, puis une ligne « remarque : » par valeur qui n'a pas
+        été gardée telle quelle."""
         if self.statut == "rejete":
             return f"Import refusé — rien n'a été modifié.\n{self.message}"
         lignes = [
             f"{self.fichier} ({self.source}) : {self.lignes_lues} lignes lues, "
             f"{self.lignes_inserees} insérées, {self.lignes_mises_a_jour} mises à jour, "
-            f"{self.lignes_inchangees} inchangées, {self.lignes_rejetees} rejetées."
+            f"{self.lignes_inchangees} inchangées, {self.lignes_rejetees} rejetées"
+            + (f", {len(self.anomalies)} remarque(s)." if self.anomalies else ".")
         ]
-        for r in self.approches:
-            lignes.append(
-                f"  rapprochement approché ({r.score:.0%}) : « {r.ref.libelle()} » → {r.eleve_id}"
-                + (f" (ligne {r.ref.ligne})" if r.ref.ligne else "")
-            )
-        for r in self.non_rapproches:
-            proches = "; ".join(r.candidats) or "aucun élève proche"
-            lignes.append(
-                f"  élève inconnu, ligne ignorée{f' {r.ref.ligne}' if r.ref.ligne else ''} : "
-                f"« {r.ref.libelle()} » (proches : {proches})"
-            )
         lignes += [f"  remarque : {a}" for a in self.anomalies]
         return "\n".join(lignes)
 
@@ -273,9 +269,10 @@ class Warehouse:
 
     def _conclure_tous(self, lots: list[Lot], resultats: list[ResultatImport], debut: dt.datetime) -> None:
         for lot, res in zip(lots, resultats):
-            res.anomalies = [(f"ligne {a.ligne} : " if a.ligne else "") + a.message for a in lot.anomalies]
+            res.anomalies = [situer(m, fichier=res.fichier, ligne=ligne, colonne=colonne)
+                             for ligne, colonne, m in _anomalies(lot, res)]
             res.message = (f"{len(res.approches)} rapprochement(s) approché(s), "
-                           f"{len(res.non_rapproches)} élève(s) inconnu(s)")
+                           f"{len(res.non_rapproches)} élève(s) inconnu(s), {len(res.anomalies)} remarque(s)")
         self._inserer_journaux([(res, debut, _anomalies(lot, res)) for lot, res in zip(lots, resultats)])
 
     def journaliser_refus(self, source: str, fichier: Path, err: ImportRejected) -> ResultatImport:
@@ -695,10 +692,15 @@ _JOURNAL_ANOMALIES = {"import_id": pl.Int32, "ligne": pl.Int32, "colonne": pl.Ut
 
 
 def _anomalies(lot: Lot, res: ResultatImport) -> list[tuple]:
-    """Les remarques d'un import pour le journal : celles du connecteur, puis les élèves inconnus."""
-    return [(a.ligne, a.colonne, a.message) for a in lot.anomalies] + [
-        (r.ref.ligne, None, f"élève inconnu : {r.ref.libelle()}") for r in res.non_rapproches
-    ]
+    """Les remarques d'un import, (ligne, colonne, message) pour le résultat et le journal : celles du
+    connecteur, celles de l'entrepôt, les rapprochements approchés, puis les élèves inconnus écartés."""
+    return (
+        [(a.ligne, a.colonne, a.message) for a in (*lot.anomalies, *res.remarques)]
+        + [(r.ref.ligne, None, f"élève rapproché à {r.score:.0%} : « {r.ref.libelle()} » → {r.eleve_id}")
+           for r in res.approches]
+        + [(r.ref.ligne, None, f"élève inconnu, ligne écartée : « {r.ref.libelle()} » "
+            f"(proches : {'; '.join(r.candidats) or 'aucun élève proche'})") for r in res.non_rapproches]
+    )
 
 
 def _devoirs(lot: Lot) -> list[Devoir]:

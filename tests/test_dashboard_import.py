@@ -43,9 +43,11 @@ def test_import_reussi_avec_progression(db: Path) -> None:
 def test_fichier_invalide_refuse_avec_ligne(db: Path) -> None:
     lignes = ELEVES.read_text(encoding="utf-8-sig").splitlines()
     lignes[2] = lignes[2].replace("01/06/2011", "31/13/2011")
-    with pytest.raises(ImportRejected) as err:
-        data.importer_fichier("pronote-eleves", "eleves-faux.csv", "\n".join(lignes).encode())
-    message = str(err.value)
+    res = data.importer_fichier("pronote-eleves", "eleves-faux.csv", "\n".join(lignes).encode())
+    assert res.statut == "rejete" and isinstance(res.erreur, ImportRejected)
+    message = str(res.erreur)
     assert "eleves-faux.csv" in message and "ligne 3" in message
     with lecture(db) as wh:
         assert wh.valeur("SELECT count(*) FROM eleves") == 0
+        # consigné comme par « vigie import » (issue 14 : le tableau de bord ne laissait aucune ligne)
+        assert wh.journal().select("fichier", "statut").rows() == [("eleves-faux.csv", "rejete")]

@@ -506,8 +506,9 @@ def test_pix_niveau_max_en_texte(tmp_path: Path, capsys: pytest.CaptureFixture[s
     db = tmp_path / "e.duckdb"
     f = FIXTURES / "pix" / "collecte_profils.csv"
     assert isinstance(connectors.lire("pix", f, niveau_max="2"), Lot)
-    assert vigie_cli.main(["import", "pix", str(f), "--option", "niveau_max=deux", "--db", str(db)]) == 2
-    assert "niveau Pix maximal « deux »" in capsys.readouterr().err
+    # refusé comme un fichier invalide (code 1) et consigné dans le journal
+    assert vigie_cli.main(["import", "pix", str(f), "--option", "niveau_max=deux", "--db", str(db)]) == 1
+    assert "option « niveau_max » : « deux » refusé, un nombre entier est attendu" in capsys.readouterr().err
 
 
 def test_message_d_une_cellule_geante_abrege(tmp_path: Path) -> None:

@@ -64,7 +64,7 @@ if ui.utilisateur().role == "direction":
             if "=" not in ligne:
                 raise VigieError(f"option ligne {n} : « clé=valeur » attendu, lu « {ligne} »")
             cle, valeur = (p.strip() for p in ligne.split("=", 1))
-            options[cle] = int(valeur) if valeur.lstrip("-").isdigit() else valeur
+            options[cle] = valeur  # typée par le connecteur (connectors/options.py)
         return options
 
 

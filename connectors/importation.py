@@ -1,0 +1,95 @@
+"""Le seul chemin d'import : lire chaque fichier avec son connecteur, puis l'écrire dans l'entrepôt.
+
+La ligne de commande (``vigie import``, ``vigie demo``), le dépôt de fichier du tableau de bord, les
+mesures (``benchmarks/``) et les tests appellent tous :func:`importer`. Un fichier refusé — par son
+connecteur (fichier illisible, option inconnue ou mal formée) comme par l'entrepôt (élève inconnu, date
+hors année) — laisse une ligne « rejete » dans le journal des imports, d'où qu'il vienne.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, Union
+
+from models.errors import ImportRejected, VigieError
+from models.records import Lot
+from models.warehouse import ResultatImport, Warehouse, ecriture
+
+#: Un fichier à lire : (sorte, chemin, options), ou un lot déjà lu (construit en code par un test ou une
+#: mesure ; il s'écrit alors sans connecteur).
+Entree = Union[tuple[str, Path, dict[str, Any]], Lot]
+
+#: Fichiers écrits ensemble au plus (mémoire bornée : un paquet de notes tient en quelques Mo).
+TAILLE_PAQUET = 200
+
+
+def importer(
+    cible: Warehouse | str | Path,
+    plan: Iterable[Entree],
+    *,
+    ignorer_inconnus: bool = False,
+    demo: bool = False,
+    progression: Callable[[str, float], None] | None = None,
+    rapport: Callable[[ResultatImport], None] | None = None,
+) -> list[ResultatImport]:
+    """Importe chaque entrée du plan, dans l'ordre ; un fichier refusé n'arrête pas les autres.
+
+    ``cible`` : un entrepôt ouvert (tests, entrepôt en mémoire) ou le chemin d'un entrepôt, ouvert alors
+    par :func:`models.warehouse.ecriture` (les lecteurs ne voient jamais un import à moitié fait).
+    ``progression(étape, fraction)`` suit le paquet en cours ; ``rapport(résultat)`` est appelé pour
+    chaque fichier dès qu'il est écrit ou refusé. Renvoie un :class:`ResultatImport` par entrée, dans
+    l'ordre du plan : statut, décomptes, remarques (``resultat.remarques``) ou refus.
+    """
+    import connectors
+
+    suivre = progression or (lambda *_: None)
+    resultats: list[ResultatImport] = []
+    # Les fichiers consécutifs d'une même sorte (les centaines d'exports de notes d'un établissement)
+    # s'écrivent ensemble : une transaction et une fusion par table pour tout le paquet, un résultat et
+    # une ligne de journal par fichier (Warehouse.importer_plusieurs).
+    paquet: list[Lot] = []
+
+    def garder(res: ResultatImport) -> None:
+        resultats.append(res)
+        if rapport:
+            rapport(res)
+
+    with _ouvrir(cible) as wh:
+        def vider() -> None:
+            if not paquet:
+                return
+            for res in wh.importer_plusieurs(list(paquet), ignorer_inconnus=ignorer_inconnus,
+                                             progression=suivre, demo=demo):
+                garder(res)
+            paquet.clear()
+
+        for entree in plan:
+            if isinstance(entree, Lot):
+                lot = entree
+            else:
+                sorte, chemin, options = entree
+                try:
+                    lot = connectors.lire(sorte, chemin, **(options or {}))
+                except VigieError as err:  # un réglage invalide refuse aussi le fichier, consigné
+                    refus = err if isinstance(err, ImportRejected) else ImportRejected(str(err), fichier=chemin)
+                    vider()
+                    garder(wh.journaliser_refus(sorte, Path(chemin), refus))
+                    continue
+            if paquet and (paquet[0].source != lot.source or lot.effectif or len(paquet) >= TAILLE_PAQUET):
+                vider()
+            paquet.append(lot)
+            if lot.effectif:
+                vider()
+        vider()
+    return resultats
+
+
+@contextlib.contextmanager
+def _ouvrir(cible: Warehouse | str | Path) -> Iterator[Warehouse]:
+    if isinstance(cible, Warehouse):
+        yield cible
+    else:
+        with ecriture(cible) as wh:
+            yield wh

@@ -1,0 +1,160 @@
+"""Un seul chemin d'import (ligne de commande, tableau de bord, mesures, tests), des options typées, des
+remarques situées pour toute valeur qui n'est pas gardée telle quelle (issue 14, §1–3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import connectors
+import vigie_cli
+from connectors.importation import importer
+from connectors.options import verifier
+from models.errors import ImportRejected
+from models.records import Anomalie
+from models.warehouse import lecture
+from tests.conftest import FIXTURES, lot
+
+ELEVES = FIXTURES / "pronote" / "eleves_bom.csv"
+LSU = FIXTURES / "lsu" / "valide.xml"
+COMPETENCES = FIXTURES / "pronote_suivi" / "competences_niveaux.csv"
+
+
+def _journal(db: Path) -> list[dict]:
+    with lecture(db) as wh:
+        return wh.journal().to_dicts()
+
+
+# --- §1 : un seul chemin --------------------------------------------------------------------------------
+
+
+def test_refus_du_connecteur_consigne_par_la_commande_et_par_le_tableau_de_bord(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Le même fichier refusé laisse la même ligne « rejete » qu'il passe par ``vigie import`` ou par la
+    page d'accueil (avant, le tableau de bord ne consignait rien)."""
+    from dashboard import data
+
+    faux = tmp_path / "eleves-faux.csv"
+    faux.write_bytes(ELEVES.read_bytes().replace(b"01/06/2011", b"31/13/2011"))
+    cli, page = tmp_path / "cli.duckdb", tmp_path / "page.duckdb"
+    assert vigie_cli.main(["import", "pronote-eleves", str(faux), "--db", str(cli)]) == 1
+    monkeypatch.setenv("VIGIE_DB", str(page))
+    res = data.importer_fichier("pronote-eleves", faux.name, faux.read_bytes())
+    assert res.statut == "rejete" and "ligne 3" in res.message
+    (a,), (b,) = _journal(cli), _journal(page)
+    for r in (a, b):
+        assert (r["fichier"], r["statut"], r["lignes_inserees"]) == ("eleves-faux.csv", "rejete", 0)
+    assert a["message"] == b["message"] and a["sha256"] == b["sha256"]
+
+
+def test_un_lot_construit_en_code_passe_par_le_meme_chemin(wh, tmp_path: Path) -> None:
+    """Tests et mesures écrivent leurs lots en code par :func:`importer` aussi (entrepôt déjà ouvert)."""
+    [res] = importer(wh, [lot(tmp_path, "pronote-eleves", "vide", effectif=True)])
+    assert res.statut == "reussi" and wh.journal()["source"][0] == "pronote-eleves"
+
+
+# --- §2 : options typées --------------------------------------------------------------------------------
+
+
+def test_option_de_classe_sur_une_sorte_qui_ne_la_prend_pas_est_refusee_et_consignee(tmp_path: Path, capsys) -> None:
+    """``vigie import lsu f.xml --classe 3A`` ignorait ``--classe`` en silence."""
+    db = tmp_path / "e.duckdb"
+    assert vigie_cli.main(["import", "lsu", str(LSU), "--classe", "3A", "--db", str(db)]) == 1
+    err = capsys.readouterr().err
+    assert "option « classe » inconnue pour lsu (options acceptées : aucune)" in err
+    assert "valide.xml" in err
+    (r,) = _journal(db)
+    assert r["statut"] == "rejete" and "option « classe » inconnue" in r["message"]
+
+
+def test_option_inconnue_ou_mal_formee_refusee_en_francais_et_consignee(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "e.duckdb"
+    assert vigie_cli.main(["import", "pronote-eleves", str(ELEVES), "--option", "trimestre=1", "--db", str(db)]) == 1
+    assert "option « trimestre » inconnue pour pronote-eleves" in capsys.readouterr().err
+    assert vigie_cli.main(["import", "pronote-notes", str(FIXTURES / "pronote" / "FRANCAIS.csv"),
+                           "--option", "ramener_sur_20=peut-être", "--db", str(db)]) == 1
+    err = capsys.readouterr().err
+    assert "option « ramener_sur_20 » : « peut-être » refusé, « oui » ou « non » est attendu" in err
+    assert "Traceback" not in err and "Error" not in err
+    assert [r["statut"] for r in _journal(db)] == ["rejete", "rejete"]
+
+
+def test_option_niveaux_en_texte_ne_plante_plus(tmp_path: Path, capsys) -> None:
+    """``--option niveaux=…`` levait un ``AttributeError`` anglais (un texte n'a pas ``.items()``)."""
+    lu = connectors.lire("pronote-competences", COMPETENCES, niveaux="A+=4; A=4")
+    assert {e.niveau for e in lu.evaluations if e.libelle_source == "A"} == {4}
+    db = tmp_path / "e.duckdb"
+    assert vigie_cli.main(["import", "pronote-competences", str(COMPETENCES), "--option", "niveaux=A+=9",
+                           "--db", str(db)]) == 1
+    assert "option « niveaux » : « A+=9 » refusé, « A+ » doit valoir 1, 2, 3 ou 4 (pas « 9 »)" in capsys.readouterr().err
+    assert _journal(db)[0]["statut"] == "rejete"
+
+
+@pytest.mark.parametrize("ordre", ["avant", "apres", "entre"])
+def test_option_avant_ou_apres_la_sorte(tmp_path: Path, ordre: str) -> None:
+    """``vigie import pronote-notes --option ramener_sur_20=non F`` échouait par une erreur anglaise
+    d'argparse alors que la même option avant la sorte passait."""
+    db = tmp_path / "e.duckdb"
+    a, b = FIXTURES / "pronote" / "FRANCAIS.csv", FIXTURES / "pronote" / "MATHEMATIQUES.csv"
+    opt = ["--option", "ramener_sur_20=non"]
+    argv = {
+        "avant": ["import", *opt, "pronote-notes", str(a), str(b)],
+        "apres": ["import", "pronote-notes", *opt, str(a), str(b)],
+        "entre": ["import", "pronote-notes", str(a), *opt, str(b)],
+    }[ordre]
+    args = vigie_cli.parser().parse_known_args([*argv, "--db", str(db)])
+    vigie_cli.main([*argv, "--db", str(db)])  # élèves inconnus : refus, mais les deux fichiers sont lus
+    assert args[0].option == ["ramener_sur_20=non"]
+    assert [r["fichier"] for r in _journal(db)] == ["MATHEMATIQUES.csv", "FRANCAIS.csv"]
+
+
+def test_options_typees_converties_une_fois() -> None:
+    declarees = connectors.importlib.import_module("connectors.pronote_absences").OPTIONS
+    assert verifier("pronote-absences", declarees, {"du": "01/09/2025", "au": dt.date(2025, 11, 30),
+                                                    "liste": "Synthese", "classe": None}) == {
+        "du": dt.date(2025, 9, 1), "au": dt.date(2025, 11, 30), "liste": "synthese"}
+    with pytest.raises(ImportRejected) as err:
+        verifier("pronote-absences", declarees, {"du": "31/02/2025", "liste": "tout"})
+    assert err.value.raison == "2 options refusées" and len(err.value.details) == 2
+
+
+def test_chaque_connecteur_declare_ses_options() -> None:
+    import importlib
+
+    for sorte, module in connectors.SOURCES.items():
+        assert isinstance(importlib.import_module(module).OPTIONS, dict), sorte
+
+
+# --- §3 : les remarques ---------------------------------------------------------------------------------
+
+
+def test_une_remarque_est_situee_dans_le_resultat_le_journal_et_vigie_status(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "e.duckdb"
+    lu = lot(tmp_path, "pronote-eleves", "r", effectif=True,
+             anomalies=[Anomalie(ligne=4, colonne="Classe", message="classe « 3 A » lue « 3A »")])
+    [res] = importer(db, [lu])
+    situee = f"fichier « {lu.fichier.name} », ligne 4, colonne « Classe » : classe « 3 A » lue « 3A »"
+    assert res.anomalies == [situee]
+    assert f"  remarque : {situee}" in res.resume().splitlines()
+    with lecture(db) as wh:
+        assert wh.sql("SELECT fichier, ligne, colonne, message FROM remarques").rows() == [
+            (lu.fichier.name, 4, "Classe", "classe « 3 A » lue « 3A »")]
+        assert wh.journal()["remarques"][0] == 1
+    assert vigie_cli.main(["status", "--db", str(db)]) == 0
+    sortie = capsys.readouterr().out
+    assert "1 remarque(s)" in sortie and f"remarque : {situee}" in sortie
+
+
+def test_vigie_status_abrege_puis_detaille_les_remarques(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "e.duckdb"
+    lu = lot(tmp_path, "pronote-eleves", "r", effectif=True,
+             anomalies=[Anomalie(ligne=i, message=f"remarque {i}") for i in range(2, 10)])
+    [res] = importer(db, [lu])
+    vigie_cli.main(["status", "--db", str(db)])
+    sortie = capsys.readouterr().out
+    assert sortie.count("remarque : ") == 5 and f"… et 3 autre(s) : vigie status --import {res.import_id}" in sortie
+    vigie_cli.main(["status", "--import", str(res.import_id), "--db", str(db)])
+    assert capsys.readouterr().out.count("remarque : ") == 8
