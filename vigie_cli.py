@@ -122,6 +122,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from models.suivi import fichier_suivi
     from models.warehouse import Warehouse, ecriture
     from sample_data.generateur import ecrire_ecole, generer
 
@@ -135,7 +136,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 f"{db} contient des données réelles : « vigie demo » ne l'écrase pas. "
                 "Choisissez un autre fichier avec --db."
             )
+        if not demo and fichier_suivi(db).exists():
+            raise VigieError(f"{fichier_suivi(db)} (suivi des élèves) accompagne {db} : « vigie demo » ne "
+                             "l'écrase pas. Choisissez un autre fichier avec --db.")
         db.unlink()
+        for f in (fichier_suivi(db), Path(f"{fichier_suivi(db)}-wal"), Path(f"{fichier_suivi(db)}-shm")):
+            f.unlink(missing_ok=True)  # le suivi de la démonstration précédente
+    elif fichier_suivi(db).exists():
+        raise VigieError(f"{fichier_suivi(db)} (suivi des élèves) existe sans son entrepôt : « vigie demo » ne "
+                         "l'écrase pas. Choisissez un autre fichier avec --db.")
     debut = time.monotonic()
     dossier = Path(args.dossier) if args.dossier else db.parent / "fichiers-demo"
     ecole = generer(args.graine, eleves=args.eleves)
@@ -147,6 +156,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     refus = [r for r in resultats if r.statut == "rejete"]
     for r in refus:
         print(r.resume(), file=sys.stderr)
+    if not refus:
+        from sample_data.suivi_demo import ecrire_suivi_demo
+
+        print(f"Suivi de démonstration : {ecrire_suivi_demo(db, args.graine)} entrées.")
     lignes = sum(r.lignes_inserees for r in resultats)
     print(f"{len(resultats) - len(refus)} fichiers importés ({lignes} lignes) en {time.monotonic() - debut:.1f} s → {db}")
     if refus:

@@ -42,9 +42,11 @@ def version(path: Path | None = None) -> tuple[int, int]:
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _executer(
-    path: str, _version: tuple[int, int], utilisateur: Utilisateur, module: str, fonction: str, args: tuple,
-    kwargs: tuple,
+    path: str, version_entrepot: tuple[int, int], utilisateur: Utilisateur, module: str, fonction: str,
+    args: tuple, kwargs: tuple,
 ) -> Any:
+    # ``version_entrepot`` sans « _ » en tête : st.cache_data ne hache pas un paramètre qui en commence un,
+    # et un import fait par la commande vigie (sans vider_cache) n'aurait jamais été vu.
     f = getattr(importlib.import_module(module), fonction)
     # Le périmètre de l'utilisateur est appliqué à la connexion même (vues restreintes, models/acces.py) ;
     # il fait partie de la clé du cache : deux rôles ne partagent jamais un résultat.
@@ -70,6 +72,34 @@ def appel(fonction: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 def vider_cache() -> None:
     _executer.clear()
+    _executer_suivi.clear()
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _executer_suivi(
+    path: str, version_entrepot: tuple[int, int], version_suivi: tuple[int, int], utilisateur: Utilisateur,
+    module: str, fonction: str, args: tuple, kwargs: tuple,
+) -> Any:
+    # Les versions sont des paramètres sans « _ » : st.cache_data ne hache pas ceux qui en commencent un.
+    f = getattr(importlib.import_module(module), fonction)
+    wh = lecture(path, utilisateur=utilisateur)
+    try:
+        return f(path, wh, utilisateur, *args, **dict(kwargs))
+    finally:
+        wh.close()
+
+
+def appel_suivi(fonction: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``fonction(db, wh, utilisateur, *args, **kwargs)`` (``models/suivi.py``) : en cache jusqu'au prochain
+    import **ou à la prochaine entrée de suivi** (la version de la base de suivi fait partie de la clé)."""
+    from models.suivi import version_suivi
+
+    p = chemin()
+    u = st.session_state.get("vigie_utilisateur")
+    if not isinstance(u, Utilisateur):
+        u = DEMO
+    return _executer_suivi(str(p), version(p), version_suivi(p), u, fonction.__module__, fonction.__name__,
+                           args, tuple(sorted(kwargs.items())))
 
 
 # --- Raccourcis communs aux pages ---------------------------------------------------------------------

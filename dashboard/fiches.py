@@ -49,3 +49,21 @@ def tendance_eleve(evolution: pl.DataFrame) -> pl.DataFrame:
         evolution.select("periode", "moyenne", pl.lit(SERIE_ELEVE).alias("serie")),
         evolution.select("periode", pl.col("moyenne_classe").alias("moyenne"), pl.lit(SERIE_CLASSE).alias("serie")),
     ])
+
+
+#: Statut d'une absence (vue ``absences``) → libellé affiché.
+STATUTS_ABSENCE = {"non_justifiee": "Non justifiée", "en_attente": "En attente de justificatif",
+                   "justifiee": "Justifiée"}
+
+
+def absences_affichees(absences: pl.DataFrame) -> pl.DataFrame:
+    """Les absences d'un élève (``lectures.absences_eleve``) une à une : début, fin, demi-journées, motif,
+    statut ; les plus récentes d'abord."""
+    return absences.sort("debut", descending=True).select(
+        pl.col("debut").dt.strftime("%d/%m/%Y %H:%M").alias("Du"),
+        pl.col("fin").dt.strftime("%d/%m/%Y %H:%M").alias("Au"),
+        pl.col("demi_journees").map_elements(lambda x: f"{x:g}".replace(".", ","), return_dtype=pl.String)
+        .fill_null("—").alias("Demi-journées"),
+        pl.col("motif").fill_null("—").alias("Motif"),
+        pl.col("statut").replace_strict(STATUTS_ABSENCE, default=pl.col("statut")).alias("Statut"),
+    )

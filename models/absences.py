@@ -273,3 +273,54 @@ def mois_non_justifies(
         """,
         params=_params(r, seuil=seuil if seuil is not None else r.absences.seuil_mois_non_justifiees),
     )
+
+
+#: L'indicateur de la DEPP : part des élèves ayant au moins 4 demi-journées d'absence non justifiées
+#: dans le mois, mesurée de septembre à mai (enquête mensuelle sur l'absentéisme des élèves du second
+#: degré, Notes d'information de la DEPP) — le seuil de 4 est celui de L131-8 ; il ne suit pas le réglage
+#: ``seuil_mois_non_justifiees``, pour rester comparable aux chiffres nationaux.
+SEUIL_DEPP = 4
+MOIS_DEPP = (9, 10, 11, 12, 1, 2, 3, 4, 5)
+
+
+def indicateur_depp(
+    wh: "Warehouse", *, par: Literal["classe", "niveau", "etablissement"] = "classe",
+    reglages: Reglages | None = None,
+) -> pl.DataFrame:
+    """Part des élèves ayant au moins :data:`SEUIL_DEPP` demi-journées non justifiées dans le mois, par
+    ``par`` et par mois de septembre à mai (mois des périodes de l'établissement).
+
+    Dénominateur : les élèves inscrits ce mois-là (entrée avant la fin du mois, sortie après son début).
+    Colonnes : ``par`` (« Établissement » pour ``etablissement``), mois (DATE, le 1er), nb_eleves,
+    nb_eleves_seuil, part (0–1, vide sans élève). C'est le seul endroit où l'indicateur est calculé :
+    la page Absences et la validation des alertes le lisent ici."""
+    r = reglages or charger_reglages()
+    if par not in ("classe", "niveau", "etablissement"):
+        raise ValueError(f"par = {par!r} : attendu classe, niveau ou etablissement")
+    groupe = "'Établissement'" if par == "etablissement" else f"e.{par}"
+    return wh.sql(
+        f"""
+        WITH {_CRENEAUX},
+        mois_ AS (
+            SELECT DISTINCT date_trunc('month', j)::DATE AS mois
+            FROM (SELECT unnest(generate_series(debut, fin, INTERVAL 1 DAY)) AS j FROM periodes)
+            WHERE month(j) IN (SELECT unnest($mois))
+        ),
+        inscrits AS (
+            SELECT e.eleve_id, {groupe} AS groupe, m.mois FROM eleves e CROSS JOIN mois_ m
+            WHERE (e.entree IS NULL OR e.entree <= last_day(m.mois)) AND (e.sortie IS NULL OR e.sortie >= m.mois)
+        ),
+        nj AS (
+            SELECT eleve_id, date_trunc('month', jour)::DATE AS mois,
+                   count(*) FILTER (WHERE statut = 'non_justifiee') AS n
+            FROM creneaux GROUP BY ALL
+        )
+        SELECT i.groupe AS {par if par != "etablissement" else "etablissement"}, i.mois,
+               count(*)::INTEGER AS nb_eleves,
+               (count(*) FILTER (WHERE coalesce(nj.n, 0) >= $seuil))::INTEGER AS nb_eleves_seuil,
+               (count(*) FILTER (WHERE coalesce(nj.n, 0) >= $seuil)) / nullif(count(*), 0) AS part
+        FROM inscrits i LEFT JOIN nj USING (eleve_id, mois)
+        GROUP BY ALL ORDER BY 1 NULLS LAST, 2
+        """,
+        params=_params(r, seuil=SEUIL_DEPP, mois=list(MOIS_DEPP)),
+    )

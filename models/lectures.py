@@ -7,6 +7,8 @@ remplacées par des vues filtrées (droits d'accès, ``models/acces.py``) obtien
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 
 from .warehouse import Warehouse
@@ -136,11 +138,12 @@ def absences_eleve(wh: Warehouse, eleve_id: str) -> pl.DataFrame:
 
 
 def absences_en_attente(wh: Warehouse, classe: str | None = None) -> pl.DataFrame:
-    """Absences dont le justificatif est attendu (elles ne comptent pas comme non justifiées)."""
+    """Absences dont le justificatif est attendu (elles ne comptent pas comme non justifiées), avec leur
+    âge en jours (``age_jours`` : depuis le début de l'absence jusqu'à ``current_date``)."""
     return wh.sql(
         """SELECT e.nom, e.prenom, e.classe, a.debut, a.fin,
                   coalesce(a.demi_journees_calculees, a.demi_journees_brutes) AS demi_journees, a.motif,
-                  a.eleve_id
+                  a.eleve_id, date_diff('day', a.debut::DATE, current_date)::INTEGER AS age_jours
            FROM absences a JOIN eleves e USING (eleve_id)
            WHERE a.statut = 'en_attente' AND ($classe IS NULL OR e.classe = $classe)
            ORDER BY a.debut DESC""",
@@ -167,6 +170,30 @@ def sanctions(wh: Warehouse, classe: str | None = None, eleve_id: str | None = N
            ORDER BY s.date DESC""",
         {"classe": classe, "eleve": eleve_id},
     )
+
+
+def punitions_sanctions(
+    wh: Warehouse, classe: str | None = None, eleve_id: str | None = None, *, au: dt.date | None = None
+) -> pl.DataFrame:
+    """Punitions et sanctions listées (date, nature, motif, donnée par, disciplinaire), les plus récentes
+    d'abord, **sans les sanctions effacées du dossier** au ``au`` (aujourd'hui par défaut) selon R511-13
+    (``models.alertes.sanction_effacee``)."""
+    from .alertes import sanction_effacee
+
+    au = au or dt.date.today()
+    df = wh.sql(
+        """SELECT e.nom, e.prenom, e.classe, s.date, s.nature, s.motif, s.donnee_par, s.exclusion,
+                  s.disciplinaire, s.eleve_id
+           FROM sanctions s JOIN eleves e USING (eleve_id)
+           WHERE ($classe IS NULL OR e.classe = $classe) AND ($eleve IS NULL OR s.eleve_id = $eleve)
+           ORDER BY s.date DESC, e.classe, e.nom, e.prenom""",
+        {"classe": classe, "eleve": eleve_id},
+    )
+    if df.is_empty():
+        return df
+    garde = [not (d and sanction_effacee(n or "", d, bool(x), au))
+             for n, d, x in zip(df["nature"], df["date"], df["exclusion"])]
+    return df.filter(pl.Series(garde))
 
 
 def vie_scolaire_periode(wh: Warehouse, classe: str, annee: str | None, periode: str) -> pl.DataFrame:

@@ -552,14 +552,18 @@ def decisions_conseil(db: str | Path, wh: "Warehouse", u: Utilisateur, classe: s
     return large.select(list(cols)).sort("eleve_id")
 
 
-def chronologie(db: str | Path, wh: "Warehouse", u: Utilisateur, eleve_id: str,
-                alertes: pl.DataFrame | None = None) -> pl.DataFrame:
+def chronologie(db: str | Path, wh: "Warehouse", u: Utilisateur, eleve_id: str, *,
+                alertes: pl.DataFrame | None = None, classe: str | None = None) -> pl.DataFrame:
     """Une seule chronologie pour la fiche de l'élève : ses alertes (datées du début de leur mois ou de
-    leur période), les étapes de procédure et les décisions du conseil. Colonnes : date, quoi, detail,
-    par ; les plus récentes d'abord."""
+    leur période, avec leur état suivi), les étapes de procédure et les décisions du conseil. Colonnes :
+    date, quoi, detail, par ; les plus récentes d'abord. Sans ``alertes``, celles de ``models.alertes``."""
     schema = {"date": pl.Date, "quoi": pl.String, "detail": pl.String, "par": pl.String}
     lignes: list[dict[str, Any]] = []
-    if alertes is not None and alertes.height:
+    if alertes is None:
+        from .conseil import alertes_eleve
+
+        alertes = avec_statuts(db, wh, u, alertes_eleve(wh, eleve_id, classe))
+    if alertes.height:
         debuts = dict(wh.sql("SELECT periode, min(debut) AS d FROM periodes GROUP BY periode").iter_rows())
         for a in alertes.iter_rows(named=True):
             p = a.get("periode")
@@ -668,3 +672,49 @@ def purger(db: str | Path, wh: "Warehouse", annee: str, *, utilisateur: Utilisat
         if utilisateur is not None and any(out.values()):
             journaliser(db, utilisateur, "purge", f"suivi {annee} : " + ", ".join(f"{s} {n}" for s, n in out.items()))
     return out
+
+
+# --- Pour les pages ---------------------------------------------------------------------------------
+
+
+def alertes_suivies(db: str | Path, wh: "Warehouse", u: Utilisateur, *, classe: str | None = None) -> pl.DataFrame:
+    """Les alertes (``models.alertes.alertes``) avec leur année et leur état suivi (:func:`avec_statuts`)."""
+    from .alertes import alertes
+
+    return avec_statuts(db, wh, u, alertes(wh, classe=classe))
+
+
+def seuils_suivis(db: str | Path, wh: "Warehouse", u: Utilisateur, *, classe: str | None = None) -> pl.DataFrame:
+    """L'année en un coup d'œil : chaque élève × mois qui franchit le seuil de demi-journées non justifiées
+    (``absences.seuil_mois_non_justifiees``, 4 ; et ``seuil_persistance``, 10 : L131-8, R131-7), avec l'état
+    de l'alerte du mois (``absences_mois`` ou ``absences_persistance``) et la dernière étape de procédure
+    consignée. Colonnes : eleve_id, nom, prenom, classe, mois, non_justifiees, en_attente, seuil, regle,
+    annee, statut, statut_date, derniere_etape, derniere_etape_date."""
+    from .absences import mois_non_justifies
+
+    r = charger_reglages().absences
+    m = mois_non_justifies(wh, r.seuil_mois_non_justifiees)
+    if classe is not None:
+        m = m.filter(pl.col("classe") == classe)
+    persistant = pl.col("non_justifiees") >= r.seuil_persistance
+    m = m.drop("jours").with_columns(
+        pl.when(persistant).then(r.seuil_persistance).otherwise(r.seuil_mois_non_justifiees).alias("seuil"),
+        pl.when(persistant).then(pl.lit("absences_persistance")).otherwise(pl.lit("absences_mois")).alias("regle"),
+        pl.col("mois").dt.strftime("%Y-%m").alias("periode"),
+        pl.col("mois").map_elements(annee_scolaire, return_dtype=pl.String).alias("annee"),
+    )
+    st_ = statuts_alertes(db, wh, u, classe=classe).select(
+        "eleve_id", "regle", "periode", "annee", "statut", pl.col("date").alias("statut_date"))
+    etapes = entrees(db, wh, u, classe=classe, sorte="procedure").sort("date", "entree_id", descending=True)
+    m = m.join(st_, on=["eleve_id", "regle", "periode", "annee"], how="left")
+    # La dernière étape consignée jusqu'à la fin du mois suivant (l'étape qui répond à ce mois-là).
+    derniere, quand = [], []
+    par_eleve = {k[0]: g for k, g in etapes.group_by("eleve_id")} if etapes.height else {}
+    for eid, mois in zip(m["eleve_id"], m["mois"]):
+        g = par_eleve.get(eid)
+        limite = (mois + dt.timedelta(days=62)).replace(day=1)
+        g = g.filter((pl.col("date") >= mois) & (pl.col("date") < limite)) if g is not None else None
+        derniere.append(g["libelle"][0] if g is not None and g.height else None)
+        quand.append(g["date"][0] if g is not None and g.height else None)
+    return m.with_columns(pl.Series("derniere_etape", derniere, dtype=pl.String),
+                          pl.Series("derniere_etape_date", quand, dtype=pl.Date)).drop("periode")

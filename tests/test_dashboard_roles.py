@@ -80,8 +80,11 @@ def test_le_cpe_ne_voit_aucune_note(ecole):
     direction = ouvrir("eleve", utilisateur=Utilisateur("d", "direction"))
     assert not any("Aucune note" in i.value for i in direction.info)
     cpe = ouvrir("eleve", utilisateur=Utilisateur("c", "cpe"))
-    assert any("Aucune note" in i.value for i in cpe.info)
-    assert len(cpe.dataframe) < len(direction.dataframe)
+    # Ni onglet Notes ni « Aucune note… importez les notes » (faux : le rôle ne voit pas les notes) ; la
+    # fiche s'ouvre sur les absences (issue #20).
+    assert not any("Aucune note" in i.value for i in cpe.info)
+    assert [t.label for t in cpe.tabs][0] == "Absences" and "Notes" not in [t.label for t in cpe.tabs]
+    assert not any("Moyenne" in " ".join(map(str, d.value.columns)) for d in cpe.dataframe)
 
 
 def test_coordonnateur_ulis_sans_eleve_ulis_ne_voit_personne(ecole):

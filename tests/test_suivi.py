@@ -305,7 +305,7 @@ def test_chronologie_alertes_etapes_decisions(ecole, db) -> None:
                                                  periode="Trimestre 1"))
     alertes = pl.DataFrame({"periode": ["2025-10"], "libelle": ["Absences non justifiées dans le mois"],
                             "explication": ["5 demi-journées"], "statut": ["prise_en_charge"]})
-    c = suivi.chronologie(db, ecole, CPE, eid, alertes)
+    c = suivi.chronologie(db, ecole, CPE, eid, alertes=alertes)
     assert c["date"].to_list() == [dt.date(2025, 12, 1), dt.date(2025, 10, 9), dt.date(2025, 10, 1)]
     assert c["quoi"].to_list()[2] == "Alerte : Absences non justifiées dans le mois"
     assert "prise en charge" in c["detail"][2]

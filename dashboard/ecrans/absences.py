@@ -1,18 +1,21 @@
-"""Absences (CPE) : taux par classe et par mois ou semaine, élèves à 4 et 10 demi-journées non
-justifiées dans le mois, justificatifs en attente, retards, absentéisme perlé ; exports CSV."""
+"""Absences (CPE) : taux par classe et par mois ou semaine, indicateur de la DEPP, élèves à 4 et 10
+demi-journées non justifiées dans le mois et l'année en un coup d'œil (avec l'état du suivi), étapes de la
+procédure à consigner, justificatifs en attente et leur âge, retards, punitions et sanctions (R511-13),
+absentéisme perlé ; exports CSV."""
 
 from __future__ import annotations
 
-import datetime as dt
 
 import polars as pl
 import streamlit as st
 
 from dashboard import charts, data, ui
+from dashboard import suivi as fsuivi
 from dashboard import format as fr
 from models import absences as ma
 from models import alertes as mal
 from models import lectures
+from models import suivi as msuivi
 from models.reglages import charger_reglages
 
 st.title("Absences")
@@ -55,12 +58,8 @@ mois_connus = sorted(data.appel(ma.demi_journees, par="mois", classe=classe)["mo
 if not mois_connus:
     st.caption("Aucune absence pour cette sélection.")
 else:
-    # Le mois en cours s'il a des absences ; sinon le dernier mois où un élève atteint le seuil (un
-    # export ancien ou l'école de démonstration), sinon le dernier mois connu.
-    aujourd_hui = dt.date.today().replace(day=1)
-    signales = [m for m in mois_connus if m in set(mensuel["mois"].to_list())]
-    defaut = mois_connus.index(aujourd_hui if aujourd_hui in mois_connus else (signales or mois_connus)[-1])
-    mois = st.selectbox("Mois", mois_connus, index=defaut, format_func=lambda m: m.strftime("%m/%Y"),
+    # Par défaut, le dernier mois qui a des données.
+    mois = st.selectbox("Mois", mois_connus, index=len(mois_connus) - 1, format_func=lambda m: m.strftime("%m/%Y"),
                         key="absences_mois")
     du_mois = mensuel.filter(pl.col("mois") == mois).with_columns(
         pl.col("jours").list.eval(pl.element().dt.strftime("%d/%m")).list.join(", ").alias("jours")
@@ -85,6 +84,57 @@ else:
             ui.telecharger(f"Exporter (CSV)", fr.csv(affiche), file_name=f"absences-{mois:%Y-%m}-{seuil}.csv",
                                mime="text/csv", key=f"csv_seuil_{seuil}")
 
+# --- Indicateur de la DEPP ----------------------------------------------------------------------------
+st.subheader("Indicateur de la DEPP")
+par_depp = st.radio("Par", ["classe", "niveau", "etablissement"], horizontal=True, key="absences_depp_par",
+                    format_func={"classe": "Classe", "niveau": "Niveau", "etablissement": "Établissement"}.get)
+depp = data.appel(ma.indicateur_depp, par=par_depp)
+if classe is not None and par_depp == "classe":
+    depp = depp.filter(pl.col("classe") == classe)
+if depp.is_empty():
+    st.caption("Aucun mois de septembre à mai dans les périodes de l'établissement.")
+else:
+    large = depp.sort("mois").with_columns(
+        pl.col("mois").dt.strftime("%m/%Y"),
+        pl.col("part").map_elements(fr.pourcentage, return_dtype=pl.String).fill_null("—"),
+    ).pivot("mois", index=par_depp, values="part")
+    st.dataframe(large.rename({par_depp: {"classe": "Classe", "niveau": "Niveau",
+                                          "etablissement": "Établissement"}[par_depp]}), hide_index=True)
+    st.caption(f"Part des élèves ayant au moins {ma.SEUIL_DEPP} demi-journées d'absence non justifiées dans le "
+               "mois, de septembre à mai (définition de la DEPP), parmi les élèves inscrits ce mois-là.")
+
+# --- L'année en un coup d'œil -------------------------------------------------------------------------
+st.subheader("L'année en un coup d'œil")
+annee_vue = data.appel_suivi(msuivi.seuils_suivis, classe=classe)
+if annee_vue.is_empty():
+    st.caption(f"Aucun élève n'a atteint {reglages.seuil_mois_non_justifiees} demi-journées non justifiées dans un mois.")
+else:
+    synthese = annee_vue.group_by("mois").agg(
+        (pl.col("seuil") == reglages.seuil_mois_non_justifiees).sum().alias(f"≥ {reglages.seuil_mois_non_justifiees}"),
+        (pl.col("seuil") == reglages.seuil_persistance).sum().alias(f"≥ {reglages.seuil_persistance}"),
+        pl.col("statut").is_null().sum().alias("Sans suivi"),
+    ).sort("mois").with_columns(pl.col("mois").dt.strftime("%m/%Y").alias("Mois")).drop("mois")
+    st.dataframe(synthese.select("Mois", pl.exclude("Mois")), hide_index=True)
+    detail = annee_vue.sort("mois", "classe", "nom", descending=[True, False, False]).select(
+        pl.col("mois").dt.strftime("%m/%Y").alias("Mois"), pl.col("nom").alias("Nom"),
+        pl.col("prenom").alias("Prénom"), pl.col("classe").alias("Classe"),
+        pl.col("non_justifiees").alias("Non justifiées"),
+        pl.struct("statut", "statut_date").map_elements(lambda x: fsuivi.etat(x["statut"], x["statut_date"]),
+                                                        return_dtype=pl.String).alias("État de l'alerte"),
+        pl.struct("derniere_etape", "derniere_etape_date").map_elements(
+            lambda x: f"{x['derniere_etape']} ({fr.date(x['derniere_etape_date'])})" if x["derniere_etape"] else "—",
+            return_dtype=pl.String).alias("Dernière étape"),
+        ("eleve?eleve=" + pl.col("eleve_id")).alias("Fiche"),
+    )
+    st.dataframe(detail, hide_index=True, column_config={
+        "Fiche": st.column_config.LinkColumn("Fiche", display_text="Ouvrir la fiche")})
+    if msuivi.peut_ecrire(ui.utilisateur(), "procedure"):
+        ids = annee_vue.unique("eleve_id", keep="first", maintain_order=True)
+        noms = {r["eleve_id"]: f"{r['nom']} {r['prenom']} ({r['classe']})" for r in ids.iter_rows(named=True)}
+        qui = st.selectbox("Élève suivi", list(noms), format_func=noms.__getitem__, key="absences_suivi_eleve")
+        fsuivi.formulaire(qui, cle="absences", sortes=("procedure",),
+                          titre="Consigner une étape de la procédure d'absentéisme")
+
 # --- Justificatifs en attente -------------------------------------------------------------------------
 st.subheader("Justificatifs en attente")
 attente = data.appel(lectures.absences_en_attente, classe)
@@ -94,7 +144,7 @@ else:
     affiche = attente.select(
         pl.col("nom").alias("Nom"), pl.col("prenom").alias("Prénom"), pl.col("classe").alias("Classe"),
         pl.col("debut").alias("Début"), pl.col("fin").alias("Fin"), pl.col("demi_journees").alias("Demi-journées"),
-        pl.col("motif").alias("Motif"),
+        pl.col("motif").alias("Motif"), pl.col("age_jours").alias("En attente depuis (jours)"),
     )
     st.dataframe(affiche.with_columns(pl.col("Début", "Fin").dt.strftime("%d/%m/%Y %H:%M")), hide_index=True)
     ui.telecharger("Exporter (CSV)", fr.csv(affiche), file_name="justificatifs-en-attente.csv",
@@ -113,6 +163,26 @@ else:
     )
     st.dataframe(affiche, hide_index=True)
     ui.telecharger("Exporter (CSV)", fr.csv(affiche), file_name="retards.csv", mime="text/csv", key="csv_retards")
+
+# --- Punitions et sanctions ---------------------------------------------------------------------------
+st.subheader("Punitions et sanctions")
+sanctions = data.appel(lectures.punitions_sanctions, classe)
+if sanctions.is_empty():
+    st.caption("Aucune punition ni sanction" + (f" en {classe}." if classe else "."))
+else:
+    affiche = sanctions.select(
+        pl.col("date").map_elements(fr.date, return_dtype=pl.String).alias("Date"),
+        pl.col("nom").alias("Nom"), pl.col("prenom").alias("Prénom"), pl.col("classe").alias("Classe"),
+        pl.col("nature").alias("Nature"),
+        pl.when(pl.col("disciplinaire")).then(pl.lit("Sanction")).otherwise(pl.lit("Punition")).alias("Type"),
+        pl.col("motif").fill_null("—").alias("Motif"), pl.col("donnee_par").fill_null("—").alias("Donnée par"),
+    )
+    st.dataframe(affiche, hide_index=True)
+    st.caption("Les sanctions effacées du dossier de l'élève (Code de l'éducation, R511-13 : avertissement, "
+               "blâme et mesure de responsabilisation à la fin de l'année scolaire, exclusions temporaires un an "
+               "après) ne sont plus listées.")
+    ui.telecharger("Exporter (CSV)", fr.csv(affiche), file_name="punitions-sanctions.csv", mime="text/csv",
+                   key="csv_sanctions")
 
 # --- Perlé --------------------------------------------------------------------------------------------
 st.subheader("Absentéisme perlé")

@@ -10,9 +10,11 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, data, fiches, pdf, ui
+from dashboard import suivi as fsuivi
 from dashboard import format as fr
 from models import moyennes as mm
 from models import conseil, lectures
+from models import suivi as msuivi
 
 st.title("Conseil de classe")
 if ui.entrepot_vide():
@@ -100,6 +102,20 @@ if not projection:
         st.markdown("**Alertes**")
         for a in alertes.iter_rows(named=True):
             st.markdown(f"- **{a['libelle']}** ({a['gravite']}) — {a['explication']}")
+    # Les décisions du conseil (models/suivi.py) : jamais en projection.
+    if msuivi.peut_lire(ui.utilisateur(), "conseil"):
+        decisions = data.appel_suivi(msuivi.decisions_conseil, classe, annee, periode).filter(
+            pl.col("eleve_id") == eleve_id)
+        st.markdown("**Décisions du conseil**")
+        if decisions.is_empty():
+            st.caption("Aucune décision consignée pour cette période.")
+        else:
+            d = decisions.row(0, named=True)
+            for rubrique, libelle in msuivi.RUBRIQUES_CONSEIL.items():
+                if d[rubrique]:
+                    st.markdown(f"- {libelle} : {d[rubrique]}")
+        fsuivi.formulaire(eleve_id, cle="conseil", sortes=("conseil",), periode=periode, annee=annee,
+                          titre=f"Consigner une décision du conseil ({periode})")
 
 st.divider()
 st.subheader("Export PDF de la classe")
