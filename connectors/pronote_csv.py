@@ -338,6 +338,19 @@ def est_ligne_total(ligne: Ligne, colonne_nom: int = 0) -> bool:
 
 # --- Cellules -----------------------------------------------------------------------------------------
 
+#: « Pas de valeur » : la liste **fermée** des écritures d'une cellule sans valeur, la même pour tous les
+#: connecteurs Pronote (exports CSV et connecteur en direct). Pronote laisse la cellule vide (moyenne
+#: masquée ou pas encore calculée, devoir pas encore noté) ; un tableur qui a réenregistré l'export écrit
+#: parfois un tiret à la place du vide (« - », ou le tiret demi-cadratin « – » / cadratin « — » d'une
+#: correction automatique). Tout autre texte dans une cellule de nombre est refusé (ligne, colonne).
+SANS_VALEUR: frozenset[str] = frozenset({"", "-", "–", "—"})
+
+
+def sans_valeur(texte: str | None) -> bool:
+    """Vrai si la cellule s'écrit « pas de valeur » (:data:`SANS_VALEUR`, espaces ignorés)."""
+    return texte is None or texte.strip() in SANS_VALEUR
+
+
 #: Jetons de note spéciaux, par clé normalisée (:func:`cle_jeton`), et leur statut.
 JETONS_NOTE: dict[str, StatutNote] = {
     "abs": StatutNote.ABSENT,
@@ -405,7 +418,7 @@ def _lire_note(
     texte: str, *, fichier: Path, ligne: int, colonne: str | int, bareme: float | None
 ) -> tuple[float | None, StatutNote] | None:
     t = texte.strip()
-    if not t:
+    if t in SANS_VALEUR:
         return None
     if any(c.isdigit() for c in t) and not t.rstrip("*").isalpha():
         try:
@@ -428,6 +441,20 @@ def _lire_note(
             colonne=colonne,
         )
     return None, statut
+
+
+def lire_moyenne(texte: str, *, fichier: Path, ligne: int, colonne: str | int) -> float | None:
+    """Une moyenne sur 20 écrite par Pronote → sa valeur ; ``None`` (jamais 0) quand la cellule est
+    « pas de valeur » (:data:`SANS_VALEUR`) ou un jeton de note (« Abs », « Disp », « N.Not »… : Pronote
+    l'écrit à la place d'une moyenne qu'il ne peut pas calculer). Tout autre texte, ou un nombre hors de
+    0–20 → :class:`ImportRejected` situé."""
+    t = texte.strip()
+    if t in SANS_VALEUR or (not any(c.isdigit() for c in t) and cle_jeton(t) in JETONS_NOTE):
+        return None
+    valeur = lire_nombre(t, fichier=fichier, ligne=ligne, colonne=colonne)
+    if valeur is not None and not 0 <= valeur <= 20:
+        raise ImportRejected(f"moyenne « {t} » hors de 0–20", fichier=fichier, ligne=ligne, colonne=colonne)
+    return valeur
 
 
 def lire_nombre(texte: str, *, fichier: Path, ligne: int, colonne: str | int) -> float | None:

@@ -56,6 +56,7 @@ from models.records import (
 
 from .common import cle_entete, nombre
 from .pronote_competences import Bareme, composante
+from .pronote_csv import sans_valeur
 from .pronote_punitions import qualifier
 from .options import NIVEAUX, Option
 
@@ -459,6 +460,7 @@ class _Lecture:
                     titre=titre,
                     bareme=_nombre(g.out_of) or 20,
                     coefficient=_nombre(g.coefficient) if _nombre(g.coefficient) is not None else 1,
+                    # pronotepy rend False quand estRamenerSur20 manque : RAMENER_SUR_20_PAR_DEFAUT
                     ramener_sur_20=g.is_out_of_20,
                     bonus=g.is_bonus,
                     facultatif=g.is_optionnal,
@@ -618,13 +620,13 @@ def _nombre(texte: str | None) -> float | None:
 
 
 def _moyenne(texte: str | None) -> float | None:
-    """Une moyenne Pronote ; masquée, vide, spéciale (``|3``…) ou -1 → None (« inconnue »), jamais 0."""
-    if texte is None:
+    """Une moyenne Pronote ; absente (``None`` chez pronotepy), « pas de valeur » (la liste commune à tous
+    les connecteurs Pronote, :data:`connectors.pronote_csv.SANS_VALEUR`), note spéciale (``|1``… que
+    pronotepy traduit en « Absent », « Dispense »…, :data:`STATUTS_NOTE`) ou -1 → None (« inconnue »),
+    jamais 0. Tout autre texte lève ValueError : l'enregistrement devient une remarque."""
+    if texte is None or sans_valeur(str(texte)) or str(texte).strip() in STATUTS_NOTE:
         return None
-    try:
-        v = nombre(str(texte))
-    except ValueError:
-        return None
+    v = nombre(str(texte))
     return None if v is None or v < 0 else v
 
 

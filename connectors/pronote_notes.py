@@ -9,11 +9,14 @@ Le nom du fichier est le service (``MATHEMATIQUES.csv``), sauf option ``matiere`
     "DUPONT Jean-Marie";"3A";"";0;"12,50";"12,00";"+0,50";"12,50";"15,50";"Abs"
     "Moyenne de la classe";;;;"11,20";"11,00";;"11,20";"13,25";"7,00"
 
-- **une colonne par devoir** ; ses lignes d'en-tête, jointes par `` - ``, portent la date (``JJ/MM/AAAA``,
-  obligatoire), le barème (``Sur 20`` ou ``/20``, 20 par défaut), le coefficient (``Coef. 2``, 1 par
-  défaut), les drapeaux ``(bonus)`` et ``(facultatif)`` ; le reste est le titre. Une troisième ligne
-  d'en-tête, si elle existe, donne le service (ou sous-service « ANGLAIS LV1 > Expression écrite ») du
-  devoir. Les en-têtes peuvent tenir sur une seule ligne (« Devoir du 03/10/2025 - DS1 - Sur 20 - Coef. 2 ») ;
+- **une colonne par devoir** ; ses lignes d'en-tête, coupées en segments `` - ``, portent la date
+  (``JJ/MM/AAAA``, obligatoire), le barème (``Sur 20`` ou ``/20``, 20 par défaut), le coefficient
+  (``Coef. 2``, 1 par défaut), les drapeaux ``(bonus)`` et ``(facultatif)`` ; le reste est le titre, gardé
+  entier. Barème et coefficient ne sont lus que dans **leur propre segment**, sur la ligne de Pronote
+  (la seconde quand il y en a deux) : le titre du professeur est libre, « Dictée sur 10 mots » ou
+  « DS 1/2 » ne changent pas le barème. Une troisième ligne d'en-tête, si elle existe, donne le service
+  (ou sous-service « ANGLAIS LV1 > Expression écrite ») du devoir. Les en-têtes peuvent tenir sur une
+  seule ligne (« Devoir du 03/10/2025 - DS1 - Sur 20 - Coef. 2 ») ;
 - cellules de note : nombre à virgule ou jeton spécial (:data:`connectors.pronote_csv.JETONS_NOTE`) ; vide =
   pas de note ; ``X`` = élève non concerné (note de statut ``non_concerne``) ;
 - la colonne « Moyenne » de Pronote devient une :class:`MoyenneSource` (source « pronote ») seulement si
@@ -23,8 +26,9 @@ Le nom du fichier est le service (``MATHEMATIQUES.csv``), sauf option ``matiere`
   Vigie recalcule les moyennes à partir des notes.
 
 Options : ``matiere`` (sinon le nom du fichier), ``classe`` (obligatoire sans colonne Classe),
-``periode`` (sinon l'entrepôt la déduit de la date du devoir), ``ramener_sur_20`` (booléen, vrai par
-défaut : le devoir compte sur 20 quel que soit son barème).
+``periode`` (sinon l'entrepôt la déduit de la date du devoir), ``ramener_sur_20`` (booléen : chaque
+devoir du fichier compte sur 20 quel que soit son barème ; l'export ne le dit pas, et sans l'option c'est
+:data:`models.records.RAMENER_SUR_20_PAR_DEFAUT`, **non**, comme pour le connecteur en direct).
 """
 
 from __future__ import annotations
@@ -37,14 +41,22 @@ from pathlib import Path
 from typing import Any
 
 from models.errors import ImportRejected
-from models.records import Devoir, Lot, MoyenneSource, NotesLues, RefEleve, StatutNote
+from models.records import (
+    RAMENER_SUR_20_PAR_DEFAUT,
+    Devoir,
+    Lot,
+    MoyenneSource,
+    NotesLues,
+    RefEleve,
+    StatutNote,
+)
 
 from .common import cle_entete, date_fr
 from .pronote_csv import (
     Ligne,
     Tableau,
     est_ligne_total,
-    lire_nombre,
+    lire_moyenne,
     lire_note,
     lire_tableau,
     titre_plat,
@@ -72,9 +84,14 @@ COLONNES: dict[str, tuple[str, ...]] = {
 }
 
 _DATE = re.compile(r"\b(\d{1,2}/\d{1,2}/\d{4})\b")
-_BAREME = re.compile(r"(?:\bsur\s*|/\s*)(\d+(?:[.,]\d+)?)\b", re.IGNORECASE)
-_COEF = re.compile(r"\bcoef(?:f|ficient)?\.?\s*:?\s*(\d+(?:[.,]\d+)?)", re.IGNORECASE)
-#: Drapeaux écrits dans l'en-tête d'un devoir.
+#: Les segments (séparés par `` - ``) qui portent la date, le barème, le coefficient : le segment ENTIER
+#: doit avoir cette forme. Le titre est le texte libre du professeur (« Dictée sur 10 mots », « DS 1/2 ») :
+#: un « sur 10 » ou un « /2 » qui s'y trouve n'est jamais un barème (Pronote écrit le barème dans son
+#: propre segment, « Sur 5 - Coef. 1 », sur la ligne d'en-tête sous le titre).
+_SEGMENT_DATE = re.compile(r"(?:devoir\s+du\s*)?(\d{1,2}/\d{1,2}/\d{4})", re.IGNORECASE)
+_SEGMENT_BAREME = re.compile(r"(?:sur\s*|/\s*)(\d+(?:[.,]\d+)?)", re.IGNORECASE)
+_SEGMENT_COEF = re.compile(r"coef(?:f|ficient)?\.?\s*:?\s*(\d+(?:[.,]\d+)?)", re.IGNORECASE)
+#: Drapeaux écrits dans l'en-tête d'un devoir (n'importe où : « Contrôle (bonus) »).
 DRAPEAUX: dict[str, re.Pattern[str]] = {
     "bonus": re.compile(r"\(\s*bonus\s*\)", re.IGNORECASE),
     "facultatif": re.compile(r"\(\s*(?:facultatif|fac\.?|optionnel)\s*\)", re.IGNORECASE),
@@ -112,34 +129,76 @@ class _EnteteIllisible(ValueError):
 
 @functools.lru_cache(maxsize=1 << 14)
 def _lire_entete(titres: tuple[str, ...]) -> tuple | None:
+    """Titre, date, barème, coefficient, bonus, facultatif, service d'un en-tête de devoir.
+
+    Les deux premières lignes sont coupées en segments `` - `` ; un segment n'est date, barème ou
+    coefficient que s'il l'est en entier (« Devoir du 03/10/2025 », « Sur 5 », « /20 », « Coef. 2 »).
+    Quand l'en-tête a deux lignes, barème et coefficient ne sont lus que sur la seconde (celle de
+    Pronote) : la première est le titre du professeur, gardé entier. Tout segment qui n'est ni date,
+    ni barème, ni coefficient appartient au titre.
+    """
     # Mis en cache : les exports d'une année répètent les mêmes en-têtes de devoirs d'une classe à l'autre.
-    texte = " - ".join(t for t in titres[:2] if t)
+    lignes = [t for t in titres[:2] if t]
     service = titres[2].strip() if len(titres) > 2 and titres[2].strip() else None
-    m = _DATE.search(texte)
-    if not m:
-        if _BAREME.search(texte) or _COEF.search(texte) or _MOTS_DEVOIR.match(texte):
+    texte = " - ".join(lignes)
+    if not texte:
+        return None
+    segments = [[s.strip() for s in ligne.split(" - ")] for ligne in lignes]
+    ligne_bareme = len(segments) - 1  # la seule ligne où un barème ou un coefficient est lu
+    date: dt.date | None = None
+    bareme: float | None = None
+    coef: float | None = None
+    titre: list[str] = []
+    bareme_vu = False
+    # La date : le segment « Devoir du JJ/MM/AAAA » (ou la date seule) ; à défaut, une date écrite dans
+    # un segment de la première ligne (« 03/10/2025 Contrôle »), retirée du titre.
+    position = next(((r, i) for r, ligne in enumerate(segments) for i, seg in enumerate(ligne)
+                     if _SEGMENT_DATE.fullmatch(seg)), None)
+    if position is None:
+        position = next(((0, i) for i, seg in enumerate(segments[0]) if _DATE.search(seg)), None)
+    for r, ligne in enumerate(segments):
+        for i, seg in enumerate(ligne):
+            if (r, i) == position:
+                d = _DATE.search(seg)
+                assert d is not None
+                date = _date(d.group(1), texte)
+                seg = "" if _SEGMENT_DATE.fullmatch(seg) else _MOTS_DEVOIR.sub(
+                    "", (seg[: d.start()] + " " + seg[d.end():]).strip()).strip()
+            if not seg:
+                continue
+            if r == ligne_bareme and bareme is None and (b := _SEGMENT_BAREME.fullmatch(seg)):
+                bareme = _decimal(b.group(1))
+                continue
+            if r == ligne_bareme and coef is None and (c := _SEGMENT_COEF.fullmatch(seg)):
+                coef = _decimal(c.group(1))
+                continue
+            bareme_vu = bareme_vu or bool(_SEGMENT_BAREME.fullmatch(seg) or _SEGMENT_COEF.fullmatch(seg))
+            titre.append(seg)
+    if date is None:
+        if bareme is not None or coef is not None or bareme_vu or _MOTS_DEVOIR.match(texte):
             raise _EnteteIllisible(f"date du devoir introuvable dans l'en-tête « {texte} » (attendu JJ/MM/AAAA)")
         return None
-    nom = f"« {texte} »"
-    try:
-        date = date_fr(m.group(1))
-    except ValueError:
-        raise _EnteteIllisible(f"date invalide dans l'en-tête {nom}") from None
-    bareme = _BAREME.search(texte.replace(m.group(1), ""))
-    coef = _COEF.search(texte)
-    reste = texte
-    for motif in (m.group(0), *(x.group(0) for x in (bareme, coef) if x)):
-        reste = reste.replace(motif, " ", 1)
+    reste = " - ".join(titre)
     drapeaux = {cle: bool(motif.search(reste)) for cle, motif in DRAPEAUX.items()}
     for motif in DRAPEAUX.values():
         reste = motif.sub(" ", reste)
-    titre = " - ".join(p.strip() for p in _MOTS_DEVOIR.sub("", reste.strip(" -")).split(" - ") if p.strip(" -"))
-    titre = re.sub(r"\s+", " ", titre).strip(" -")
-    valeur_bareme = float(bareme.group(1).replace(",", ".")) if bareme else 20.0
-    valeur_coef = float(coef.group(1).replace(",", ".")) if coef else 1.0
+    reste = re.sub(r"[ \t]+", " ", reste).strip(" -")
+    valeur_bareme = 20.0 if bareme is None else bareme
+    valeur_coef = 1.0 if coef is None else coef
     if not 1 <= valeur_bareme <= 99 or not 0 <= valeur_coef <= 99:
-        raise _EnteteIllisible(f"barème ou coefficient hors limites dans l'en-tête {nom}")
-    return titre, date, valeur_bareme, valeur_coef, drapeaux["bonus"], drapeaux["facultatif"], service
+        raise _EnteteIllisible(f"barème ou coefficient hors limites dans l'en-tête « {texte} »")
+    return reste, date, valeur_bareme, valeur_coef, drapeaux["bonus"], drapeaux["facultatif"], service
+
+
+def _date(texte: str, entete: str) -> dt.date:
+    try:
+        return date_fr(texte)
+    except ValueError:
+        raise _EnteteIllisible(f"date invalide dans l'en-tête « {entete} »") from None
+
+
+def _decimal(texte: str) -> float:
+    return float(texte.replace(",", "."))
 
 
 def lire(chemin: Path, **options: Any) -> Lot:
@@ -150,7 +209,7 @@ def lire(chemin: Path, **options: Any) -> Lot:
     matiere = str(options.get("matiere") or chemin.stem).strip()
     classe_option = (options.get("classe") or "").strip() or None
     periode = (options.get("periode") or "").strip() or None
-    ramener = options.get("ramener_sur_20", True)
+    ramener = options.get("ramener_sur_20", RAMENER_SUR_20_PAR_DEFAUT)
     if isinstance(ramener, str):
         ramener = cle_entete(ramener) not in {"non", "false", "0", "faux", "no"}
 
@@ -247,13 +306,6 @@ def _devoir(cd: ColonneDevoir, classe: str, matiere: str, periode: str | None, r
 
 
 def _moyenne(tableau: Tableau, ligne: Ligne, col: int) -> float | None:
-    """Une moyenne sur 20 ; vide ou masquée (jeton, tiret) → None, jamais 0."""
-    texte = ligne.cellule(col).strip()
-    if not texte or not any(c.isdigit() for c in texte):
-        return None
-    valeur = lire_nombre(texte, fichier=tableau.fichier, ligne=ligne.numero, colonne=tableau.nom_colonne(col))
-    if valeur is not None and not 0 <= valeur <= 20:
-        raise ImportRejected(f"moyenne « {texte} » hors de 0–20", fichier=tableau.fichier, ligne=ligne.numero,
-                             colonne=tableau.nom_colonne(col))
-    return valeur
-
+    """Une moyenne sur 20 ; « pas de valeur » ou jeton → None, jamais 0 (:func:`lire_moyenne`)."""
+    return lire_moyenne(ligne.cellule(col), fichier=tableau.fichier, ligne=ligne.numero,
+                        colonne=tableau.nom_colonne(col))

@@ -33,13 +33,12 @@ from models.records import Lot, MoyenneSource, RefEleve
 
 from .common import cle_entete
 from .pronote_csv import (
-    JETONS_NOTE,
     Ligne,
     Tableau,
-    cle_jeton,
     est_ligne_total,
-    lire_nombre,
+    lire_moyenne,
     lire_tableau,
+    sans_valeur,
     titre_plat,
     trouver_colonnes,
 )
@@ -131,13 +130,16 @@ def lire(chemin: Path, **options: Any) -> Lot:
             ))
         for matiere, sous in matieres.items():
             brut = ligne.cellule(sous.get("moyenne")).strip()
-            positionnement = ligne.cellule(sous.get("positionnement")).strip() or None
+            positionnement = ligne.cellule(sous.get("positionnement")).strip()
+            # Vide des deux côtés : matière non suivie. Un tiret (:data:`SANS_VALEUR`) dit « suivie, sans
+            # moyenne » (masquée ou pas encore calculée) : la ligne est gardée, moyenne vide.
             if not brut and not positionnement:
                 continue  # matière non suivie (option) : rien à dire
             moyennes.append(MoyenneSource(
                 eleve=eleve, periode=periode, matiere=matiere,
                 moyenne=_moyenne(tableau, ligne, sous.get("moyenne")),
-                positionnement=positionnement, **stats.get(matiere, {}),
+                positionnement=None if sans_valeur(positionnement) else positionnement,
+                **stats.get(matiere, {}),
             ))
     if not any(not est_ligne_total(d, cols["eleve"]) for d in tableau.donnees):
         raise ImportRejected("aucun élève dans le tableau", fichier=chemin, ligne=tableau.ligne_entete + 1,
@@ -174,17 +176,11 @@ def _champ_total(nom: str) -> str | None:
 
 
 def _moyenne(tableau: Tableau, ligne: Ligne, col: int | None) -> float | None:
-    """Une moyenne sur 20 ; vide, masquée ou jeton (Abs, Disp…) → None, jamais 0."""
-    texte = ligne.cellule(col).strip()
-    if not texte or texte in {"-", "–"} or (not any(c.isdigit() for c in texte) and cle_jeton(texte) in JETONS_NOTE):
+    """Une moyenne sur 20 ; « pas de valeur » ou jeton (Abs, Disp…) → None, jamais 0 (:func:`lire_moyenne`)."""
+    if col is None:
         return None
-    assert col is not None
-    nom = tableau.nom_colonne(col)
-    valeur = lire_nombre(texte, fichier=tableau.fichier, ligne=ligne.numero, colonne=nom)
-    if valeur is not None and not 0 <= valeur <= 20:
-        raise ImportRejected(f"moyenne « {texte} » hors de 0–20", fichier=tableau.fichier, ligne=ligne.numero,
-                             colonne=nom)
-    return valeur
+    return lire_moyenne(ligne.cellule(col), fichier=tableau.fichier, ligne=ligne.numero,
+                        colonne=tableau.nom_colonne(col))
 
 
 def _rang(tableau: Tableau, ligne: Ligne, col: int | None) -> int | None:

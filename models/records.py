@@ -222,6 +222,17 @@ class Eleve(_Record):
 # --- Notes --------------------------------------------------------------------------------------------
 
 
+#: Ce que vaut « ramener la note sur 20 » quand rien ne le dit (export CSV qui ne l'écrit pas, champ
+#: ``estRamenerSur20`` absent de la réponse de Pronote) : **non**, la case que le professeur coche dans
+#: Pronote n'étant pas cochée d'elle-même. C'est aussi le défaut de pronotepy (``Grade.is_out_of_20``,
+#: ``pronotepy/dataClasses.py`` : ``default=False``) et ce que montre une vraie réponse ``DernieresNotes``
+#: d'un lycée (11 devoirs sur 12 à ``false``, dont un devoir sur 10). Un devoir non ramené pèse son barème
+#: dans la moyenne (models/moyennes.py) ; sur 20, les deux calculs donnent le même résultat. Le même
+#: défaut vaut pour le connecteur en direct et pour les exports (option ``ramener_sur_20`` de
+#: ``pronote-notes`` pour dire le contraire).
+RAMENER_SUR_20_PAR_DEFAUT = False
+
+
 class Devoir(_Record):
     """Un devoir d'un service pour une classe (ou un groupe) et une période."""
 
@@ -232,7 +243,7 @@ class Devoir(_Record):
     titre: str = ""
     bareme: float = Field(default=20, ge=1, le=99)
     coefficient: float = Field(default=1, ge=0, le=99)
-    ramener_sur_20: bool = True
+    ramener_sur_20: bool = RAMENER_SUR_20_PAR_DEFAUT
     bonus: bool = False
     facultatif: bool = False
     commentaire: str | None = None

@@ -568,7 +568,7 @@ class Annee:
                         classe=classe, matiere=m, date=jour, periode=per.nom,
                         titre=f"{titres[i % len(titres)]} {i + 1}" + (" (bonus)" if bonus else ""),
                         bareme=rng.choice(_BAREMES), coefficient=rng.choice(_COEFS),
-                        ramener_sur_20=rng.random() > 0.06, bonus=bonus, facultatif=facultatif,
+                        ramener_sur_20=rng.random() < 0.06, bonus=bonus, facultatif=facultatif,  # case rarement cochée
                         commentaire=prof if rng.random() < 0.1 else None,
                     ))
                 ecole.devoirs.extend(devoirs)

@@ -48,7 +48,7 @@ def moyenne(wh, matiere="MATHEMATIQUES", eleve="DUPONT", periode="Trimestre 1"):
 
 def test_ramener_sur_20_coche(ecole, tmp_path):
     # 18/20, 2/10, 1/5 ramenées sur 20 : (18 + 4 + 4) / 3 = 8,666…
-    charger(ecole, tmp_path, [note(devoir(bareme=20), 18), note(devoir(bareme=10), 2), note(devoir(bareme=5), 1)])
+    charger(ecole, tmp_path, [note(devoir(bareme=b, ramener_sur_20=True), v) for b, v in ((20, 18), (10, 2), (5, 1))])
     assert moyenne(ecole)["moyenne"] == pytest.approx(26 / 3)
 
 

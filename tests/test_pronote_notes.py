@@ -145,7 +145,7 @@ def test_moyenne_service_calculee_a_la_main() -> None:
     def note(titre: str, valeur: float | None, bareme: float = 20, coef: float = 1, statut: S = S.NOTE,
              **drapeaux: bool) -> Note:
         d = Devoir(classe="3A", matiere="M", date=dt.date(2025, 10, 1), titre=titre, bareme=bareme,
-                   coefficient=coef, **drapeaux)
+                   coefficient=coef, ramener_sur_20=True, **drapeaux)
         return Note(eleve=RefEleve(nom="A"), devoir=d, valeur=valeur, statut=statut)
 
     base = [note("a", 15, coef=2), note("b", 5, bareme=10), note("c", None, statut=S.ABSENT_ZERO),
@@ -161,13 +161,14 @@ def test_moyenne_service_calculee_a_la_main() -> None:
 def _ecole() -> tuple[list[Devoir], list[Note]]:
     devoirs = [
         Devoir(classe="3A", matiere="MATHEMATIQUES", date=dt.date(2025, 10, 3), periode="Trimestre 1",
-               titre="DS1", bareme=20, coefficient=2),
+               titre="DS1", bareme=20, coefficient=2, ramener_sur_20=True),
         Devoir(classe="3A", matiere="MATHEMATIQUES", date=dt.date(2025, 10, 3), periode="Trimestre 1",
-               titre="DS1", bareme=20, coefficient=2, rang=1),
+               titre="DS1", bareme=20, coefficient=2, rang=1, ramener_sur_20=True),
         Devoir(classe="3A", matiere="MATHEMATIQUES > Calcul mental", date=dt.date(2025, 11, 7),
-               periode="Trimestre 1", titre='Oral "flash"', bareme=10, coefficient=0.5, bonus=True),
+               periode="Trimestre 1", titre='Oral "flash"', bareme=10, coefficient=0.5, bonus=True,
+               ramener_sur_20=True),
         Devoir(classe="3A", matiere="MATHEMATIQUES", date=dt.date(2025, 11, 20), periode="Trimestre 1",
-               titre="DM", bareme=40, facultatif=True),
+               titre="DM", bareme=40, facultatif=True, ramener_sur_20=True),
     ]
     dupont = RefEleve(nom_complet="DUPONT Jean-Marie", classe="3A")
     lefevre = RefEleve(nom="LEFÈVRE", prenom="Chloé Anne", classe="3A")
@@ -188,7 +189,7 @@ def test_aller_retour(tmp_path: Path, encodage: str) -> None:
     assert brut.startswith(b"\xef\xbb\xbf") == (encodage == "utf-8-sig")
     assert b'"Oral "flash" (bonus)' not in brut and b'Oral "flash" (bonus)' in brut  # en-tête sans guillemets
     assert b'"15,5"' in brut and b'"Moyenne de la classe"' in brut and b"\r\n" in brut
-    lot = lire(f, periode="Trimestre 1")
+    lot = lire(f, periode="Trimestre 1", ramener_sur_20="oui")  # l'export ne le dit pas
     attendues = [n.model_copy(update={"eleve": n.eleve.model_copy(update={"nom_complet": "LEFÈVRE Chloé Anne",
                                                                          "nom": None, "prenom": None})})
                  if n.eleve.nom else n for n in notes]
