@@ -14,8 +14,9 @@ Deux formes, reconnues à leurs en-têtes :
 Le niveau est écrit comme l'établissement l'a paramétré (« A+ », « TBM », « Maîtrise fragile », « 3 ») ;
 sa traduction sur l'échelle 1–4 du socle est un **réglage** : :data:`NIVEAUX` par défaut, complété ou
 remplacé libellé par libellé avec l'option ``niveaux={"B": 2}``. ``Abs`` → absent, ``Disp`` → dispensé,
-``NR`` / ``NE`` / vide → non évalué. Un niveau inconnu refuse le fichier (ligne et colonne), pour qu'un
-libellé maison ne soit jamais deviné.
+``Dsp`` / ``Disp`` → dispensé, ``NR`` / ``NE`` / vide → non évalué (abréviations de Pronote, voir
+:data:`STATUTS`) ; le réglage peut aussi donner un statut à un libellé (``niveaux={"Dsp": "dispensé"}``).
+Un niveau inconnu refuse le fichier (ligne et colonne), pour qu'un libellé maison ne soit jamais deviné.
 
 Référentiel : ``socle`` quand l'item porte une composante du socle — son code (``CPD_FRA``), son libellé,
 ou son numéro de domaine (« D1.1 ») —, le ``domaine`` est alors ce code ; sinon la matière (ou l'option
@@ -35,8 +36,8 @@ from models.records import COMPOSANTES_SOCLE, Anomalie, Evaluation, Lot, StatutC
 
 from .common import cle_entete, date_fr
 from .pronote_absences import COLONNES_ELEVE, Colonnes
-from .pronote_csv import Ligne, Tableau, est_entete_probable, lire_date, lire_tableau, titre_plat
 from .options import CLASSE, MATIERE, NIVEAUX, PERIODE, Option
+from .pronote_csv import SANS_VALEUR, Ligne, Tableau, est_entete_probable, lire_date, lire_tableau, titre_plat
 
 SOURCE = "pronote-competences"
 #: Options acceptées (connectors/options.py) ; toute autre est refusée.
@@ -71,14 +72,27 @@ NIVEAUX: dict[str, int] = {
     "4": 4, "3": 3, "2": 2, "1": 1,
 }
 
-#: Libellés qui ne sont pas un niveau mais un statut (sans niveau).
+#: Libellés qui ne sont pas un niveau mais un statut (sans niveau). Les abréviations sont celles que
+#: Pronote écrit dans ses relevés et ses grilles (« Abs » absent, « Dsp » dispensé, « Nr » non rendu,
+#: « NE » non évalué ; la casse ne compte pas). Vigie n'a pas de statut « non rendu » pour une
+#: compétence : un item non rendu n'est pas évalué. Une cellule « pas de valeur » (vide ou tiret,
+#: :data:`connectors.pronote_csv.SANS_VALEUR`) est « non évalué » dans la forme une-ligne-par-évaluation.
 STATUTS: dict[str, StatutCompetence] = {
     "Abs": StatutCompetence.ABSENT, "Absent": StatutCompetence.ABSENT, "Absente": StatutCompetence.ABSENT,
-    "Disp": StatutCompetence.DISPENSE, "Dispensé": StatutCompetence.DISPENSE,
+    "Disp": StatutCompetence.DISPENSE, "Dsp": StatutCompetence.DISPENSE, "Dispensé": StatutCompetence.DISPENSE,
     "Dispensée": StatutCompetence.DISPENSE,
-    "NR": StatutCompetence.NON_EVALUE, "NE": StatutCompetence.NON_EVALUE, "N.E": StatutCompetence.NON_EVALUE,
+    "NR": StatutCompetence.NON_EVALUE, "Non rendu": StatutCompetence.NON_EVALUE,
+    "NE": StatutCompetence.NON_EVALUE, "N.E": StatutCompetence.NON_EVALUE,
     "Non évalué": StatutCompetence.NON_EVALUE, "Non renseigné": StatutCompetence.NON_EVALUE,
-    "": StatutCompetence.NON_EVALUE,
+    **{v: StatutCompetence.NON_EVALUE for v in SANS_VALEUR},
+}
+
+#: Ce que le réglage ``niveaux`` peut donner à un libellé à la place d'un niveau 1–4 : un statut
+#: (``niveaux={"Dsp": "dispensé"}``), écrit comme le README le montre (casse et accents ignorés).
+NOMS_STATUTS: dict[str, StatutCompetence] = {
+    "absent": StatutCompetence.ABSENT,
+    "dispense": StatutCompetence.DISPENSE,
+    "nonevalue": StatutCompetence.NON_EVALUE,
 }
 
 #: Numéros des domaines du socle tels que Pronote les affiche (« D1.1 ») → code de composante.
@@ -98,17 +112,27 @@ def cle_niveau(texte: str) -> str:
 class Bareme:
     """La traduction des libellés de niveau d'un établissement (le réglage ``niveaux``)."""
 
-    def __init__(self, niveaux: Mapping[str, int] | None, fichier: Path) -> None:
+    def __init__(self, niveaux: Mapping[str, int | str] | None, fichier: Path) -> None:
         table = dict(NIVEAUX)
+        statuts = dict(STATUTS)
         for libelle, niveau in (niveaux or {}).items():
+            statut = NOMS_STATUTS.get(cle_entete(niveau)) if isinstance(niveau, str) else None
+            if statut is not None:
+                statuts[libelle] = statut
+                table = {k: v for k, v in table.items() if cle_niveau(k) != cle_niveau(libelle)}
+                continue
+            if isinstance(niveau, str) and niveau.strip() in {"1", "2", "3", "4"}:
+                niveau = int(niveau)
             if not isinstance(niveau, int) or isinstance(niveau, bool) or not 1 <= niveau <= 4:
                 raise ImportRejected(
-                    f"réglage niveaux : « {libelle} » doit valoir 1, 2, 3 ou 4 (pas « {niveau} »)", fichier=fichier
+                    f"réglage niveaux : « {libelle} » doit valoir 1, 2, 3 ou 4, ou un statut (absent, "
+                    f"dispensé, non évalué), pas « {niveau} »", fichier=fichier
                 )
             table[libelle] = niveau
-        self.libelles = [k for k in dict.fromkeys([*table, *STATUTS]) if k]
+            statuts = {k: v for k, v in statuts.items() if cle_niveau(k) != cle_niveau(libelle)}
+        self.libelles = [k for k in dict.fromkeys([*table, *statuts]) if k.strip() not in SANS_VALEUR]
         self.niveaux = {cle_niveau(k): v for k, v in table.items()}
-        self.statuts = {cle_niveau(k): v for k, v in STATUTS.items() if cle_niveau(k) not in self.niveaux}
+        self.statuts = {cle_niveau(k): v for k, v in statuts.items() if cle_niveau(k) not in self.niveaux}
 
     def lire(self, texte: str) -> tuple[int | None, StatutCompetence] | None:
         """Libellé → (niveau, statut) ; None s'il est inconnu."""
@@ -285,8 +309,8 @@ def _grille(
         eleve = col.eleve(ligne)
         for i, domaine, item, jour in items:
             texte = ligne.cellule(i)
-            if not texte:
-                continue  # case vide d'une grille : item non évalué pour cet élève, rien à garder
+            if texte.strip() in SANS_VALEUR:
+                continue  # case vide (ou tiret) d'une grille : item non évalué pour cet élève, rien à garder
             niveau, statut = _niveau(bareme, texte, fichier=fichier, ligne=ligne.numero, colonne=tableau.nom_colonne(i))
             code = composante(domaine)
             ref = "socle" if code else (referentiel or matiere or "competences")

@@ -143,7 +143,11 @@ def _lire_entete(titres: tuple[str, ...]) -> tuple | None:
     texte = " - ".join(lignes)
     if not texte:
         return None
-    segments = [[s.strip() for s in ligne.split(" - ")] for ligne in lignes]
+    # Les drapeaux « (bonus) », « (facultatif) » peuvent suivre n'importe quel segment (« Coef. 2 (bonus) ») :
+    # relevés sur tout l'en-tête, puis retirés avant de reconnaître les segments.
+    drapeaux = {cle: bool(motif.search(texte)) for cle, motif in DRAPEAUX.items()}
+    sans_drapeaux = [functools.reduce(lambda t, m: m.sub(" ", t), DRAPEAUX.values(), ligne) for ligne in lignes]
+    segments = [[re.sub(r"[ \t]+", " ", s).strip() for s in ligne.split(" - ")] for ligne in sans_drapeaux]
     ligne_bareme = len(segments) - 1  # la seule ligne où un barème ou un coefficient est lu
     date: dt.date | None = None
     bareme: float | None = None
@@ -178,11 +182,7 @@ def _lire_entete(titres: tuple[str, ...]) -> tuple | None:
         if bareme is not None or coef is not None or bareme_vu or _MOTS_DEVOIR.match(texte):
             raise _EnteteIllisible(f"date du devoir introuvable dans l'en-tête « {texte} » (attendu JJ/MM/AAAA)")
         return None
-    reste = " - ".join(titre)
-    drapeaux = {cle: bool(motif.search(reste)) for cle, motif in DRAPEAUX.items()}
-    for motif in DRAPEAUX.values():
-        reste = motif.sub(" ", reste)
-    reste = re.sub(r"[ \t]+", " ", reste).strip(" -")
+    reste = re.sub(r"[ \t]+", " ", " - ".join(titre)).strip(" -")
     valeur_bareme = 20.0 if bareme is None else bareme
     valeur_coef = 1.0 if coef is None else coef
     if not 1 <= valeur_bareme <= 99 or not 0 <= valeur_coef <= 99:

@@ -11,6 +11,11 @@ Une ligne par élève ; disposition lue (titres comparés avec tolérance, voir 
   continuent le titre) ; la **dernière** ligne dit ce que contient la colonne (:data:`SOUS_COLONNES` :
   Moyenne, Positionnement, Absence). Une ligne du milieu, s'il y en a trois, porte le professeur ; elle
   est ignorée. Avec une seule ligne d'en-tête, chaque colonne inconnue est la moyenne d'une matière ;
+- avec deux lignes d'en-tête, une sous-colonne d'une matière qui n'est pas une de :data:`SOUS_COLONNES`
+  (« ANGLAIS LV1 » / « Oral ») est la moyenne d'un sous-service, gardée sous le nom « ANGLAIS LV1 >
+  Oral » (la notation des sous-services de Pronote, comme dans l'export des notes) ; la moyenne de la
+  matière que Pronote donne à côté (« ANGLAIS LV1 » / « Moyenne ») est gardée telle quelle, jamais
+  recalculée à partir des sous-services ;
 - les lignes de total de fin (moyenne de la classe, note la plus basse / la plus haute) donnent
   ``moyenne_classe``, ``min_classe``, ``max_classe`` de chaque matière ;
 - une moyenne vide, masquée ou remplacée par un jeton (``Abs``, ``Disp``, ``N.Not``…) reste vide,
@@ -66,6 +71,11 @@ SOUS_COLONNES: dict[str, tuple[str, ...]] = {
     "positionnement": ("Positionnement", "Pos.", "Posit.", "Position", "Niveau de maîtrise"),
     "absence": ("Absence", "Absences", "Abs.", "Abs"),
 }
+
+#: Sous-titres qui ne sont jamais un sous-service (texte, pas moyenne) : refusés comme colonne inconnue.
+_PAS_SOUS_SERVICE = frozenset(cle_entete(t) for t in (
+    "Appréciation", "Appréciations", "Appréciation générale", "Professeur", "Professeurs", "Rang", "Coef.",
+    "Coefficient"))
 
 #: Première cellule d'une ligne de total → le champ de :class:`MoyenneSource` qu'elle remplit.
 TOTAUX: tuple[tuple[str, str], ...] = (
@@ -157,6 +167,13 @@ def _colonnes_matieres(tableau: Tableau, fixes: set[int]) -> dict[str, dict[str,
             continue
         matiere = t[0].strip()
         sorte = cles_sous.get(cle_entete(t[-1])) if len(t) > 1 else "moyenne"
+        sous_service = len(t) == 2 and bool(t[1].strip()) and cle_entete(t[1]) not in _PAS_SOUS_SERVICE
+        if sorte is None and matiere and sous_service:
+            # Sous-colonne d'une matière (« ANGLAIS LV1 » puis « Écrit », « Oral ») : la moyenne d'un
+            # sous-service, nommé comme Pronote nomme ses sous-services partout ailleurs (« ANGLAIS LV1 >
+            # Écrit ») et rattaché ainsi à sa matière ; la moyenne de la matière elle-même, quand
+            # Pronote la donne (sous-colonne « Moyenne »), est gardée telle quelle, jamais recalculée.
+            matiere, sorte = f"{matiere} > {t[1].strip()}", "moyenne"
         if not matiere or sorte is None:
             raise ImportRejected(
                 f"colonne « {titre_plat(t)} » non reconnue : attendu une matière sur la première ligne "
