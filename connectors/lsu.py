@@ -1,6 +1,8 @@
 """Livret scolaire unique (LSU) : le fichier XML d'import des bilans (``vigie import lsu FICHIER.xml``).
 
-Format : espace de noms ``urn:fr:edu:scolarite:lsun:bilans:import``, racine ``lsun-bilans`` ::
+Format : le schéma officiel ``import-bilan-complet.xsd`` (publié avec ``sample-bilan-complet.xml`` ; copie
+publique : ``tbelliard/gepi``, ``mod_LSUN/xsd/import-bilan-complet.xsd``), espace de noms
+``urn:fr:edu:scolarite:lsun:bilans:import``, racine ``lsun-bilans`` ::
 
     lsun-bilans
       entete/etablissement                       UAI (8 caractères)
@@ -9,9 +11,12 @@ Format : espace de noms ``urn:fr:edu:scolarite:lsun:bilans:import``, racine ``ls
       donnees/disciplines/discipline             @id @code @modalite-election @libelle
       donnees/bilans-periodiques/bilan-periodique
              @eleve-ref @periode-ref @date-scolarite @date-conseil-classe
-         liste-acquis/acquis                     @discipline-ref, @moyenne-eleve (« 12.5/20 ») ou
-                                                 @eleve-non-note, @moyenne-structure
-         socle/domaine                           @code @positionnement
+         liste-acquis/acquis                     @discipline-ref ; facultatifs : @moyenne-eleve
+                                                 (« 12.5/20 »), @eleve-non-note, @moyenne-structure,
+                                                 @structure-non-notee, @positionnement (1–4),
+                                                 appreciation (texte)
+         acquis-conseils                         appréciation générale du conseil (texte)
+         socle/domaine                           @code, @positionnement (facultatif ici)
       donnees/bilans-cycle/bilan-cycle           @eleve-ref @cycle @millesime @date-creation
          socle/domaine                           les 8 composantes, @positionnement 1–4
 
@@ -25,7 +30,10 @@ Ce que le lot contient :
 
 - des :class:`Evaluation` du référentiel ``socle`` (domaine = code de la composante, item = son libellé
   officiel), datées de la création du bilan de cycle ou du conseil de classe de la période ;
-- des :class:`MoyenneSource` (source ``lsu``) pour les moyennes des bilans périodiques ;
+- des :class:`MoyenneSource` (source ``lsu``) pour les acquis des bilans périodiques : moyenne (vide si
+  l'élève n'est pas noté ou si la classe est évaluée sans notes), positionnement 1–4, appréciation de la
+  discipline ; et, sur la ligne générale (matière vide), les « acquis-conseils » du bilan. Les
+  appréciations sont dans la vue publique ``appreciations`` pour le conseil de classe ;
 - des :class:`Periode` : LSU ne donne pas les bornes des périodes, on prend la plus ancienne
   ``date-scolarite`` (début de scolarité dans la période) et le plus tardif ``date-conseil-classe``.
 
@@ -240,6 +248,11 @@ class _Lecteur:
                 bornes[pid] = (min(ancien[0], debut), max(ancien[1], conseil))
             for a in b.tous("liste-acquis/acquis"):
                 moyennes.append(self.acquis(a, ref, nom_periode, disciplines))
+            conseils = b.enfant("acquis-conseils")
+            if conseils is not None and conseils.texte:
+                # Les « acquis et conseils » du bilan : l'appréciation générale du conseil de classe.
+                moyennes.append(MoyenneSource(eleve=ref, periode=nom_periode, matiere=None,
+                                              appreciation=conseils.texte, source="lsu"))
             evaluations += self.socle(b, ref, conseil, f"LSU {nom_periode}", nom_periode, complet=False)
         bilans_c = donnees.tous("bilans-cycle/bilan-cycle")
         for b in bilans_c:
@@ -278,8 +291,12 @@ class _Lecteur:
             eid = self.attr(e, "id")
             nom = e.attrs.get("nom", "").strip()
             if not nom:
-                # id-be est l'identifiant SIECLE (ELE_ID), pas l'INE : il ne permet pas de rapprocher
-                raise self.refus(f"l'élève « {eid} » n'a pas de nom : Vigie ne peut pas le reconnaître", e, "nom")
+                # Le schéma rend nom et prénom facultatifs (« informations de débogage ») ; id-be est
+                # l'identifiant SIECLE (ELE_ID), pas l'INE : sans nom, Vigie ne peut pas rapprocher l'élève.
+                # Refus documenté « hors du champ de Vigie » (README, Formats).
+                raise self.refus(
+                    f"l'élève « {eid} » n'a pas de nom : hors du champ de Vigie, qui reconnaît les élèves par "
+                    "leur nom (réexportez avec les noms et prénoms)", e, "nom")
             if eid in eleves:
                 raise self.refus(f"identifiant d'élève « {eid} » en double", e, "id")
             eleves[eid] = RefEleve(
@@ -316,21 +333,39 @@ class _Lecteur:
         did = self.attr(a, "discipline-ref")
         if did not in disciplines:
             raise self.refus(f"discipline « {did} » non déclarée dans <disciplines>", a, "discipline-ref")
+        # Le schéma (type Acquis) rend tout facultatif : moyenne, positionnement 1–4, « non noté »,
+        # appréciation. Une classe sans notes n'a qu'un positionnement (SACoche l'écrit ainsi) ; un
+        # élève non noté n'a pas de moyenne. Aucun n'est inventé.
+        non_note = self.booleen(a, "eleve-non-note")
         moyenne = None
-        if "moyenne-eleve" in a.attrs:
+        if "moyenne-eleve" in a.attrs and not non_note:
             moyenne = self.moyenne(a, "moyenne-eleve")
-        elif a.attrs.get("eleve-non-note", "").strip().lower() not in {"true", "1"}:
-            raise self.refus("ni « moyenne-eleve » ni « eleve-non-note »", a, "moyenne-eleve")
-        classe = self.moyenne(a, "moyenne-structure") if "moyenne-structure" in a.attrs else None
+        classe = None
+        if "moyenne-structure" in a.attrs and not self.booleen(a, "structure-non-notee"):
+            classe = self.moyenne(a, "moyenne-structure")
+        positionnement = a.attrs.get("positionnement", "").strip() or None
+        if positionnement is not None and positionnement not in {"1", "2", "3", "4"}:
+            raise self.refus(f"positionnement « {positionnement} » invalide (1 à 4 attendu)", a, "positionnement")
+        appreciation = a.enfant("appreciation")
         return MoyenneSource(
             eleve=ref,
             periode=periode,
             matiere=disciplines[did],
             moyenne=moyenne,
             moyenne_classe=classe,
-            positionnement=a.attrs.get("positionnement") or None,
+            positionnement=positionnement,
+            appreciation=(appreciation.texte or None) if appreciation is not None else None,
             source="lsu",
         )
+
+    def booleen(self, a: Noeud, attribut: str) -> bool:
+        """Un ``xs:boolean`` : « true » / « 1 » ou « false » / « 0 » ; absent → faux ; autre → refus."""
+        brut = a.attrs.get(attribut, "").strip().lower()
+        if brut in {"", "false", "0"}:
+            return False
+        if brut in {"true", "1"}:
+            return True
+        raise self.refus(f"« {a.attrs[attribut]} » n'est pas un booléen (true ou false)", a, attribut)
 
     def moyenne(self, a: Noeud, attribut: str) -> float:
         """« 12.5/20 » (ou « 12.5 ») → 12.5 ; une autre base est ramenée sur 20."""
@@ -358,6 +393,8 @@ class _Lecteur:
             if code in vus:
                 raise self.refus(f"composante « {code} » positionnée deux fois dans le même bilan", d, "code")
             vus.add(code)
+            if not complet and not d.attrs.get("positionnement", "").strip():
+                continue  # bilan périodique : le positionnement d'un domaine est facultatif (DomaineSocle)
             brut = self.attr(d, "positionnement")
             if brut not in {"0", "1", "2", "3", "4"}:
                 raise self.refus(f"positionnement « {brut} » invalide pour {code} (1 à 4 attendu)", d, "positionnement")

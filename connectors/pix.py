@@ -1,4 +1,9 @@
-"""Pix Orga : résultats d'une campagne, « collecte de profils » ou « évaluation » (``vigie import pix``).
+"""Pix Orga : résultats d'une campagne, « collecte de profils », « évaluation » ou « examen » (``vigie import pix``).
+
+Les trois types de campagne de Pix (``PROFILES_COLLECTION``, ``ASSESSMENT``, ``EXAM``) et leurs colonnes
+sont ceux des sérialiseurs de ``1024pix/pix`` (``api/src/prescription/campaign/infrastructure/serializers/
+csv/campaign-profiles-collection-export.js`` et ``campaign-assessment-export.js``, qui sert aussi à
+l'examen, sans « % de progression »). Un examen est reconnu à cette absence.
 
 Le fichier est celui que Pix Orga écrit (sérialiseur CSV de Pix) : ``;``, lignes ``\\n``, UTF-8 avec BOM
 (sans dans les exports anciens ou réenregistrés), textes entre guillemets avec ``""`` pour un guillemet
@@ -64,12 +69,15 @@ ENTETES: dict[str, tuple[str, ...]] = {
     "maitrise_globale": ("% maitrise de l'ensemble des acquis du profil",),
 }
 
-#: Colonnes sans lesquelles le fichier n'est pas lisible, par sorte de campagne.
+#: Colonnes sans lesquelles le fichier n'est pas lisible, par sorte de campagne. Une campagne d'examen
+#: (type EXAM) s'exporte comme une évaluation, sans « % de progression » (``campaign-assessment-export.js`` :
+#: la colonne n'est écrite que si ``campaign.isAssessment``).
 REQUISES: dict[str, tuple[str, ...]] = {
     "profils": ("organisation", "campagne", "nom", "prenom", "envoi", "date_envoi", "pix_total",
                 "certifiable"),
     "evaluation": ("organisation", "campagne", "parcours", "nom", "prenom", "progression", "partage",
                    "date_partage"),
+    "examen": ("organisation", "campagne", "parcours", "nom", "prenom", "partage", "date_partage"),
 }
 
 #: Colonnes par compétence : début du libellé (le nom de la compétence suit) → mesure.
@@ -104,7 +112,7 @@ COMPETENCES_CERTIFIABLES = 5
 DATE = "une date JJ/MM/AAAA HH:MM (ou AAAA-MM-JJ)"
 TAUX = "un taux entre 0 et 1 (« 0,67 »)"
 
-Sorte = Literal["profils", "evaluation"]
+Sorte = Literal["profils", "evaluation", "examen"]
 T = TypeVar("T")
 
 
@@ -150,6 +158,10 @@ class _Plan:
     nombres: list[int] = field(default_factory=list)  # colonnes vérifiées mais non gardées
     oui_non: list[int] = field(default_factory=list)  # badges « {badge} obtenu (O/N) »
     acquis: list[int] = field(default_factory=list)  # colonnes par acquis (OK / KO / Non testé)
+    #: La colonne de l'identifiant externe quand l'établissement lui a donné un autre libellé que ceux de
+    #: ``ENTETES["ine"]`` : la colonne juste avant la première colonne d'activité (voir :func:`_plan`).
+    identifiant_externe: int | None = None
+    externe_ine: bool = False  # toutes ses valeurs ont la forme d'un INE : lue comme INE
     anomalies: list[Anomalie] = field(default_factory=list)
 
     def libelle(self, champ: str) -> str:
@@ -196,20 +208,49 @@ def _plan(entete: list[str], chemin: Path) -> _Plan:
         elif h.startswith("@"):
             plan.acquis.append(i)
         # Toute autre colonne (identifiant externe, informations ajoutées par l'organisation) est tolérée.
+    if "ine" not in champs:
+        plan.identifiant_externe = _colonne_identifiant_externe(plan)
     return plan
 
 
-_NOM_SORTE: dict[Sorte, str] = {"profils": "collecte de profils", "evaluation": "évaluation"}
+#: Première colonne d'activité par sorte : Pix écrit l'identifiant externe (``campaign.externalIdLabel``,
+#: un libellé que l'établissement choisit librement) juste avant elle.
+PREMIERE_ACTIVITE: dict[str, tuple[str, ...]] = {
+    "profils": ("envoi",),
+    "evaluation": ("progression",),
+    "examen": ("date_debut", "partage"),
+}
+
+#: Forme d'un INE : 10 chiffres et une lettre (INE-RNIE) ou 9 chiffres et 2 lettres (INE-BEA).
+FORME_INE = re.compile(r"\d{10}[A-Z]|\d{9}[A-Z]{2}")
+
+
+def _colonne_identifiant_externe(plan: _Plan) -> int | None:
+    """L'index de la colonne d'identifiant externe au libellé choisi par l'établissement, ou None.
+
+    Sa place est fixe dans les sérialiseurs de Pix : après les colonnes du participant (et les colonnes
+    ajoutées par l'organisation), juste avant la première colonne d'activité. Elle n'est lue comme INE
+    que si chaque valeur a la forme d'un INE (:func:`_lire_ligne`)."""
+    debut = next((plan.champs[c] for c in PREMIERE_ACTIVITE[plan.sorte] if c in plan.champs), None)
+    if debut is None or debut == 0:
+        return None
+    i = debut - 1
+    return None if i in plan.champs.values() or not plan.entete[i] else i
+
+
+_NOM_SORTE: dict[Sorte, str] = {"profils": "collecte de profils", "evaluation": "évaluation", "examen": "examen"}
 
 
 def _sorte(champs: dict[str, int], entete: list[str], chemin: Path) -> Sorte:
     profils = "envoi" in champs or "pix_total" in champs
     evaluation = "partage" in champs or "progression" in champs
     if profils != evaluation:
-        return "profils" if profils else "evaluation"
+        if profils:
+            return "profils"
+        return "evaluation" if "progression" in champs else "examen"
     raise ImportRejected(
         "ce fichier n'est pas un export de campagne Pix Orga reconnu (ni « collecte de profils » avec "
-        "« Envoi (O/N) », ni « évaluation » avec « Partage (O/N) »)",
+        "« Envoi (O/N) », ni « évaluation » ou « examen » avec « Partage (O/N) »)",
         fichier=chemin,
         ligne=1,
         details=[
@@ -217,6 +258,7 @@ def _sorte(champs: dict[str, int], entete: list[str], chemin: Path) -> Sorte:
             "collecte de profils, colonnes attendues : "
             + ", ".join(ENTETES[c][0] for c in REQUISES["profils"]),
             "évaluation, colonnes attendues : " + ", ".join(ENTETES[c][0] for c in REQUISES["evaluation"]),
+            "examen, colonnes attendues : " + ", ".join(ENTETES[c][0] for c in REQUISES["examen"]),
         ],
     )
 
@@ -319,7 +361,10 @@ def _lire_ligne(plan: _Plan, c: _Cellules, niveau_max: int) -> _Ligne:
         raise ImportRejected("nom du participant vide", fichier=c.chemin, ligne=c.numero,
                              colonne=plan.libelle("nom"))
     classe = c.texte("classe") or c.texte("groupe")
-    ref = RefEleve(nom=nom, prenom=prenom, classe=classe, ine=c.texte("ine"), ligne=c.numero)
+    ine = c.texte("ine")
+    if ine is None and plan.identifiant_externe is not None and plan.externe_ine:
+        ine = c.brut(plan.identifiant_externe).upper() or None
+    ref = RefEleve(nom=nom, prenom=prenom, classe=classe, ine=ine, ligne=c.numero)
     campagne = c.texte("campagne") or c.texte("code")
     if not campagne:
         raise ImportRejected("nom de la campagne vide", fichier=c.chemin, ligne=c.numero,
@@ -410,6 +455,17 @@ def _profil(
     )
 
 
+def _juger_identifiant_externe(plan: _Plan, lignes: Iterator[tuple[int, list[str]]], chemin: Path) -> None:
+    """Lit la colonne d'identifiant externe comme INE si toutes ses valeurs en ont la forme. Sinon c'est
+    un numéro maison (« Identifiant ENT », « Numéro dans la classe ») : toléré comme toute colonne
+    ajoutée par l'organisation, il ne sert pas à reconnaître les élèves (nom, prénom et classe le font)."""
+    i = plan.identifiant_externe
+    assert i is not None
+    next(lignes, None)  # l'en-tête
+    valeurs = [sans_echappement(c[i].strip()).upper() for _, c in lignes if len(c) > i and c[i].strip()]
+    plan.externe_ine = bool(valeurs) and all(FORME_INE.fullmatch(v) for v in valeurs)
+
+
 # --- Point d'entrée -----------------------------------------------------------------------------------
 
 
@@ -447,6 +503,8 @@ def lire(chemin: Path, *, niveau_max: int | str | None = None, **_: Any) -> Lot:
     _, entete_brute = next(lignes, (1, []))
     entete = [sans_echappement(h.strip()) for h in entete_brute]
     plan = _plan(entete, chemin)
+    if plan.identifiant_externe is not None:
+        _juger_identifiant_externe(plan, _lignes(texte, chemin), chemin)
 
     retenues: dict[tuple[str, ...], _Ligne] = {}
     lues = 0

@@ -359,6 +359,9 @@ class MoyenneSource(_Record):
     max_classe: float | None = None
     rang: int | None = None
     positionnement: str | None = None
+    #: L'appréciation écrite par le professeur pour la matière ; pour la ligne générale (``matiere``
+    #: vide), celle du conseil de classe (LSU : ``acquis-conseils`` du bilan périodique).
+    appreciation: str | None = None
     source: str = "pronote"
 
 
@@ -440,7 +443,8 @@ class PixParticipation(_Record):
     eleve: RefEleve
     campagne: str
     code_campagne: str | None = None
-    type_campagne: Literal["profils", "evaluation"] = "profils"
+    # profils : collecte de profils ; evaluation : campagne d'évaluation (ASSESSMENT) ; examen : EXAM
+    type_campagne: Literal["profils", "evaluation", "examen"] = "profils"
     date_envoi: dt.datetime | None = None
     partage: bool = True
     pix_total: float | None = None

@@ -107,6 +107,7 @@ TABLES: dict[str, Table] = {
                 ("max_classe", "DOUBLE"),
                 ("rang", "INTEGER"),
                 ("positionnement", "VARCHAR"),
+                ("appreciation", "VARCHAR"),
             ),
             ("eleve_id", "annee", "periode", "matiere", "source"),
             cle_nullable=("annee",),
@@ -249,8 +250,13 @@ SELECT eleve_id, campagne, date_envoi, pix_total, certifiable, partage, progress
 FROM t_pix_profils""",
     "moyennes_pronote": """
 SELECT eleve_id, annee, periode, NULLIF(matiere, '') AS matiere, moyenne, moyenne_classe, min_classe,
-       max_classe, rang, positionnement, source
+       max_classe, rang, positionnement, appreciation, source
 FROM t_moyennes_source""",
+    # Les appréciations écrites pour le conseil de classe (LSU : appréciation de chaque discipline, et
+    # « acquis-conseils » du bilan périodique sur la ligne générale).
+    "appreciations": """
+SELECT eleve_id, annee, periode, NULLIF(matiere, '') AS matiere, appreciation, source
+FROM t_moyennes_source WHERE appreciation IS NOT NULL""",
     "imports": """
 SELECT import_id, source, fichier, sha256, statut, lignes_lues, lignes_inserees, lignes_mises_a_jour,
        lignes_rejetees, debut, fin, message,
@@ -282,8 +288,19 @@ def _migration_2() -> list[str]:
     ]
 
 
+def _migration_3() -> list[str]:
+    """``t_moyennes_source.appreciation`` (LSU) : reconstruite dans l'ordre de :data:`TABLES`, vide partout."""
+    return [
+        "CREATE TABLE t_moyennes_source_3 AS SELECT eleve_id, annee, periode, matiere, source, moyenne, "
+        "moyenne_classe, min_classe, max_classe, rang, positionnement, CAST(NULL AS VARCHAR) AS appreciation, "
+        "import_id FROM t_moyennes_source",
+        "DROP TABLE t_moyennes_source",
+        "ALTER TABLE t_moyennes_source_3 RENAME TO t_moyennes_source",
+    ]
+
+
 #: Migrations dans l'ordre ; la version du schéma est le nombre de migrations appliquées.
-MIGRATIONS: list[list[str]] = [_migration_1(), _migration_2()]
+MIGRATIONS: list[list[str]] = [_migration_1(), _migration_2(), _migration_3()]
 VERSION = len(MIGRATIONS)
 
 

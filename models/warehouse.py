@@ -433,7 +433,7 @@ class Warehouse:
             "t_moyennes_source",
             [
                 (eid, annee_de(m.periode), m.periode, m.matiere or "", m.source, m.moyenne,
-                 m.moyenne_classe, m.min_classe, m.max_classe, m.rang, m.positionnement)
+                 m.moyenne_classe, m.min_classe, m.max_classe, m.rang, m.positionnement, m.appreciation)
                 for m in lot.moyennes
                 if (eid := eleve_id(m.eleve))
             ],

@@ -206,6 +206,32 @@ def test_deux_punitions_identiques_le_meme_jour_restent_deux(ecole, tmp_path):
         ("Devoir supplémentaire", None, 0), ("Retenue", "Bavardages", 0), ("Retenue", "Travail non fait", 1)]
 
 
+def test_migration_3_ajoute_l_appreciation_sans_rien_perdre(tmp_path):
+    """Un entrepôt du schéma 2 (t_moyennes_source sans appréciation) passe au schéma 3 sans rien perdre."""
+    db = tmp_path / "v2.duckdb"
+    Warehouse(db).close()
+    import duckdb
+
+    con = duckdb.connect(str(db))
+    con.execute("DROP TABLE t_moyennes_source")
+    con.execute("CREATE TABLE t_moyennes_source (eleve_id VARCHAR, annee VARCHAR, periode VARCHAR, matiere VARCHAR, "
+                "source VARCHAR, moyenne DOUBLE, moyenne_classe DOUBLE, min_classe DOUBLE, max_classe DOUBLE, "
+                "rang INTEGER, positionnement VARCHAR, import_id INTEGER)")
+    con.execute("INSERT INTO t_moyennes_source VALUES ('E1', '2025-2026', 'Trimestre 1', '', 'pronote', 12.5, "
+                "NULL, NULL, NULL, 3, NULL, 7)")
+    con.execute("UPDATE t_meta SET valeur = '2' WHERE cle = 'schema_version'")
+    con.close()
+    wh = Warehouse(db)
+    try:
+        assert wh.version() == schema.VERSION >= 3
+        assert wh.con.execute("SELECT * FROM t_moyennes_source").fetchall() == [
+            ("E1", "2025-2026", "Trimestre 1", "", "pronote", 12.5, None, None, None, 3, None, None, 7)]
+        assert [c for c, _ in schema.TABLES["t_moyennes_source"].colonnes] + ["import_id"] == [
+            r[0] for r in wh.con.execute("DESCRIBE t_moyennes_source").fetchall()]
+    finally:
+        wh.close()
+
+
 def test_migration_2_garde_les_punitions(tmp_path):
     """Un entrepôt du schéma 1 (t_sanctions sans rang) passe au schéma 2 sans rien perdre."""
     db = tmp_path / "v1.duckdb"
@@ -221,7 +247,7 @@ def test_migration_2_garde_les_punitions(tmp_path):
     con.close()
     wh = Warehouse(db)
     try:
-        assert wh.version() == schema.VERSION == 2
+        assert wh.version() == schema.VERSION >= 2
         assert wh.con.execute("SELECT * FROM t_sanctions").fetchall() == [
             ("E1", dt.date(2025, 11, 4), "Retenue", "x", False, False, None, 0, 3)]
         assert [c for c, _ in schema.TABLES["t_sanctions"].colonnes] + ["import_id"] == [
