@@ -74,8 +74,8 @@ SOUS_COLONNES: dict[str, tuple[str, ...]] = {
 
 #: Sous-titres qui ne sont jamais un sous-service (texte, pas moyenne) : refusés comme colonne inconnue.
 _PAS_SOUS_SERVICE = frozenset(cle_entete(t) for t in (
-    "Appréciation", "Appréciations", "Appréciation générale", "Professeur", "Professeurs", "Rang", "Coef.",
-    "Coefficient"))
+    "Appréciation", "Appréciations", "Appréciation générale", "Commentaire", "Commentaires", "Remarque",
+    "Remarques", "Observations", "Professeur", "Professeurs", "Enseignant", "Rang", "Coef.", "Coefficient"))
 
 #: Première cellule d'une ligne de total → le champ de :class:`MoyenneSource` qu'elle remplit.
 TOTAUX: tuple[tuple[str, str], ...] = (
