@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from models.errors import ImportRejected
+from models.records import NOMS_STATUTS_COMPETENCE, StatutCompetence
 
 from .common import cle_entete, date_fr
 
@@ -98,8 +99,9 @@ def _chemin(o: Option, v: Any) -> Path:
     return Path(v).expanduser()  # un fichier introuvable : le connecteur le dit en le lisant
 
 
-def _niveaux(o: Option, v: Any) -> dict[str, int]:
-    """« Très bonne maîtrise=4; TB=4 » (ou un dictionnaire en Python) → {libellé: niveau 1–4}."""
+def _niveaux(o: Option, v: Any) -> dict[str, int | StatutCompetence]:
+    """« Très bonne maîtrise=4; TB=4; Dsp=dispensé » (ou un dictionnaire en Python) → {libellé: niveau 1–4
+    ou statut} (statuts : :data:`models.records.NOMS_STATUTS_COMPETENCE`)."""
     if isinstance(v, Mapping):
         paires = list(v.items())
     elif isinstance(v, str):
@@ -113,14 +115,19 @@ def _niveaux(o: Option, v: Any) -> dict[str, int]:
             paires.append((libelle.strip(), niveau.strip()))
     else:
         raise ValueError("LIBELLÉ=NIVEAU attendu (par exemple « TB=4; B=3 »)")
-    sortie: dict[str, int] = {}
+    sortie: dict[str, int | StatutCompetence] = {}
     for libelle, niveau in paires:
+        statut = NOMS_STATUTS_COMPETENCE.get(cle_entete(niveau)) if isinstance(niveau, str) else None
+        if isinstance(niveau, StatutCompetence) or statut is not None:
+            sortie[str(libelle)] = statut or StatutCompetence(niveau)
+            continue
         try:
             n = int(niveau)
         except (TypeError, ValueError):
             n = 0
         if isinstance(niveau, bool) or not 1 <= n <= 4:
-            raise ValueError(f"« {libelle} » doit valoir 1, 2, 3 ou 4 (pas « {niveau} »)")
+            raise ValueError(f"« {libelle} » doit valoir 1, 2, 3 ou 4, ou un statut (absent, dispensé, "
+                             f"non évalué), pas « {niveau} »")
         sortie[str(libelle)] = n
     if not sortie:
         raise ValueError("au moins un LIBELLÉ=NIVEAU est attendu")
@@ -142,7 +149,7 @@ _CONVERTIR = {
 CLASSE = Option("texte", "classe des élèves quand le fichier ne l'indique pas")
 PERIODE = Option("texte", "période (« Trimestre 1 ») quand le fichier ne l'indique pas")
 MATIERE = Option("texte", "matière (service) quand le fichier ne l'indique pas")
-NIVEAUX = Option("niveaux", "traduction des niveaux de l'établissement : « LIBELLÉ=1–4; … »")
+NIVEAUX = Option("niveaux", "traduction des niveaux de l'établissement : « LIBELLÉ=1–4; LIBELLÉ=dispensé; … »")
 
 
 def verifier(sorte: str, declarees: Mapping[str, Option], options: Mapping[str, Any],

@@ -32,7 +32,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from models.errors import ImportRejected
-from models.records import COMPOSANTES_SOCLE, Anomalie, Evaluation, Lot, StatutCompetence
+from models.records import (
+    COMPOSANTES_SOCLE,
+    NOMS_STATUTS_COMPETENCE,
+    Anomalie,
+    Evaluation,
+    Lot,
+    StatutCompetence,
+)
 
 from .common import cle_entete, date_fr
 from .pronote_absences import COLONNES_ELEVE, Colonnes
@@ -87,14 +94,6 @@ STATUTS: dict[str, StatutCompetence] = {
     **{v: StatutCompetence.NON_EVALUE for v in SANS_VALEUR},
 }
 
-#: Ce que le réglage ``niveaux`` peut donner à un libellé à la place d'un niveau 1–4 : un statut
-#: (``niveaux={"Dsp": "dispensé"}``), écrit comme le README le montre (casse et accents ignorés).
-NOMS_STATUTS: dict[str, StatutCompetence] = {
-    "absent": StatutCompetence.ABSENT,
-    "dispense": StatutCompetence.DISPENSE,
-    "nonevalue": StatutCompetence.NON_EVALUE,
-}
-
 #: Numéros des domaines du socle tels que Pronote les affiche (« D1.1 ») → code de composante.
 DOMAINES_SOCLE: dict[str, str] = {
     "D1.1": "CPD_FRA", "D1.2": "CPD_ETR", "D1.3": "CPD_SCI", "D1.4": "CPD_ART",
@@ -112,11 +111,12 @@ def cle_niveau(texte: str) -> str:
 class Bareme:
     """La traduction des libellés de niveau d'un établissement (le réglage ``niveaux``)."""
 
-    def __init__(self, niveaux: Mapping[str, int | str] | None, fichier: Path) -> None:
+    def __init__(self, niveaux: Mapping[str, int | str | StatutCompetence] | None, fichier: Path) -> None:
         table = dict(NIVEAUX)
         statuts = dict(STATUTS)
         for libelle, niveau in (niveaux or {}).items():
-            statut = NOMS_STATUTS.get(cle_entete(niveau)) if isinstance(niveau, str) else None
+            statut = niveau if isinstance(niveau, StatutCompetence) else (
+                NOMS_STATUTS_COMPETENCE.get(cle_entete(niveau)) if isinstance(niveau, str) else None)
             if statut is not None:
                 statuts[libelle] = statut
                 table = {k: v for k, v in table.items() if cle_niveau(k) != cle_niveau(libelle)}

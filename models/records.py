@@ -57,6 +57,15 @@ class StatutCompetence(StrEnum):
     NON_EVALUE = "non_evalue"
 
 
+#: Ce que le réglage des niveaux d'un établissement peut donner à un libellé au lieu d'un niveau 1–4 :
+#: un statut (« Dsp=dispensé »). Clés comparées sans casse, accents, espaces ni ponctuation.
+NOMS_STATUTS_COMPETENCE: dict[str, StatutCompetence] = {
+    "absent": StatutCompetence.ABSENT,
+    "dispense": StatutCompetence.DISPENSE,
+    "nonevalue": StatutCompetence.NON_EVALUE,
+}
+
+
 class Famille(StrEnum):
     """Famille de matière : le radar du conseil ordonne général puis professionnel."""
 

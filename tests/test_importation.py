@@ -13,7 +13,7 @@ import vigie_cli
 from connectors.importation import importer
 from connectors.options import verifier
 from models.errors import ImportRejected
-from models.records import Anomalie
+from models.records import Anomalie, StatutCompetence
 from models.warehouse import lecture
 from tests.conftest import FIXTURES, lot
 
@@ -89,7 +89,11 @@ def test_option_niveaux_en_texte_ne_plante_plus(tmp_path: Path, capsys) -> None:
     db = tmp_path / "e.duckdb"
     assert vigie_cli.main(["import", "pronote-competences", str(COMPETENCES), "--option", "niveaux=A+=9",
                            "--db", str(db)]) == 1
-    assert "option « niveaux » : « A+=9 » refusé, « A+ » doit valoir 1, 2, 3 ou 4 (pas « 9 »)" in capsys.readouterr().err
+    assert ("option « niveaux » : « A+=9 » refusé, « A+ » doit valoir 1, 2, 3 ou 4, ou un statut (absent, "
+            "dispensé, non évalué), pas « 9 »") in capsys.readouterr().err
+    # un libellé peut aussi donner un statut (« Dsp=dispensé ») : voir tests/test_conformite_pronote_exports.py
+    lu = connectors.lire("pronote-competences", COMPETENCES, niveaux="Disp=absent")
+    assert {e.statut for e in lu.evaluations if e.libelle_source == "Disp"} == {StatutCompetence.ABSENT}
     assert _journal(db)[0]["statut"] == "rejete"
 
 
