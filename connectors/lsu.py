@@ -53,6 +53,7 @@ from xml.sax.handler import ContentHandler, feature_namespaces
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.expatreader import DefusedExpatParser
 
+from models.annee_scolaire import libelle as libelle_annee
 from models.errors import ImportRejected
 from models.messages import lecture_impossible, technique, xml_connu, xml_mal_forme
 from models.records import (
@@ -319,7 +320,7 @@ class _Lecteur:
                 raise self.refus("indice ou nb-periodes non entier", p, "indice") from None
             millesime = p.attrs.get("millesime", "").strip()
             # le millésime est l'année de la rentrée (2025 pour 2025-2026)
-            annee = f"{millesime}-{int(millesime) + 1}" if re.fullmatch(r"\d{4}", millesime) else None
+            annee = libelle_annee(int(millesime)) if re.fullmatch(r"\d{4}", millesime) else None
             res[pid] = (f"{_NOMS_PERIODES.get(nb, 'Période')} {indice}", annee)
         return res
 

@@ -36,6 +36,7 @@ import pronotepy.ent as ents_pronote
 from pydantic import BaseModel, ValidationError
 
 from models import messages
+from models.annee_scolaire import annee_scolaire
 from models.errors import ImportRejected, VigieError
 from models.records import (
     Absence,
@@ -392,7 +393,7 @@ class _Lecture:
             if not englobe:
                 self.ajouter(
                     self.lot.periodes,
-                    lambda p=p: Periode(nom=p.name, annee=_annee(p.start.date()),
+                    lambda p=p: Periode(nom=p.name, annee=annee_scolaire(p.start.date()),
                                         debut=p.start.date(), fin=p.end.date()),
                     f"période « {p.name} »",
                 )
@@ -628,11 +629,6 @@ def _moyenne(texte: str | None) -> float | None:
         return None
     v = nombre(str(texte))
     return None if v is None or v < 0 else v
-
-
-def _annee(jour: dt.date) -> str:
-    a = jour.year if jour.month >= 8 else jour.year - 1
-    return f"{a}-{a + 1}"
 
 
 def _sexe(texte: str | None) -> str | None:

@@ -1,37 +1,15 @@
-"""Mise en forme française des nombres, dates et exports : ``12,50``, ``04/03/2026``, CSV pour Excel."""
+"""Mise en forme française des dates et exports : ``04/03/2026``, CSV pour Excel. Les nombres (``12,50``)
+viennent de ``models.nombres``, qui porte la règle d'arrondi."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 
 import polars as pl
 
 from models.export import neutraliser_cellule
-
-
-
-def nombre(x: float | int | None, decimales: int = 2) -> str:
-    """``12.5`` → ``12,50`` ; vide (None, NaN) → ``—``. Milliers séparés par une espace fine insécable."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "—"
-    texte = f"{x:,.{decimales}f}"
-    return texte.replace(",", "\u202f").replace(".", ",")
-
-
-def signe(x: float | None, decimales: int = 2) -> str:
-    """Un écart avec son signe : ``+1,25`` / ``−0,50``."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "—"
-    return ("+" if x > 0 else "−" if x < 0 else "") + nombre(abs(x), decimales)
-
-
-def pourcentage(x: float | None, decimales: int = 1) -> str:
-    """Une proportion 0–1 en pourcentage : ``0.125`` → ``12,5 %``."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "—"
-    return f"{nombre(100 * x, decimales)}\u00a0%"
+from models.nombres import nombre, pourcentage, signe  # noqa: F401 (l'arrondi a sa règle dans models)
 
 
 def date(d: dt.date | dt.datetime | None) -> str:
@@ -66,7 +44,8 @@ def csv(df: pl.DataFrame) -> bytes:
         elif type_ == pl.Date:
             c = c.dt.strftime("%d/%m/%Y")
         elif type_.is_float():
-            c = c.round(2).cast(pl.String).str.replace(".", ",", literal=True)
+            # même arrondi et même écriture que la page, sans espace des milliers (le tableur relit un nombre)
+            c = c.map_elements(lambda x: nombre(x, 2, milliers=False), return_dtype=pl.String, skip_nulls=True)
         elif type_ == pl.Boolean:
             c = pl.when(c).then(pl.lit("oui")).when(c.not_()).then(pl.lit("non")).otherwise(None)
         elif type_.is_nested():

@@ -20,6 +20,7 @@ import vl_convert as vlc
 from fpdf import FPDF
 
 from models import conseil, lectures
+from models.periodes import periode_precedente
 from models.reglages import charger_reglages
 from models.warehouse import Warehouse
 
@@ -140,13 +141,9 @@ def conseil_pdf(wh: Warehouse, classe: str, periode: str, annee: str | None = No
 
     tableau = conseil.tableau_conseil(wh, classe, periode, annee)
     moy = mm.moyennes(wh, classe=classe, periode=periode, annee=annee)
-    periodes = lectures.periodes(wh)
-    precedente = None
-    rangs = [i for i, p in enumerate(periodes["periode"]) if p == periode
-             and (annee is None or periodes["annee"][i] == annee)]
-    if rangs and rangs[0] > 0:
-        i = rangs[0] - 1
-        precedente = mm.moyennes(wh, classe=classe, periode=periodes["periode"][i], annee=periodes["annee"][i])
+    avant = periode_precedente(wh, annee, periode)
+    precedente = (mm.moyennes(wh, classe=classe, periode=avant.periode, annee=avant.annee)
+                  if avant is not None else None)
 
     doc = _Document(f"Conseil de classe {classe} — {periode}")
     doc.add_page()

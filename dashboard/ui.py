@@ -8,6 +8,7 @@ import polars as pl
 import streamlit as st
 
 from models import acces, lectures, moyennes
+from models import periodes as mperiodes
 
 from . import data
 
@@ -89,11 +90,9 @@ def _index_derniere(periodes_: pl.DataFrame, moyennes: pl.DataFrame) -> int:
 
 
 def periode_precedente(annee: str | None, periode: str | None) -> tuple[str | None, str | None]:
-    df = periodes()
-    for i in range(1, df.height):
-        if df["periode"][i] == periode and (annee is None or df["annee"][i] == annee):
-            return df["annee"][i - 1], df["periode"][i - 1]
-    return None, None
+    """(année, période) précédentes selon ``models.periodes`` (d'une année à l'autre), ou (None, None)."""
+    p = data.appel(mperiodes.periode_precedente, annee, periode)
+    return (p.annee, p.periode) if p else (None, None)
 
 
 def nom_eleve(r: dict) -> str:

@@ -40,13 +40,15 @@ import json
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
 
 from . import absences as abs_
+from .annee_scolaire import fin_annee_scolaire
 from .moyennes import familles, moyennes, moyennes_calculees
+from .nombres import nombre
+from .periodes import avec_precedente
 from .reglages import REGLES, Reglages, charger_reglages
 
 if TYPE_CHECKING:
@@ -70,17 +72,9 @@ MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août
 
 
 def fr(x: float | None, decimales: int = 2) -> str:
-    """``12.5`` → ``12,50`` ; ``8.666`` → ``8,67`` (deux décimales, comme Pronote) ; ``4.0`` → ``4``
-    (un compte de demi-journées reste entier)."""
-    if x is None:
-        return "—"
-    # Au plus proche, un demi vers le chiffre pair (comme round() sur 16,125 → 16,12), mais sur la valeur
-    # décimale : arrondir d'abord à 1e-9 efface le bruit des sommes en virgule flottante (une moyenne de
-    # classe de 262,1 / 20 vaut 13,104999… ou 13,105000… selon l'ordre des additions, que DuckDB ne fixe
-    # pas en parallèle) ; sans cela le même chiffre s'affichait tantôt 13,10, tantôt 13,11.
-    arrondi = float(Decimal(repr(round(float(x), 9))).quantize(Decimal(1).scaleb(-decimales), ROUND_HALF_EVEN))
-    texte = f"{arrondi:.0f}" if not decimales or arrondi.is_integer() else f"{arrondi:.{decimales}f}"
-    return ("0" if texte == "-0" else texte).replace(".", ",")
+    """``12.5`` → ``12,50`` ; ``8.666`` → ``8,67`` ; ``4.0`` → ``4`` (un compte de demi-journées reste
+    entier) : l'arrondi et l'écriture de ``models.nombres``, ceux des tableaux."""
+    return nombre(x, decimales, milliers=False, entier_nu=True)
 
 
 def fr_date(d: dt.date) -> str:
@@ -258,9 +252,9 @@ def _absences_periodes(ctx: _Ctx) -> list[dict[str, Any]]:
     # large (1e-9 : la décision exacte reste celle de la boucle), pour ne parcourir en Python que les
     # lignes qui peuvent donner une alerte.
     cols = ("periode", "brutes", "non_justifiees", "en_attente", "justifiees", "demi_journees_classe", "taux")
-    t = t.with_columns(
-        pl.col(c).shift(1).over("eleve_id", "annee", order_by="debut").alias(f"prec_{c}") for c in cols
-    )
+    t = avec_precedente(ctx.wh, t, ["eleve_id"], list(cols[1:]), meme_annee=True, suffixe="_prec").with_columns(
+        pl.col(f"{c}_prec").alias(f"prec_{c}") for c in cols[1:]
+    ).with_columns(prec_periode=pl.when(pl.col("prec_brutes").is_not_null()).then(pl.col("periode_precedente")))
     attendu = pl.col("prec_brutes") * pl.col("demi_journees_classe") / pl.col("prec_demi_journees_classe")
     t = t.filter(
         (pl.col("demi_journees_classe") >= 2 * r.demi_journees_par_semaine)
@@ -393,12 +387,12 @@ def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
     # matières des élèves qui ont une moyenne basse (les autres lignes ne servent pas). Les tris portent
     # sur ces petits tableaux et rendent l'ordre des alertes stable.
     cles = ["eleve_id", "annee", "matiere"]
-    basses = (
-        matieres.join(matieres.filter(pl.col("moyenne") < r.seuil_matiere).select(cles).unique(), on=cles, how="semi")
-        .with_columns(avant=pl.col("moyenne").shift(1).over(cles, order_by="debut"))
-        .filter(pl.col("moyenne") < r.seuil_matiere)
-        .sort("eleve_id", "annee", "debut", "periode", "matiere")
-    )
+    basses = avec_precedente(
+        ctx.wh, matieres.join(matieres.filter(pl.col("moyenne") < r.seuil_matiere).select(cles).unique(),
+                              on=cles, how="semi"),
+        ["eleve_id", "matiere"], ["moyenne"], meme_annee=True,
+    ).rename({"moyenne_precedente": "avant"}).filter(pl.col("moyenne") < r.seuil_matiere).sort(
+        "eleve_id", "annee", "debut", "periode", "matiere")
     # Les notes derrière toutes les moyennes basses, en une requête (et non une par alerte).
     preuves_de: dict[tuple, list[dict]] = {}
     if basses.height:
@@ -464,10 +458,10 @@ def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
             comparaison_classe=f"{fr(total / effectif)} matière(s) sous {fr(r.seuil_moyenne)} par élève en moyenne dans la classe",
         ))
     generales = m.filter(pl.col("matiere").is_null())
-    generales = generales.with_columns(
-        avant=pl.col("moyenne").shift(1).over("eleve_id", "annee", order_by="debut"),
-        periode_avant=pl.col("periode").shift(1).over("eleve_id", "annee", order_by="debut"),
-        avant_fiable=(~pl.col("faible_confiance")).shift(1).over("eleve_id", "annee", order_by="debut"),
+    generales = avec_precedente(ctx.wh, generales, ["eleve_id"], ["moyenne", "faible_confiance"],
+                                meme_annee=True).with_columns(
+        avant=pl.col("moyenne_precedente"), periode_avant=pl.col("periode_precedente"),
+        avant_fiable=~pl.col("faible_confiance_precedente"),
     )
     # Premier tri un peu large (1e-9) en Polars ; la boucle garde la décision exacte.
     generales = generales.filter(pl.col("avant") - pl.col("moyenne") >= r.baisse_generale - 1e-9).sort(
@@ -543,8 +537,7 @@ def sanction_effacee(nature: str, date: dt.date, exclusion: bool, au: dt.date) -
             un_an = date.replace(year=date.year + 1, day=28)
         return au > un_an
     if any(m in n for m in ("avertissement", "blame", "responsabilisation")):
-        fin_annee = dt.date(date.year + (1 if date.month >= 9 else 0), 8, 31)
-        return au > fin_annee
+        return au > fin_annee_scolaire(date)
     return False
 
 
@@ -818,9 +811,10 @@ def mentions(
     r = reglages or charger_reglages()
     au = au or dt.date.today()
     m = moyennes(wh, classe=classe, annee=annee, reglages=r).filter(pl.col("matiere").is_null())
-    ordre = wh.sql("SELECT annee, periode, debut FROM periodes")
-    m = m.join(ordre, on=["annee", "periode"], how="left").sort("eleve_id", "annee", "debut")
-    m = m.with_columns(progression=pl.col("moyenne") - pl.col("moyenne").shift(1).over("eleve_id", "annee", order_by="debut"))
+    # La progression : depuis la période précédente de la même année (models.periodes) ; aucune au
+    # premier trimestre.
+    m = avec_precedente(wh, m, ["eleve_id"], ["moyenne"], meme_annee=True).with_columns(
+        progression=pl.col("moyenne") - pl.col("moyenne_precedente"))
     m = m.filter(periode=periode)
     s = wh.sql(
         """SELECT s.eleve_id, s.date, s.nature, s.exclusion FROM sanctions s

@@ -10,6 +10,7 @@ import polars as pl
 
 from . import absences, alertes, lectures
 from . import moyennes as mm
+from .periodes import periode_precedente
 from .warehouse import Warehouse
 
 
@@ -50,20 +51,22 @@ def tableau_conseil(wh: Warehouse, classe: str, periode: str, annee: str | None 
     )
     gen = mm.moyennes(wh, classe=classe, periode=periode, annee=annee).filter(pl.col("matiere").is_null())
     gen = gen.select("eleve_id", "moyenne", "rang")
-    variations = []
-    for eid in eleves["eleve_id"]:
-        evo = mm.evolution(wh, eid).filter(pl.col("periode") == periode)
-        if annee is not None:
-            evo = evo.filter(pl.col("annee") == annee)
-        variations.append(evo["variation"][0] if evo.height else None)
-    eleves = eleves.with_columns(pl.Series("variation", variations, dtype=pl.Float64))
+    # L'évolution : écart à la période précédente, d'une année à l'autre (models.periodes) ; l'élève a pu
+    # changer de classe, sa moyenne d'alors est cherchée dans toute l'école.
+    precedente = periode_precedente(wh, annee, periode)
+    avant = pl.DataFrame(schema={"eleve_id": pl.String, "moyenne_avant": pl.Float64})
+    if precedente is not None:
+        avant = mm.moyennes(wh, periode=precedente.periode, annee=precedente.annee).filter(
+            pl.col("matiere").is_null() & pl.col("eleve_id").is_in(eleves["eleve_id"].implode())
+        ).select("eleve_id", moyenne_avant="moyenne")
     vie = lectures.vie_scolaire_periode(wh, classe, annee, periode)
     abs_periode = absences_periode(wh, classe, periode, annee)
     al = alertes.alertes(wh, classe=classe)
     nb_alertes = al.group_by("eleve_id").agg(pl.len().cast(pl.Int64).alias("alertes")) if al.height else None
     ment = alertes.mentions(wh, classe, periode, annee=annee)
     mentions = ment.select("eleve_id", "mention") if ment.height else None
-    out = eleves.join(gen, on="eleve_id", how="left").join(vie, on="eleve_id", how="left")
+    out = eleves.join(gen, on="eleve_id", how="left").join(avant, on="eleve_id", how="left").with_columns(
+        variation=pl.col("moyenne") - pl.col("moyenne_avant")).join(vie, on="eleve_id", how="left")
     out = out.join(abs_periode.select("eleve_id", "absences"), on="eleve_id", how="left")
     out = out.join(nb_alertes, on="eleve_id", how="left") if nb_alertes is not None else \
         out.with_columns(pl.lit(0, dtype=pl.Int64).alias("alertes"))

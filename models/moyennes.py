@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from .periodes import avec_precedente
 from .reglages import Reglages, charger_reglages
 
 if TYPE_CHECKING:  # pas d'import à l'exécution : schema.py lit moyennes.sql sans passer par ici
@@ -172,11 +173,11 @@ def distribution_devoirs(
 
 def evolution(wh: "Warehouse", eleve_id: str) -> pl.DataFrame:
     """La moyenne générale d'un élève période après période (ordre chronologique), avec celle de sa
-    classe, son rang et l'écart à la période précédente."""
-    return wh.sql(
+    classe, son rang et l'écart à la période précédente (``models.periodes`` : d'une année à l'autre ;
+    nul si l'élève n'a pas de moyenne à cette période)."""
+    df = wh.sql(
         """
-        SELECT m.annee, m.periode, pe.debut, m.moyenne, m.nb_notes, m.moyenne_classe, m.rang,
-               m.moyenne - lag(m.moyenne) OVER (ORDER BY m.annee, pe.debut NULLS LAST, m.periode) AS variation
+        SELECT m.annee, m.periode, pe.debut, m.moyenne, m.nb_notes, m.moyenne_classe, m.rang
         FROM moyennes m
         LEFT JOIN periodes pe ON pe.annee = m.annee AND pe.periode = m.periode
         WHERE m.eleve_id = $eleve AND m.matiere IS NULL
@@ -184,6 +185,8 @@ def evolution(wh: "Warehouse", eleve_id: str) -> pl.DataFrame:
         """,
         params={"eleve": eleve_id},
     )
+    df = avec_precedente(wh, df, [], ["moyenne"])
+    return df.select(*df.columns[:7], variation=pl.col("moyenne") - pl.col("moyenne_precedente"))
 
 
 def moyennes_familles(

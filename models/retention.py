@@ -18,6 +18,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .annee_scolaire import bornes
 from .errors import VigieError
 from .warehouse import Warehouse
 
@@ -30,13 +31,6 @@ class ResultatPurge:
         total = sum(self.supprimees.values())
         detail = ", ".join(f"{t.removeprefix('t_')} : {n}" for t, n in self.supprimees.items() if n)
         return f"Année {self.annee} purgée : {total} lignes supprimées ({detail or 'rien à purger'})."
-
-
-def bornes(annee: str) -> tuple[dt.date, dt.date]:
-    if not re.fullmatch(r"\d{4}-\d{4}", annee) or int(annee[5:]) != int(annee[:4]) + 1:
-        raise VigieError(f"année scolaire invalide « {annee} » (attendu : 2024-2025)")
-    debut = int(annee[:4])
-    return dt.date(debut, 8, 1), dt.date(debut + 1, 7, 31)
 
 
 def purger(wh: Warehouse, annee: str, *, aujourdhui: dt.date | None = None) -> ResultatPurge:

@@ -26,6 +26,7 @@ import duckdb
 import polars as pl
 
 from . import schema
+from .annee_scolaire import annee_scolaire
 from .errors import ImportRejected, VigieError, WarehouseBusy, situer
 from .matching import Annuaire, EleveConnu, Rapprochement, cle_designation
 from .messages import refus_inattendu
@@ -389,6 +390,7 @@ class Warehouse:
 
         annee_de = _annees(lot)
         periode_de = self._periodes(lot)
+        annees_periodes = self._annees_periodes(lot)
         self._verifier_dates(lot)
         devoirs: dict[str, tuple] = {}
 
@@ -396,7 +398,7 @@ class Warehouse:
             did = d.devoir_id()
             if did not in devoirs:
                 devoirs[did] = (
-                    did, d.classe, d.matiere, _annee_scolaire(d.date), d.periode or periode_de(d.date, lot),
+                    did, d.classe, d.matiere, annee_scolaire(d.date, annees_periodes), d.periode or periode_de(d.date, lot),
                     d.date, d.titre,
                     d.bareme, d.coefficient, d.ramener_sur_20, d.bonus, d.facultatif, d.commentaire,
                 )
@@ -596,6 +598,11 @@ class Warehouse:
             ]
         return self._periodes_cache
 
+    def _annees_periodes(self, lot: Lot) -> list[tuple[str, dt.date, dt.date]]:
+        """(annee, debut, fin) des périodes connues (lot puis entrepôt), pour ``annee_scolaire``."""
+        return [(p.annee, p.debut, p.fin) for p in lot.periodes] + [
+            (annee, debut, fin) for annee, debut, fin, _ in self._periodes_entrepot()]
+
     def _verifier_dates(self, lot: Lot) -> None:
         """Refuse un événement daté hors de toute année scolaire connue (faute de saisie, mauvais fichier).
 
@@ -605,12 +612,12 @@ class Warehouse:
         }
         if not annees:
             return
-        bornes = sorted((dt.date(int(a[:4]), 8, 1), dt.date(int(a[:4]) + 1, 7, 31)) for a in annees)
+        connues = self._annees_periodes(lot)
         # Les notes d'un fichier tombent sur quelques dates de devoirs : chaque date est vérifiée une fois.
         jours = {a.debut.date() for a in lot.absences} | {r.date.date() for r in lot.retards} | {
             s.date for s in lot.sanctions} | {e.date for e in lot.evaluations} | {
             d.date for d in _devoirs(lot)}
-        if all(any(debut <= jour <= fin for debut, fin in bornes) for jour in jours):
+        if all(annee_scolaire(jour, connues) in annees for jour in jours):
             return
         datees: list[tuple[Any, dt.date, str]] = (
             [(a.eleve, a.debut.date(), "Du") for a in lot.absences]
@@ -620,7 +627,7 @@ class Warehouse:
             + [(n.eleve, n.devoir.date, "Date") for n in lot.notes]
         )
         for ref, jour, colonne in datees:
-            if not any(debut <= jour <= fin for debut, fin in bornes):
+            if annee_scolaire(jour, connues) not in annees:
                 connues = ", ".join(sorted(annees))
                 raise ImportRejected(
                     f"date {jour:%d/%m/%Y} hors des années scolaires connues ({connues})",
@@ -710,17 +717,11 @@ def _devoirs(lot: Lot) -> list[Devoir]:
     return list({id(n.devoir): n.devoir for n in lot.notes}.values())
 
 
-def _annee_scolaire(d: dt.date) -> str:
-    """L'année scolaire d'une date : de septembre à août (« 2025-2026 »)."""
-    a = d.year if d.month >= 8 else d.year - 1
-    return f"{a}-{a + 1}"
-
-
 def _annees(lot: Lot) -> Callable[[str], str | None]:
     """L'année scolaire d'une période nommée dans un lot (une seule année par fichier Pronote)."""
     par_nom = {p.nom: p.annee for p in lot.periodes}
     dates = [d.date for d in _devoirs(lot)[:1]]
-    defaut = _annee_scolaire(dates[0]) if dates else (lot.periodes[0].annee if lot.periodes else None)
+    defaut = annee_scolaire(dates[0]) if dates else (lot.periodes[0].annee if lot.periodes else None)
     return lambda nom: par_nom.get(nom, defaut)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
+from models.annee_scolaire import date_dans, libelle
 from models.records import Periode
 
 #: (mois, jour) de début et de fin des trimestres ; l'année est celle de la rentrée ou la suivante.
@@ -35,12 +36,11 @@ APRES_MIDI = (dt.time(13, 30), dt.time(17, 30))
 
 
 def _date(rentree: int, mois_jour: tuple[int, int]) -> dt.date:
-    mois, jour = mois_jour
-    return dt.date(rentree if mois >= 8 else rentree + 1, mois, jour)
+    return date_dans(rentree, *mois_jour)
 
 
 def annee_scolaire(rentree: int) -> str:
-    return f"{rentree}-{rentree + 1}"
+    return libelle(rentree)
 
 
 def periodes(rentree: int) -> list[Periode]:

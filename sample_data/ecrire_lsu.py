@@ -8,12 +8,14 @@ Les bornes d'une période sont écrites dans ``date-scolarite`` (début) et ``da
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
+from models.annee_scolaire import rentree
 from models.matching import cle_nom
 from models.records import (
     COMPOSANTES_SOCLE,
@@ -142,4 +144,4 @@ def ecrire_lsu(
 
 def _millesime(annee: int, mois: int) -> int:
     """L'année de la rentrée : un bilan de juin 2026 appartient au millésime 2025."""
-    return annee if mois >= 8 else annee - 1
+    return rentree(dt.date(annee, mois, 1))

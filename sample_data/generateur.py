@@ -74,6 +74,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from models import annee_scolaire
 from models.matching import Annuaire, EleveConnu, cle_nom
 from models.records import (
     COMPETENCES_PIX,
@@ -940,7 +941,7 @@ class Vie:
 
     def _mois(self, candidats: tuple[int, ...]) -> tuple[int, list[dt.date]]:
         mois = self.rng.choice(candidats)
-        annee = self.a.rentree if mois >= 8 else self.a.rentree + 1
+        annee = annee_scolaire.date_dans(self.a.rentree, mois, 1).year
         self.mois_plante = (annee, mois)
         return mois, self.par_mois()[(annee, mois)]
 
@@ -1154,7 +1155,7 @@ def _divisions_cp1252(ecole: Ecole) -> list[_Division]:
 
 
 def _annee_de(jour: dt.date) -> str:
-    return calendrier.annee_scolaire(jour.year if jour.month >= 8 else jour.year - 1)
+    return annee_scolaire.annee_scolaire(jour)
 
 
 def _par_annee(ecole: Ecole) -> dict[str, dict]:

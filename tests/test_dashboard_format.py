@@ -30,11 +30,19 @@ def test_csv_neutralise_les_formules_mais_pas_les_nombres() -> None:
     assert texte.startswith("\ufeff")
     lignes = texte.lstrip("\ufeff").splitlines()
     assert lignes[0] == "nom;note;jour"
-    assert lignes[1] == '"\'=HYPERLINK(""x"")";-1,5;06/01/2026'
-    assert lignes[2].startswith("'+33;12,0;")
+    # les nombres comme la page les montre (models.nombres : deux décimales, sans espace des milliers)
+    assert lignes[1] == '"\'=HYPERLINK(""x"")";-1,50;06/01/2026'
+    assert lignes[2].startswith("'+33;12,00;")
     assert lignes[3].startswith("'-moi;;")
     assert lignes[4].startswith("'@SUM(A1);3,25;")
-    assert lignes[5].startswith("DUPONT;10,0;")
+    assert lignes[5].startswith("DUPONT;10,00;")
+
+
+def test_csv_et_page_arrondissent_pareil() -> None:
+    # 262,1 / 20 = 13,105 : la page et son export disent 13,11 (avant : « 13,1 » dans le CSV, arrondi de
+    # Polars, et 13,10 ou 13,11 dans la page selon le bruit de la somme).
+    texte = fr.csv(pl.DataFrame({"moyenne": [262.1 / 20, 1234.5]})).decode("utf-8").lstrip("\ufeff")
+    assert texte.splitlines()[1:] == ["13,11", "1234,50"] and fr.nombre(262.1 / 20) == "13,11"
 
 
 def test_periode_mois_en_toutes_lettres():
