@@ -54,6 +54,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import polars as pl
 
 from .acces import Utilisateur, journaliser
+from .annee_scolaire import annee_scolaire
 from .errors import VigieError
 from .matching import Annuaire, EleveConnu, cle_nom
 from .reglages import charger_reglages
@@ -147,13 +148,6 @@ def peut_lire(u: Utilisateur, sorte: str) -> bool:
 
 def sortes_lisibles(u: Utilisateur) -> list[str]:
     return [s for s in SORTES if peut_lire(u, s)]
-
-
-def annee_scolaire(d: dt.date) -> str:
-    """L'année scolaire d'une date (celle de l'entrepôt, ``models.warehouse``)."""
-    from .warehouse import _annee_scolaire
-
-    return _annee_scolaire(d)
 
 
 # --- Le fichier -------------------------------------------------------------------------------------
@@ -643,7 +637,7 @@ def purger(db: str | Path, wh: "Warehouse", annee: str, *, utilisateur: Utilisat
       inscrit, supprimées pour un élève sorti au plus tard à la fin de ``annee`` (date de sortie de la
       liste des élèves, vue ``eleves`` de ``wh``).
     """
-    from .retention import bornes
+    from .annee_scolaire import bornes
 
     debut, fin = bornes(annee)
     precedente = f"{debut.year - 1}-{debut.year}"
