@@ -259,8 +259,8 @@ class _Lecteur:
         for b in bilans_c:
             ref = self.reference(b, "eleve-ref", eleves)
             cycle = self.attr(b, "cycle")
-            if cycle not in {"2", "3", "4"}:
-                raise self.refus(f"cycle « {cycle} » inconnu (2, 3 ou 4 attendu)", b, "cycle")
+            if cycle not in {"3", "4"}:  # type Cycle du schéma : 3 ou 4 (les bilans du collège)
+                raise self.refus(f"cycle « {cycle} » inconnu (3 ou 4 attendu)", b, "cycle")
             quand = self.date(b, "date-creation")
             evaluations += self.socle(b, ref, quand, f"LSU bilan de cycle {cycle}", None, complet=True)
         lot_periodes = []
