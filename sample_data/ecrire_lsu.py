@@ -2,7 +2,9 @@
 
 Les évaluations du référentiel ``socle`` deviennent des bilans de fin de cycle (une par élève et par
 cycle, le cycle lu dans le contexte « LSU bilan de cycle 4 », 4 par défaut) ; les moyennes deviennent
-des bilans périodiques (une discipline par matière ; LSU ne porte pas de moyenne générale).
+des bilans périodiques (une discipline par matière ; LSU ne porte pas de moyenne générale), avec une
+appréciation par discipline et les « acquis-conseils » du bilan ; la dernière classe est évaluée sans
+notes (positionnement 1–4 seul, comme SACoche l'écrit).
 Les bornes d'une période sont écrites dans ``date-scolarite`` (début) et ``date-conseil-classe`` (fin).
 """
 
@@ -93,6 +95,10 @@ def ecrire_lsu(
     for m in moyennes:
         if m.matiere:  # LSU ne transmet pas de moyenne générale
             par_bilan[(ref(m.eleve), m.periode)].append(m)
+    # Une classe évaluée sans notes (la dernière des classes, quand il y en a plusieurs) : ses acquis
+    # n'ont qu'un positionnement 1–4, comme SACoche l'écrit (le schéma rend la moyenne facultative).
+    classes = sorted({m.eleve.classe or "" for m in moyennes})
+    sans_notes = classes[-1] if len(classes) > 1 else None
     if par_bilan:
         bornes = {p.nom: p for p in periodes}
         noeud_bp = _e(donnees, "bilans-periodiques")
@@ -103,14 +109,22 @@ def ecrire_lsu(
                    date_verrou=f"{p.fin.isoformat()}T18:00:00", responsable_etab_ref="RESP_1")
             acquis = _e(b, "liste-acquis")
             for m in liste:
-                notes = {"moyenne_eleve": f"{m.moyenne:.2f}/20"} if m.moyenne is not None else {"eleve_non_note": "true"}
-                classe = (
-                    {"moyenne_structure": f"{m.moyenne_classe:.2f}/20"}
-                    if m.moyenne_classe is not None
-                    else {"structure_non_notee": "true"}
-                )
+                if m.eleve.classe == sans_notes:
+                    notes: dict[str, str] = {"positionnement": str(positionnement(m.moyenne))} if m.moyenne is not None else {}
+                    classe: dict[str, str] = {}
+                else:
+                    notes = {"moyenne_eleve": f"{m.moyenne:.2f}/20"} if m.moyenne is not None else {"eleve_non_note": "true"}
+                    classe = (
+                        {"moyenne_structure": f"{m.moyenne_classe:.2f}/20"}
+                        if m.moyenne_classe is not None
+                        else {"structure_non_notee": "true"}
+                    )
                 a = _e(acquis, "acquis", discipline_ref=dids[m.matiere], **notes, **classe)
-                _e(a, "appreciation", "-")
+                texte = m.appreciation or appreciation(m.moyenne)
+                if texte:  # l'appréciation est facultative (minOccurs 0)
+                    _e(a, "appreciation", texte)
+            connues = [m.moyenne for m in liste if m.moyenne is not None]
+            _e(b, "acquis-conseils", conseils(sum(connues) / len(connues) if connues else None))
 
     par_cycle: dict[tuple[str, str], list[Evaluation]] = defaultdict(list)
     for ev in evaluations:
@@ -140,6 +154,36 @@ def ecrire_lsu(
     ET.indent(racine)
     chemin.parent.mkdir(parents=True, exist_ok=True)
     ET.ElementTree(racine).write(chemin, encoding="UTF-8", xml_declaration=True)
+
+
+def positionnement(moyenne: float) -> int:
+    """Le positionnement 1–4 d'une classe sans notes (1 : objectifs non atteints … 4 : dépassés)."""
+    return 1 if moyenne < 8 else 2 if moyenne < 12 else 3 if moyenne < 16 else 4
+
+
+#: Appréciations d'une discipline, par moyenne plancher (la plus haute atteinte l'emporte).
+APPRECIATIONS: tuple[tuple[float, str], ...] = (
+    (0, "Des difficultés importantes : un travail régulier et de l'aide sont nécessaires."),
+    (8, "Des acquis fragiles ; les efforts doivent se poursuivre."),
+    (12, "Travail sérieux, résultats satisfaisants."),
+    (16, "Très bon trimestre, travail approfondi."),
+)
+
+
+def appreciation(moyenne: float | None) -> str | None:
+    """L'appréciation du professeur de l'école synthétique ; aucune sans moyenne."""
+    if moyenne is None:
+        return None
+    return next(t for plancher, t in reversed(APPRECIATIONS) if moyenne >= plancher)
+
+
+def conseils(moyenne: float | None) -> str:
+    """Les « acquis et conseils » du bilan périodique (obligatoires dans le schéma)."""
+    if moyenne is None:
+        return "Élève non évalué sur la période."
+    if moyenne < 10:
+        return "Trimestre difficile : il faut reprendre les leçons chaque soir et demander de l'aide."
+    return "Trimestre satisfaisant ; continuer ainsi." if moyenne < 14 else "Excellent trimestre, félicitations."
 
 
 def _millesime(annee: int, mois: int) -> int:

@@ -1,4 +1,5 @@
-"""Écrit les résultats d'une campagne comme Pix Orga les exporte (« collecte de profils » ou « évaluation »).
+"""Écrit les résultats d'une campagne comme Pix Orga les exporte (« collecte de profils », « évaluation »
+ou « examen », ce dernier sans « % de progression »).
 
 Utilisé par le générateur de l'école fictive ; ``connectors/pix.py`` relit exactement ces fichiers. On
 reproduit le sérialiseur CSV de Pix : BOM UTF-8, ``;``, fin de ligne ``\\n``, en-tête et textes entre
@@ -120,13 +121,16 @@ def _profils(participations: Sequence[PixParticipation], organisation: str, avec
     return lignes
 
 
-def _evaluation(participations: Sequence[PixParticipation], organisation: str, avec_classe: bool) -> list[str]:
+def _evaluation(participations: Sequence[PixParticipation], organisation: str, avec_classe: bool,
+                examen: bool = False) -> list[str]:
+    """Évaluation (``ASSESSMENT``) ou examen (``EXAM`` : la même chose sans « % de progression »)."""
     codes = [c for c in COMPETENCES_PIX if any(c in p.maitrise for p in participations)] or list(COMPETENCES_PIX)
     domaines = [d for d in DOMAINES if any(c.startswith(d + ".") for c in codes)]
     entete = ["Nom de l'organisation", "ID Campagne", "Code", "Nom de la campagne", "Parcours",
               "Nom du Participant", "Prénom du Participant"]
     entete += ["Classe"] if avec_classe else []
-    entete += ["% de progression", "Date et heure de début (Europe/Paris)", "Partage (O/N)",
+    entete += [] if examen else ["% de progression"]
+    entete += ["Date et heure de début (Europe/Paris)", "Partage (O/N)",
                "Date et heure du partage (Europe/Paris)", "% maitrise de l'ensemble des acquis du profil"]
     for code in codes:
         nom = _nom_pix(code)
@@ -141,14 +145,14 @@ def _evaluation(participations: Sequence[PixParticipation], organisation: str, a
     for p in participations:
         cellules = _identite(p, organisation, avec_classe, parcours=True)
         progression = p.progression if p.progression is not None else (1 if p.partage else 0)
+        cellules += [] if examen else [progression]
         if not p.partage:
-            cellules += [progression, _date(p.date_envoi), False, None, None]
+            cellules += [_date(p.date_envoi), False, None, None]
             cellules += [None] * (3 * (len(codes) + len(domaines)))
         else:
             maitrises = {c: round(ACQUIS_PAR_COMPETENCE * p.maitrise.get(c, 0)) for c in codes}
             cibles = ACQUIS_PAR_COMPETENCE * len(codes)
-            cellules += [progression, _date(p.date_envoi), True, _date(p.date_envoi),
-                         round(sum(maitrises.values()) / cibles, 2)]
+            cellules += [_date(p.date_envoi), True, _date(p.date_envoi), round(sum(maitrises.values()) / cibles, 2)]
             for code in codes:
                 cellules += [round(p.maitrise.get(code, 0), 2), ACQUIS_PAR_COMPETENCE, maitrises[code]]
             for d in domaines:
@@ -170,10 +174,13 @@ def ecrire_pix(
     """Écrit l'export Pix Orga d'une campagne ; la sorte suit ``type_campagne`` (la même pour toutes)."""
     sortes = {p.type_campagne for p in participations}
     if len(sortes) > 1:
-        raise ValueError("un export Pix ne porte qu'une sorte de campagne (profils ou evaluation)")
+        raise ValueError("un export Pix ne porte qu'une sorte de campagne (profils, evaluation ou examen)")
     sorte = sortes.pop() if sortes else "profils"
     avec_classe = any(p.eleve.classe for p in participations)
-    ecrire = _profils if sorte == "profils" else _evaluation
-    texte = "".join(ecrire(participations, organisation, avec_classe))
+    if sorte == "profils":
+        lignes = _profils(participations, organisation, avec_classe)
+    else:
+        lignes = _evaluation(participations, organisation, avec_classe, examen=sorte == "examen")
+    texte = "".join(lignes)
     with open(chemin, "w", encoding="utf-8", newline="") as f:
         f.write(("\ufeff" if bom else "") + texte)

@@ -102,6 +102,7 @@ from models.records import (
 
 from . import calendrier, noms
 from .calcul_pronote import NoteBrute, moyenne, moyenne_generale, moyenne_service, rangs
+from .pix_examen import examen as examen_pix
 
 PROFILS: tuple[str, ...] = (
     "regulier",
@@ -473,6 +474,9 @@ class _Generateur:
 _TITRES = {
     "EPS": ("Course de durée", "Badminton", "Acrosport", "Natation", "Handball", "Demi-fond"),
     "ENSEIGNEMENT PROFESSIONNEL": ("TP atelier", "Étude de cas", "Évaluation pratique", "Dossier technique"),
+    # des titres libres qui contiennent « sur N » ou « 1/2 » : ni barème ni coefficient (issue 17)
+    "FRANCAIS": ("Dictée sur 10 mots", "Rédaction", "Contrôle de lecture", "Récitation sur 2 poèmes"),
+    "MATHEMATIQUES": ("DS 1/2", "Interrogation écrite", "Devoir maison", "DS 2/2", "Contrôle"),
 }
 _TITRES_DEFAUT = ("Contrôle", "Interrogation écrite", "Devoir maison", "Évaluation", "Exposé oral", "Contrôle de cours")
 _BAREMES = (20,) * 14 + (10,) * 3 + (40, 5, 30)
@@ -527,6 +531,7 @@ class Annee:
             self.vie_scolaire(e)
         self.competences(par_division)
         self.pix()
+        self.ecole.pix += examen_pix(self.ecole.pix, self.annee)  # campagne EXAM (sample_data/pix_examen.py)
 
     # -- notes --------------------------------------------------------------------------------------
 

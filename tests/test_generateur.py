@@ -318,7 +318,7 @@ def test_pix(ecole: Ecole) -> None:
     concernes = [e for e in ecole.eleves if e.classe.startswith("3") or not e.classe[0] in "3456"]
     for e in concernes:
         profil = profils[(e.nom, e.prenom)]
-        envois = [p for p in partages[e.eleve_id()] if p.partage]
+        envois = [p for p in partages[e.eleve_id()] if p.partage and p.type_campagne == "profils"]
         if profil == "pix_inactif":
             assert not envois
         else:
@@ -326,6 +326,10 @@ def test_pix(ecole: Ecole) -> None:
             assert dernier.certifiable and sum(c.niveau >= 1 for c in dernier.competences) >= 5
     assert all(par_id[i].classe[0] not in "456" for i in partages)
     assert any(len(ps) > 1 for ps in partages.values())  # des envois répétés
+    # une campagne d'examen (EXAM), exportée sans « % de progression », dont certains résultats non partagés
+    examens = [p for p in ecole.pix if p.type_campagne == "examen"]
+    assert examens and any(p.partage for p in examens) and any(not p.partage for p in examens)
+    assert all(p.progression is None for p in examens)
     inverses = [p for i, ps in partages.items() for p in ps
                 if cle_nom(p.eleve.nom) == cle_nom(par_id[i].prenom.split()[0])]
     assert inverses  # des élèves ont mis leur prénom dans la case du nom

@@ -170,10 +170,19 @@ def test_aller_retour_ecrivain_lecteur(tmp_path: Path) -> None:
         "SYS_NAT": (1, "evalue"), "REP_MND": (2, "evalue"),
     }
     assert {e.date for e in lot.evaluations} == {dt.date(2026, 6, 19)}
-    assert sorted((m.eleve.nom, m.periode, m.matiere, m.moyenne, m.moyenne_classe) for m in lot.moyennes) == [
-        ("DUPONT", "Trimestre 1", "FRANÇAIS", None, None),
-        ("DUPONT", "Trimestre 1", "MATHEMATIQUES", 12.5, 11.0),
-        ("MARTIN", "Trimestre 2", "MATHEMATIQUES", 7.25, None),
+    # 3B, dernière classe, est écrite « sans notes » : un positionnement seul (7,25 → 1)
+    assert sorted((m.eleve.nom, m.periode, m.matiere, m.moyenne, m.moyenne_classe, m.positionnement)
+                  for m in lot.moyennes if m.matiere) == [
+        ("DUPONT", "Trimestre 1", "FRANÇAIS", None, None, None),
+        ("DUPONT", "Trimestre 1", "MATHEMATIQUES", 12.5, 11.0, None),
+        ("MARTIN", "Trimestre 2", "MATHEMATIQUES", None, None, "1"),
+    ]
+    # une appréciation par discipline notée, les « acquis-conseils » de chaque bilan sur la ligne générale
+    assert [(m.eleve.nom, m.matiere, m.appreciation) for m in lot.moyennes if m.appreciation] == [
+        ("DUPONT", "MATHEMATIQUES", "Travail sérieux, résultats satisfaisants."),
+        ("DUPONT", None, "Trimestre satisfaisant ; continuer ainsi."),
+        ("MARTIN", "MATHEMATIQUES", "Des difficultés importantes : un travail régulier et de l'aide sont nécessaires."),
+        ("MARTIN", None, "Trimestre difficile : il faut reprendre les leçons chaque soir et demander de l'aide."),
     ]
     assert lot.periodes == [PERIODES[0], PERIODES[1]]  # bornes relues depuis les bilans
 
@@ -191,14 +200,15 @@ def test_import_dans_l_entrepot(ecole, tmp_path: Path) -> None:
     assert ligne == ("DUPONT", "CPD_ETR", None, "0", "dispense", dt.date(2026, 6, 19))
     assert vue.filter(vue["nom"] == "LEFÈVRE")["niveau"].to_list() == [4] * 8
     moy = ecole.sql(
-        "SELECT e.classe, m.periode, m.matiere, m.moyenne, m.annee FROM moyennes_pronote m "
-        "JOIN eleves e USING (eleve_id) WHERE m.source = 'lsu' ORDER BY e.classe, m.matiere"
+        "SELECT e.classe, m.periode, m.matiere, m.moyenne, m.positionnement, m.annee FROM moyennes_pronote m "
+        "JOIN eleves e USING (eleve_id) WHERE m.source = 'lsu' AND m.matiere IS NOT NULL ORDER BY e.classe, m.matiere"
     )
     assert moy.rows() == [
-        ("3A", "Trimestre 1", "FRANÇAIS", None, "2025-2026"),
-        ("3A", "Trimestre 1", "MATHEMATIQUES", 12.5, "2025-2026"),
-        ("3B", "Trimestre 2", "MATHEMATIQUES", 7.25, "2025-2026"),
+        ("3A", "Trimestre 1", "FRANÇAIS", None, None, "2025-2026"),
+        ("3A", "Trimestre 1", "MATHEMATIQUES", 12.5, None, "2025-2026"),
+        ("3B", "Trimestre 2", "MATHEMATIQUES", None, "1", "2025-2026"),  # 3B : classe sans notes
     ]
+    assert ecole.sql("SELECT count(*) AS n FROM appreciations WHERE matiere IS NULL")["n"].to_list() == [2]
     # réimporter le même fichier ne change rien
     deux = ecole.importer(lire_sorte("lsu", lot.fichier))
     assert deux.statut == "reussi" and deux.lignes_inserees == 0 and deux.lignes_mises_a_jour == 0
