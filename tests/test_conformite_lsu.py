@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 
 import connectors
-from models.errors import ImportRejected
 from models.records import StatutCompetence
+from models.warehouse import Warehouse
+
+from .outils.conformite import refuse_sans_rien_changer
 
 CODES = ("CPD_FRA", "CPD_ETR", "CPD_SCI", "CPD_ART", "MET_APP", "FRM_CIT", "SYS_NAT", "REP_MND")
 
@@ -140,31 +142,27 @@ def test_bilan_de_cycle(tmp_path: Path) -> None:
         (f'<acquis discipline-ref="DI_999999" {COMMUN} positionnement="2"/>', "discipline-ref", "non déclarée"),
     ],
 )
-def test_acquis_interdits_refuses(tmp_path: Path, acquis: str, attribut: str, raison: str) -> None:
-    f = _ecrire(tmp_path, _document(acquis))
-    with pytest.raises(ImportRejected) as e:
-        connectors.lire("lsu", f)
-    assert (e.value.ligne, e.value.colonne) == (18, attribut)
-    assert raison in str(e.value) and "bilans.xml" in str(e.value)
+def test_acquis_interdits_refuses(ecole: Warehouse, tmp_path: Path, acquis: str, attribut: str, raison: str) -> None:
+    err = refuse_sans_rien_changer(ecole, "lsu", _ecrire(tmp_path, _document(acquis)))
+    assert (err.ligne, err.colonne) == (18, attribut) and raison in str(err)
 
 
-def test_cycle_et_socle_interdits_refuses(tmp_path: Path) -> None:
+def test_cycle_et_socle_interdits_refuses(ecole: Warehouse, tmp_path: Path) -> None:
     # Cycle : 3 ou 4 dans ce schéma (collège)
-    with pytest.raises(ImportRejected, match="cycle « 5 » inconnu"):
-        connectors.lire("lsu", _ecrire(tmp_path, _document(ACQUIS, cycle="5")))
+    err = refuse_sans_rien_changer(ecole, "lsu", _ecrire(tmp_path, _document(ACQUIS, cycle="2")))
+    assert err.colonne == "cycle" and "cycle « 2 » inconnu" in str(err)
     # CodeDomaineSocle : une des 8 composantes
     faux = "".join(f'<domaine code="{c}" positionnement="3"/>' for c in (*CODES[:7], "CPD_XXX"))
-    with pytest.raises(ImportRejected, match="composante du socle « CPD_XXX » inconnue"):
-        connectors.lire("lsu", _ecrire(tmp_path, _document(ACQUIS, socle_cycle=faux)))
+    err = refuse_sans_rien_changer(ecole, "lsu", _ecrire(tmp_path, _document(ACQUIS, socle_cycle=faux)))
+    assert err.colonne == "code" and "composante du socle « CPD_XXX » inconnue" in str(err)
     # PositionnementSocle 0 à 4 ; 0 (dispensé) réservé à la langue (CPD_ETR) par le cahier des charges
     zero = "".join(f'<domaine code="{c}" positionnement="{0 if c == "CPD_FRA" else 3}"/>' for c in CODES)
-    with pytest.raises(ImportRejected, match="positionnement 0 \\(dispensé\\) interdit pour CPD_FRA"):
-        connectors.lire("lsu", _ecrire(tmp_path, _document(ACQUIS, socle_cycle=zero)))
+    err = refuse_sans_rien_changer(ecole, "lsu", _ecrire(tmp_path, _document(ACQUIS, socle_cycle=zero)))
+    assert err.colonne == "positionnement" and "positionnement 0 (dispensé) interdit pour CPD_FRA" in str(err)
 
 
-def test_eleve_sans_nom_hors_du_champ_de_vigie(tmp_path: Path) -> None:
+def test_eleve_sans_nom_hors_du_champ_de_vigie(ecole: Warehouse, tmp_path: Path) -> None:
     """type Eleve : nom et prénom sont facultatifs (« informations de débogage ») ; Vigie reconnaît les
     élèves par leur nom : refus documenté « hors du champ de Vigie »."""
-    with pytest.raises(ImportRejected) as e:
-        connectors.lire("lsu", _ecrire(tmp_path, _document(ACQUIS, eleve="")))
-    assert e.value.colonne == "nom" and "hors du champ de Vigie" in str(e.value)
+    err = refuse_sans_rien_changer(ecole, "lsu", _ecrire(tmp_path, _document(ACQUIS, eleve="")))
+    assert err.colonne == "nom" and "hors du champ de Vigie" in str(err)

@@ -21,7 +21,9 @@ from pathlib import Path
 import pytest
 
 import connectors
-from models.errors import ImportRejected
+from models.warehouse import Warehouse
+
+from .outils.conformite import refuse_sans_rien_changer
 
 J = dt.datetime
 COMP = "Mener une recherche et une veille d’information"
@@ -119,23 +121,21 @@ def test_collecte_de_profils_plusieurs_envois(tmp_path: Path) -> None:
         ('"06/10/2025 09:40"', '"le 6 octobre"', "Date et heure du partage (Europe/Paris)", "date"),
     ],
 )
-def test_valeurs_interdites_refusees(tmp_path: Path, remplacer: str, par: str, colonne: str, raison: str) -> None:
+def test_valeurs_interdites_refusees(ecole: Warehouse, tmp_path: Path, remplacer: str, par: str, colonne: str,
+                                    raison: str) -> None:
     ligne = _q(IDENTITE, '"DUPONT"', '"Jean-Marie"', '"3A"', "1234567890A", "1", '"06/10/2025 09:00"', '"Oui"',
                '"06/10/2025 09:40"', "2", '"Oui"', "0,63", "0,75", "8", "6", "0,75", "8", "6")
     assert remplacer in ligne
     f = _csv(tmp_path, [_q(*ENTETE_EVALUATION), ligne.replace(remplacer, par, 1)])
-    with pytest.raises(ImportRejected) as e:
-        connectors.lire("pix", f)
-    assert (e.value.ligne, e.value.colonne) == (2, colonne) and raison in str(e.value)
+    err = refuse_sans_rien_changer(ecole, "pix", f)
+    assert (err.ligne, err.colonne) == (2, colonne) and raison in str(err)
 
 
-def test_fichier_qui_n_est_pas_un_export_de_campagne(tmp_path: Path) -> None:
+def test_fichier_qui_n_est_pas_un_export_de_campagne(ecole: Warehouse, tmp_path: Path) -> None:
     f = _csv(tmp_path, ['"Nom";"Prénom";"Score"', '"DUPONT";"Jean";"12"'])
-    with pytest.raises(ImportRejected) as e:
-        connectors.lire("pix", f)
-    assert e.value.ligne == 1 and "n'est pas un export de campagne Pix Orga" in str(e.value)
+    err = refuse_sans_rien_changer(ecole, "pix", f)
+    assert err.ligne == 1 and "n'est pas un export de campagne Pix Orga" in str(err)
     # Une évaluation sans « Partage (O/N) » : colonnes obligatoires manquantes, nommées
     entete = [c for c in ENTETE_EVALUATION if c not in ('"Partage (O/N)"',)]
-    f = _csv(tmp_path, [_q(*entete)])
-    with pytest.raises(ImportRejected, match="Partage"):
-        connectors.lire("pix", f)
+    err = refuse_sans_rien_changer(ecole, "pix", _csv(tmp_path, [_q(*entete)]))
+    assert err.ligne == 1 and "Partage" in str(err)

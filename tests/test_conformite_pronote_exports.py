@@ -31,17 +31,18 @@ import pytest
 import connectors
 from models.errors import ImportRejected
 from models.records import RAMENER_SUR_20_PAR_DEFAUT, StatutCompetence, StatutNote
+from models.warehouse import Warehouse
 
 from .conftest import ecrire_pronote
+from .outils.conformite import refuse_sans_rien_changer
 
 EV, ABS, DISP, NE = (StatutCompetence.EVALUE, StatutCompetence.ABSENT, StatutCompetence.DISPENSE,
                      StatutCompetence.NON_EVALUE)
 
 
-def _refus(sorte: str, chemin: Path, **options: object) -> ImportRejected:
-    with pytest.raises(ImportRejected) as e:
-        connectors.lire(sorte, chemin, **options)
-    return e.value
+def _refus(wh: Warehouse, sorte: str, chemin: Path, **options: object) -> ImportRejected:
+    """Refusé par le seul chemin d'import, consigné, sans rien changer (tests/outils/conformite.py)."""
+    return refuse_sans_rien_changer(wh, sorte, chemin, **options)
 
 
 # --- Page Notes : en-têtes de devoirs ------------------------------------------------------------------
@@ -73,7 +74,7 @@ def test_entete_sur_une_ligne(tmp_path: Path) -> None:
         "Problème sur 3 pages", dt.date(2026, 1, 5), 10, 0.5, True, 7.5)
 
 
-def test_bareme_et_coefficient_aux_limites_de_pronote(tmp_path: Path) -> None:
+def test_bareme_et_coefficient_aux_limites_de_pronote(ecole: Warehouse, tmp_path: Path) -> None:
     """[DEVOIR] barème de 1 à 99, coefficient de 0 à 99 ; au-delà, l'en-tête est refusé (ligne, colonne)."""
     f = ecrire_pronote(tmp_path, "EPS.csv", [
         "Élève;Classe;Devoir du 06/10/2025 - Course;Devoir du 07/10/2025 - Saut",
@@ -84,7 +85,7 @@ def test_bareme_et_coefficient_aux_limites_de_pronote(tmp_path: Path) -> None:
     assert (course.devoir.bareme, course.devoir.coefficient, saut.devoir.bareme, saut.devoir.coefficient) == (
         99, 0, 1, 99)
     f = ecrire_pronote(tmp_path, "EPS.csv", ["Élève;Classe;Devoir du 06/10/2025 - Course", ";;Sur 100", '"A";"3A";"5"'])
-    err = _refus("pronote-notes", f)
+    err = _refus(ecole, "pronote-notes", f)
     assert (err.ligne, err.colonne) == (1, 3) and "barème ou coefficient hors limites" in str(err)
 
 
@@ -116,16 +117,16 @@ def test_pas_de_valeur_dans_une_note_et_une_moyenne(tmp_path: Path, vide: str) -
 
 
 @pytest.mark.parametrize("texte", ["n/a", "?", "néant", "0 0"])
-def test_autre_texte_refuse_dans_note_et_moyenne(tmp_path: Path, texte: str) -> None:
+def test_autre_texte_refuse_dans_note_et_moyenne(ecole: Warehouse, tmp_path: Path, texte: str) -> None:
     note = ecrire_pronote(tmp_path, "SVT.csv", [
         "Élève;Classe;Devoir du 06/10/2025 - QCM", ";;Sur 20", f'"DUPONT Jean";"3A";"{texte}"'])
-    err = _refus("pronote-notes", note)
+    err = _refus(ecole, "pronote-notes", note)
     assert (err.ligne, err.colonne) == (3, "Devoir du 06/10/2025 - QCM / Sur 20")
     moyenne = ecrire_pronote(tmp_path, "SVT.csv", ["Élève;Classe;Moyenne", f'"DUPONT Jean";"3A";"{texte}"'])
-    err = _refus("pronote-notes", moyenne, periode="Trimestre 1")
+    err = _refus(ecole, "pronote-notes", moyenne, periode="Trimestre 1")
     assert (err.ligne, err.colonne) == (2, "Moyenne")
     resultats = ecrire_pronote(tmp_path, "res.csv", ["Élève;FRANÇAIS", ";Moyenne", f'"DUPONT Jean";"{texte}"'])
-    err = _refus("pronote-resultats", resultats, periode="Trimestre 1", classe="3A")
+    err = _refus(ecole, "pronote-resultats", resultats, periode="Trimestre 1", classe="3A")
     assert (err.ligne, err.colonne) == (3, "FRANÇAIS / Moyenne")
 
 
@@ -157,10 +158,10 @@ def test_sous_colonnes_rattachees_et_moyenne_de_pronote_gardee(tmp_path: Path) -
         ("FRANÇAIS", None)]
 
 
-def test_sous_colonne_de_texte_refusee(tmp_path: Path) -> None:
+def test_sous_colonne_de_texte_refusee(ecole: Warehouse, tmp_path: Path) -> None:
     f = ecrire_pronote(tmp_path, "resultats.csv", [
         "Élève;FRANÇAIS;", ";Moyenne;Appréciation", '"DUPONT Jean";"12,00";"Bon trimestre"'])
-    err = _refus("pronote-resultats", f, periode="Trimestre 1", classe="3A")
+    err = _refus(ecole, "pronote-resultats", f, periode="Trimestre 1", classe="3A")
     assert (err.ligne, err.colonne) == (2, 3) and "non reconnue" in str(err)
 
 
@@ -192,9 +193,9 @@ def test_reglage_niveaux_donne_un_niveau_ou_un_statut(tmp_path: Path) -> None:
         ("V", 3, EV), ("Ex", None, DISP), ("A", None, ABS)]
 
 
-def test_niveau_inconnu_refuse_sans_rien_ecrire(tmp_path: Path) -> None:
+def test_niveau_inconnu_refuse_sans_rien_ecrire(ecole: Warehouse, tmp_path: Path) -> None:
     f = _releve(tmp_path, ["A+", "Super"])
-    err = _refus("pronote-competences", f)
+    err = _refus(ecole, "pronote-competences", f)
     assert (err.ligne, err.colonne) == (3, "Niveau") and "niveau inconnu « Super »" in str(err)
-    with pytest.raises(ImportRejected, match="1, 2, 3 ou 4, ou un statut"):
-        connectors.lire("pronote-competences", _releve(tmp_path, ["V"]), niveaux={"V": "vert"})
+    err = _refus(ecole, "pronote-competences", _releve(tmp_path, ["V"]), niveaux={"V": "vert"})
+    assert "1, 2, 3 ou 4, ou un statut" in str(err)
