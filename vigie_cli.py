@@ -169,20 +169,73 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return _servir(db, args.port, demo=True)
 
 
-def _servir(db: Path, port: int, *, demo: bool = False) -> int:
+def _servir(db: Path, port: int, *, demo: bool = False, adresse: str = "localhost") -> int:
     env = dict(os.environ, VIGIE_DB=str(db))
     if demo:
         env["VIGIE_DEMO"] = "1"
     commande = [
         sys.executable, "-m", "streamlit", "run", str(RACINE / "dashboard" / "app.py"),
-        "--server.port", str(port), "--server.address", "localhost", "--server.headless", "true",
+        "--server.port", str(port), "--server.address", adresse, "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
     ]
-    print(f"Tableau de bord : http://localhost:{port}  (Ctrl+C pour arrêter)")
+    print(f"Tableau de bord : http://{adresse}:{port}  (Ctrl+C pour arrêter)")
+    return _lancer_et_surveiller(commande, env)
+
+
+#: Secondes laissées au serveur Streamlit pour s'arrêter proprement avant d'être tué.
+DELAI_ARRET = 5.0
+
+
+def _lancer_et_surveiller(commande: list[str], env: dict[str, str]) -> int:
+    """Lance le serveur et l'arrête avec cette commande (SIGTERM, SIGINT, SIGHUP).
+
+    Sans relais, ``vigie serve`` tué par SIGTERM (systemd, ``kill``, la fermeture d'une session) laissait
+    son enfant Streamlit servir les données des élèves. Le signal reçu est transmis à l'enfant, qui a
+    ``DELAI_ARRET`` secondes pour finir avant SIGKILL. Sous Linux, l'enfant reçoit aussi SIGTERM si ce
+    processus meurt sans avoir pu relayer (SIGKILL) : ``PR_SET_PDEATHSIG`` (prctl(2)).
+    """
+    import signal
+
+    enfant = subprocess.Popen(commande, env=env, cwd=RACINE, preexec_fn=_mourir_avec_le_parent)
+    recu: list[int] = []
+    limite = [float("inf")]
+
+    def relayer(signum: int, _frame: object) -> None:
+        if not recu:
+            limite[0] = time.monotonic() + DELAI_ARRET
+        recu.append(signum)
+        if enfant.poll() is None:
+            enfant.send_signal(signal.SIGTERM)
+
+    anciens = {s: signal.signal(s, relayer) for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
     try:
-        return subprocess.call(commande, env=env, cwd=RACINE)
-    except KeyboardInterrupt:
-        return 0
+        while True:
+            try:
+                code = enfant.wait(timeout=0.2)
+                break
+            except subprocess.TimeoutExpired:
+                if time.monotonic() >= limite[0]:
+                    enfant.kill()
+                    code = enfant.wait()
+                    break
+    finally:
+        if enfant.poll() is None:  # une exception inattendue ici : l'enfant ne survit pas
+            enfant.kill()
+            enfant.wait()
+        for s, ancien in anciens.items():
+            signal.signal(s, ancien)
+    if recu:
+        return 0 if recu[0] == signal.SIGINT else 128 + recu[0]
+    return code
+
+
+def _mourir_avec_le_parent() -> None:
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -193,7 +246,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if db.exists():
         with Warehouse(db, read_only=True) as wh:
             demo = wh.est_demo()
-    return _servir(db, args.port, demo=demo)
+    return _servir(db, args.port, demo=demo, adresse=args.adresse)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -433,6 +486,9 @@ def parser() -> argparse.ArgumentParser:
 
     s = sous.add_parser("serve", parents=[commun], help="ouvre le tableau de bord")
     s.add_argument("--port", type=int, default=8501)
+    s.add_argument("--adresse", default="localhost",
+                   help="adresse d'écoute (défaut : localhost ; derrière un proxy local, ne pas changer — "
+                        "voir « Déployer pour l'équipe »)")
     s.set_defaults(func=cmd_serve)
 
     st = sous.add_parser("status", parents=[commun], help="ce que contient l'entrepôt, journal des imports")
