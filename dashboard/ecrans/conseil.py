@@ -68,6 +68,18 @@ st.dataframe(
     ),
     hide_index=True,
 )
+if not projection:  # l'export est consigné au journal d'accès ; jamais depuis l'écran projeté
+    ui.telecharger(
+        "Exporter le tableau (CSV)",
+        fr.csv(tableau.select(
+            pl.col("eleve").alias("Élève"), pl.col("moyenne").alias("Moyenne générale"),
+            pl.col("variation").alias("Évolution"), pl.col("rang").alias("Rang"),
+            pl.col("absences").alias("Demi-journées d'absence"), pl.col("retards").alias("Retards"),
+            pl.col("sanctions").alias("Punitions et sanctions"), pl.col("alertes").alias("Alertes"),
+            pl.col("mention").alias("Mention proposée"),
+        )),
+        file_name=f"conseil-{classe}-{periode}.csv".replace(" ", "_"), mime="text/csv", key="csv_conseil",
+    )
 
 st.divider()
 eleve_id = st.selectbox("Élève discuté", eleves, format_func=lambda e: noms[e], key="conseil_eleve")

@@ -49,6 +49,15 @@ st.dataframe(
     ),
     hide_index=True,
 )
+ui.telecharger(
+    "Exporter les participants (CSV)",
+    fr.csv(profils.select(
+        pl.col("nom").alias("Nom"), pl.col("prenom").alias("Prénom"), pl.col("pix_total").alias("Pix"),
+        pl.col("certifiable").alias("Certifiable"), pl.col("progression").alias("Progression"),
+        pl.col("partage").alias("Partagé"), pl.col("date_envoi").alias("Envoi"),
+    )),
+    file_name=f"pix-{classe}-{campagne}.csv".replace(" ", "_"), mime="text/csv", key="csv_pix",
+)
 
 st.subheader("Par élève")
 noms = {r["eleve_id"]: f"{r['nom']} {r['prenom']}" for r in profils.iter_rows(named=True)}
