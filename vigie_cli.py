@@ -307,6 +307,13 @@ def cmd_user(args: argparse.Namespace) -> int:
         acces.retirer_compte(db, args.identifiant)
         print(f"Compte « {args.identifiant} » supprimé.")
         return 0
+    if args.action == "unlock":
+        from models import connexion
+
+        trouve = connexion.deverrouiller(db, args.identifiant)
+        acces.journaliser(db, "(ligne de commande)", "deverrouillage", args.identifiant)
+        print(f"« {args.identifiant} » débloqué." if trouve else f"« {args.identifiant} » n'était pas bloqué.")
+        return 0
     if not args.role:
         raise VigieError(f"indiquez le rôle avec --role ({', '.join(acces.ROLES)})")
     mot_de_passe = None
@@ -503,8 +510,9 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--format", choices=["table", "csv"], default="table")
     a.set_defaults(func=cmd_alerts)
 
-    u = sous.add_parser("user", parents=[commun], help="comptes locaux : add, remove, list")
-    u.add_argument("action", choices=["add", "remove", "list"])
+    u = sous.add_parser("user", parents=[commun], help="comptes locaux : add, remove, list, unlock")
+    u.add_argument("action", choices=["add", "remove", "list", "unlock"],
+                   help="unlock : lève le blocage après trop d'essais de mot de passe")
     u.add_argument("identifiant", nargs="?")
     u.add_argument("--role", help="direction, professeur_principal, enseignant, cpe, coordonnateur_ulis")
     u.add_argument("--classes", help="classes du professeur (3A,3B)")

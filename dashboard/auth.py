@@ -7,19 +7,28 @@ Un seul point de contrôle (:func:`exiger_utilisateur`), appelé par ``app.py`` 
   ``vigie user add … --email`` qui porte le rôle ;
 - sinon, comptes locaux (identifiant et mot de passe, hachage argon2).
 Un entrepôt qui contient des données importées n'est jamais servi sans connexion.
+
+Les essais de mot de passe sont limités et consignés (``models.connexion``) ; une session sans activité
+pendant ``connexion.inactivite_minutes`` se termine, même si l'onglet reste ouvert (fragment qui se
+relance seul, au plus chaque minute). Un compte local ne reste pas connecté après un rechargement de la page : voir
+README, « Déployer pour l'équipe ».
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import streamlit as st
 
-from models import acces
+from models import acces, connexion
 from models.acces import Utilisateur
+from models.reglages import charger_reglages
 from models.warehouse import lecture
 
 _CLE = "vigie_utilisateur"
+_ACTIVITE = "vigie_activite"
+_EXPIREE = "vigie_session_expiree"
 
 
 def est_demo(db: Path) -> bool:
@@ -42,9 +51,13 @@ def exiger_utilisateur(db: Path) -> Utilisateur:
         return acces.DEMO
     u = st.session_state.get(_CLE)
     if isinstance(u, Utilisateur):
-        return u
+        if not _expiree(db, u):
+            st.session_state[_ACTIVITE] = time.time()
+            return u
     st.title("Vigie — connexion")
     st.caption("Les données des élèves sont réservées aux personnels habilités.")
+    if st.session_state.get(_EXPIREE):
+        st.warning(st.session_state[_EXPIREE], icon=":material/timer_off:")
     if _oidc_configure():
         if getattr(st.user, "is_logged_in", False):
             u = acces.par_email(db, str(st.user.get("email", "")))
@@ -54,7 +67,10 @@ def exiger_utilisateur(db: Path) -> Utilisateur:
                 st.button("Se déconnecter", on_click=st.logout)
                 st.stop()
             st.session_state[_CLE] = u
-            acces.journaliser(db, u, "connexion", "ENT")
+            st.session_state[_ACTIVITE] = time.time()
+            st.session_state.pop(_EXPIREE, None)
+            adresse = adresse_client()
+            acces.journaliser(db, u, "connexion", "ENT" + (f" — adresse {adresse}" if adresse else ""))
             return u
         st.button("Se connecter avec l'ENT", on_click=st.login, type="primary")
         st.divider()
@@ -63,12 +79,14 @@ def exiger_utilisateur(db: Path) -> Utilisateur:
         mot_de_passe = st.text_input("Mot de passe", type="password")
         envoye = st.form_submit_button("Se connecter")
     if envoye:
-        u = acces.authentifier(db, identifiant.strip(), mot_de_passe)
-        if u is not None:
-            st.session_state[_CLE] = u
-            acces.journaliser(db, u, "connexion", "mot de passe")
+        issue = connexion.connecter(db, identifiant, mot_de_passe, charger_reglages().connexion,
+                                    adresse=adresse_client())
+        if issue.utilisateur is not None:
+            st.session_state[_CLE] = issue.utilisateur
+            st.session_state[_ACTIVITE] = time.time()
+            st.session_state.pop(_EXPIREE, None)
             st.rerun()
-        st.error("Identifiant ou mot de passe incorrect.")
+        st.error(issue.message)
     if not acces.comptes(db):
         st.info("Aucun compte n'existe encore : créez-en un avec `vigie user add IDENTIFIANT --role direction`.")
     st.stop()
@@ -79,3 +97,44 @@ def deconnecter() -> None:
     st.session_state.pop(_CLE, None)
     if _oidc_configure() and getattr(st.user, "is_logged_in", False):
         st.logout()
+
+
+def adresse_client() -> str | None:
+    """L'adresse à limiter (``models.connexion.adresse_client``) selon les proxys de confiance déclarés."""
+    proxys = charger_reglages().connexion.proxys_de_confiance
+    return connexion.adresse_client(st.context.ip_address, st.context.headers.get("X-Forwarded-For"), proxys)
+
+
+def _expiree(db: Path, u: Utilisateur) -> bool:
+    """Termine la session restée inactive trop longtemps (consigné) ; vrai si c'est le cas."""
+    reglages = charger_reglages().connexion
+    derniere = st.session_state.get(_ACTIVITE)
+    if derniere is None or u.demo or not connexion.session_expiree(derniere, reglages):
+        return False
+    minutes = f"{reglages.inactivite_minutes:g}".replace(".", ",")
+    acces.journaliser(db, u, "fin_de_session", f"inactivité ({minutes} min)")
+    st.session_state.pop(_CLE, None)
+    st.session_state.pop(_ACTIVITE, None)
+    st.session_state.pop("vigie_derniere_page", None)  # la page rouverte après reconnexion est consignée
+    st.session_state[_EXPIREE] = (f"Session terminée après {minutes} min sans activité : "
+                                  "reconnectez-vous.")
+    if _oidc_configure() and getattr(st.user, "is_logged_in", False):
+        st.logout()  # sinon le cookie de l'ENT reconnecterait aussitôt
+    return True
+
+
+def surveiller_inactivite() -> None:
+    """Relance la page quand la session expire, même sans clic : ses données quittent l'écran.
+
+    Un fragment qui se relance seul (au plus chaque minute) ; ses passages ne comptent pas comme une
+    activité (seule l'exécution de toute la page la note, dans :func:`exiger_utilisateur`)."""
+    delai = charger_reglages().connexion.inactivite_minutes * 60
+    st.fragment(_verifier_inactivite, run_every=min(60.0, max(2.0, delai / 4)))()
+
+
+def _verifier_inactivite() -> None:
+    u = st.session_state.get(_CLE)
+    derniere = st.session_state.get(_ACTIVITE)
+    if isinstance(u, Utilisateur) and derniere is not None and connexion.session_expiree(
+            derniere, charger_reglages().connexion):
+        st.rerun(scope="app")

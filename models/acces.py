@@ -231,12 +231,14 @@ def fichier_audit(db: Path) -> Path:
     return Path(db).with_name(Path(db).stem + ".audit.jsonl")
 
 
-def journaliser(db: Path, u: Utilisateur, action: str, objet: str = "") -> None:
+def journaliser(db: Path, u: Utilisateur | str, action: str, objet: str = "") -> None:
+    """Une ligne au journal ; ``u`` est l'identifiant tapé (sans rôle) quand personne n'est connecté."""
     chemin = fichier_audit(db)
     chemin.parent.mkdir(parents=True, exist_ok=True)
+    identifiant, role = (u, "") if isinstance(u, str) else (u.identifiant, u.role)
     ligne = json.dumps(
-        {"horodatage": dt.datetime.now().isoformat(timespec="seconds"), "utilisateur": u.identifiant,
-         "role": u.role, "action": action, "objet": objet},
+        {"horodatage": dt.datetime.now().isoformat(timespec="seconds"), "utilisateur": identifiant,
+         "role": role, "action": action, "objet": objet},
         ensure_ascii=False,
     )
     fd = os.open(chemin, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)

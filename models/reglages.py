@@ -167,6 +167,36 @@ class Alertes(_Section):
         return v
 
 
+class Connexion(_Section):
+    """Connexions au tableau de bord servi à l'équipe (README, « Déployer pour l'équipe »)."""
+
+    tentatives_libres: int = Field(5, ge=1)
+    verrou_minutes: float = Field(5, gt=0)
+    verrou_max_minutes: float = Field(240, gt=0)
+    oubli_heures: float = Field(24, gt=0)
+    tentatives_par_adresse: int = Field(20, ge=1)
+    proxys_de_confiance: tuple[str, ...] = ()
+    inactivite_minutes: float = Field(30, gt=0)
+
+    @field_validator("proxys_de_confiance")
+    @classmethod
+    def _adresses(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        import ipaddress
+
+        for adresse in v:
+            try:
+                ipaddress.ip_network(adresse, strict=False)
+            except ValueError:
+                raise ValueError(f"« {adresse} » n'est pas une adresse IP (127.0.0.1) ni un réseau (10.0.0.0/8)") from None
+        return v
+
+    @model_validator(mode="after")
+    def _ordre(self) -> "Connexion":
+        if self.verrou_max_minutes < self.verrou_minutes:
+            raise ValueError("connexion.verrou_max_minutes doit être au moins égal à connexion.verrou_minutes")
+        return self
+
+
 _MENTIONS_DEFAUT = (
     Mention(libelle="Félicitations", moyenne_min=16.0, sans_sanction=True),
     Mention(libelle="Compliments", moyenne_min=14.0, sans_sanction=True),
@@ -204,6 +234,7 @@ class Reglages(_Section):
     mentions: tuple[Mention, ...] = _MENTIONS_DEFAUT
     libelles: dict[str, str] = _LIBELLES_DEFAUT
     alertes: Alertes = Alertes()
+    connexion: Connexion = Connexion()
 
     @field_validator("libelles")
     @classmethod

@@ -1,0 +1,122 @@
+"""Servi à l'équipe, dans un vrai navigateur : ``vigie serve`` tel qu'un proxy l'appelle.
+
+- l'adresse d'un essai de connexion vient de ``X-Forwarded-For`` seulement si le proxy est déclaré de
+  confiance (le navigateur joue ici le proxy local en posant l'en-tête lui-même) ;
+- les tableaux n'ont pas de bouton « Télécharger en CSV » (option ``client.disableDataExport``) ;
+- une session inactive revient à la connexion sans aucun clic.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from models import acces
+from tests.ecole_dashboard import construire
+from tests.test_navigateur import CHROMIUM, RACINE, SORTIE, _attendre, _port_libre
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium absent de /usr/bin/chromium (apt install chromium)"),
+]
+MDP = "un mot de passe solide"
+
+
+@pytest.fixture(scope="module")
+def serveur(tmp_path_factory):
+    dossier = tmp_path_factory.mktemp("equipe")
+    db = construire(dossier / "ecole.duckdb")
+    reglages = dossier / "reglages.toml"
+    reglages.write_text("", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "VIGIE_DEMO"}
+    env.update(VIGIE_REGLAGES=str(reglages), VIGIE_COMPTES=str(dossier / "utilisateurs.json"))
+    os.environ["VIGIE_COMPTES"] = env["VIGIE_COMPTES"]
+    acces.ajouter_compte(db, "direction1", "direction", MDP, nom="Mme Principale")
+    port = _port_libre()
+    processus = subprocess.Popen(
+        [sys.executable, "-m", "vigie_cli", "serve", "--db", str(db), "--port", str(port)],
+        cwd=RACINE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://localhost:{port}"
+    try:
+        _attendre(url, processus)
+        yield url, db, reglages
+    finally:
+        os.environ.pop("VIGIE_COMPTES", None)
+        processus.terminate()
+        processus.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def navigateur():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM),
+                              args=["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"])
+        yield b
+        b.close()
+
+
+def _essayer(navigateur, url: str, identifiant: str, mot_de_passe: str, en_tete: str | None = None):
+    contexte = navigateur.new_context(viewport={"width": 1400, "height": 1000},
+                                      extra_http_headers={"X-Forwarded-For": en_tete} if en_tete else {})
+    page = contexte.new_page()
+    page.goto(url, wait_until="domcontentloaded")
+    page.get_by_label("Identifiant").fill(identifiant, timeout=60_000)
+    page.get_by_label("Mot de passe").fill(mot_de_passe)
+    page.get_by_role("button", name="Se connecter").click()
+    return page
+
+
+def _echecs(db: Path, identifiant: str) -> list[str]:
+    df = acces.lire_audit(db, utilisateur=identifiant)
+    return df.filter(pl.col("action") == "echec_connexion")["objet"].to_list()
+
+
+def test_l_adresse_du_proxy_n_est_crue_que_s_il_est_declare(serveur, navigateur):
+    url, db, reglages = serveur
+    # Aucun proxy déclaré : l'en-tête (ici forgé) est ignoré, pas d'adresse au journal.
+    page = _essayer(navigateur, url, "inconnu1", "faux", en_tete="198.51.100.7")
+    page.get_by_text("Identifiant ou mot de passe incorrect.").wait_for(timeout=60_000)
+    assert _echecs(db, "inconnu1") == ["mot de passe incorrect ou identifiant inconnu"]
+    page.context.close()
+    # Le proxy local déclaré de confiance : l'adresse qu'il transmet est comptée et consignée.
+    reglages.write_text('[connexion]\nproxys_de_confiance = ["127.0.0.1", "::1"]\n', encoding="utf-8")
+    page = _essayer(navigateur, url, "inconnu2", "faux", en_tete="1.2.3.4, 198.51.100.7")
+    page.get_by_text("Identifiant ou mot de passe incorrect.").wait_for(timeout=60_000)
+    assert _echecs(db, "inconnu2") == ["mot de passe incorrect ou identifiant inconnu — adresse 198.51.100.7"]
+    page.context.close()
+    reglages.write_text("", encoding="utf-8")
+
+
+def test_tableau_sans_telechargement_integre_et_session_qui_expire(serveur, navigateur):
+    url, db, reglages = serveur
+    reglages.write_text("[connexion]\ninactivite_minutes = 0.25\n", encoding="utf-8")  # 15 s
+    try:
+        page = _essayer(navigateur, url, "direction1", MDP)
+        page.get_by_text("Connecté : Mme Principale").wait_for(timeout=60_000)
+        page.get_by_role("link", name="Accueil et imports").click()
+        tableau = page.locator('[data-testid="stDataFrame"]').first
+        tableau.wait_for(timeout=60_000)
+        tableau.hover()
+        barre = page.locator('[data-testid="stElementToolbar"]').first
+        barre.wait_for(timeout=10_000)
+        boutons = [b.get_attribute("aria-label") or "" for b in barre.locator("button").all()]
+        SORTIE.mkdir(exist_ok=True)
+        page.screenshot(path=str(SORTIE / "tableau_sans_telechargement.png"))
+        assert boutons, "la barre d'outils du tableau devrait s'afficher au survol"
+        assert not any("download" in b.lower() or "csv" in b.lower() for b in boutons), boutons
+        # Aucun clic : après 15 s d'inactivité, le fragment de surveillance ramène à la connexion.
+        page.get_by_text("Session terminée après 0,25 min sans activité").wait_for(timeout=45_000)
+        assert page.get_by_text("Connecté : Mme Principale").count() == 0
+        page.screenshot(path=str(SORTIE / "session_expiree.png"))
+        actions = acces.lire_audit(db, utilisateur="direction1")["action"].to_list()
+        assert actions[0] == "fin_de_session"
+    finally:
+        reglages.write_text("", encoding="utf-8")
