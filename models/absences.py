@@ -11,9 +11,11 @@
   comme non justifié tant que l'établissement n'a pas tranché. Les retards sont comptés à part.
 - Calendrier : lundi–vendredi, matin et après-midi séparés à ``absences.heure_demi_journee`` ; le mercredi
   après-midi compte à partir de 10 demi-journées par semaine, le samedi matin à partir de 11 (réglage
-  ``absences.demi_journees_par_semaine``, 9 par défaut). Les vacances scolaires et jours fériés ne sont pas
-  connus de Vigie : les taux les comptent comme des jours de classe (ils sont donc un peu sous-estimés), et
-  une absence qui couvre des vacances compte les jours ouvrés de ces vacances.
+  ``absences.demi_journees_par_semaine``, 9 par défaut). Les taux (:func:`taux`) ne comptent ni au
+  numérateur ni au dénominateur les jours sans classe du calendrier (``models/calendrier.py`` : vacances de
+  la zone, jours fériés, dates propres à l'établissement, PFMP de la classe) ; le décompte des
+  demi-journées d'un élève (:func:`demi_journees`), lui, compte encore les jours ouvrés d'une absence qui
+  couvre des vacances.
 - Une absence qui déborde sur deux mois ou deux périodes est répartie demi-journée par demi-journée.
 
 Toutes les requêtes ne lisent que les vues publiques (``absences``, ``retards``, ``eleves``, ``periodes``).
@@ -21,7 +23,9 @@ Toutes les requêtes ne lisent que les vues publiques (``absences``, ``retards``
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
@@ -164,9 +168,12 @@ def taux(
 ) -> pl.DataFrame:
     """Taux d'absentéisme « classe par classe et niveau par niveau » (circulaire 2014-159).
 
-    taux = demi-journées manquées (brutes) / (élèves × demi-journées de classe de l'intervalle), avec
-    demi-journées de classe = jours ouvrés (lundi–vendredi) de l'intervalle compris dans les périodes ×
-    ``demi_journees_par_semaine`` / 5. ``taux_non_justifie`` ne compte que les non justifiées.
+    taux = demi-journées manquées (brutes) un jour de classe / somme, sur les élèves, des demi-journées de
+    classe de leur classe dans l'intervalle ; demi-journées de classe = jours ouvrés (lundi–vendredi) de
+    l'intervalle compris dans les périodes, **hors jours sans classe** (vacances de la zone, jours fériés,
+    dates propres à l'établissement, PFMP de la classe : ``models/calendrier.py``) ×
+    ``demi_journees_par_semaine`` / 5. ``demi_journees_classe`` est la moyenne par élève du groupe.
+    ``taux_non_justifie`` ne compte que les non justifiées.
     Tous les intervalles de l'année sont listés, sans absence compris : la saisonnalité se lit telle quelle.
     """
     r = reglages or charger_reglages()
@@ -181,37 +188,68 @@ def taux(
         seau = f"date_trunc('{unite}', o.jour)::DATE AS {granularite}"
     else:
         raise ValueError(f"granularite = {granularite!r} : attendu mois, semaine ou periode")
-    return wh.sql(
-        f"""
-        WITH {_CRENEAUX},
-        ouvres AS (
-            SELECT DISTINCT annee, periode, unnest(generate_series(debut, fin, INTERVAL 1 DAY))::DATE AS jour
-            FROM periodes
-        ),
-        seaux AS (
-            SELECT {seau}, count(*) FILTER (WHERE isodow(o.jour) <= 5) * $par_semaine / 5 AS demi_journees_classe
-            FROM ouvres o GROUP BY ALL
-        ),
-        groupes AS (SELECT {par} AS groupe, count(*)::INTEGER AS nb_eleves FROM eleves GROUP BY ALL),
-        manquees AS (
-            SELECT e.{par} AS groupe, {seau},
-                   count(*)::INTEGER AS manquees,
-                   (count(*) FILTER (WHERE c.statut = 'non_justifiee'))::INTEGER AS non_justifiees
-            FROM creneaux c JOIN eleves e USING (eleve_id) JOIN ouvres o ON o.jour = c.jour
-            GROUP BY ALL
+    seau_s = ", ".join(f"s.{c}" for c in b_cols)
+    with calendrier_enregistre(wh, r):
+        return wh.sql(
+            f"""
+            WITH {_CRENEAUX},
+            ouvres AS (  -- les jours des périodes de chaque classe, moins ses jours sans classe (calendrier)
+                SELECT DISTINCT cl.classe, p.annee, p.periode, d.jour
+                FROM periodes p CROSS JOIN (SELECT DISTINCT classe FROM eleves) cl,
+                     LATERAL (SELECT unnest(generate_series(p.debut, p.fin, INTERVAL 1 DAY))::DATE AS jour) d
+                WHERE NOT EXISTS (SELECT 1 FROM calendrier_sans_classe n WHERE n.jour = d.jour
+                                  AND (n.classe IS NULL OR n.classe IS NOT DISTINCT FROM cl.classe))
+            ),
+            seaux AS (
+                SELECT o.classe, {seau},
+                       count(*) FILTER (WHERE isodow(o.jour) <= 5) * $par_semaine / 5 AS demi_journees_classe
+                FROM ouvres o GROUP BY ALL
+            ),
+            intervalles AS (SELECT DISTINCT {", ".join(b_cols)} FROM seaux),
+            groupes AS (SELECT {par} AS groupe, count(*)::INTEGER AS nb_eleves FROM eleves GROUP BY ALL),
+            capacite AS (  -- demi-journées de classe offertes : élèves × demi-journées de leur classe
+                SELECT e.{par} AS groupe, {seau_s}, sum(s.demi_journees_classe) AS capacite
+                FROM eleves e JOIN seaux s ON s.classe IS NOT DISTINCT FROM e.classe
+                GROUP BY ALL
+            ),
+            manquees AS (
+                SELECT e.{par} AS groupe, {seau},
+                       count(*)::INTEGER AS manquees,
+                       (count(*) FILTER (WHERE c.statut = 'non_justifiee'))::INTEGER AS non_justifiees
+                FROM creneaux c JOIN eleves e USING (eleve_id)
+                JOIN ouvres o ON o.jour = c.jour AND o.classe IS NOT DISTINCT FROM e.classe
+                GROUP BY ALL
+            )
+            SELECT g.groupe AS {par}, {", ".join(f"i.{c}" for c in b_cols)}, g.nb_eleves,
+                   coalesce(k.capacite, 0) / nullif(g.nb_eleves, 0) AS demi_journees_classe,
+                   coalesce(m.manquees, 0) AS demi_journees_manquees,
+                   coalesce(m.non_justifiees, 0) AS non_justifiees,
+                   coalesce(m.manquees, 0) / nullif(k.capacite, 0) AS taux,
+                   coalesce(m.non_justifiees, 0) / nullif(k.capacite, 0) AS taux_non_justifie
+            FROM groupes g CROSS JOIN intervalles i
+            LEFT JOIN capacite k ON k.groupe IS NOT DISTINCT FROM g.groupe
+                 AND {" AND ".join(f"k.{c} = i.{c}" for c in b_cols)}
+            LEFT JOIN manquees m ON m.groupe IS NOT DISTINCT FROM g.groupe
+                 AND {" AND ".join(f"m.{c} = i.{c}" for c in b_cols)}
+            ORDER BY g.groupe NULLS LAST, {", ".join(f"i.{c}" for c in b_cols)}
+            """,
+            params=_params(r),
         )
-        SELECT g.groupe AS {par}, {", ".join(f"s.{c}" for c in b_cols)}, g.nb_eleves,
-               s.demi_journees_classe, coalesce(m.manquees, 0) AS demi_journees_manquees,
-               coalesce(m.non_justifiees, 0) AS non_justifiees,
-               coalesce(m.manquees, 0) / nullif(g.nb_eleves * s.demi_journees_classe, 0) AS taux,
-               coalesce(m.non_justifiees, 0) / nullif(g.nb_eleves * s.demi_journees_classe, 0) AS taux_non_justifie
-        FROM groupes g CROSS JOIN seaux s
-        LEFT JOIN manquees m ON m.groupe IS NOT DISTINCT FROM g.groupe
-             AND {" AND ".join(f"m.{c} = s.{c}" for c in b_cols)}
-        ORDER BY g.groupe NULLS LAST, {", ".join(f"s.{c}" for c in b_cols)}
-        """,
-        params=_params(r),
-    )
+
+
+@contextlib.contextmanager
+def calendrier_enregistre(wh: "Warehouse", r: Reglages) -> Iterator[None]:
+    """Rend les jours sans classe (``models/calendrier.py``) lisibles sous le nom ``calendrier_sans_classe``
+    (classe, jour, motif) dans la connexion de ``wh``, le temps d'une requête."""
+    from .calendrier import SCHEMA, jours_sans_classe
+
+    debut, fin = wh.con.execute("SELECT min(debut), max(fin) FROM periodes").fetchall()[0]
+    df = jours_sans_classe(debut, fin, r) if debut is not None else pl.DataFrame(schema=SCHEMA)
+    wh.con.register("calendrier_sans_classe", df)
+    try:
+        yield
+    finally:
+        wh.con.unregister("calendrier_sans_classe")
 
 
 def taux_periode_eleves(

@@ -13,7 +13,7 @@ import re
 import tomllib
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -225,8 +225,50 @@ _LIBELLES_DEFAUT = {
 }
 
 
+class JoursSansClasse(_Section):
+    """Des jours sans classe, du … au … inclus (vacances propres à la Corse ou à l'outre-mer, PFMP)."""
+
+    du: dt.date
+    au: dt.date
+    libelle: str = ""
+    classe: str | None = None  # PFMP : la classe en entreprise ; vide : toutes les classes
+
+    @model_validator(mode="after")
+    def _ordre(self) -> "JoursSansClasse":
+        if self.au < self.du:
+            raise ValueError(f"« au » ({self.au:%d/%m/%Y}) précède « du » ({self.du:%d/%m/%Y})")
+        return self
+
+
+class Calendrier(_Section):
+    """Le calendrier scolaire (``models/calendrier.py``)."""
+
+    zone: Literal["", "A", "B", "C"] = ""
+    jours_feries: str = "metropole"
+    vacances: tuple[JoursSansClasse, ...] = ()
+    pfmp: tuple[JoursSansClasse, ...] = ()
+
+    @field_validator("jours_feries")
+    @classmethod
+    def _subdivision(cls, v: str) -> str:
+        import holidays
+
+        connues = holidays.France.subdivisions
+        if v not in ("", "metropole", *connues):
+            raise ValueError(f"« {v} » : attendu metropole, vide, ou une subdivision ({', '.join(connues)})")
+        return v
+
+    @field_validator("pfmp")
+    @classmethod
+    def _classe(cls, v: tuple[JoursSansClasse, ...]) -> tuple[JoursSansClasse, ...]:
+        if any(not p.classe for p in v):
+            raise ValueError("une PFMP est celle d'une classe : indiquez « classe »")
+        return v
+
+
 class Reglages(_Section):
     absences: Absences = Absences()
+    calendrier: Calendrier = Calendrier()
     notes: Notes = Notes()
     comportement: Comportement = Comportement()
     competences: Competences = Competences()

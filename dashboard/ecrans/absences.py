@@ -46,8 +46,8 @@ taux_aff = taux.filter(pl.col(par).is_not_null()).sort(granularite).with_columns
     pl.col(granularite).dt.strftime(fmt).alias("intervalle"))
 st.altair_chart(charts.taux_absences(taux_aff.select(pl.col(par).alias("classe"), "intervalle", "taux"),
                                      colonne="intervalle"), width="stretch")
-st.caption("Demi-journées manquées (justifiées ou non) rapportées aux demi-journées de classe ; les vacances "
-           "ne sont pas connues de Vigie et comptent comme des jours de classe.")
+st.caption("Demi-journées manquées (justifiées ou non) rapportées aux demi-journées de classe, sans les vacances "
+           "de la zone, les jours fériés ni les PFMP de la classe (réglages « calendrier »).")
 
 # --- Seuils du mois -----------------------------------------------------------------------------------
 st.subheader("Demi-journées non justifiées dans le mois")
