@@ -41,6 +41,8 @@ def formulaire(
     permises = [s for s in sortes if suivi.peut_ecrire(u, s)]
     if not permises:
         return
+    if st.session_state.pop(f"suivi_vider_{cle}", False):
+        st.session_state.pop(f"suivi_com_{cle}", None)  # l'entrée est faite : le commentaire ne se ressaisit pas
     # Pas de st.form : la liste des étapes et des valeurs suit la sorte et la rubrique choisies.
     with st.container(border=True):
         st.markdown(f"**{titre}**")
@@ -77,6 +79,7 @@ def formulaire(
             st.error(f"Rien n'est enregistré : {err}.", icon=":material/block:")
         else:
             # Réexécution : la chronologie et les états affichés plus haut dans la page relisent le suivi.
+            st.session_state[f"suivi_vider_{cle}"] = True
             st.session_state[f"suivi_fait_{cle}"] = f"Entrée n° {n} enregistrée : {suivi.libelle_code(sorte, code)}."
             st.rerun()
     if fait := st.session_state.pop(f"suivi_fait_{cle}", None):

@@ -154,4 +154,7 @@ if "suivi" in onglets:
     with onglets["suivi"]:
         st.markdown("**Chronologie du suivi** — alertes, étapes de la procédure, décisions du conseil")
         fsuivi.chronologie(eleve_id, fiche["classe"])
-        fsuivi.formulaire(eleve_id, cle="eleve")
+        # Les états d'alerte se consignent depuis la page Alertes, les décisions depuis le Conseil de classe
+        # (rattachés à une règle, une période) ; ici, les étapes de la procédure.
+        fsuivi.formulaire(eleve_id, cle="eleve", sortes=("procedure",),
+                          titre="Consigner une étape de la procédure d'absentéisme")
