@@ -81,3 +81,25 @@ def test_abreviations_d_acquisition(tmp_path: Path) -> None:
     statuts = {e.item: e.statut for e in lot.evaluations}
     assert statuts["Calculer avec des fractions"] == StatutCompetence.DISPENSE
     assert statuts["Comparer des fractions"] == StatutCompetence.NON_EVALUE
+
+
+def test_vie_scolaire_champs_facultatifs(tmp_path: Path) -> None:
+    """``Absence.hours`` (``strict=False``), ``Absence.days`` et ``reasons`` (défauts), ``Delay.minutes``
+    (``default=0`` : une durée absente n'est pas 0 minute, elle est inconnue), ``Delay.justification``,
+    ``Punishment.homework`` (``travailAFaire``, ``strict=False``) et la durée d'une punition : absents,
+    l'enregistrement est gardé avec ces valeurs vides."""
+    client = faux_client("eleve")
+    liste = _reponses(client, "PagePresence")["listeAbsences"]["V"]
+    absence, retard, punition = liste[0], liste[2], liste[4]
+    for champ in ("NbrHeures", "NbrJours", "listeMotifs"):
+        absence.pop(champ, None)
+    for champ in ("duree", "justification", "listeMotifs"):
+        retard.pop(champ, None)
+    for champ in ("travailAFaire", "duree", "placeDemande"):
+        punition.pop(champ, None)
+    lot = pronote_live.lire(tmp_path / "ident.json", client=client)
+    a = min(lot.absences, key=lambda x: x.debut)
+    assert (a.motif, a.demi_journees_brutes, a.statut.value) == (None, None, "justifiee")
+    r = min(lot.retards, key=lambda x: x.date)
+    assert (r.minutes, r.motif) == (None, None)
+    assert {s.nature for s in lot.sanctions} >= {"Exclusion de cours"}
