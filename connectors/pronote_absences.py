@@ -33,7 +33,7 @@ from models.errors import ImportRejected
 from models.records import Absence, Anomalie, Lot, RefEleve, Retard, StatutAbsence
 
 from .common import cle_entete, date_fr, nombre
-from .pronote_csv import Ligne, Tableau, est_ligne_total, lire_tableau, titre_plat, trouver_colonnes
+from .pronote_csv import SANS_VALEUR, Ligne, Tableau, est_ligne_total, lire_tableau, titre_plat, trouver_colonnes
 from .options import CLASSE, Option
 
 SOURCE = "pronote-absences"
@@ -208,6 +208,8 @@ class Colonnes:
 
     def nombre(self, ligne: Ligne, nom: str) -> float | None:
         texte = self.cellule(ligne, nom)
+        if texte.strip() in SANS_VALEUR:  # la liste « pas de valeur » commune aux connecteurs Pronote
+            return None
         try:
             valeur = nombre(texte)
         except ValueError:
@@ -424,7 +426,7 @@ def _minutes(col: Colonnes, ligne: Ligne) -> int | None:
     """« 5 », « 5 min », « 12mn », « 0h05 », « 1h » → minutes ; vide → None."""
     texte = col.cellule(ligne, "Durée")
     t = texte.strip()
-    if not t:
+    if t in SANS_VALEUR:
         return None
     m = _DUREE.match(t)
     if not m or not (m.group(1) or m.group(2)):

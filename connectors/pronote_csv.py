@@ -458,7 +458,10 @@ def lire_moyenne(texte: str, *, fichier: Path, ligne: int, colonne: str | int) -
 
 
 def lire_nombre(texte: str, *, fichier: Path, ligne: int, colonne: str | int) -> float | None:
-    """« 12,5 » → 12.5, vide → None ; autre chose → :class:`ImportRejected` situé."""
+    """« 12,5 » → 12.5, « pas de valeur » (:data:`SANS_VALEUR`) → None ; autre chose → :class:`ImportRejected`
+    situé."""
+    if texte.strip() in SANS_VALEUR:
+        return None
     try:
         return nombre(texte)
     except ValueError:
@@ -468,8 +471,9 @@ def lire_nombre(texte: str, *, fichier: Path, ligne: int, colonne: str | int) ->
 
 
 def lire_date(texte: str, *, fichier: Path, ligne: int, colonne: str | int) -> dt.date | None:
-    """« 05/09/2025 » → date, vide → None ; autre chose → :class:`ImportRejected` situé."""
-    if not texte.strip():
+    """« 05/09/2025 » → date, « pas de valeur » (:data:`SANS_VALEUR`) → None ; autre chose →
+    :class:`ImportRejected` situé."""
+    if texte.strip() in SANS_VALEUR:
         return None
     try:
         return date_fr(texte)
@@ -482,7 +486,7 @@ def lire_date(texte: str, *, fichier: Path, ligne: int, colonne: str | int) -> d
 def lire_case(texte: str, *, fichier: Path, ligne: int, colonne: str | int) -> str | None:
     """Case à cocher : ``"X"`` (cochée), ``"P"`` (partiellement), ``None`` (vide)."""
     t = texte.strip().upper()
-    if not t:
+    if t in SANS_VALEUR:
         return None
     if t in {"X", "P"}:
         return t

@@ -199,3 +199,16 @@ def test_niveau_inconnu_refuse_sans_rien_ecrire(ecole: Warehouse, tmp_path: Path
     assert (err.ligne, err.colonne) == (3, "Niveau") and "niveau inconnu « Super »" in str(err)
     err = _refus(ecole, "pronote-competences", _releve(tmp_path, ["V"]), niveaux={"V": "vert"})
     assert "1, 2, 3 ou 4, ou un statut" in str(err)
+
+
+@pytest.mark.parametrize("vide", ["-", "–", "—"])
+def test_pas_de_valeur_la_meme_dans_la_liste_des_retards(ecole: Warehouse, tmp_path: Path, vide: str) -> None:
+    """La même liste « pas de valeur » que les notes : un tiret dans la durée d'un retard est une durée
+    inconnue (comme une cellule vide), pas un refus ; tout autre texte est refusé."""
+    lignes = ["Élève;Classe;Date;Heure;Durée (min);Justifié;Motif",
+              f'"DUPONT Jean-Marie";"3A";09/09/2025;08h05;{vide};"Non";"Panne de réveil"']
+    (r,) = connectors.lire("pronote-absences", ecrire_pronote(tmp_path, "retards.csv", lignes), liste="retards").retards
+    assert r.minutes is None
+    lignes[1] = lignes[1].replace(f";{vide};", ";bientôt;")
+    err = _refus(ecole, "pronote-absences", ecrire_pronote(tmp_path, "retards.csv", lignes), liste="retards")
+    assert (err.ligne, err.colonne) == (2, "Durée (min)")
