@@ -97,6 +97,12 @@ MARQUE_DOMAINE = " du domaine "
 #: d'apostrophe, d'accent et de casse, comme « multimedia » sans accent, sont déjà tolérés).
 AUTRES_NOMS: dict[str, str] = {}
 
+#: « Palier obtenu (/N) » : le palier atteint, de 0 à N (``campaign-assessment-export.js`` écrit N =
+#: nombre de paliers - 1, et pour chaque participant partagé le nombre de paliers acquis - 1).
+PALIER = re.compile(r"Palier obtenu \(/\s*(\d+)\s*\)", re.IGNORECASE)
+#: « {titre du badge} obtenu (O/N) » : un résultat thématique du profil cible.
+BADGE = re.compile(r"(.+?)\s+obtenu\s*\(O/N\)", re.IGNORECASE)
+
 #: Valeurs des colonnes par acquis (affichées si l'organisation l'a demandé à Pix).
 STATUTS_ACQUIS = frozenset({"OK", "KO", "Non testé"})
 
@@ -158,6 +164,8 @@ class _Plan:
     nombres: list[int] = field(default_factory=list)  # colonnes vérifiées mais non gardées
     oui_non: list[int] = field(default_factory=list)  # badges « {badge} obtenu (O/N) »
     acquis: list[int] = field(default_factory=list)  # colonnes par acquis (OK / KO / Non testé)
+    palier: tuple[int, int] | None = None  # (colonne, nombre de paliers N de « Palier obtenu (/N) »)
+    badges: list[tuple[int, str]] = field(default_factory=list)  # (colonne, titre du badge)
     #: La colonne de l'identifiant externe quand l'établissement lui a donné un autre libellé que ceux de
     #: ``ENTETES["ine"]`` : la colonne juste avant la première colonne d'activité (voir :func:`_plan`).
     identifiant_externe: int | None = None
@@ -201,10 +209,11 @@ def _plan(entete: list[str], chemin: Path) -> _Plan:
                 plan.competences.setdefault(code, {})[mesure[1]] = i
         elif MARQUE_DOMAINE in plat:
             plan.nombres.append(i)
-        elif cle_entete(h).startswith("palierobtenu"):
-            plan.nombres.append(i)
-        elif cle_entete(h).endswith("obtenuon"):
+        elif (m := PALIER.fullmatch(h.strip())) is not None:
+            plan.palier = (i, int(m.group(1)))
+        elif (b := BADGE.fullmatch(h.strip())) is not None:
             plan.oui_non.append(i)
+            plan.badges.append((i, b.group(1).strip()))
         elif h.startswith("@"):
             plan.acquis.append(i)
         # Toute autre colonne (identifiant externe, informations ajoutées par l'organisation) est tolérée.
@@ -402,9 +411,19 @@ def _lire_ligne(plan: _Plan, c: _Cellules, niveau_max: int) -> _Ligne:
                 taux = c.valeur(cols["maitrise"], _fraction, TAUX) if "maitrise" in cols else None
                 if taux is not None:
                     maitrise[code] = taux
+        palier = paliers = None
+        if plan.palier is not None:
+            i, paliers = plan.palier
+            valeur = c.valeur(i, _nombre, "un numéro de palier")
+            if valeur is not None and (valeur != int(valeur) or valeur > paliers):
+                raise ImportRejected(f"palier « {c.brut(i)} » hors de 0–{paliers}", fichier=c.chemin,
+                                     ligne=c.numero, colonne=plan.entete[i])
+            palier = int(valeur) if valeur is not None and partage else None
+        badges = tuple(titre for i, titre in plan.badges if partage and c.valeur(i, _oui_non, "Oui ou Non"))
         # La progression reste utile sans partage : elle dit où l'élève en est du parcours.
         p = PixParticipation(**commun, partage=partage, date_envoi=date if partage else None,
-                             progression=progression, maitrise=maitrise)
+                             progression=progression, maitrise=maitrise, palier=palier,
+                             paliers=paliers if plan.palier is not None else None, badges=badges)
     if not partage:
         date = None
     mini = dt.datetime.min

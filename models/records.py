@@ -461,6 +461,11 @@ class PixParticipation(_Record):
     progression: float | None = Field(default=None, ge=0, le=1)
     competences: tuple[PixCompetence, ...] = ()
     maitrise: dict[str, float] = Field(default_factory=dict)  # % de maîtrise par compétence (évaluation)
+    #: Évaluation ou examen avec paliers : le palier atteint (0 à ``paliers``), « Palier obtenu (/N) ».
+    palier: int | None = Field(default=None, ge=0)
+    paliers: int | None = Field(default=None, ge=1)
+    #: Les badges (résultats thématiques) obtenus, par titre : colonnes « … obtenu (O/N) ».
+    badges: tuple[str, ...] = ()
 
 
 # --- Lot d'import -------------------------------------------------------------------------------------

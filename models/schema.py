@@ -182,6 +182,9 @@ TABLES: dict[str, Table] = {
                 ("pix_total", "DOUBLE"),
                 ("certifiable", "BOOLEAN"),
                 ("progression", "DOUBLE"),
+                ("palier", "INTEGER"),
+                ("paliers", "INTEGER"),
+                ("badges", "VARCHAR"),  # titres des badges obtenus, séparés par « ; »
             ),
             ("eleve_id", "campagne"),
         ),
@@ -246,7 +249,7 @@ FROM t_competences""",
     "FROM t_pix JOIN t_pix_profils p USING (eleve_id, campagne)",
     "pix_profils": """
 SELECT eleve_id, campagne, date_envoi, pix_total, certifiable, partage, progression, type_campagne,
-       code_campagne
+       code_campagne, palier, paliers, badges
 FROM t_pix_profils""",
     "moyennes_pronote": """
 SELECT eleve_id, annee, periode, NULLIF(matiere, '') AS matiere, moyenne, moyenne_classe, min_classe,
@@ -299,8 +302,19 @@ def _migration_3() -> list[str]:
     ]
 
 
+def _migration_4() -> list[str]:
+    """``t_pix_profils.palier``, ``paliers``, ``badges`` (Pix) : reconstruite dans l'ordre de :data:`TABLES`."""
+    return [
+        "CREATE TABLE t_pix_profils_4 AS SELECT eleve_id, campagne, code_campagne, type_campagne, date_envoi, "
+        "partage, pix_total, certifiable, progression, CAST(NULL AS INTEGER) AS palier, "
+        "CAST(NULL AS INTEGER) AS paliers, CAST(NULL AS VARCHAR) AS badges, import_id FROM t_pix_profils",
+        "DROP TABLE t_pix_profils",
+        "ALTER TABLE t_pix_profils_4 RENAME TO t_pix_profils",
+    ]
+
+
 #: Migrations dans l'ordre ; la version du schéma est le nombre de migrations appliquées.
-MIGRATIONS: list[list[str]] = [_migration_1(), _migration_2(), _migration_3()]
+MIGRATIONS: list[list[str]] = [_migration_1(), _migration_2(), _migration_3(), _migration_4()]
 VERSION = len(MIGRATIONS)
 
 

@@ -481,7 +481,7 @@ class Warehouse:
                 continue
             profils.append(
                 (eid, p.campagne, p.code_campagne, p.type_campagne, p.date_envoi, p.partage,
-                 p.pix_total, p.certifiable, p.progression)
+                 p.pix_total, p.certifiable, p.progression, p.palier, p.paliers, " ; ".join(p.badges) or None)
             )
             codes = {c.competence for c in p.competences} | set(p.maitrise)
             par_code = {c.competence: c for c in p.competences}

@@ -73,6 +73,9 @@ def test_evaluation_paliers_badges_identifiant_externe(tmp_path: Path) -> None:
     assert (martin.partage, martin.progression, martin.date_envoi, martin.maitrise) == (False, 0.4, None, {})
     # l'identifiant externe au libellé choisi par l'établissement, à sa place, aux valeurs d'INE : lu comme INE
     assert (dupont.eleve.ine, martin.eleve.ine) == ("1234567890A", "123456789AB")
+    # palier (acquiredStages - 1, sur totalStages - 1) et badges obtenus, gardés ; rien pour un non-partage
+    assert (dupont.palier, dupont.paliers, dupont.badges) == (2, 3, ("Citoyen numérique",))
+    assert (martin.palier, martin.paliers, martin.badges) == (None, 3, ())
 
 
 def test_examen_sans_progression(tmp_path: Path) -> None:
@@ -119,6 +122,7 @@ def test_collecte_de_profils_plusieurs_envois(tmp_path: Path) -> None:
         ('"Oui"', '"Peut-être"', "Partage (O/N)", "Oui ou Non"),
         ("0,75;8;6;0,75", "1,75;8;6;0,75", f"% de maitrise des acquis de la compétence {COMP}", "taux"),
         ('"06/10/2025 09:40"', '"le 6 octobre"', "Date et heure du partage (Europe/Paris)", "date"),
+        ('"06/10/2025 09:40";2;', '"06/10/2025 09:40";4;', "Palier obtenu (/3)", "hors de 0–3"),
     ],
 )
 def test_valeurs_interdites_refusees(ecole: Warehouse, tmp_path: Path, remplacer: str, par: str, colonne: str,

@@ -232,6 +232,32 @@ def test_migration_3_ajoute_l_appreciation_sans_rien_perdre(tmp_path):
         wh.close()
 
 
+def test_migration_4_ajoute_palier_et_badges_sans_rien_perdre(tmp_path):
+    """Un entrepôt du schéma 3 (t_pix_profils sans palier ni badges) passe au schéma 4 sans rien perdre."""
+    db = tmp_path / "v3.duckdb"
+    Warehouse(db).close()
+    import duckdb
+
+    con = duckdb.connect(str(db))
+    con.execute("DROP TABLE t_pix_profils")
+    con.execute("CREATE TABLE t_pix_profils (eleve_id VARCHAR, campagne VARCHAR, code_campagne VARCHAR, "
+                "type_campagne VARCHAR, date_envoi TIMESTAMP, partage BOOLEAN, pix_total DOUBLE, certifiable BOOLEAN, "
+                "progression DOUBLE, import_id INTEGER)")
+    con.execute("INSERT INTO t_pix_profils VALUES ('E1', 'Évaluation 3e', 'EVAL3', 'evaluation', NULL, true, NULL, "
+                "NULL, 1.0, 4)")
+    con.execute("UPDATE t_meta SET valeur = '3' WHERE cle = 'schema_version'")
+    con.close()
+    wh = Warehouse(db)
+    try:
+        assert wh.version() == schema.VERSION >= 4
+        assert wh.con.execute("SELECT * FROM t_pix_profils").fetchall() == [
+            ("E1", "Évaluation 3e", "EVAL3", "evaluation", None, True, None, None, 1.0, None, None, None, 4)]
+        assert [c for c, _ in schema.TABLES["t_pix_profils"].colonnes] + ["import_id"] == [
+            r[0] for r in wh.con.execute("DESCRIBE t_pix_profils").fetchall()]
+    finally:
+        wh.close()
+
+
 def test_migration_2_garde_les_punitions(tmp_path):
     """Un entrepôt du schéma 1 (t_sanctions sans rang) passe au schéma 2 sans rien perdre."""
     db = tmp_path / "v1.duckdb"
