@@ -11,7 +11,8 @@
   comme non justifié tant que l'établissement n'a pas tranché. Les retards sont comptés à part.
 - Calendrier : lundi–vendredi, matin et après-midi séparés à ``absences.heure_demi_journee`` ; le mercredi
   après-midi compte à partir de 10 demi-journées par semaine, le samedi matin à partir de 11 (réglage
-  ``absences.demi_journees_par_semaine``, 9 par défaut). Les taux (:func:`taux`) ne comptent ni au
+  ``absences.demi_journees_par_semaine``, 9 par défaut). Les taux (:func:`taux`, :func:`taux_periode_eleves`
+  des alertes) ne comptent ni au
   numérateur ni au dénominateur les jours sans classe du calendrier (``models/calendrier.py`` : vacances de
   la zone, jours fériés, dates propres à l'établissement, PFMP de la classe) ; le décompte des
   demi-journées d'un élève (:func:`demi_journees`), lui, compte encore les jours ouvrés d'une absence qui
@@ -256,35 +257,43 @@ def taux_periode_eleves(
     wh: "Warehouse", *, au: dt.date | None = None, reglages: Reglages | None = None
 ) -> pl.DataFrame:
     """Par élève et période commencée : demi-journées manquées (toutes, justifiées ou non) sur les
-    demi-journées de classe écoulées (jusqu'à ``au``, aujourd'hui par défaut), et le taux de la classe."""
+    demi-journées de classe écoulées (jusqu'à ``au``, aujourd'hui par défaut), et le taux de la classe.
+    Les jours sans classe de la classe de l'élève (``models/calendrier.py``) ne comptent ni comme
+    demi-journées de classe ni comme demi-journées manquées, comme dans :func:`taux`."""
     r = reglages or charger_reglages()
-    return wh.sql(
-        f"""
-        WITH {_CRENEAUX},
-        per AS (
-            SELECT annee, periode, debut, least(fin, $au) AS fin_ecoulee,
-                   (SELECT count(*) FROM generate_series(debut, least(fin, $au), INTERVAL 1 DAY) t(d)
-                    WHERE isodow(d) <= 5) * $par_semaine / 5 AS demi_journees_classe
-            FROM periodes WHERE debut <= $au
-        ),
-        m AS (
-            SELECT c.eleve_id, p.annee, p.periode, {_COMPTES}
-            FROM creneaux c JOIN per p ON c.jour BETWEEN p.debut AND p.fin_ecoulee
-            GROUP BY ALL
-        ),
-        t AS (
-            SELECT e.eleve_id, e.classe, p.annee, p.periode, p.debut, p.demi_journees_classe,
-                   coalesce(m.brutes, 0) AS brutes, coalesce(m.non_justifiees, 0) AS non_justifiees,
-                   coalesce(m.en_attente, 0) AS en_attente, coalesce(m.justifiees, 0) AS justifiees,
-                   coalesce(m.brutes, 0) / nullif(p.demi_journees_classe, 0) AS taux
-            FROM eleves e CROSS JOIN per p
-            LEFT JOIN m ON m.eleve_id = e.eleve_id AND m.annee = p.annee AND m.periode = p.periode
+    sans_classe = ("EXISTS (SELECT 1 FROM calendrier_sans_classe n WHERE n.jour = {jour} "
+                   "AND (n.classe IS NULL OR n.classe IS NOT DISTINCT FROM {classe}))")
+    with calendrier_enregistre(wh, r):
+        return wh.sql(
+            f"""
+            WITH {_CRENEAUX},
+            per AS (
+                SELECT p.annee, p.periode, p.debut, least(p.fin, $au) AS fin_ecoulee, cl.classe,
+                       (SELECT count(*) FROM generate_series(p.debut, least(p.fin, $au), INTERVAL 1 DAY) t(d)
+                        WHERE isodow(d) <= 5 AND NOT {sans_classe.format(jour="d::DATE", classe="cl.classe")})
+                       * $par_semaine / 5 AS demi_journees_classe
+                FROM periodes p CROSS JOIN (SELECT DISTINCT classe FROM eleves) cl WHERE p.debut <= $au
+            ),
+            m AS (
+                SELECT c.eleve_id, p.annee, p.periode, {_COMPTES}
+                FROM creneaux c JOIN eleves e USING (eleve_id)
+                JOIN per p ON p.classe IS NOT DISTINCT FROM e.classe AND c.jour BETWEEN p.debut AND p.fin_ecoulee
+                WHERE NOT {sans_classe.format(jour="c.jour", classe="e.classe")}
+                GROUP BY ALL
+            ),
+            t AS (
+                SELECT e.eleve_id, e.classe, p.annee, p.periode, p.debut, p.demi_journees_classe,
+                       coalesce(m.brutes, 0) AS brutes, coalesce(m.non_justifiees, 0) AS non_justifiees,
+                       coalesce(m.en_attente, 0) AS en_attente, coalesce(m.justifiees, 0) AS justifiees,
+                       coalesce(m.brutes, 0) / nullif(p.demi_journees_classe, 0) AS taux
+                FROM eleves e JOIN per p ON p.classe IS NOT DISTINCT FROM e.classe
+                LEFT JOIN m ON m.eleve_id = e.eleve_id AND m.annee = p.annee AND m.periode = p.periode
+            )
+            SELECT *, avg(taux) OVER (PARTITION BY classe, annee, periode) AS taux_classe
+            FROM t ORDER BY eleve_id, annee, debut
+            """,
+            params=_params(r, au=au or dt.date.today()),
         )
-        SELECT *, avg(taux) OVER (PARTITION BY classe, annee, periode) AS taux_classe
-        FROM t ORDER BY eleve_id, annee, debut
-        """,
-        params=_params(r, au=au or dt.date.today()),
-    )
 
 
 def mois_non_justifies(

@@ -128,3 +128,20 @@ def test_indicateur_depp_sur_un_mois_construit_a_la_main(ecole, tmp_path) -> Non
     assert sorted({m.month for m in etab["mois"]}) == [1, 2, 3, 4, 5, 9, 10, 11, 12]
     assert etab.filter(mois=D(2025, 11, 1))["nb_eleves"][0] == 4
     assert etab.filter(mois=D(2025, 10, 1))["part"][0] == pytest.approx(2 / 5)
+
+
+def test_taux_de_periode_des_alertes_sans_les_jours_sans_classe(ecole, tmp_path) -> None:
+    from models.absences import taux_periode_eleves
+
+    # T1 : 65 jours ouvrés. Sans calendrier : 65 × 9/5 pour toutes les classes. Avec les fériés (le 11/11) et
+    # une PFMP de deux semaines pour la 2 MELEC (10 jours ouvrés), l'absence du 18/11 n'y compte pas.
+    ecole.importer(lot(tmp_path, "x", "pfmp", absences=[_absence("MARTIN", "Lucas", "2 MELEC", D(2025, 11, 18))]))
+    brut = taux_periode_eleves(ecole, au=D(2026, 7, 1), reglages=_reglages(jours_feries="")).filter(
+        periode="Trimestre 1")
+    assert set(brut["demi_journees_classe"]) == {65 * 1.8}
+    r = _reglages(pfmp=[{"classe": "2 MELEC", "du": D(2025, 11, 10), "au": D(2025, 11, 21)}])
+    t = taux_periode_eleves(ecole, au=D(2026, 7, 1), reglages=r).filter(periode="Trimestre 1")
+    par_classe = dict(zip(t["classe"], t["demi_journees_classe"]))
+    assert par_classe["3A"] == pytest.approx(64 * 1.8) and par_classe["2 MELEC"] == pytest.approx(55 * 1.8)
+    assert t.filter(classe="2 MELEC")["brutes"].to_list() == [0]
+    assert brut.filter(classe="2 MELEC")["brutes"].to_list() == [2]
