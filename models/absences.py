@@ -11,10 +11,10 @@
   comme non justifié tant que l'établissement n'a pas tranché. Les retards sont comptés à part.
 - Calendrier : lundi–vendredi, matin et après-midi séparés à ``absences.heure_demi_journee`` ; le mercredi
   après-midi compte à partir de 10 demi-journées par semaine, le samedi matin à partir de 11 (réglage
-  ``absences.demi_journees_par_semaine``, 9 par défaut). Les taux (:func:`taux`, :func:`taux_periode_eleves`
-  des alertes) ne comptent ni au
-  numérateur ni au dénominateur les jours sans classe du calendrier (``models/calendrier.py`` : vacances de
-  la zone, jours fériés, dates propres à l'établissement, PFMP de la classe) ; le décompte des
+  ``absences.demi_journees_par_semaine``, 9 par défaut). Les taux (:func:`taux`, et
+  :func:`taux_periode_eleves` des alertes) ne comptent ni au numérateur ni au dénominateur les jours sans
+  classe du calendrier (``models/calendrier.py`` : vacances de la zone, jours fériés, dates propres à
+  l'établissement, PFMP de la classe) ; le décompte des
   demi-journées d'un élève (:func:`demi_journees`), lui, compte encore les jours ouvrés d'une absence qui
   couvre des vacances.
 - Une absence qui déborde sur deux mois ou deux périodes est répartie demi-journée par demi-journée.

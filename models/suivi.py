@@ -56,7 +56,7 @@ import polars as pl
 from .acces import Utilisateur, journaliser
 from .annee_scolaire import annee_scolaire
 from .errors import VigieError
-from .matching import Annuaire, EleveConnu, cle_nom
+from .matching import Annuaire, EleveConnu
 from .reglages import charger_reglages
 
 if TYPE_CHECKING:
@@ -220,14 +220,23 @@ def ouvrir(db: str | Path, *, ecrire: bool = False) -> Iterator[sqlite3.Connecti
 
 
 def _migrer(con: sqlite3.Connection) -> None:
+    """Applique les migrations manquantes ; n'écrit rien quand le schéma est à jour (une lecture ne doit
+    pas changer la version vue par le cache du tableau de bord)."""
+    def version() -> int:
+        if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+            return 0
+        ligne = con.execute("SELECT valeur FROM meta WHERE cle = 'schema_version'").fetchone()
+        return int(ligne[0]) if ligne else 0
+
+    if version() == VERSION:
+        return
     con.execute("BEGIN IMMEDIATE")
     try:
-        con.execute("CREATE TABLE IF NOT EXISTS meta (cle TEXT PRIMARY KEY, valeur TEXT)")
-        ligne = con.execute("SELECT valeur FROM meta WHERE cle = 'schema_version'").fetchone()
-        actuelle = int(ligne[0]) if ligne else 0
+        actuelle = version()  # relue sous le verrou : un autre processus a pu migrer entre-temps
         if actuelle > VERSION:
             raise VigieError(f"La base de suivi a été créée par une version plus récente de Vigie (schéma "
                              f"{actuelle}, cette version connaît le schéma {VERSION}). Mettez Vigie à jour.")
+        con.execute("CREATE TABLE IF NOT EXISTS meta (cle TEXT PRIMARY KEY, valeur TEXT)")
         for migration in _MIGRATIONS[actuelle:]:
             for ddl in migration:
                 con.execute(ddl)

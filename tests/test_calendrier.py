@@ -9,7 +9,7 @@ import pytest
 
 from models.absences import indicateur_depp, taux
 from models.calendrier import jours_feries, jours_sans_classe, vacances_zone
-from models.records import Absence, Eleve, RefEleve, StatutAbsence
+from models.records import Absence, RefEleve, StatutAbsence
 from models.reglages import Reglages, valider
 
 from .conftest import ELEVES, PERIODES, lot

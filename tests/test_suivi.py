@@ -4,7 +4,6 @@ conservation, commande ``vigie suivi``."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 import stat
 from pathlib import Path
@@ -13,7 +12,7 @@ import polars as pl
 import pytest
 
 from models import suivi
-from models.acces import DEMO, Utilisateur, lire_audit, restreindre
+from models.acces import Utilisateur, lire_audit, restreindre
 from models.errors import VigieError
 from models.records import Absence, Eleve, RefEleve, StatutAbsence
 from models.warehouse import Warehouse, ecriture, lecture
@@ -149,8 +148,6 @@ def test_droits_par_role_et_perimetre(ecole, db) -> None:
     suivi.ajouter(db, ecole, DIRECTION, suivi.Saisie(eid_3b, "conseil", "avis", JOUR, valeur="Favorable",
                                                      periode="Trimestre 1"))
     # Le professeur principal de 3A ne voit pas (et ne peut pas écrire pour) un élève de 3B.
-    with Warehouse() as _:
-        pass
     vue_pp = _vue(ecole, PP_3A)
     with pytest.raises(VigieError, match="hors de votre périmètre"):
         suivi.ajouter(db, vue_pp, PP_3A, suivi.Saisie(eid_3b, "procedure", "contact_famille", JOUR))
@@ -334,3 +331,13 @@ def test_cli_add_list_export(ecole, db, tmp_path, capsys) -> None:
     assert stat.S_IMODE(cible.stat().st_mode) == 0o600 and "appel" in cible.read_text(encoding="utf-8-sig")
     actions = lire_audit(db)["action"].to_list()
     assert actions == ["export", "suivi"]
+
+
+def test_une_lecture_ne_change_pas_la_version_vue_par_le_cache(ecole, db) -> None:
+    suivi.ajouter(db, ecole, CPE, suivi.Saisie(_id(ecole, "DUPONT", "3A"), "procedure", "contact_famille", JOUR))
+    avant = suivi.version_suivi(db)
+    suivi.entrees(db, ecole, CPE)
+    suivi.statuts_alertes(db, ecole, CPE)
+    assert suivi.version_suivi(db) == avant
+    suivi.ajouter(db, ecole, CPE, suivi.Saisie(_id(ecole, "DUPONT", "3A"), "procedure", "dialogue_eleve", JOUR))
+    assert suivi.version_suivi(db) != avant
