@@ -95,3 +95,23 @@ def test_l_absenteiste_est_sur_la_page_du_cpe(ecole) -> None:
     assert (persistance["Nom"] == mois["nom"]).any()
     ligne = persistance[persistance["Nom"] == mois["nom"]].iloc[0]
     assert ligne["Non justifiées"] == mois["non_justifiees"]
+
+
+def test_suivi_de_demonstration(ecole, tmp_path: Path) -> None:
+    """L'école fictive arrive avec un suivi plausible : des étapes franchies, des alertes encore ouvertes,
+    des décisions du premier conseil (sample_data/suivi_demo.py, appelé par ``vigie demo``)."""
+    import shutil
+
+    from models import suivi
+    from models.acces import DEMO
+    from sample_data.suivi_demo import ecrire_suivi_demo
+
+    db = tmp_path / "copie.duckdb"
+    shutil.copyfile(ecole[0], db)
+    n = ecrire_suivi_demo(db)
+    with lecture(db) as wh:
+        e = suivi.entrees(db, wh, DEMO)
+        cas = suivi.seuils_suivis(db, wh, DEMO)
+    assert e.height == n > 0
+    assert {"procedure", "alerte", "conseil"} <= set(e["sorte"])
+    assert cas["statut"].null_count() > 0 and cas["statut"].drop_nulls().len() > 0  # ouvertes et suivies
