@@ -507,11 +507,15 @@ def statuts_alertes(db: str | Path, wh: "Warehouse", u: Utilisateur, *, classe: 
             .select(*cols[:4], pl.col("code").alias("statut"), *cols[5:]))
 
 
+#: La « période » d'une alerte qui n'en a pas (campagne Pix non envoyée) : elle est suivie pour l'année.
+SANS_PERIODE = "année"
+
+
 def annee_alerte(wh: "Warehouse", periode: str | None) -> str | None:
-    """L'année scolaire d'une alerte : son mois (``2025-10``) ou sa période nommée (la plus récente de
-    ce nom dans ``periodes``)."""
-    if not periode:
-        return None
+    """L'année scolaire d'une alerte : son mois (``2025-10``), sa période nommée (la plus récente de ce
+    nom dans ``periodes``), ou, sans période, l'année scolaire en cours."""
+    if not periode or periode == SANS_PERIODE:
+        return annee_scolaire(dt.date.today())
     try:
         return annee_scolaire(dt.date.fromisoformat(periode + "-01"))
     except ValueError:
@@ -520,17 +524,19 @@ def annee_alerte(wh: "Warehouse", periode: str | None) -> str | None:
 
 def avec_statuts(db: str | Path, wh: "Warehouse", u: Utilisateur, alertes: pl.DataFrame) -> pl.DataFrame:
     """Les alertes (``models.alertes.alertes``) avec ``annee`` et l'état suivi (``statut``, ``statut_date``,
-    ``statut_auteur`` ; ``statut`` vide : nouvelle)."""
-    annees = {p: annee_alerte(wh, p) for p in alertes["periode"].unique().to_list()} if alertes.height else {}
-    out = alertes.with_columns(pl.col("periode").replace_strict(annees, default=None, return_dtype=pl.String)
-                               .alias("annee"))
+    ``statut_auteur`` ; ``statut`` vide : nouvelle) ; ``periode_suivie`` est la période sous laquelle
+    l'état est consigné (:data:`SANS_PERIODE` pour une alerte sans période)."""
+    out = alertes.with_columns(pl.col("periode").fill_null(SANS_PERIODE).alias("periode_suivie"))
+    annees = {p: annee_alerte(wh, p) for p in out["periode_suivie"].unique().to_list()} if out.height else {}
+    out = out.with_columns(pl.col("periode_suivie").replace_strict(annees, default=None, return_dtype=pl.String)
+                           .alias("annee"))
     if not peut_lire(u, "alerte"):
         return out.with_columns(statut=pl.lit(None, pl.String), statut_date=pl.lit(None, pl.Date),
                                 statut_auteur=pl.lit(None, pl.String))
-    st = statuts_alertes(db, wh, u).select("eleve_id", "regle", "periode", "annee", "statut",
-                                           pl.col("date").alias("statut_date"),
+    st = statuts_alertes(db, wh, u).select("eleve_id", "regle", pl.col("periode").alias("periode_suivie"), "annee",
+                                           "statut", pl.col("date").alias("statut_date"),
                                            pl.col("auteur").alias("statut_auteur"))
-    return out.join(st, on=["eleve_id", "regle", "periode", "annee"], how="left", nulls_equal=True)
+    return out.join(st, on=["eleve_id", "regle", "periode_suivie", "annee"], how="left", nulls_equal=True)
 
 
 def decisions_conseil(db: str | Path, wh: "Warehouse", u: Utilisateur, classe: str, annee: str | None,

@@ -193,6 +193,13 @@ def test_etat_d_alerte_par_eleve_regle_periode_et_annee(ecole, db) -> None:
     # Trimestre 1 → l'année des périodes de l'entrepôt (2025-2026) ; novembre 2025 : pas encore suivie.
     assert avec["statut"].to_list() == ["close", None]
     assert avec["annee"].to_list() == ["2025-2026", "2025-2026"]
+    # Une alerte sans période (campagne Pix non envoyée) est suivie pour l'année scolaire en cours.
+    sans = pl.DataFrame({"eleve_id": [eid], "regle": ["pix_non_envoye"], "periode": [None],
+                         "libelle": ["x"], "explication": [""]}, schema_overrides={"periode": pl.String})
+    suivi.ajouter(db, ecole, CPE, suivi.Saisie(eid, "alerte", "vue", JOUR, regle="pix_non_envoye",
+                                               periode=suivi.SANS_PERIODE,
+                                               annee=suivi.annee_alerte(ecole, None)))
+    assert suivi.avec_statuts(db, ecole, CPE, sans)["statut"].to_list() == ["vue"]
 
 
 def _reimporter(wh: Warehouse, tmp_path: Path, eleves: list[Eleve], tag: str) -> None:

@@ -90,7 +90,7 @@ for a in choisies.head(LIMITE).iter_rows(named=True):
                      query_params={"eleve": a["eleve_id"]})
         if st.toggle("Consigner le suivi de cette alerte", key=f"suivre_{rang}_{a['eleve_id']}_{a['regle']}"):
             fsuivi.formulaire(a["eleve_id"], cle=f"alerte_{rang}_{a['eleve_id']}_{a['regle']}",
-                              sortes=("alerte", "procedure") if a["periode"] else ("procedure",), regle=a["regle"], periode=a["periode"],
+                              sortes=("alerte", "procedure"), regle=a["regle"], periode=a["periode_suivie"],
                               annee=a["annee"], titre="État de l'alerte ou étape de la procédure")
 if choisies.height > LIMITE:
     st.caption(f"{choisies.height - LIMITE} alerte(s) de plus : affinez les filtres ou exportez le CSV.")
