@@ -212,3 +212,20 @@ def test_pas_de_valeur_la_meme_dans_la_liste_des_retards(ecole: Warehouse, tmp_p
     lignes[1] = lignes[1].replace(f";{vide};", ";bientôt;")
     err = _refus(ecole, "pronote-absences", ecrire_pronote(tmp_path, "retards.csv", lignes), liste="retards")
     assert (err.ligne, err.colonne) == (2, "Durée (min)")
+
+
+def test_trois_lignes_d_entete_sous_services_windows_1252(tmp_path: Path) -> None:
+    """Un export du client lourd (Windows-1252) : titre, barème, puis le sous-service de chaque devoir
+    (« ANGLAIS LV1 > Expression orale ») ; la moyenne du service est celle de Pronote."""
+    f = ecrire_pronote(tmp_path, "ANGLAIS LV1.csv", [
+        "Élève;Classe;Moyenne;Devoir du 06/10/2025 - Compréhension;Devoir du 13/10/2025 - Débat sur 3 thèmes",
+        ";;;Sur 20 - Coef. 1;Sur 10 - Coef. 2",
+        ";;;ANGLAIS LV1 > Compréhension écrite;ANGLAIS LV1 > Expression orale",
+        '"DUPONT Jean-Marie";"3A";"13,00";"14";"Abs"',
+    ], encodage="cp1252")
+    lot = connectors.lire("pronote-notes", f, periode="Trimestre 1")
+    assert [(n.devoir.matiere, n.devoir.titre, n.devoir.bareme, n.devoir.coefficient, n.valeur, n.statut)
+            for n in lot.notes] == [
+        ("ANGLAIS LV1 > Compréhension écrite", "Compréhension", 20, 1, 14.0, StatutNote.NOTE),
+        ("ANGLAIS LV1 > Expression orale", "Débat sur 3 thèmes", 10, 2, None, StatutNote.ABSENT)]
+    assert [(m.matiere, m.moyenne, m.source) for m in lot.moyennes] == [("ANGLAIS LV1", 13.0, "pronote")]
