@@ -24,7 +24,8 @@ CODES = ("CPD_FRA", "CPD_ETR", "CPD_SCI", "CPD_ART", "MET_APP", "FRM_CIT", "SYS_
 
 
 def _document(acquis: str, *, socle_periodique: str = "", socle_cycle: str | None = None,
-              eleve: str = 'nom="DUPONT" prenom="Jean-Marie"', cycle: str = "4") -> str:
+              eleve: str = 'nom="DUPONT" prenom="Jean-Marie"', cycle: str = "4", donnees: str = "",
+              bilan: str = "") -> str:
     """Un document minimal valide selon le schéma : en-tête, données obligatoires, un bilan périodique
     (``liste-acquis``, ``acquis-conseils``, ``vie-scolaire`` sont obligatoires) et un bilan de cycle
     (``socle`` à 8 domaines et ``synthese`` obligatoires)."""
@@ -44,10 +45,12 @@ def _document(acquis: str, *, socle_periodique: str = "", socle_cycle: str | Non
     </disciplines>
     <enseignants><enseignant id="ENS_01" type="epp" id-sts="123456"/></enseignants>
     <elements-programme><element-programme id="EP_01" libelle="Élément de programme"/></elements-programme>
+    {donnees}
     <bilans-periodiques>
       <bilan-periodique eleve-ref="EL_01" periode-ref="P_01" date-conseil-classe="2025-12-04"
           date-scolarite="2025-09-01" date-verrou="2025-12-05T06:00:00" responsable-etab-ref="RESP_01">
         <liste-acquis>{acquis}</liste-acquis>
+        {bilan}
         <acquis-conseils>Trimestre encourageant ; doit approfondir ses leçons.</acquis-conseils>
         <vie-scolaire nb-retards="1" nb-abs-justifiees="2" nb-abs-injustifiees="0"/>
         {socle_periodique}
@@ -110,6 +113,34 @@ def test_appreciations_dans_la_vue_publique(ecole, tmp_path: Path) -> None:
         (None, "3")]
 
 
+#: Les autres parties que le schéma permet (type Donnees et BilanPeriodique) : EPI, accompagnement
+#: personnalisé, parcours, modalités d'accompagnement. Vigie ne s'en sert pas ; elles ne gênent pas.
+AUTRES_DONNEES = """
+<parcours-communs><parcours-commun periode-ref="P_01" code-division="3A">
+  <parcours code="PAR_AVN">Parcours avenir</parcours></parcours-commun></parcours-communs>
+<vies-scolaires-communs><vie-scolaire-commun periode-ref="P_01" code-division="3A">
+  <commentaire>Classe calme.</commentaire></vie-scolaire-commun></vies-scolaires-communs>
+<epis><epi id="EPI_01" intitule="Mon EPI" thematique="EPI_ART" discipline-refs="DI_020700 DI_061300">
+  <description>Description</description></epi></epis>
+<epis-groupes><epi-groupe id="EPI_G_01" epi-ref="EPI_01" intitule="Groupe EPI"><enseignants-disciplines>
+  <enseignant-discipline enseignant-ref="ENS_01" discipline-ref="DI_020700"/></enseignants-disciplines></epi-groupe>
+</epis-groupes>
+<acc-persos><acc-perso id="AP_01" intitule="AP français" discipline-refs="DI_020700"/></acc-persos>
+"""
+AUTRES_BILAN = """
+<epis-eleve><epi-eleve epi-groupe-ref="EPI_G_01"><commentaire>Investi.</commentaire></epi-eleve></epis-eleve>
+<liste-parcours><parcours code="PAR_CIT">Délégué de classe.</parcours></liste-parcours>
+<modalites-accompagnement><modalite-accompagnement code="PPRE"><complement-ppre>Lecture</complement-ppre>
+</modalite-accompagnement><modalite-accompagnement code="PAP"/></modalites-accompagnement>
+"""
+
+
+def test_parties_facultatives_tolerees(tmp_path: Path) -> None:
+    sans = connectors.lire("lsu", _ecrire(tmp_path, _document(ACQUIS)))
+    avec = connectors.lire("lsu", _ecrire(tmp_path, _document(ACQUIS, donnees=AUTRES_DONNEES, bilan=AUTRES_BILAN)))
+    assert avec.moyennes == sans.moyennes and avec.evaluations == sans.evaluations and not avec.anomalies
+
+
 def test_socle_periodique_positionnement_facultatif(tmp_path: Path) -> None:
     """type DomaineSocle (bilan périodique) : 8 domaines, ``positionnement`` facultatif (0 à 4)."""
     socle = "<socle>" + "".join(
@@ -143,8 +174,10 @@ def test_bilan_de_cycle(tmp_path: Path) -> None:
     ],
 )
 def test_acquis_interdits_refuses(ecole: Warehouse, tmp_path: Path, acquis: str, attribut: str, raison: str) -> None:
-    err = refuse_sans_rien_changer(ecole, "lsu", _ecrire(tmp_path, _document(acquis)))
-    assert (err.ligne, err.colonne) == (18, attribut) and raison in str(err)
+    texte = _document(acquis)
+    ligne = next(i for i, l in enumerate(texte.splitlines(), 1) if "<liste-acquis>" in l)
+    err = refuse_sans_rien_changer(ecole, "lsu", _ecrire(tmp_path, texte))
+    assert (err.ligne, err.colonne) == (ligne, attribut) and raison in str(err)
 
 
 def test_cycle_et_socle_interdits_refuses(ecole: Warehouse, tmp_path: Path) -> None:
