@@ -502,14 +502,19 @@ class _Lecture:
         if eleve is not None and "." in eleve:
             self.remarque(f"{ref.libelle()}, {periode} : moyenne générale non publiée par Pronote (inconnue)")
             eleve = None
-        valeurs = (_moyenne(eleve), _moyenne(classe))
+        ou = f"{ref.libelle()}, {periode}, moyenne générale"
+        try:
+            valeurs = (_moyenne(eleve), _moyenne(classe))
+        except ValueError as err:  # un texte que Pronote n'écrit pas : pas gardé, et dit
+            self.remarque(f"{ou} : donnée ignorée ({err})")
+            return
         if valeurs == (None, None):
             return
         self.ajouter(
             self.lot.moyennes,
             lambda: MoyenneSource(eleve=ref, periode=periode, matiere=None, source=SOURCE,
                                   moyenne=valeurs[0], moyenne_classe=valeurs[1]),
-            f"{ref.libelle()}, {periode}, moyenne générale",
+            ou,
         )
 
     # -- vie scolaire ------------------------------------------------------------------------------

@@ -103,3 +103,13 @@ def test_vie_scolaire_champs_facultatifs(tmp_path: Path) -> None:
     r = min(lot.retards, key=lambda x: x.date)
     assert (r.minutes, r.motif) == (None, None)
     assert {s.nature for s in lot.sanctions} >= {"Exclusion de cours"}
+
+
+def test_moyenne_generale_illisible_devient_une_remarque(tmp_path: Path) -> None:
+    """``moyGenerale`` lu par ``Period.overall_average`` : un texte illisible ne fait pas échouer l'import."""
+    client = faux_client("eleve")
+    _reponses(client, "DernieresNotes")["moyGenerale"]["V"] = "bien"
+    lot = pronote_live.lire(tmp_path / "ident.json", client=client)
+    assert not any(m.matiere is None and m.periode == "Trimestre 1" for m in lot.moyennes)
+    assert any("moyenne générale" in a.message and "bien" in a.message for a in lot.anomalies)
+    assert lot.notes  # le reste est importé
