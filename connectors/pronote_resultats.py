@@ -10,7 +10,9 @@ Une ligne par élève ; disposition lue (titres comparés avec tolérance, voir 
 - la matière est sur la **première** ligne d'en-tête et couvre ses colonnes (les cellules vides
   continuent le titre) ; la **dernière** ligne dit ce que contient la colonne (:data:`SOUS_COLONNES` :
   Moyenne, Positionnement, Absence). Une ligne du milieu, s'il y en a trois, porte le professeur ; elle
-  est ignorée. Avec une seule ligne d'en-tête, chaque colonne inconnue est la moyenne d'une matière ;
+  est ignorée, sauf quand une matière y a plusieurs colonnes de même sorte aux textes différents : ce
+  sont ses sous-services. Avec une seule ligne d'en-tête, chaque colonne inconnue est la moyenne d'une
+  matière ;
 - avec deux lignes d'en-tête, une sous-colonne d'une matière qui n'est pas une de :data:`SOUS_COLONNES`
   (« ANGLAIS LV1 » / « Oral ») est la moyenne d'un sous-service, gardée sous le nom « ANGLAIS LV1 >
   Oral » (la notation des sous-services de Pronote, comme dans l'export des notes) ; la moyenne de la
@@ -162,11 +164,20 @@ def _colonnes_matieres(tableau: Tableau, fixes: set[int]) -> dict[str, dict[str,
     titres = tableau.titres
     cles_sous = {cle_entete(v): k for k, vs in SOUS_COLONNES.items() for v in (k, *vs)}
     matieres: dict[str, dict[str, int]] = {}
+    # Trois lignes d'en-tête : la ligne du milieu porte le professeur, sauf quand une même matière a
+    # plusieurs colonnes de même sorte qui n'y portent pas le même texte : ce sont alors ses sous-services
+    # (« ANGLAIS LV1 » / « Écrit » / « Moyenne », « ANGLAIS LV1 » / « Oral » / « Moyenne »).
+    milieux: dict[tuple[str, str | None], set[str]] = {}
+    for i, t in enumerate(titres):
+        if i not in fixes and len(t) == 3 and any(t):
+            milieux.setdefault((t[0].strip(), cles_sous.get(cle_entete(t[-1]))), set()).add(t[1].strip())
     for i, t in enumerate(titres):
         if i in fixes or not any(t):
             continue
         matiere = t[0].strip()
         sorte = cles_sous.get(cle_entete(t[-1])) if len(t) > 1 else "moyenne"
+        if len(t) == 3 and t[1].strip() and len(milieux.get((matiere, sorte), ())) > 1:
+            matiere = f"{matiere} > {t[1].strip()}"
         sous_service = len(t) == 2 and bool(t[1].strip()) and cle_entete(t[1]) not in _PAS_SOUS_SERVICE
         if sorte is None and matiere and sous_service:
             # Sous-colonne d'une matière (« ANGLAIS LV1 » puis « Écrit », « Oral ») : la moyenne d'un

@@ -229,3 +229,18 @@ def test_trois_lignes_d_entete_sous_services_windows_1252(tmp_path: Path) -> Non
         ("ANGLAIS LV1 > Compréhension écrite", "Compréhension", 20, 1, 14.0, StatutNote.NOTE),
         ("ANGLAIS LV1 > Expression orale", "Débat sur 3 thèmes", 10, 2, None, StatutNote.ABSENT)]
     assert [(m.matiere, m.moyenne, m.source) for m in lot.moyennes] == [("ANGLAIS LV1", 13.0, "pronote")]
+
+
+def test_sous_services_sur_la_ligne_du_milieu(tmp_path: Path) -> None:
+    """Trois lignes d'en-tête : la ligne du milieu porte le professeur ; quand une matière y a plusieurs
+    colonnes « Moyenne » aux textes différents, ce sont ses sous-services."""
+    f = ecrire_pronote(tmp_path, "resultats.csv", [
+        "Élève;ANGLAIS LV1;;;FRANÇAIS;",
+        ";;Écrit;Oral;Mme KLEIN;",
+        ";Moyenne;Moyenne;Moyenne;Moyenne;Positionnement",
+        '"DUPONT Jean";"13,00";"12,00";"16,00";"11,50";"Atteint"',
+    ])
+    lot = connectors.lire("pronote-resultats", f, periode="Trimestre 1", classe="3A")
+    assert [(m.matiere, m.moyenne, m.positionnement) for m in lot.moyennes] == [
+        ("ANGLAIS LV1", 13.0, None), ("ANGLAIS LV1 > Écrit", 12.0, None), ("ANGLAIS LV1 > Oral", 16.0, None),
+        ("FRANÇAIS", 11.5, "Atteint")]
