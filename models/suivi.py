@@ -268,39 +268,51 @@ def _iso(d: Any) -> str | None:
     return d.isoformat() if isinstance(d, (dt.date, dt.datetime)) else (str(d) if d else None)
 
 
-def _trouver(con: sqlite3.Connection, e: dict[str, Any], annuaire: Annuaire | None = None) -> str | None:
-    """Le dossier d'un élève de l'entrepôt : par eleve_id déjà vu, INE, nom et date de naissance."""
-    r = con.execute("SELECT dossier FROM alias WHERE eleve_id = ?", [e["eleve_id"]]).fetchone()
-    if r:
-        return r[0]
-    if e.get("ine"):
-        r = con.execute("SELECT dossier FROM dossiers WHERE upper(ine) = upper(?)", [e["ine"]]).fetchone()
-        if r:
-            return r[0]
-    naissance = _iso(e.get("date_naissance"))
-    if annuaire is None:
-        annuaire = _annuaire(con)
-    from .records import RefEleve
+class _Index:
+    """Les dossiers lus une fois : par eleve_id déjà vu, par INE, et par date de naissance (un annuaire de
+    ``models/matching.py`` par date, construit à la demande : le rapprochement approché, coûteux, ne
+    compare un élève qu'aux dossiers nés le même jour)."""
 
-    rap = annuaire.rapprocher(RefEleve(nom=e["nom"], prenom=e.get("prenom"), classe=e.get("classe")))
-    if rap.trouve:
-        d = con.execute("SELECT ine, date_naissance FROM dossiers WHERE dossier = ?", [rap.eleve_id]).fetchone()
-        # Un homonyme n'est pas le même élève : la date de naissance doit concorder, et deux INE différents
-        # désignent deux élèves.
-        if d and d["date_naissance"] == naissance and not (d["ine"] and e.get("ine") and d["ine"] != e["ine"]):
-            return rap.eleve_id
-    return None
+    def __init__(self, con: sqlite3.Connection) -> None:
+        self.alias = dict(con.execute("SELECT eleve_id, dossier FROM alias").fetchall())
+        self.par_ine: dict[str, str] = {}
+        self.par_naissance: dict[str | None, list[sqlite3.Row]] = {}
+        for r in con.execute("SELECT * FROM dossiers"):
+            if r["ine"]:
+                self.par_ine[r["ine"].upper()] = r["dossier"]
+            self.par_naissance.setdefault(r["date_naissance"], []).append(r)
+        self._annuaires: dict[str | None, Annuaire] = {}
 
+    def trouver(self, e: dict[str, Any]) -> str | None:
+        """Le dossier d'un élève de l'entrepôt : par eleve_id déjà vu, INE, puis nom (fautes de frappe
+        comprises) parmi les dossiers de même date de naissance — un homonyme né un autre jour n'est pas le
+        même élève, et deux INE différents désignent deux élèves."""
+        d = self.alias.get(e["eleve_id"])
+        if d is None and e.get("ine"):
+            d = self.par_ine.get(e["ine"].upper())
+        if d is not None:
+            return d
+        naissance = _iso(e.get("date_naissance"))
+        candidats = self.par_naissance.get(naissance)
+        if not candidats:
+            return None
+        if naissance not in self._annuaires:
+            self._annuaires[naissance] = Annuaire([EleveConnu(r["dossier"], r["nom"], r["prenom"], r["classe"] or "",
+                                                              r["ine"]) for r in candidats])
+        from .records import RefEleve
 
-def _annuaire(con: sqlite3.Connection) -> Annuaire:
-    return Annuaire([EleveConnu(r["dossier"], r["nom"], r["prenom"], r["classe"] or "", r["ine"])
-                     for r in con.execute("SELECT * FROM dossiers")])
+        rap = self._annuaires[naissance].rapprocher(RefEleve(nom=e["nom"], prenom=e.get("prenom"),
+                                                             classe=e.get("classe")))
+        if not rap.trouve:
+            return None
+        ine = next(r["ine"] for r in candidats if r["dossier"] == rap.eleve_id)
+        return None if ine and e.get("ine") and ine.upper() != e["ine"].upper() else rap.eleve_id
 
 
 def _dossier(con: sqlite3.Connection, e: dict[str, Any]) -> str:
     """Trouve ou crée le dossier de l'élève ``e`` (ligne de la vue ``eleves``) et le met à jour : nouvel
     ``eleve_id`` retenu, INE apparu, nom corrigé, classe actuelle."""
-    d = _trouver(con, e)
+    d = _Index(con).trouver(e)
     if d is None:
         d = uuid.uuid4().hex
         con.execute("INSERT INTO dossiers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -321,13 +333,9 @@ def dossiers_de(db: str | Path, eleves: pl.DataFrame) -> dict[str, str]:
         return {}
     out: dict[str, str] = {}
     with ouvrir(db) as con:
-        alias = dict(con.execute("SELECT eleve_id, dossier FROM alias").fetchall())
-        annuaire = None
+        index = _Index(con)
         for e in eleves.iter_rows(named=True):
-            d = alias.get(e["eleve_id"])
-            if d is None:
-                annuaire = annuaire or _annuaire(con)
-                d = _trouver(con, e, annuaire)
+            d = index.trouver(e)
             if d is not None:
                 out[e["eleve_id"]] = d
     return out
