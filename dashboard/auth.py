@@ -54,6 +54,8 @@ def exiger_utilisateur(db: Path) -> Utilisateur:
         if not _expiree(db, u):
             st.session_state[_ACTIVITE] = time.time()
             return u
+    # Sans ceci, le menu des pages de la session précédente (déconnexion, session expirée) resterait affiché.
+    st.navigation([st.Page(_connexion, title="Connexion", default=True)], position="hidden")
     st.title("Vigie — connexion")
     st.caption("Les données des élèves sont réservées aux personnels habilités.")
     if st.session_state.get(_EXPIREE):
@@ -91,6 +93,10 @@ def exiger_utilisateur(db: Path) -> Utilisateur:
         st.info("Aucun compte n'existe encore : créez-en un avec `vigie user add IDENTIFIANT --role direction`.")
     st.stop()
     raise AssertionError  # st.stop() ne revient pas
+
+
+def _connexion() -> None:
+    """La seule « page » d'une session sans utilisateur : la connexion est dessinée par exiger_utilisateur."""
 
 
 def deconnecter() -> None:

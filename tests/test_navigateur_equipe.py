@@ -115,6 +115,7 @@ def test_tableau_sans_telechargement_integre_et_session_qui_expire(serveur, navi
         # Aucun clic : après 15 s d'inactivité, le fragment de surveillance ramène à la connexion.
         page.get_by_text("Session terminée après 0,25 min sans activité").wait_for(timeout=45_000)
         assert page.get_by_text("Connecté : Mme Principale").count() == 0
+        assert page.get_by_role("link", name="Conseil de classe").count() == 0  # plus de menu des pages
         page.screenshot(path=str(SORTIE / "session_expiree.png"))
         actions = acces.lire_audit(db, utilisateur="direction1")["action"].to_list()
         assert actions[0] == "fin_de_session"
