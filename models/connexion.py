@@ -81,7 +81,7 @@ def connecter(db: Path, identifiant: str, mot_de_passe: str, reglages: Connexion
     cles = [("identifiant", identifiant)] + ([("adresse", adresse)] if adresse else [])
     with _base(db) as con:
         for sorte, cle in cles:
-            fin = _verrou(con, sorte, cle, t)
+            fin = _verrou(con, sorte, cle)
             if fin > t:
                 acces.journaliser(db, identifiant, "connexion_refusee",
                                   f"{sorte} verrouillé(e) jusqu'à {time.strftime('%d/%m/%Y %H:%M', time.localtime(fin))}{ou}")
@@ -95,7 +95,8 @@ def connecter(db: Path, identifiant: str, mot_de_passe: str, reglages: Connexion
     acces.journaliser(db, identifiant, "echec_connexion", f"mot de passe incorrect ou identifiant inconnu{ou}")
     attente = 0.0
     with _base(db) as con:
-        con.execute("DELETE FROM tentatives WHERE dernier_echec < ?", [t - reglages.oubli_heures * 3600])
+        con.execute("DELETE FROM tentatives WHERE dernier_echec < ? AND verrou_jusqua <= ?",
+                    [t - reglages.oubli_heures * 3600, t])
         for sorte, cle in cles:
             seuil = reglages.tentatives_libres if sorte == "identifiant" else reglages.tentatives_par_adresse
             echecs = _echouer(con, sorte, cle, t)
@@ -123,7 +124,7 @@ def echecs(db: Path, identifiant: str) -> tuple[int, float]:
     return (ligne[0], ligne[1]) if ligne else (0, 0.0)
 
 
-def _verrou(con: sqlite3.Connection, sorte: str, cle: str, t: float) -> float:
+def _verrou(con: sqlite3.Connection, sorte: str, cle: str) -> float:
     ligne = con.execute("SELECT verrou_jusqua FROM tentatives WHERE sorte = ? AND cle = ?", [sorte, cle]).fetchone()
     return ligne[0] if ligne else 0.0
 

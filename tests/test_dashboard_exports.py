@@ -35,6 +35,13 @@ def test_aucun_masquage_css_du_bouton_de_telechargement():
         assert "stElementToolbar" not in texte and "<style" not in texte, page
 
 
+def test_aucun_telechargement_ne_contourne_le_journal():
+    """Un ``st.download_button`` écrit ailleurs que dans ``ui.telecharger`` sortirait sans ligne au journal."""
+    for page in (RACINE / "dashboard").rglob("*.py"):
+        if page.name != "ui.py":
+            assert "download_button" not in page.read_text(encoding="utf-8"), page
+
+
 @pytest.mark.parametrize(
     "page, utilisateur, fichier",
     [
