@@ -1,7 +1,9 @@
-"""``python -m benchmarks [--taille XS|S|M|L] [--runs 5] [--cas a,b,c,d]`` : les mesures de BENCHMARKS.md.
+"""``python -m benchmarks [--taille XS|S|M|L] [--runs 5] [--cas a,b,c,d,e]`` : les mesures de BENCHMARKS.md.
 
 (a) import des exports Notes de Pronote (Vigie / DuckDB ``read_csv`` / chargeur naïf), (b) temps de script
-de chaque page, (c) moyennes et alertes à l'échelle d'une académie, (d) mémoire de pointe de l'import.
+de chaque page, (c) moyennes et alertes à l'échelle d'une académie, (d) mémoire de pointe de l'import,
+(e) le conseil de classe sur l'école de démonstration (PDF à froid, première ouverture dans chromium ;
+toujours sur l'école de ``vigie demo``, quelle que soit ``--taille``).
 ``--taille`` choisit le jeu de fichiers des cas a, b, d (``L`` = ``M`` pour eux) et les tailles d'académie
 du cas c (``--academies`` pour les fixer). Le tableau s'affiche et s'écrit dans ``benchmarks/data/``.
 """
@@ -17,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import analyses, grand, import_notes, memoire, pages
+from . import analyses, conseil, grand, import_notes, memoire, pages
 from .jeux import DATA, derniere_annee, jeu
 from .mesure import Mesure, tableau
 
@@ -54,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--taille", choices=sorted(PROFILS), default="M")
     p.add_argument("--runs", type=int, default=5, help="passages mesurés par cas (médiane)")
     p.add_argument("--runs-naif", type=int, default=None, help="passages du chargeur naïf (par défaut --runs)")
-    p.add_argument("--cas", default="a,b,c,d", help="cas à mesurer, parmi a,b,c,d")
+    p.add_argument("--cas", default="a,b,c,d", help="cas à mesurer, parmi a,b,c,d,e")
     p.add_argument("--academies", default=None, help="tailles d'académie du cas c, ex. 10,30,100")
     p.add_argument("--distincts", type=int, default=4, help="établissements réellement générés (cas c)")
     p.add_argument("--limite-c", type=float, default=300.0,
@@ -68,8 +70,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="garder le dernier jeu en cache même si le générateur a changé depuis")
     args = p.parse_args(argv)
     cas = {c.strip() for c in args.cas.split(",") if c.strip()}
-    if not cas <= set("abcd"):
-        p.error("--cas : a, b, c ou d")
+    if not cas <= set("abcde"):
+        p.error("--cas : a, b, c, d ou e")
     nom_jeu, academies, eleves = PROFILS[args.taille]
     if args.academies:
         academies = [int(x) for x in args.academies.split(",")]
@@ -78,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     mesures: list[Mesure] = []
     travail = args.data / "travail"
     j = None
-    if cas & set("abd") or "c" in cas:
+    if cas & set("abcd"):
         print(f"jeu {nom_jeu} : génération ou cache…", flush=True)
         j = jeu(nom_jeu, args.data, reutiliser=args.reutiliser)
         print(f"  {len(j.plan)} fichiers dont {len(j.notes)} de notes ({j.octets_notes / 1e6:.1f} Mo)", flush=True)
@@ -96,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
         if "d" in cas:
             print("(d) mémoire de pointe…", flush=True)
             mesures += memoire.mesurer(ja, travail / "d", args.runs)
+        if "e" in cas:
+            print("(e) conseil de classe (école de démonstration)…", flush=True)
+            mesures += conseil.mesurer(args.runs, args.data)
     finally:
         shutil.rmtree(travail, ignore_errors=True)
 

@@ -24,6 +24,8 @@ TAILLES: dict[str, dict[str, int]] = {
     "XS": {"eleves": 60, "etablissements": 1, "annees": 1},  # et 24 fichiers de notes seulement (tests)
     "S": {"eleves": 300, "etablissements": 1, "annees": 1},
     "M": {"eleves": 1500, "etablissements": 1, "annees": 3},
+    # l'école de `vigie demo` (cas e : le conseil de classe)
+    "demo": {"eleves": 600, "etablissements": 1, "annees": 1},
 }
 GRAINE = 2026
 #: Pour le test de fumée, le plan de ``XS`` ne garde que ses premiers fichiers de notes : le coût d'un

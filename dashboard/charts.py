@@ -13,10 +13,14 @@ import math
 import altair as alt
 import polars as pl
 
+# La géométrie du radar (ordre des axes, sommets, grille) et la palette vivent dans ``geometrie`` : le PDF
+# les dessine sans importer Altair.
+from .geometrie import (  # noqa: F401
+    _RAYON_LIBELLES, ANNEAUX, OKABE_ITO, ORDRE_FAMILLES, _angle, coordonnees_radar, grille_radar, ordre_axes,
+)
+
 # --- Conventions communes -----------------------------------------------------------------------------
 
-#: Okabe & Ito (2008), « Color Universal Design » : distinguable avec toutes les formes de daltonisme.
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
 #: Locale d3 française : virgule décimale, espace insécable pour les milliers, mois en français.
 LOCALE_FR = {
@@ -35,9 +39,6 @@ LOCALE_FR = {
     },
 }
 
-#: Ordre des familles sur le radar du conseil : général, puis professionnel, puis options.
-ORDRE_FAMILLES = {"general": 0, "professionnel": 1, "option": 2}
-
 #: Domaine des notes sur 20.
 NOTES = alt.Scale(domain=[0, 20])
 
@@ -55,80 +56,29 @@ def vide(message: str = "Aucune donnée") -> alt.Chart:
 
 # --- Radar --------------------------------------------------------------------------------------------
 
-#: Anneaux du radar (sur 20) et rayon des libellés d'axes.
-ANNEAUX = (5, 10, 15, 20)
-_RAYON_LIBELLES = 24.5
+def _lignes(texte: str, largeur: int = 14) -> list[str]:
+    """Un libellé d'axe en lignes d'au plus ``largeur`` caractères, coupé aux espaces."""
+    lignes: list[str] = []
+    for mot in texte.split():
+        if lignes and len(lignes[-1]) + 1 + len(mot) <= largeur:
+            lignes[-1] += " " + mot
+        else:
+            lignes.append(mot)
+    return lignes or [texte]
 
 
-def ordre_axes(df: pl.DataFrame) -> list[str]:
-    """Les matières dans l'ordre du radar : général, professionnel, option, puis alphabétique.
-
-    ``df`` a les colonnes ``matiere`` et ``famille``."""
+def repartition(df: pl.DataFrame, *, titre: str = "") -> alt.TopLevelMixin:
+    """Le nombre d'élèves par tranche de moyenne (``tranche``, ``eleves``) : des comptes seulement,
+    aucune valeur individuelle (mode projection du conseil)."""
     if df.is_empty():
-        return []
-    paires = {(r["matiere"], r["famille"]) for r in df.select("matiere", "famille").iter_rows(named=True)}
-    famille: dict[str, int] = {}
-    for m, f in paires:
-        famille[m] = min(famille.get(m, 9), ORDRE_FAMILLES.get(f or "", 3))
-    return sorted(famille, key=lambda m: (famille[m], m.lower()))
-
-
-def _angle(i: int, n: int) -> float:
-    """Premier axe en haut, puis dans le sens des aiguilles d'une montre."""
-    return math.pi / 2 - 2 * math.pi * i / n
-
-
-def coordonnees_radar(valeurs: pl.DataFrame, axes: list[str] | None = None) -> pl.DataFrame:
-    """Les sommets des polygones du radar, en coordonnées cartésiennes (rayon = note sur 20).
-
-    ``valeurs`` : colonnes ``serie``, ``matiere``, ``famille``, ``moyenne``. Une moyenne manquante est
-    omise (le polygone relie les axes voisins) ; le premier sommet est répété à la fin pour fermer le
-    tracé, et ``ordre`` donne l'ordre de parcours. Sortie : ``serie, matiere, ordre, moyenne, x, y``.
-    """
-    axes = axes if axes is not None else ordre_axes(valeurs)
-    n = len(axes)
-    lignes = []
-    if n:
-        rang = {m: i for i, m in enumerate(axes)}
-        for serie in valeurs["serie"].unique(maintain_order=True).to_list():
-            pts = [
-                (rang[r["matiere"]], r["matiere"], float(r["moyenne"]))
-                for r in valeurs.filter(pl.col("serie") == serie).iter_rows(named=True)
-                if r["matiere"] in rang and r["moyenne"] is not None and not math.isnan(r["moyenne"])
-            ]
-            pts.sort()
-            if pts:
-                pts.append(pts[0])
-            for k, (i, m, v) in enumerate(pts):
-                a = _angle(i, n)
-                lignes.append((serie, m, k, v, v * math.cos(a), v * math.sin(a)))
-    return pl.DataFrame(
-        lignes,
-        schema={"serie": pl.String, "matiere": pl.String, "ordre": pl.Int64, "moyenne": pl.Float64,
-                "x": pl.Float64, "y": pl.Float64},
-        orient="row",
-    )
-
-
-def grille_radar(axes: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """La grille : anneaux (polygones à 5, 10, 15, 20) et rayons dans un seul tracé (``trace``,
-    ``ordre``, ``x``, ``y``), et les positions des libellés d'axes (``matiere``, ``x``, ``y``,
-    ``alignement``). Un seul calque de lignes : Vega masquait un second calque de lignes superposé."""
-    n = len(axes)
-    traces, libelles = [], []
-    for r in ANNEAUX:
-        for k in range(n + 1):
-            a = _angle(k % n, n)
-            traces.append((f"anneau {r}", k, r * math.cos(a), r * math.sin(a)))
-    for i, m in enumerate(axes):
-        a = _angle(i, n)
-        traces += [(f"rayon {i}", 0, 0.0, 0.0), (f"rayon {i}", 1, 20 * math.cos(a), 20 * math.sin(a))]
-        x, y = _RAYON_LIBELLES * math.cos(a), _RAYON_LIBELLES * math.sin(a)
-        aligne = "center" if abs(x) < 1 else ("left" if x > 0 else "right")
-        libelles.append((m, x, y, aligne))
-    return (
-        pl.DataFrame(traces, schema=["trace", "ordre", "x", "y"], orient="row"),
-        pl.DataFrame(libelles, schema=["matiere", "x", "y", "alignement"], orient="row"),
+        return vide()
+    return _fr(
+        alt.Chart(df).mark_bar(color="#0072B2").encode(
+            alt.X("tranche:N", sort=df["tranche"].to_list(), title="Moyenne générale /20",
+                  axis=alt.Axis(labelAngle=0)),
+            alt.Y("eleves:Q", title="Élèves", axis=alt.Axis(tickMinStep=1)),
+            tooltip=[alt.Tooltip("tranche:N", title="Tranche"), alt.Tooltip("eleves:Q", title="Élèves")],
+        ).properties(width=320, height=180, title=titre)
     )
 
 
@@ -146,7 +96,7 @@ def radar(valeurs: pl.DataFrame, *, titre: str = "", taille: int = 380) -> alt.T
     grille, libelles = grille_radar(axes)
     # Même nombre d'unités par pixel en x et en y (sinon le polygone régulier s'aplatit) ; la largeur
     # en plus sert aux libellés des axes latéraux.
-    largeur, hauteur = taille + 200, taille
+    largeur, hauteur = taille + 180, taille
     borne = _RAYON_LIBELLES + 5
     demi_x = borne * largeur / hauteur
     echelle_x = alt.Scale(domain=[-demi_x, demi_x], nice=False, zero=False)
@@ -166,17 +116,36 @@ def radar(valeurs: pl.DataFrame, *, titre: str = "", taille: int = 380) -> alt.T
         pl.DataFrame({"x": [1.0] * len(ANNEAUX), "y": [float(r) for r in ANNEAUX],
                       "t": [str(r) for r in ANNEAUX]})
     ).mark_text(align="left", dx=2, dy=-6, fontSize=9, color="#777").encode(X, Y, text="t:N")
-    # L'alignement n'est pas un canal d'encodage : une couche de texte par alignement.
+    # L'alignement n'est pas un canal d'encodage : une couche de texte par alignement. Les libellés ne
+    # sont jamais tronqués : un libellé long passe à la ligne (``lineBreak``). Les matières
+    # professionnelles sont écrites en brun, les générales en gris foncé : un radar déséquilibré se lit
+    # d'un coup d'œil au projecteur.
+    familles = dict(zip(valeurs["matiere"], valeurs["famille"]))
+    libelles = libelles.with_columns(
+        texte=pl.col("matiere").map_elements(lambda m: "\n".join(_lignes(m)), return_dtype=pl.String),
+        enseignement=pl.col("matiere").replace_strict(
+            {m: "Enseignement professionnel" if familles.get(m) == "professionnel" else "Enseignement général"
+             for m in axes}, default="Enseignement général"),
+    )
+    pro = "professionnel" in familles.values()
+
+    def couleur_libelles(legende: bool) -> alt.Color:
+        return alt.Color("enseignement:N", title=None,
+                         scale=alt.Scale(domain=["Enseignement général", "Enseignement professionnel"],
+                                         range=["#222222", "#8a4b00"]),
+                         legend=alt.Legend(orient="top", symbolType="square", labelLimit=0) if legende and pro
+                         else None)
+
+    alignements = [a for a in ("left", "center", "right") if (libelles["alignement"] == a).any()]
     noms = [
         alt.Chart(libelles.filter(pl.col("alignement") == a))
-        .mark_text(fontSize=10, color="#222", limit=140, align=a)
-        .encode(X, Y, text="matiere:N")
-        for a in ("left", "center", "right")
-        if (libelles["alignement"] == a).any()
+        .mark_text(fontSize=10, align=a, lineBreak="\n", fontWeight=500)
+        .encode(X, Y, text="texte:N", color=couleur_libelles(i == 0))
+        for i, a in enumerate(alignements)
     ]
     couleur = alt.Color("serie:N", title=None, sort=series,
                         scale=alt.Scale(domain=series, range=OKABE_ITO[: len(series)]),
-                        legend=alt.Legend(orient="bottom"))
+                        legend=alt.Legend(orient="bottom", labelLimit=0))
     trait = alt.StrokeDash("serie:N", sort=series, scale=alt.Scale(domain=series, range=tirets[: len(series)]),
                            legend=None)
     contours = alt.Chart(points).mark_line(strokeWidth=2.2).encode(

@@ -9,7 +9,7 @@ import io
 import polars as pl
 
 from models.export import neutraliser_cellule
-from models.nombres import nombre, pourcentage, signe  # noqa: F401 (l'arrondi a sa règle dans models)
+from models.nombres import arrondi, nombre, pourcentage, signe, vide  # noqa: F401 (l'arrondi a sa règle dans models)
 
 
 def date(d: dt.date | dt.datetime | None) -> str:
@@ -60,3 +60,30 @@ def csv(df: pl.DataFrame) -> bytes:
     sortie = io.BytesIO()
     df.select(colonnes).write_csv(sortie, separator=";")
     return "\ufeff".encode() + sortie.getvalue()
+
+
+# --- Écarts signés (évolution, écart, progression) ----------------------------------------------------
+#
+# L'écriture d'un écart (``+1,25``, ``−2,95``, ``0,00`` sans signe) est ``models.nombres.signe`` ; ici, ce
+# que l'affichage en tire : son sens (la couleur d'une cellule) et les arguments de ``st.metric``.
+
+
+def sens(x: float | None, decimales: int = 2) -> int:
+    """Le sens d'un écart **tel qu'il s'affiche** (arrondi par ``models.nombres``) : 1, -1, ou 0 (nul à
+    l'arrondi ou vide). Un écart de 0,001 s'écrit 0,00 : il n'a ni signe, ni flèche, ni couleur."""
+    if vide(x):
+        return 0
+    r = arrondi(x, decimales)  # type: ignore[arg-type]
+    return 1 if r > 0 else -1 if r < 0 else 0
+
+
+def delta(x: float | None, decimales: int = 2) -> dict:
+    """Les arguments ``delta`` de ``st.metric`` pour un écart : Streamlit choisit la flèche et la couleur
+    d'après le **premier caractère** d'une chaîne (un ``-`` ASCII pour une baisse ; le moins typographique
+    « − » de ``signe`` se lirait comme une hausse). Écart nul à l'arrondi : ``0,00`` gris, sans flèche."""
+    if vide(x):
+        return {"delta": None}
+    s = sens(x, decimales)
+    if s == 0:
+        return {"delta": nombre(0, decimales), "delta_color": "off", "delta_arrow": "off"}
+    return {"delta": ("+" if s > 0 else "-") + nombre(abs(x), decimales)}  # type: ignore[arg-type]

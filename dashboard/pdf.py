@@ -1,7 +1,8 @@
 """Exports PDF : le conseil de classe (une page par élève + synthèse) et l'attestation de compétences.
 
-Les graphiques sont les mêmes que ceux de l'écran (``dashboard.charts``), rendus hors ligne en PNG par
-vl-convert (pas de navigateur, pas de réseau). Police DejaVu (accents, « ’ », « € ») si Debian l'a
+Le radar et la tendance du conseil sont tracés en vecteurs d'après la même géométrie que l'écran
+(``dashboard.geometrie``), sans navigateur ni réseau ; ``png`` rend au besoin un graphique Altair par
+vl-convert. Police DejaVu (accents, « ’ », « € ») si Debian l'a
 installée (paquet fonts-dejavu-core), sinon la police de base de fpdf avec translittération latin-1.
 
 Les fonctions prennent un :class:`Warehouse` en premier argument : le tableau de bord les appelle par
@@ -12,19 +13,19 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
-import vl_convert as vlc
 from fpdf import FPDF
 
 from models import conseil, lectures
-from models.periodes import periode_precedente
 from models.reglages import charger_reglages
 from models.warehouse import Warehouse
 
-from . import charts, fiches
+from . import fiches, geometrie
 from . import format as fr
 
 POLICE_DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -32,24 +33,32 @@ POLICE_DEJAVU_GRAS = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 
 
 def tableau_affiche(t: pl.DataFrame) -> pl.DataFrame:
-    """Le tableau des matières d'un élève, mis en forme française pour l'écran."""
-    return t.select(
+    """Le tableau des matières d'un élève, mis en forme française pour l'écran. « peu de notes » suit le
+    nombre de notes quand la moyenne est de faible confiance (pas de colonne vide) ; l'écart avec Pronote
+    n'apparaît que si Pronote a exporté des moyennes."""
+    colonnes = [
         pl.col("matiere").alias("Matière"),
         *(pl.col(c).map_elements(fr.nombre, return_dtype=pl.String).fill_null("—").alias(n)
           for c, n in (("moyenne", "Élève"), ("moyenne_classe", "Classe"), ("min_classe", "Min"),
                        ("max_classe", "Max"))),
-        pl.col("rang").alias("Rang"),
-        pl.col("nb_notes").alias("Notes"),
-        pl.when(pl.col("faible_confiance")).then(pl.lit("peu de notes")).otherwise(pl.lit("")).alias("Confiance"),
-        pl.col("ecart_pronote").map_elements(fr.signe, return_dtype=pl.String).fill_null("—").alias("Écart Pronote"),
-    )
+        pl.col("rang").cast(pl.String).fill_null("—").alias("Rang"),
+        pl.when(pl.col("faible_confiance")).then(pl.col("nb_notes").cast(pl.String) + " (peu de notes)")
+        .otherwise(pl.col("nb_notes").cast(pl.String)).alias("Notes"),
+    ]
+    if t["moyenne_pronote"].is_not_null().any():
+        colonnes.append(pl.col("ecart_pronote").map_elements(fr.signe, return_dtype=pl.String).fill_null("—")
+                        .alias("Écart Pronote"))
+    return t.select(colonnes)
 
 
 # --- Mise en page -----------------------------------------------------------------------------------
 
 
 def png(chart) -> bytes:
-    """Un graphique Altair en PNG, hors ligne."""
+    """Un graphique Altair en PNG, hors ligne (vl-convert, importé à la demande : le PDF du conseil trace
+    ses graphiques lui-même)."""
+    import vl_convert as vlc
+
     return vlc.vegalite_to_png(chart.to_json(), scale=2)
 
 
@@ -96,18 +105,32 @@ class _Document(FPDF):
         self.police(taille, gras)
         self.multi_cell(0, 5.5, self._t(texte), new_x="LMARGIN", new_y="NEXT")
 
-    def tableau(self, entetes: list[str], lignes: list[list[object]], largeurs: list[float]) -> None:
-        self.police(9, gras=True)
-        self.set_fill_color(230, 230, 230)
-        for e, w in zip(entetes, largeurs):
-            self.cell(w, 6, self._t(e), border=1, fill=True)
-        self.ln()
-        self.police(9)
-        for ligne in lignes:
+    def tableau(self, entetes: list[str], lignes: list[list[object]], largeurs: list[float], *,
+                couleurs: dict[int, list[int]] | None = None, taille: float = 9) -> None:
+        """Un tableau à bordures ; ``couleurs`` : colonne → sens de chaque ligne (1 vert, -1 rouge)."""
+        def entete() -> None:
+            self.police(taille, gras=True)
+            self.set_fill_color(230, 230, 230)
+            for e, w in zip(entetes, largeurs):
+                self.cell(w, 6, self._t(e), border=1, fill=True)
+            self.ln()
+            self.police(taille)
+
+        entete()
+        for i, ligne in enumerate(lignes):
             if self.get_y() > 270:
                 self.add_page()
-            for v, w in zip(ligne, largeurs):
-                self.cell(w, 5.5, self._t(v), border=1)
+                entete()
+            for j, (v, w) in enumerate(zip(ligne, largeurs)):
+                sens = (couleurs or {}).get(j, [])
+                s = sens[i] if i < len(sens) else 0
+                if s:
+                    self.set_text_color(*((46, 125, 50) if s > 0 else (198, 40, 40)))
+                texte = self._t(v)
+                while len(texte) > 3 and self.get_string_width(texte) > w - 1.5:
+                    texte = texte[:-2] + "…" if self.unicode else texte[:-4] + "..."
+                self.cell(w, 5.5, texte, border=1)
+                self.set_text_color(0, 0, 0)
             self.ln()
         self.ln(2)
 
@@ -115,104 +138,325 @@ class _Document(FPDF):
         self.image(io.BytesIO(png(chart)), x=x, y=y, w=largeur)
 
 
-def synthese(tableau: pl.DataFrame, *, projection: bool = False) -> tuple[list[str], list[list[object]]]:
-    """En-têtes et lignes de la synthèse de classe du PDF. En projection : « Élève n » à la place des
-    noms, et pas de colonne d'alertes (information de suivi)."""
-    entetes = ["Élève", "Moy. gén.", "Évol.", "Rang", "Abs. (1/2 j)", "Retards", "Sanctions"]
-    if not projection:
-        entetes.append("Alertes")
+# --- Graphiques dessinés dans le PDF -------------------------------------------------------------------
+#
+# Le radar et la tendance sont tracés en vecteurs par fpdf2 à partir de la même géométrie que l'écran
+# (``dashboard.geometrie`` : ordre des axes, sommets, grille, mêmes couleurs et traits ; sans Altair) :
+# passer chaque graphique par vl-convert coûtait 0,1 à 0,4 s de rendu par image, soit l'essentiel d'un PDF
+# de 28 élèves ; le tracé direct prend quelques millisecondes, reste net à l'impression et ne coupe aucun
+# libellé. Les graphiques de synthèse (un par PDF) restent rendus par vl-convert.
+
+_TIRETS = [None, (1.6, 0.8), (0.5, 0.6), (2.0, 0.6)]
+_FOND_PRO = (250, 236, 214)  # zone des matières professionnelles (brun très clair)
+_ROUGE, _VERT = (198, 40, 40), (46, 125, 50)
+
+
+def _rgb(hexa: str) -> tuple[int, int, int]:
+    return int(hexa[1:3], 16), int(hexa[3:5], 16), int(hexa[5:7], 16)
+
+
+def _couper(texte: str, largeur: int = 18) -> list[str]:
+    """Un libellé long en lignes d'au plus ``largeur`` caractères, coupé aux espaces (jamais tronqué)."""
+    lignes: list[str] = []
+    for mot in texte.split():
+        if lignes and len(lignes[-1]) + 1 + len(mot) <= largeur:
+            lignes[-1] += " " + mot
+        else:
+            lignes.append(mot)
+    return lignes or [texte]
+
+
+def dessiner_radar(doc: "_Document", valeurs: pl.DataFrame, x: float, y: float, rayon: float = 30) -> float:
+    """Le radar de ``fiches.radar_eleve`` centré en (x, y) (mm), rayon = 20/20 ; les matières
+    professionnelles sur fond brun clair. Renvoie l'ordonnée sous la légende."""
+    axes = geometrie.ordre_axes(valeurs)
+    if len(axes) < 3:
+        doc.set_xy(x - rayon, y)
+        doc.ligne("Radar : il faut au moins trois matières notées.", 9)
+        return y + 8
+    n = len(axes)
+    famille = dict(zip(valeurs["matiere"], valeurs["famille"]))
+    k = rayon / 20
+
+    def pt(px: float, py: float) -> tuple[float, float]:
+        return x + px * k, y - py * k
+
+    # Secteurs des matières professionnelles (la moitié « pro » du radar se lit d'un coup d'œil).
+    doc.set_fill_color(*_FOND_PRO)
+    for i, m in enumerate(axes):
+        if famille.get(m) == "professionnel":
+            a0, a1 = geometrie._angle(i, n) + math.pi / n, geometrie._angle(i, n) - math.pi / n
+            arc = [pt(20 * math.cos(a0 + (a1 - a0) * t / 8), 20 * math.sin(a0 + (a1 - a0) * t / 8)) for t in range(9)]
+            doc.polygon([(x, y), *arc], style="F")
+    grille, libelles = geometrie.grille_radar(axes)
+    doc.set_draw_color(176, 176, 176)
+    doc.set_line_width(0.15)
+    for _, trace in grille.group_by("trace", maintain_order=True):
+        doc.polyline([pt(a, b) for a, b in trace.sort("ordre").select("x", "y").iter_rows()])
+    doc.police(6)
+    doc.set_text_color(119, 119, 119)
+    for r in geometrie.ANNEAUX:  # le long du premier rayon, sous chaque anneau
+        doc.text(x + 0.8, y - r * k + 2.2, str(r))
+    doc.police(7)
+    for m, lx, ly, alignement in libelles.iter_rows():
+        pro = famille.get(m) == "professionnel"
+        doc.set_text_color(*((138, 75, 0) if pro else (34, 34, 34)))
+        lignes = _couper(doc._t(m), 16)
+        px, py = pt(lx * 0.93, ly * 0.93)
+        py -= (len(lignes) - 1) * 1.4
+        for j, l in enumerate(lignes):
+            w = doc.get_string_width(l)
+            dx = 0 if alignement == "left" else (-w if alignement == "right" else -w / 2)
+            doc.text(px + dx, py + 1 + j * 2.8, l)
+    points = geometrie.coordonnees_radar(valeurs, axes)
+    series = points["serie"].unique(maintain_order=True).to_list()
+    for s_i, serie in enumerate(series):
+        p = points.filter(pl.col("serie") == serie).sort("ordre")
+        couleur = _rgb(geometrie.OKABE_ITO[s_i % len(geometrie.OKABE_ITO)])
+        doc.set_draw_color(*couleur)
+        doc.set_fill_color(*couleur)
+        doc.set_line_width(0.5)
+        tiret = _TIRETS[s_i % len(_TIRETS)]
+        doc.set_dash_pattern(*(tiret or (0, 0)))
+        doc.polyline([pt(a, b) for a, b in p.select("x", "y").iter_rows()])
+        doc.set_dash_pattern()
+        for a, b in p.select("x", "y").iter_rows():
+            cx, cy = pt(a, b)
+            doc.circle(cx, cy, 0.6, style="F")
+    # Légende : trait, couleur et nom de chaque série ; le fond des matières professionnelles.
+    ly = y + rayon + 9
+    lx = x - rayon - 8
+    doc.police(7)
+    doc.set_text_color(34, 34, 34)
+    for s_i, serie in enumerate(series):
+        couleur = _rgb(geometrie.OKABE_ITO[s_i % len(geometrie.OKABE_ITO)])
+        doc.set_draw_color(*couleur)
+        doc.set_line_width(0.5)
+        tiret = _TIRETS[s_i % len(_TIRETS)]
+        doc.set_dash_pattern(*(tiret or (0, 0)))
+        doc.line(lx, ly, lx + 6, ly)
+        doc.set_dash_pattern()
+        doc.text(lx + 7, ly + 1, doc._t(serie))
+        lx += 9 + doc.get_string_width(doc._t(serie)) + 3
+    if any(famille.get(m) == "professionnel" for m in axes):
+        doc.set_fill_color(*_FOND_PRO)
+        doc.rect(x - rayon - 8, ly + 3, 5, 3, style="F")
+        doc.text(x - rayon - 2, ly + 5.5, doc._t("matières professionnelles"))
+        ly += 5
+    doc.set_draw_color(0, 0, 0)
+    doc.set_line_width(0.2)
+    return ly + 4
+
+
+def dessiner_tendance(doc: "_Document", evolution: pl.DataFrame, x: float, y: float, largeur: float = 70,
+                      hauteur: float = 32) -> None:
+    """La moyenne générale de l'élève et celle de la classe, période après période (``fiches.tendance_eleve``),
+    dans le cadre (x, y, largeur, hauteur) en mm ; échelle 0–20."""
+    periodes = evolution["periode"].unique(maintain_order=True).to_list()
+    if len(periodes) < 2:
+        return
+    doc.police(8, gras=True)
+    doc.set_text_color(34, 34, 34)
+    doc.text(x, y - 1.5, doc._t("Moyenne générale par période"))
+    doc.set_draw_color(200, 200, 200)
+    doc.set_line_width(0.15)
+    doc.police(6)
+    for v in (0, 5, 10, 15, 20):
+        yy = y + hauteur - v * hauteur / 20
+        doc.line(x + 6, yy, x + largeur, yy)
+        doc.text(x + 1, yy + 0.8, str(v))
+    pas = (largeur - 10) / (len(periodes) - 1)
+    for i, p in enumerate(periodes):
+        lignes = _couper(doc._t(p), 14)
+        for j, l in enumerate(lignes):
+            doc.text(x + 8 + i * pas - doc.get_string_width(l) / 2, y + hauteur + 3 + j * 2.4, l)
+    for s_i, serie in enumerate(evolution["serie"].unique(maintain_order=True).to_list()):
+        d = evolution.filter(pl.col("serie") == serie)
+        couleur = _rgb(geometrie.OKABE_ITO[s_i % len(geometrie.OKABE_ITO)])
+        pts = [(x + 8 + periodes.index(p) * pas, y + hauteur - v * hauteur / 20)
+               for p, v in zip(d["periode"], d["moyenne"]) if v is not None]
+        doc.set_draw_color(*couleur)
+        doc.set_fill_color(*couleur)
+        doc.set_line_width(0.4)
+        if len(pts) > 1:
+            doc.polyline(pts)
+        for cx, cy in pts:
+            doc.circle(cx, cy, 0.6, style="F")
+        doc.set_text_color(*couleur)
+        doc.text(x + largeur - 28, y + hauteur + 9 + 2.6 * s_i, doc._t(serie))
+    doc.set_text_color(0, 0, 0)
+    doc.set_draw_color(0, 0, 0)
+    doc.set_line_width(0.2)
+
+
+# --- Conseil de classe --------------------------------------------------------------------------------
+
+
+def synthese(tableau: pl.DataFrame) -> tuple[list[str], list[list[object]]]:
+    """En-têtes et lignes du tableau nominatif de la classe (PDF hors projection)."""
+    entetes = ["Élève", "Moy.", "Évol.", "Rang", "Gén.", "Pro.", "Abs.", "NJ", "Ret.", "Sanct.", "Mention"]
     lignes = []
-    for i, r in enumerate(tableau.iter_rows(named=True)):
-        ligne = [f"Élève {i + 1}" if projection else r["eleve"], fr.nombre(r["moyenne"]), fr.signe(r["variation"]),
-                 r["rang"] or "—", fr.nombre(r["absences"], 0), r["retards"], r["sanctions"]]
-        if not projection:
-            ligne.append(r["alertes"])
-        lignes.append(ligne)
+    for r in tableau.iter_rows(named=True):
+        lignes.append([r["eleve"], fr.nombre(r["moyenne"]), fr.signe(r["variation"]),
+                       "—" if r["rang"] is None else r["rang"], fr.nombre(r["moyenne_general"]),
+                       fr.nombre(r["moyenne_professionnel"]), fr.nombre(r["absences"], 0),
+                       fr.nombre(r["non_justifiees"], 0), r["retards"], r["sanctions"], r["mention"] or ""])
     return entetes, lignes
+
+
+def _repartition(f: conseil.FeuilleConseil) -> list[tuple[str, int]]:
+    return list(f.repartition().iter_rows())
+
+
+def _synthese_classe(doc: "_Document", f: conseil.FeuilleConseil, *, projection: bool) -> None:
+    """La première partie du PDF : ce qu'un conseil décide à partir de la classe entière."""
+    doc.titre(f"Conseil de classe — {f.classe} — {f.periode}{f' ({f.annee})' if f.annee else ''}")
+    g = f.generale()
+    if g:
+        doc.ligne(f"Moyenne générale de la classe : {fr.nombre(g['moyenne'])} — médiane {fr.nombre(g['mediane'])}"
+                  f" — min {fr.nombre(g['min'])} — max {fr.nombre(g['max'])} — {g['notes']} élèves notés", 10)
+    doc.ligne("Répartition des moyennes générales : " + " · ".join(
+        f"{tranche} : {n}" for tranche, n in _repartition(f)), 9)
+    doc.ln(2)
+    doc.ligne("Matières", 11, gras=True)
+    m = f.matieres()
+    doc.tableau(
+        ["Matière", "Enseignement", "Moyenne", "Médiane", "Min", "Max", "Sous 10"],
+        [[r["matiere"], {"general": "général", "professionnel": "professionnel"}.get(r["famille"], r["famille"] or ""),
+          fr.nombre(r["moyenne"]), fr.nombre(r["mediane"]), fr.nombre(r["min"]), fr.nombre(r["max"]),
+          f"{r['sous_10']} / {r['eleves']}"] for r in m.iter_rows(named=True)],
+        [62, 28, 20, 20, 16, 16, 20],
+    )
+    hausse, baisse = f.progres()
+    seuil = fr.nombre(conseil.SEUIL_EVOLUTION)
+    alertes = f.tableau.filter(pl.col("nb_alertes") > 0)
+    if projection:
+        doc.ligne(f"Évolution depuis la période précédente : {hausse.height} élève(s) en hausse d'au moins "
+                  f"{seuil} point, {baisse.height} en baisse d'au moins {seuil} point.", 10)
+        doc.ligne("Mode projection : ce document ne nomme aucun élève et ne contient aucune information de suivi.", 8)
+        return
+    doc.ligne(f"En hausse d'au moins {seuil} point ({hausse.height})", 11, gras=True)
+    doc.ligne(", ".join(f"{r['eleve']} ({fr.signe(r['variation'])})" for r in hausse.iter_rows(named=True)) or "—", 9)
+    doc.ligne(f"En baisse d'au moins {seuil} point ({baisse.height})", 11, gras=True)
+    doc.ligne(", ".join(f"{r['eleve']} ({fr.signe(r['variation'])})" for r in baisse.iter_rows(named=True)) or "—", 9)
+    doc.ligne(f"Élèves en alerte pendant la période ({alertes.height})", 11, gras=True)
+    for r in alertes.iter_rows(named=True):
+        doc.ligne(f"• {r['eleve']} : {', '.join(r['alertes'])}", 9)
+    if alertes.is_empty():
+        doc.ligne("—", 9)
+    doc.ln(2)
+    doc.ligne("Tableau de la classe", 11, gras=True)
+    entetes, lignes = synthese(f.tableau)
+    sens = [fr.sens(v) for v in f.tableau["variation"]]
+    doc.tableau(entetes, lignes, [44, 13, 14, 11, 13, 13, 11, 9, 10, 12, 40], couleurs={2: sens}, taille=8)
+    mentions = f.tableau.filter(pl.col("mention").is_not_null())
+    if mentions.height:
+        doc.ligne("Mentions proposées (propositions : le conseil décide)", 11, gras=True)
+        for r in mentions.iter_rows(named=True):
+            raisons = f" — {' ; '.join(r['signaux'])}" if r["signaux"] else ""
+            doc.ligne(f"• {r['eleve']} : {r['mention']}{raisons}", 9)
+
+
+def conseil_pdf_feuille(f: conseil.FeuilleConseil, *, projection: bool = False,
+                        progression: Callable[[float, str], None] | None = None,
+                        decisions: pl.DataFrame | None = None) -> bytes:
+    """Le PDF du conseil dessiné d'après la feuille (rien n'est recalculé) : la synthèse de la classe,
+    puis une page par élève. ``projection`` : la synthèse seule, en agrégats (aucun nom, aucun suivi).
+    ``progression(part, texte)`` est appelée avant chaque élève (le nom de l'élève en cours de dessin).
+    ``decisions`` : les décisions du conseil consignées au suivi (``models.suivi.decisions_conseil`` :
+    eleve_id, mention, avis, appreciation, orientation), reprises sur la page de chaque élève."""
+    par_eleve = ({r["eleve_id"]: r for r in decisions.iter_rows(named=True)}
+                 if decisions is not None and decisions.height else {})
+    suivre = progression or (lambda *_: None)
+    doc = _Document(f"Conseil de classe {f.classe} — {f.periode}" + (" (synthèse)" if projection else ""))
+    doc.add_page()
+    suivre(0.0, "Synthèse de la classe…")
+    _synthese_classe(doc, f, projection=projection)
+    if not projection:
+        n = len(f.eleves)
+        # Les lignes de chaque élève, rangées une fois (un filtre par élève et par tableau coûterait n fois).
+        vides = (f.moyennes.clear(), f.precedentes.clear(), f.evolution.clear(), f.alertes.clear())
+        parts = [{k[0]: v for k, v in df.partition_by("eleve_id", as_dict=True).items()} if df.height else {}
+                 for df in (f.moyennes, f.precedentes, f.evolution, f.alertes)]
+        for i, r in enumerate(f.tableau.iter_rows(named=True)):
+            suivre(i / max(n, 1), f"Page de {r['eleve']} ({i + 1} / {n})")
+            eid = r["eleve_id"]
+            moy, prec, evo, al = (p.get(eid, v) for p, v in zip(parts, vides))
+            _page_eleve(doc, f, r, par_eleve.get(eid), moy=moy, precedentes=prec, evolution=evo, alertes=al)
+    suivre(1.0, "PDF prêt")
+    return bytes(doc.output())
 
 
 def conseil_pdf(wh: Warehouse, classe: str, periode: str, annee: str | None = None, *,
                 projection: bool = False) -> bytes:
-    """Le PDF du conseil de classe : synthèse de la classe puis une page par élève.
-
-    ``projection`` : noms des autres élèves remplacés par « Élève n » dans la synthèse, et aucune
-    information de suivi (accompagnement, alertes)."""
-    from models import moyennes as mm
-
-    tableau = conseil.tableau_conseil(wh, classe, periode, annee)
-    moy = mm.moyennes(wh, classe=classe, periode=periode, annee=annee)
-    avant = periode_precedente(wh, annee, periode)
-    precedente = (mm.moyennes(wh, classe=classe, periode=avant.periode, annee=avant.annee)
-                  if avant is not None else None)
-
-    doc = _Document(f"Conseil de classe {classe} — {periode}")
-    doc.add_page()
-    doc.titre(f"Conseil de classe — {classe} — {periode}{f' ({annee})' if annee else ''}")
-    gen = moy.filter(pl.col("matiere").is_null())
-    if gen.height:
-        g = gen.row(0, named=True)
-        doc.ligne(f"Moyenne de la classe : {fr.nombre(g['moyenne_classe'])} — médiane {fr.nombre(g['mediane_classe'])}"
-                  f" — min {fr.nombre(g['min_classe'])} — max {fr.nombre(g['max_classe'])} — {gen.height} élèves notés")
-    doc.ln(2)
-    entetes, lignes = synthese(tableau, projection=projection)
-    largeurs = [58, 20, 18, 14, 24, 18, 20, 18][: len(entetes)]
-    doc.tableau(entetes, lignes, largeurs)
-    mentions = [(ligne[0], r["mention"]) for ligne, r in zip(lignes, tableau.iter_rows(named=True)) if r["mention"]]
-    if mentions:
-        doc.ligne("Mentions proposées", 11, gras=True)
-        for nom, mention in mentions:
-            doc.ligne(f"{nom} : {mention}")
-
-    for r in tableau.iter_rows(named=True):
-        _page_eleve(doc, wh, r, moy, precedente, classe, periode, projection)
-    return bytes(doc.output())
+    """Le PDF du conseil de classe (:func:`conseil_pdf_feuille` sur ``models.conseil.feuille``)."""
+    return conseil_pdf_feuille(conseil.feuille(wh, classe, periode, annee), projection=projection)
 
 
-def _page_eleve(doc: _Document, wh: Warehouse, r: dict, moy: pl.DataFrame, precedente: pl.DataFrame | None,
-                classe: str, periode: str, projection: bool) -> None:
-    from models import moyennes as mm
-
+def _page_eleve(doc: _Document, f: conseil.FeuilleConseil, r: dict, decision: dict | None = None, *,
+                moy: pl.DataFrame, precedentes: pl.DataFrame, evolution: pl.DataFrame,
+                alertes: pl.DataFrame) -> None:
     eid = r["eleve_id"]
     doc.add_page()
-    doc.titre(f"{r['eleve']} — {classe} — {periode}", 14)
+    doc.titre(f"{r['eleve']} — {f.classe} — {f.periode}", 14)
     y0 = doc.get_y()
-    doc.graphique(charts.radar(fiches.radar_eleve(moy, eid, precedente), taille=330), largeur=105, x=10, y=y0)
-    doc.set_xy(120, y0 + 4)
+    bas_radar = dessiner_radar(doc, fiches.radar_eleve(moy, eid, precedentes), x=52, y=y0 + 40, rayon=28)
     infos = [
-        ("Moyenne générale", fr.nombre(r["moyenne"])),
-        ("Évolution", fr.signe(r["variation"])),
-        ("Rang", "—" if r["rang"] is None else str(r["rang"])),
-        ("Demi-journées d'absence", fr.nombre(r["absences"], 0)),
-        ("Retards", str(r["retards"])),
-        ("Punitions et sanctions", str(r["sanctions"])),
-        ("Mention proposée", r["mention"] or "—"),
+        ("Moyenne générale", fr.nombre(r["moyenne"]), 0),
+        ("Évolution", fr.signe(r["variation"]), fr.sens(r["variation"])),
+        ("Rang", "—" if r["rang"] is None else f"{r['rang']} / {len(f.eleves)}", 0),
+        ("Général / professionnel", f"{fr.nombre(r['moyenne_general'])} / {fr.nombre(r['moyenne_professionnel'])}", 0),
+        ("Demi-journées d'absence", f"{fr.nombre(r['absences'], 0)} (dont {fr.nombre(r['non_justifiees'], 0)} non justifiée(s))", 0),
+        ("Retards", str(r["retards"]), 0),
+        ("Punitions et sanctions", str(r["sanctions"]), 0),
+        ("Mention proposée", r["mention"] or "—", 0),
     ]
-    for libelle, valeur in infos:
-        doc.set_x(120)
-        doc.police(10)
-        doc.cell(45, 6, doc._t(libelle))
-        doc.police(10, gras=True)
-        doc.cell(0, 6, doc._t(valeur), new_x="LMARGIN", new_y="NEXT")
-    evo = fiches.tendance_eleve(mm.evolution(wh, eid))
-    if evo["periode"].n_unique() > 1:
-        doc.graphique(charts.tendance(evo), largeur=75, x=120, y=doc.get_y() + 3)
-    doc.set_y(max(doc.get_y(), y0 + 95))
+    doc.set_y(y0 + 2)
+    doc.police(9)
+    # La colonne des libellés prend la largeur du plus long (« Demi-journées d'absence » ne touche plus
+    # sa valeur).
+    large = max(doc.get_string_width(doc._t(libelle)) for libelle, _, _ in infos) + 3
+    for libelle, valeur, sens in infos:
+        doc.set_x(116)
+        doc.police(9)
+        doc.cell(large, 5.5, doc._t(libelle))
+        doc.police(9, gras=True)
+        if sens:
+            doc.set_text_color(*(_VERT if sens > 0 else _ROUGE))
+        doc.multi_cell(0, 5.5, doc._t(valeur), align="L", new_x="LMARGIN", new_y="NEXT")
+        doc.set_text_color(0, 0, 0)
+    evo = fiches.tendance_eleve(evolution)
+    dessiner_tendance(doc, evo, x=120, y=doc.get_y() + 6)
+    doc.set_y(max(doc.get_y() + 52, bas_radar))
     t = fiches.tableau_matieres(moy, eid)
     doc.tableau(
         ["Matière", "Élève", "Classe", "Min", "Max", "Rang"],
         [[m["matiere"], fr.nombre(m["moyenne"]), fr.nombre(m["moyenne_classe"]), fr.nombre(m["min_classe"]),
-          fr.nombre(m["max_classe"]), m["rang"] or "—"] for m in t.iter_rows(named=True)],
-        [70, 22, 22, 22, 22, 16],
+          fr.nombre(m["max_classe"]), "—" if m["rang"] is None else m["rang"]] for m in t.iter_rows(named=True)],
+        [80, 20, 20, 20, 20, 14],
     )
-    if not projection:
-        acc = lectures.accompagnement(wh, eid)
-        if acc:
-            doc.ligne("Accompagnement : " + ", ".join(acc), 9)
-        alertes = conseil.alertes_eleve(wh, eid, classe)
-        if alertes.height:
-            doc.ligne("Alertes", 11, gras=True)
-            for a in alertes.iter_rows(named=True):
-                doc.ligne(f"• {a['libelle']} ({a['gravite']}) : {a['explication']}", 9)
+    if r["signaux"]:
+        doc.ligne("Mention proposée — signaux : " + " ; ".join(r["signaux"]), 8)
+    acc = f.accompagnement.get(eid)
+    if acc:
+        doc.ligne("Accompagnement : " + ", ".join(acc), 9)
+    alertes = conseil.alertes_de_periode(alertes, f.annee, f.periode)
+    if alertes.height:
+        doc.ligne("Alertes de la période", 10, gras=True)
+        for a in alertes.iter_rows(named=True):
+            doc.ligne(f"• {a['libelle']} ({a['gravite']}) : {a['explication']}", 8)
+    # Les appréciations : les exports importés (Pronote, LSU) n'en portent pas encore dans l'entrepôt ;
+    # celles que le conseil consigne au suivi (« appreciation ») sont reprises ici.
+    doc.ln(1)
+    doc.ligne("Décision du conseil", 10, gras=True)
+    rubriques = (("mention", "Mention décidée"), ("avis", "Avis"), ("appreciation", "Appréciation générale"),
+                 ("orientation", "Orientation"))
+    consignees = [(t, decision[c]) for c, t in rubriques if decision and decision.get(c)]
+    if consignees:
+        for titre, texte in consignees:
+            doc.ligne(f"{titre} : {texte}", 9)
+    else:
+        doc.ligne("Aucune décision consignée au suivi pour cette période.", 8)
 
 
 # --- Attestation de compétences ---------------------------------------------------------------------

@@ -1,4 +1,10 @@
-"""Morceaux d'interface partagés par les pages : bandeau, sélecteurs, message d'entrepôt vide."""
+"""Morceaux d'interface partagés par les pages : bandeau, sélecteurs, message d'entrepôt vide.
+
+Les sélections (classe, période, élève) **suivent l'utilisateur d'une page à l'autre** et se lisent dans
+l'adresse (``?classe=…&periode=…&eleve=…``) sous des clés opaques (``models.liens`` : jamais l'INE ni un
+identifiant d'élève). Streamlit efface l'état d'un widget absent de la page affichée : le choix est donc
+gardé aussi sous une clé de session qui n'est pas celle d'un widget (``vigie_choix_<sorte>``), commune à
+toutes les pages : l'élève choisi sur « Élève » est celui du conseil."""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ import os
 import polars as pl
 import streamlit as st
 
-from models import acces, lectures, moyennes
+from models import acces, lectures, liens
 from models import periodes as mperiodes
 
 from . import data
@@ -47,14 +53,49 @@ def entrepot_vide(quoi: str = "élève") -> bool:
     return False
 
 
+def _secret() -> bytes:
+    return liens.secret(data.chemin())
+
+
+def cle_lien(sorte: str, valeur: str) -> str:
+    """La clé opaque de ``valeur`` dans une adresse (``models.liens``)."""
+    return liens.cle(_secret(), sorte, valeur)
+
+
+def _lien(sorte: str, options: list[str]) -> str | None:
+    """La valeur que l'adresse désigne pour ``sorte`` parmi ``options`` (None si aucune)."""
+    return liens.retrouver(_secret(), sorte, st.query_params.get(sorte), options)
+
+
+def _choix(sorte: str, cle: str, options: list[str], defaut: str) -> None:
+    """Prépare l'état du widget ``cle`` avant sa création : le choix gardé dans la session (commun aux
+    pages), sinon celui de l'adresse, sinon ``defaut``."""
+    memo = st.session_state.get(f"vigie_choix_{sorte}")
+    if memo in options:
+        st.session_state[cle] = memo
+    elif st.session_state.get(cle) not in options:
+        st.session_state[cle] = _lien(sorte, options) or defaut
+
+
+def _memoriser(sorte: str, cle: str) -> None:
+    """Rappel du widget : le choix de l'utilisateur devient celui de toutes les pages."""
+    st.session_state[f"vigie_choix_{sorte}"] = st.session_state[cle]
+
+
+def _garder(sorte: str, cle: str, valeur: str) -> None:
+    st.session_state[f"vigie_choix_{sorte}"] = valeur
+    st.query_params[sorte] = cle_lien(sorte, valeur)
+
+
 def choisir_classe(cle: str = "classe") -> str | None:
-    """Sélecteur de classe, partagé entre les pages (même clé de session)."""
+    """Sélecteur de classe, partagé entre les pages (gardé dans la session et dans l'adresse)."""
     classes = data.appel(lectures.classes)["classe"].to_list()
     if not classes:
         return None
-    if st.session_state.get(cle) not in classes:
-        st.session_state[cle] = classes[0]
-    return st.sidebar.selectbox("Classe", classes, key=cle)
+    _choix("classe", cle, classes, classes[0])
+    choix = st.sidebar.selectbox("Classe", classes, key=cle, on_change=_memoriser, args=("classe", cle))
+    _garder("classe", cle, choix)
+    return choix
 
 
 def periodes() -> pl.DataFrame:
@@ -68,24 +109,21 @@ def choisir_periode(cle: str = "periode") -> tuple[str | None, str | None]:
         return None, None
     libelles = [f"{p} ({a})" if df["periode"].n_unique() < df.height else p
                 for a, p in zip(df["annee"], df["periode"])]
-    if st.session_state.get(cle) not in libelles:
-        st.session_state[cle] = libelles[_derniere_notee(df)]
-    choix = st.sidebar.selectbox("Période", libelles, key=cle)
+    memo = st.session_state.get("vigie_choix_periode")
+    if memo not in libelles and st.session_state.get(cle) not in libelles:
+        # par défaut : la dernière période notée (calculée seulement s'il le faut)
+        st.session_state["vigie_choix_periode"] = _lien("periode", libelles) or libelles[_derniere_notee(df)]
+    _choix("periode", cle, libelles, libelles[0])
+    choix = st.sidebar.selectbox("Période", libelles, key=cle, on_change=_memoriser, args=("periode", cle))
+    _garder("periode", cle, choix)
     i = libelles.index(choix)
     return df["annee"][i], df["periode"][i]
 
 
 def _derniere_notee(df: pl.DataFrame) -> int:
-    """La dernière période qui a commencé avant la dernière note connue (sinon la première)."""
-    comptes = data.appel(lectures.comptes)
-    if not comptes.get("notes"):
-        return 0
-    return _index_derniere(df, data.appel(moyennes.moyennes))
-
-
-def _index_derniere(periodes_: pl.DataFrame, moyennes: pl.DataFrame) -> int:
-    notees = set(moyennes["periode"].unique().to_list()) if moyennes.height else set()
-    idx = [i for i, p in enumerate(periodes_["periode"]) if p in notees]
+    """L'indice de la dernière période (dans l'ordre du calendrier) qui a des notes, sinon 0."""
+    notees = {(a, p) for a, p in data.appel(lectures.periodes_notees).iter_rows()}
+    idx = [i for i, (a, p) in enumerate(zip(df["annee"], df["periode"])) if (a, p) in notees]
     return idx[-1] if idx else 0
 
 
@@ -99,16 +137,25 @@ def nom_eleve(r: dict) -> str:
     return f"{r['nom']} {r['prenom']}"
 
 
+def eleve_du_lien() -> str | None:
+    """L'élève que désigne l'adresse (``?eleve=<clé opaque>``, lien de la page Alertes), s'il est visible."""
+    if not st.query_params.get("eleve"):
+        return None
+    return _lien("eleve", data.appel(lectures.eleves)["eleve_id"].to_list())
+
+
 def choisir_eleve(classe: str | None, cle: str = "eleve") -> str | None:
-    """Sélecteur d'élève de la classe ; l'élève peut venir du lien ``?eleve=<id>`` (page Alertes)."""
+    """Sélecteur d'élève de la classe, gardé d'une page à l'autre et dans l'adresse (clé opaque)."""
     df = data.appel(lectures.eleves, classe)
     if df.is_empty():
         return None
     ids = df["eleve_id"].to_list()
     libelles = {r["eleve_id"]: nom_eleve(r) for r in df.iter_rows(named=True)}
-    if st.session_state.get(cle) not in ids:
-        st.session_state[cle] = ids[0]
-    return st.selectbox("Élève", ids, format_func=libelles.__getitem__, key=cle)
+    _choix("eleve", cle, ids, ids[0])
+    choix = st.selectbox("Élève", ids, format_func=libelles.__getitem__, key=cle, on_change=_memoriser,
+                         args=("eleve", cle))
+    _garder("eleve", cle, choix)
+    return choix
 
 
 def pix_16(pix: pl.DataFrame) -> pl.DataFrame:

@@ -24,6 +24,14 @@ Les alertes ne lisent que des indicateurs qui changent (notes, absences, comport
 jamais le drapeau d'accompagnement, le sexe, l'âge ni aucune donnée démographique. Elles ne lisent que les
 vues publiques : une connexion filtrée par droits d'accès obtient des alertes filtrées.
 
+**Année, période, mois.** Chaque alerte porte son année scolaire (``annee``) et la période du
+calendrier où elle compte (``periode_scolaire``) ; ``periode`` est ce qu'elle mesure : la période, ou le
+mois civil (``2025-10``) pour les règles mensuelles d'absentéisme. Un mois à cheval sur deux périodes est
+rattaché à la période du jour où le seuil est atteint (la quatrième demi-journée non justifiée du mois,
+ou le seuil de justificatifs en attente) : c'est ce jour-là que naît l'obligation d'agir (L131-8), et
+l'alerte du mois n'est comptée qu'une fois. Le conseil de classe montre les alertes de sa période
+(``models.conseil``).
+
 Vue publique ``alertes`` : les alertes dépendent des réglages de l'utilisateur et de la date du jour
 (effacement des sanctions, période en cours) ; elles sont donc calculées à la lecture et publiées par
 :func:`publier_alertes` dans une **table temporaire** de la connexion de lecture (possible en lecture
@@ -39,7 +47,7 @@ import io
 import json
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
@@ -59,7 +67,8 @@ ORDRE_GRAVITE = {"alerte": 0, "attention": 1, "info": 2}
 
 SCHEMA: dict[str, Any] = {
     "eleve_id": pl.String, "nom": pl.String, "prenom": pl.String, "classe": pl.String,
-    "regle": pl.String, "libelle": pl.String, "periode": pl.String, "gravite": pl.String,
+    "regle": pl.String, "libelle": pl.String, "annee": pl.String, "periode": pl.String, "periode_scolaire": pl.String,
+    "gravite": pl.String,
     "valeur": pl.Float64, "seuil": pl.Float64, "tendance": pl.String, "comparaison_classe": pl.String,
     "acteur": pl.String, "procedure": pl.String, "explication": pl.String, "preuves": pl.String,
 }
@@ -106,6 +115,17 @@ class _Ctx:
     r: Reglages
     au: dt.date
     eleves: dict[str, dict[str, Any]]
+    #: Moyennes déjà lues (``moyennes_calculees`` ou ``moyennes``, élèves concernés) : pas de seconde lecture.
+    moyennes: pl.DataFrame | None = None
+    #: Les périodes de l'établissement (annee, periode, debut, fin), pour rattacher un jour à sa période.
+    periodes: list[tuple[str, str, dt.date, dt.date]] = field(default_factory=list)
+
+    def periode_de(self, jour: dt.date) -> tuple[str | None, str | None]:
+        """(année scolaire, période) qui contient ``jour`` ; (None, None) hors de toute période."""
+        for annee, periode, debut, fin in self.periodes:
+            if debut <= jour <= fin:
+                return annee, periode
+        return None, None
 
     def alerte(
         self,
@@ -113,6 +133,8 @@ class _Ctx:
         regle: str,
         *,
         periode: str | None,
+        annee: str | None = None,
+        periode_scolaire: str | None = None,
         gravite: Gravite,
         valeur: float,
         seuil: float,
@@ -126,7 +148,9 @@ class _Ctx:
         e = self.eleves.get(eleve_id, {})
         return {
             "eleve_id": eleve_id, "nom": e.get("nom"), "prenom": e.get("prenom"), "classe": e.get("classe"),
-            "regle": regle, "libelle": self.r.libelle(regle), "periode": periode, "gravite": gravite,
+            "regle": regle, "libelle": self.r.libelle(regle), "annee": annee, "periode": periode,
+            "periode_scolaire": periode_scolaire or periode,
+            "gravite": gravite,
             "valeur": float(valeur), "seuil": float(seuil), "tendance": tendance,
             "comparaison_classe": comparaison_classe, "acteur": acteur, "procedure": procedure,
             "explication": explication,
@@ -217,10 +241,16 @@ def _absences_mois(ctx: _Ctx) -> list[dict[str, Any]]:
             persistant = nj >= r.seuil_persistance
             regle = "absences_persistance" if persistant else "absences_mois"
             seuil = r.seuil_persistance if persistant else r.seuil_mois_non_justifiees
-            jours = sorted(set(lignes.filter(statut="non_justifiee")["jour"]))
+            nj_lignes = lignes.filter(statut="non_justifiee").sort("jour", "demi", descending=[False, True])
+            jours = sorted(set(nj_lignes["jour"]))
+            # Un mois à cheval sur deux périodes est rattaché à celle du jour où le seuil est atteint (la
+            # seuil-ième demi-journée non justifiée du mois) : c'est ce jour-là que naît l'obligation
+            # d'agir (L131-8), et l'alerte n'est comptée qu'une fois.
+            annee_p, periode_p = ctx.periode_de(nj_lignes["jour"][seuil - 1])
             attente = f" ; {_pluriel(att, 'autre demi-journée')} en attente de justificatif, non comptée(s)" if att else ""
             out.append(ctx.alerte(
-                eid, regle, periode=mois.strftime("%Y-%m"), gravite="alerte", valeur=nj, seuil=seuil,
+                eid, regle, periode=mois.strftime("%Y-%m"), annee=annee_p, periode_scolaire=periode_p, gravite="alerte",
+                valeur=nj, seuil=seuil,
                 explication=(
                     f"{ctx.qui(eid)} a {_pluriel(nj, 'demi-journée')} d'absence non justifiée(s) en {mois_txt} "
                     f"(seuil : {seuil}), les {', '.join(fr_date(j) for j in jours)}{attente}."
@@ -231,8 +261,11 @@ def _absences_mois(ctx: _Ctx) -> list[dict[str, Any]]:
                 tendance=tendance, comparaison_classe=comparaison,
             ))
         if att >= r.seuil_en_attente:
+            en_attente = lignes.filter(statut="en_attente").sort("jour", "demi", descending=[False, True])
+            annee_p, periode_p = ctx.periode_de(en_attente["jour"][r.seuil_en_attente - 1])
             out.append(ctx.alerte(
-                eid, "justificatifs_en_attente", periode=mois.strftime("%Y-%m"), gravite="info", valeur=att,
+                eid, "justificatifs_en_attente", periode=mois.strftime("%Y-%m"), annee=annee_p, periode_scolaire=periode_p,
+                gravite="info", valeur=att,
                 seuil=r.seuil_en_attente,
                 explication=(
                     f"{ctx.qui(eid)} a {_pluriel(att, 'demi-journée')} d'absence en attente de justificatif en "
@@ -274,7 +307,7 @@ def _absences_periodes(ctx: _Ctx) -> list[dict[str, Any]]:
                                        "demi_journees_classe")}
         if row["taux"] >= r.taux_chronique:
             out.append(ctx.alerte(
-                eid, "absenteisme_chronique", periode=row["periode"], gravite="attention", valeur=row["taux"],
+                eid, "absenteisme_chronique", periode=row["periode"], annee=row["annee"], gravite="attention", valeur=row["taux"],
                 seuil=r.taux_chronique,
                 explication=(
                     f"{ctx.qui(eid)} a manqué {_pluriel(brutes, 'demi-journée')} sur {fr(dj)} en "
@@ -293,7 +326,7 @@ def _absences_periodes(ctx: _Ctx) -> list[dict[str, Any]]:
             attendu = prec["brutes"] * dj / prec["demi_journees_classe"]  # même durée que la période en cours
             if brutes - attendu >= r.hausse_min_demi_journees and brutes >= r.hausse_facteur * attendu:
                 out.append(ctx.alerte(
-                    eid, "absences_hausse", periode=row["periode"], gravite="attention", valeur=brutes,
+                    eid, "absences_hausse", periode=row["periode"], annee=row["annee"], gravite="attention", valeur=brutes,
                     seuil=r.hausse_facteur * attendu,
                     explication=(
                         f"Les absences {ctx.de_qui(eid)} augmentent : {_pluriel(brutes, 'demi-journée')} en "
@@ -348,7 +381,7 @@ def _absenteisme_perle(ctx: _Ctx) -> list[dict[str, Any]]:
             eid = row["eleve_id"]
             lignes = par_cle[(eid, row["annee"], row["periode"])]
             out.append(ctx.alerte(
-                eid, "absenteisme_perle", periode=row["periode"], gravite="attention", valeur=row["semaines"],
+                eid, "absenteisme_perle", periode=row["periode"], annee=row["annee"], gravite="attention", valeur=row["semaines"],
                 seuil=r.perle_semaines,
                 explication=(
                     f"{ctx.qui(eid)} cumule {row['n']} absences courtes ou retards ({row['retards']} retard(s)) "
@@ -375,7 +408,8 @@ def _absenteisme_perle(ctx: _Ctx) -> list[dict[str, Any]]:
 def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
     r = ctx.r.notes
     # Une seule lecture de la vue « moyennes » : les moyennes par famille s'en déduisent (familles()).
-    m = moyennes_calculees(ctx.wh, reglages=ctx.r)
+    m = ctx.moyennes if ctx.moyennes is not None else moyennes_calculees(ctx.wh, reglages=ctx.r)
+    m = m.filter(pl.col("eleve_id").is_in(list(ctx.eleves)))
     if m.is_empty():
         return []
     ordre = ctx.wh.sql("SELECT annee, periode, debut FROM periodes")
@@ -414,7 +448,7 @@ def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
     for row in basses.iter_rows(named=True):
         eid = row["eleve_id"]
         out.append(ctx.alerte(
-            eid, "moyenne_basse", periode=row["periode"], gravite="attention", valeur=row["moyenne"],
+            eid, "moyenne_basse", periode=row["periode"], annee=row["annee"], gravite="attention", valeur=row["moyenne"],
             seuil=r.seuil_matiere,
             explication=(
                 f"{ctx.qui(eid)} a {fr(row['moyenne'])} de moyenne en {row['matiere']} en {row['periode']} "
@@ -446,7 +480,7 @@ def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
         total = total_de[(row["classe"], row["annee"], row["periode"])]
         effectif = effectif_de.get(row["classe"], 0) or 1
         out.append(ctx.alerte(
-            eid, "matieres_sous_moyenne", periode=row["periode"], gravite="attention", valeur=row["n"],
+            eid, "matieres_sous_moyenne", periode=row["periode"], annee=row["annee"], gravite="attention", valeur=row["n"],
             seuil=r.nb_matieres_sous_moyenne,
             explication=(
                 f"{ctx.qui(eid)} est sous {fr(r.seuil_moyenne)} dans {row['n']} matières en {row['periode']} : "
@@ -473,7 +507,7 @@ def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
         if baisse >= r.baisse_generale:
             eid = row["eleve_id"]
             out.append(ctx.alerte(
-                eid, "baisse_moyenne", periode=row["periode"], gravite="attention", valeur=baisse,
+                eid, "baisse_moyenne", periode=row["periode"], annee=row["annee"], gravite="attention", valeur=baisse,
                 seuil=r.baisse_generale,
                 explication=(
                     f"La moyenne générale {ctx.de_qui(eid)} passe de {fr(row['avant'])} en {row['periode_avant']} "
@@ -501,7 +535,7 @@ def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
                 else "difficultés dans la spécialité : l'orientation est à interroger"
             )
             out.append(ctx.alerte(
-                eid, "ecart_familles", periode=row["periode"], gravite="attention", valeur=abs(row["ecart"]),
+                eid, "ecart_familles", periode=row["periode"], annee=row["annee"], gravite="attention", valeur=abs(row["ecart"]),
                 seuil=r.ecart_familles,
                 explication=(
                     f"{ctx.qui(eid)} a {fr(row['moyenne_general'])} dans les matières générales et "
@@ -565,7 +599,7 @@ def _comportement(ctx: _Ctx) -> list[dict[str, Any]]:
             continue
         detail = ", ".join(f"{r['nature']} le {fr_date(r['date'])}" for r in lignes.iter_rows(named=True))
         out.append(ctx.alerte(
-            eid, "comportement", periode=periode, gravite="attention" if sanctions.height else "info",
+            eid, "comportement", periode=periode, annee=annee, gravite="attention" if sanctions.height else "info",
             valeur=lignes.height, seuil=1 if sanctions.height else seuil,
             explication=(
                 f"{ctx.qui(eid)} a {_pluriel(sanctions.height, 'sanction')} et {_pluriel(punitions, 'punition')} "
@@ -588,7 +622,7 @@ def _competences(ctx: _Ctx) -> list[dict[str, Any]]:
     r = ctx.r.competences
     ev = ctx.wh.sql(
         """SELECT c.eleve_id, c.referentiel, c.domaine, c.item, c.niveau, c.libelle_source, c.date,
-                  coalesce(c.periode, p.periode) AS periode
+                  coalesce(c.periode, p.periode) AS periode, p.annee
            FROM competences c LEFT JOIN periodes p ON c.date BETWEEN p.debut AND p.fin
            WHERE c.statut = 'evalue' AND c.niveau IS NOT NULL
            ORDER BY c.eleve_id, c.referentiel, c.domaine, c.item, c.date"""
@@ -597,7 +631,7 @@ def _competences(ctx: _Ctx) -> list[dict[str, Any]]:
         return []
     par_item = ev.group_by("eleve_id", "referentiel", "domaine", "item", maintain_order=True).agg(
         premier=pl.col("niveau").first(), dernier=pl.col("niveau").last(), n=pl.len(),
-        date=pl.col("date").last(), periode=pl.col("periode").last(), libelle=pl.col("libelle_source").last(),
+        date=pl.col("date").last(), periode=pl.col("periode").last(), annee=pl.col("annee").last(), libelle=pl.col("libelle_source").last(),
     )
     libelles = r.libelles
     # Les élèves × référentiels qui déclenchent une alerte, comptés en Polars ; la boucle ne parcourt qu'eux.
@@ -612,10 +646,10 @@ def _competences(ctx: _Ctx) -> list[dict[str, Any]]:
     for (eid, ref), items in par_item.group_by("eleve_id", "referentiel", maintain_order=True):
         acteur = "Coordonnateur ULIS" if "ulis" in ref.casefold() else "Professeur principal, équipe pédagogique"
         insuffisants = items.filter(dernier=1)
-        periode = items.sort("date")["periode"][-1]
+        periode, annee = items.sort("date")["periode"][-1], items.sort("date")["annee"][-1]
         if insuffisants.height >= r.items_insuffisants:
             out.append(ctx.alerte(
-                eid, "competences_insuffisantes", periode=periode, gravite="attention",
+                eid, "competences_insuffisantes", periode=periode, annee=annee, gravite="attention",
                 valeur=insuffisants.height, seuil=r.items_insuffisants,
                 explication=(
                     f"{ctx.qui(eid)} a {insuffisants.height} items en « {libelles[1]} » dans le référentiel {ref} "
@@ -629,7 +663,7 @@ def _competences(ctx: _Ctx) -> list[dict[str, Any]]:
         figes = items.filter(fige)
         if figes.height >= r.items_sans_progres:
             out.append(ctx.alerte(
-                eid, "competences_sans_progres", periode=periode, gravite="info", valeur=figes.height,
+                eid, "competences_sans_progres", periode=periode, annee=annee, gravite="info", valeur=figes.height,
                 seuil=r.items_sans_progres,
                 explication=(
                     f"{ctx.qui(eid)} ne progresse pas sur {figes.height} items du référentiel {ref} évalués "
@@ -653,7 +687,7 @@ def _competences(ctx: _Ctx) -> list[dict[str, Any]]:
 def _pix(ctx: _Ctx) -> list[dict[str, Any]]:
     r = ctx.r.pix
     profils = ctx.wh.sql(
-        """SELECT x.eleve_id, e.classe, e.niveau, x.campagne, x.date_envoi, x.partage, x.progression, p.periode
+        """SELECT x.eleve_id, e.classe, e.niveau, x.campagne, x.date_envoi, x.partage, x.progression, p.periode, p.annee
            FROM pix_profils x JOIN eleves e USING (eleve_id)
            LEFT JOIN periodes p ON x.date_envoi::DATE BETWEEN p.debut AND p.fin"""
     )
@@ -668,7 +702,7 @@ def _pix(ctx: _Ctx) -> list[dict[str, Any]]:
         preuve = [{k: row[k] for k in ("campagne", "date_envoi", "partage", "progression")}]
         if prog is not None and prog < r.progression_min:
             out.append(ctx.alerte(
-                eid, "pix_progression", periode=row["periode"], gravite="info", valeur=prog, seuil=r.progression_min,
+                eid, "pix_progression", periode=row["periode"], annee=row["annee"], gravite="info", valeur=prog, seuil=r.progression_min,
                 explication=(
                     f"{ctx.qui(eid)} n'a parcouru que {pct(prog)} de la campagne Pix « {row['campagne']} » "
                     f"(attendu : {pct(r.progression_min)})" + ("" if envoye else ", et ne l'a pas envoyée") + "."
@@ -679,7 +713,7 @@ def _pix(ctx: _Ctx) -> list[dict[str, Any]]:
             ))
         elif not envoye:
             out.append(ctx.alerte(
-                eid, "pix_non_envoye", periode=row["periode"], gravite="info", valeur=0, seuil=1,
+                eid, "pix_non_envoye", periode=row["periode"], annee=row["annee"], gravite="info", valeur=0, seuil=1,
                 explication=f"{ctx.qui(eid)} n'a pas envoyé ses résultats de la campagne Pix « {row['campagne']} ».",
                 acteur="Professeur référent Pix",
                 procedure="Rappeler à l'élève d'envoyer ses résultats (bouton « J'envoie mes résultats »).",
@@ -756,11 +790,19 @@ def alertes(
     gravite: Gravite | None = None,
     reglages: Reglages | None = None,
     au: dt.date | None = None,
+    moyennes: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """Toutes les alertes, les plus graves d'abord (``au`` : date de référence, aujourd'hui par défaut)."""
+    """Toutes les alertes, les plus graves d'abord (``au`` : date de référence, aujourd'hui par défaut).
+
+    ``classe`` : seuls les élèves de la classe sont examinés (les comparaisons se font dans la classe,
+    le résultat est celui de l'école filtré). ``moyennes`` : les moyennes de ces élèves déjà lues
+    (``models.moyennes.moyennes(classe=…)``, toutes périodes), pour ne pas relire la vue."""
     r = reglages or charger_reglages()
-    eleves = wh.sql("SELECT eleve_id, nom, prenom, classe FROM eleves")
-    ctx = _Ctx(wh, r, au or dt.date.today(), {row["eleve_id"]: row for row in eleves.iter_rows(named=True)})
+    eleves = wh.sql("SELECT eleve_id, nom, prenom, classe FROM eleves WHERE $c IS NULL OR classe = $c",
+                    params={"c": classe})
+    periodes = wh.sql("SELECT annee, periode, debut, fin FROM periodes ORDER BY debut").rows()
+    ctx = _Ctx(wh, r, au or dt.date.today(), {row["eleve_id"]: row for row in eleves.iter_rows(named=True)},
+               moyennes, periodes)
     lignes: list[dict[str, Any]] = []
     for regles, calcul in _FAMILLES:
         actives = set(regles) - set(r.alertes.desactivees)
@@ -775,14 +817,14 @@ def alertes(
     if gravite is not None:
         df = df.filter(gravite=gravite)
     return df.with_columns(_o=pl.col("gravite").replace_strict(ORDRE_GRAVITE, default=9)).sort(
-        "_o", "classe", "nom", "prenom", "regle", "periode", nulls_last=True, maintain_order=True
+        "_o", "classe", "nom", "prenom", "regle", "annee", "periode", nulls_last=True, maintain_order=True
     ).drop("_o")
 
 
 def publier_alertes(wh: "Warehouse", *, reglages: Reglages | None = None, au: dt.date | None = None) -> int:
     """Publie la vue ``alertes`` (table temporaire de cette connexion) ; renvoie le nombre d'alertes."""
     df = alertes(wh, reglages=reglages, au=au).select(
-        "eleve_id", "regle", "periode", "gravite", "valeur", "seuil", "explication",
+        "eleve_id", "regle", "annee", "periode", "periode_scolaire", "gravite", "valeur", "seuil", "explication",
         "classe", "libelle", "acteur", "procedure", "tendance", "comparaison_classe",
     )
     wh.con.register("alertes_calculees", df)
@@ -805,52 +847,23 @@ def mentions(
     annee: str | None = None,
     au: dt.date | None = None,
 ) -> pl.DataFrame:
-    """La mention proposée au conseil pour chaque élève (la première des ``[[mentions]]`` dont toutes les
-    conditions sont remplies) ; aucune sur une moyenne de faible confiance. Une proposition : le conseil
-    décide."""
-    r = reglages or charger_reglages()
-    au = au or dt.date.today()
-    m = moyennes(wh, classe=classe, annee=annee, reglages=r).filter(pl.col("matiere").is_null())
-    # La progression : depuis la période précédente de la même année (models.periodes) ; aucune au
-    # premier trimestre.
-    m = avec_precedente(wh, m, ["eleve_id"], ["moyenne"], meme_annee=True).with_columns(
-        progression=pl.col("moyenne") - pl.col("moyenne_precedente"))
-    m = m.filter(periode=periode)
-    s = wh.sql(
-        """SELECT s.eleve_id, s.date, s.nature, s.exclusion FROM sanctions s
-           JOIN periodes p ON s.date BETWEEN p.debut AND p.fin
-           WHERE p.periode = $p AND ($a IS NULL OR p.annee = $a)""",
-        params={"p": periode, "a": annee},
+    """La mention proposée au conseil pour chaque élève : la règle et ses signaux vivent dans
+    ``models.conseil`` (:func:`models.conseil.proposer_mentions`, sur la feuille du conseil). Colonnes :
+    eleve_id, nom, prenom, classe, periode, moyenne, progression, sanction, faible_confiance, mention,
+    signaux. Une proposition : le conseil décide."""
+    from . import conseil  # conseil lit les alertes : import à l'appel
+
+    f = conseil.feuille(wh, classe, periode, annee, reglages=reglages, au=au)
+    t = f.tableau
+    noms = wh.sql("SELECT eleve_id, nom, prenom, classe FROM eleves WHERE classe = $c", {"c": classe})
+    return (
+        t.join(noms, on="eleve_id", how="left")
+        .filter(pl.col("moyenne").is_not_null())
+        .select("eleve_id", "nom", "prenom", "classe", pl.lit(periode).alias("periode"), "moyenne",
+                pl.col("variation").alias("progression"), pl.col("sanction_retenue").alias("sanction"),
+                "faible_confiance", "mention", "signaux")
+        .sort("nom", "prenom")
     )
-    avec_sanction = {
-        row["eleve_id"] for row in s.iter_rows(named=True)
-        if not sanction_effacee(row["nature"], row["date"], bool(row["exclusion"]), au)
-    }
-    lignes = []
-    for row in m.iter_rows(named=True):
-        proposee = None
-        if not row["faible_confiance"]:
-            for mention in r.mentions:
-                ok = (
-                    (mention.moyenne_min is None or row["moyenne"] >= mention.moyenne_min)
-                    and (mention.moyenne_max is None or row["moyenne"] < mention.moyenne_max)
-                    and (mention.progression_min is None
-                         or (row["progression"] is not None and row["progression"] >= mention.progression_min))
-                    and (not mention.sans_sanction or row["eleve_id"] not in avec_sanction)
-                )
-                if ok:
-                    proposee = mention.libelle
-                    break
-        lignes.append({
-            "eleve_id": row["eleve_id"], "nom": row["nom"], "prenom": row["prenom"], "classe": row["classe"],
-            "periode": row["periode"], "moyenne": row["moyenne"], "progression": row["progression"],
-            "sanction": row["eleve_id"] in avec_sanction, "faible_confiance": row["faible_confiance"],
-            "mention": proposee,
-        })
-    schema = {"eleve_id": pl.String, "nom": pl.String, "prenom": pl.String, "classe": pl.String,
-              "periode": pl.String, "moyenne": pl.Float64, "progression": pl.Float64, "sanction": pl.Boolean,
-              "faible_confiance": pl.Boolean, "mention": pl.String}
-    return pl.DataFrame(lignes, schema=schema, orient="row").sort("nom", "prenom")
 
 
 # --- Ligne de commande --------------------------------------------------------------------------------

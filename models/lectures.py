@@ -80,6 +80,11 @@ def periodes(wh: Warehouse) -> pl.DataFrame:
     )
 
 
+def periodes_notees(wh: Warehouse) -> pl.DataFrame:
+    """Les (annee, periode) qui ont au moins une note : la période ouverte par défaut est la dernière."""
+    return wh.sql("SELECT DISTINCT annee, periode FROM notes ORDER BY annee, periode")
+
+
 #: Le groupe des élèves du dispositif ULIS, inscrits dans des classes ordinaires : la coordination le
 #: choisit comme une classe (seuls les rôles qui voient l'accompagnement le trouvent peuplé).
 DISPOSITIF_ULIS = "Dispositif ULIS"

@@ -140,6 +140,10 @@ class Mention(_Section):
     moyenne_max: float | None = Field(None, ge=0, le=20)
     progression_min: float | None = None
     sans_sanction: bool = False
+    #: Aucune alerte « alerte » ou « attention » de la période (``models.alertes``).
+    sans_alerte: bool = False
+    #: Au plus ce nombre de demi-journées d'absence non justifiées dans la période.
+    non_justifiees_max: int | None = Field(None, ge=0)
 
     @field_validator("libelle")
     @classmethod
@@ -198,10 +202,10 @@ class Connexion(_Section):
 
 
 _MENTIONS_DEFAUT = (
-    Mention(libelle="Félicitations", moyenne_min=16.0, sans_sanction=True),
-    Mention(libelle="Compliments", moyenne_min=14.0, sans_sanction=True),
-    Mention(libelle="Encouragements", moyenne_min=12.0),
-    Mention(libelle="Encouragements", progression_min=1.5),
+    Mention(libelle="Félicitations", moyenne_min=16.0, sans_sanction=True, sans_alerte=True, non_justifiees_max=0),
+    Mention(libelle="Compliments", moyenne_min=14.0, sans_sanction=True, sans_alerte=True, non_justifiees_max=2),
+    Mention(libelle="Encouragements", moyenne_min=12.0, sans_alerte=True, non_justifiees_max=3),
+    Mention(libelle="Encouragements", progression_min=1.5, sans_alerte=True, non_justifiees_max=3),
     Mention(libelle="Mise en garde (travail)", moyenne_max=8.0),
 )
 

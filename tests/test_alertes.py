@@ -57,6 +57,19 @@ def regles(df, eleve="DUPONT"):
 # --- Absences -----------------------------------------------------------------------------------------
 
 
+def test_mois_a_cheval_sur_deux_periodes(ecole, tmp_path):
+    # Les périodes de la fixture : T2 finit le 08/03/2026, T3 commence le 09/03. Mars est à cheval.
+    # DUPONT : 2 matinées avant le 09/03, 2 après → seuil atteint en T3 ; LEFÈVRE : 4 avant → T2.
+    jean = [dt.date(2026, 3, 2), dt.date(2026, 3, 3), dt.date(2026, 3, 10), dt.date(2026, 3, 11)]
+    chloe = [dt.date(2026, 3, 2), dt.date(2026, 3, 3), dt.date(2026, 3, 4), dt.date(2026, 3, 5), dt.date(2026, 3, 12)]
+    importer(ecole, tmp_path, absences=[abs_matin(JEAN, d) for d in jean] + [abs_matin(CHLOE, d) for d in chloe])
+    df = alertes(ecole, au=AU, regle="absences_mois")
+    a = df.filter(nom="DUPONT").row(0, named=True)
+    assert (a["periode"], a["annee"], a["periode_scolaire"]) == ("2026-03", "2025-2026", "Trimestre 3")
+    b = df.filter(nom="LEFÈVRE").row(0, named=True)
+    assert (b["periode"], b["valeur"], b["periode_scolaire"]) == ("2026-03", 5, "Trimestre 2")  # une alerte pour le mois
+
+
 def test_trois_demi_journees_non_justifiees_ne_suffisent_pas(ecole, tmp_path):
     importer(ecole, tmp_path, absences=[abs_matin(JEAN, d) for d in jours_ouvres(dt.date(2025, 10, 6), 3)])
     assert "absences_mois" not in regles(alertes(ecole, au=AU))
@@ -70,6 +83,7 @@ def test_quatre_demi_journees_dans_le_mois(ecole, tmp_path):
     df = alertes(ecole, au=AU).filter(nom="DUPONT")
     a = df.filter(regle="absences_mois").row(0, named=True)
     assert (a["valeur"], a["seuil"], a["gravite"], a["periode"]) == (4, 4, "alerte", "2025-10")
+    assert (a["annee"], a["periode_scolaire"]) == ("2025-2026", "Trimestre 1")  # la période du calendrier
     assert "L131-8" in a["procedure"] and "DASEN" in a["procedure"]
     assert "06/10/2025" in a["explication"] and "octobre 2025" in a["explication"]
     assert len(json.loads(a["preuves"])) == 4
@@ -303,8 +317,8 @@ def test_colonnes_tri_filtres_et_reglages(ecole, tmp_path):
     importer(ecole, tmp_path, absences=[abs_matin(JEAN, d) for d in jours],
              notes=notes(CHLOE, "MATHEMATIQUES", [5, 5, 5]))
     df = alertes(ecole, au=AU)
-    assert df.columns == ["eleve_id", "nom", "prenom", "classe", "regle", "libelle", "periode", "gravite", "valeur",
-                          "seuil", "tendance", "comparaison_classe", "acteur", "procedure", "explication", "preuves"]
+    assert df.columns == ["eleve_id", "nom", "prenom", "classe", "regle", "libelle", "annee", "periode",
+                          "periode_scolaire", "gravite", "valeur", "seuil", "tendance", "comparaison_classe", "acteur", "procedure", "explication", "preuves"]
     assert df["gravite"].to_list()[0] == "alerte"
     assert alertes(ecole, au=AU, gravite="alerte")["regle"].to_list() == ["absences_mois"]
     assert alertes(ecole, au=AU, classe="3B").height == 0

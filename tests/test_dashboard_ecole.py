@@ -14,7 +14,7 @@ from models import absences as ma
 from models import moyennes as mm
 from models.warehouse import ecriture, lecture
 from sample_data.generateur import ecrire_ecole, generer
-from tests.test_dashboard_pages import PAGES, donnees, graphiques, ouvrir
+from tests.test_dashboard_pages import PAGES, donnees, graphiques, lien_eleve, ouvrir
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +74,7 @@ def test_radar_de_l_eleve_mal_oriente_desequilibre(ecole) -> None:
 def test_tendance_du_decrocheur_baisse(ecole) -> None:
     db, verite = ecole
     eid = _profil(verite, "decrocheur")
-    at = ouvrir("eleve", eleve=eid)
+    at = ouvrir("eleve", eleve=lien_eleve(db, eid))
     tendance = next(s for s in graphiques(at) if s.get("title") == "Moyenne générale")
     points = [d["moyenne"] for d in donnees(tendance) if d.get("serie") == "Élève"]
     with lecture(db) as wh:

@@ -59,6 +59,13 @@ def ouvrir(page: str, utilisateur: Utilisateur | None = DIRECTION, **query: str)
     return at
 
 
+def lien_eleve(db: Path, eleve_id: str) -> str:
+    """La clé opaque de l'élève dans l'adresse (``?eleve=…``) : jamais son identifiant (``models.liens``)."""
+    from models import liens
+
+    return liens.cle(liens.secret(db), "eleve", eleve_id)
+
+
 def metriques(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -141,36 +148,7 @@ def test_classe_sans_notes(ecole: Path) -> None:
     assert any("Aucune note" in i.value for i in at.info)
 
 
-def test_conseil_tableau_radar_et_projection(ecole: Path) -> None:
-    at = ouvrir("conseil")
-    tableau = at.dataframe[0].value
-    assert list(tableau["Élève"]) == ["=HACK Zoé", "LOPEZ Inès", "MOREAU Théo", "PETIT Hugo"]
-    assert "Alertes" in tableau.columns
-    # le déclin de MOREAU : moyenne générale 14,2 → 9,2
-    ligne = tableau[tableau["Élève"] == "MOREAU Théo"].iloc[0]
-    assert ligne["Moyenne générale"] == "9,20" and ligne["Évolution"] == "−5,00"
-
-    at.selectbox(key="conseil_eleve").select("111111111AA").run()
-    assert not at.exception
-    with lecture(ecole) as wh:
-        gen = mm.moyennes(wh, classe=CLASSE, periode="Trimestre 2").filter(
-            (pl.col("eleve_id") == "111111111AA") & pl.col("matiere").is_null())
-    assert metriques(at)["Moyenne générale"] == fr.nombre(gen["moyenne"][0])
-    # radar de LOPEZ : déséquilibré, général haut, professionnel bas
-    radar = next(s for s in graphiques(at) if s.get("title") == "LOPEZ Inès")
-    eleve = {d["matiere"]: d["moyenne"] for d in donnees(radar) if d.get("serie") == "Élève"}
-    assert eleve == {"FRANÇAIS": 17, "MATHÉMATIQUES": 16, "HISTOIRE-GÉO": 16, "ÉLECTROTECHNIQUE": 5, "ATELIER": 6}
-    series = {d.get("serie") for d in donnees(radar)} - {None}
-    assert series == {"Élève", "Moyenne de la classe", "Période précédente"}
-    assert any("PAP" in c.value for c in at.caption)  # suivi visible hors projection
-
-    at.sidebar.toggle(key="projection").set_value(True).run()
-    assert not at.exception
-    tableau = at.dataframe[0].value
-    assert list(tableau["Élève"]) == ["Élève 1", "LOPEZ Inès", "Élève 3", "Élève 4"]
-    assert "Alertes" not in tableau.columns
-    assert not any("PAP" in c.value for c in at.caption)
-    assert not any(m.value.startswith("**Alertes") for m in at.markdown)
+# Le conseil de classe a ses propres tests : tests/test_conseil.py.
 
 
 def test_conseil_pdf(ecole: Path) -> None:
@@ -181,7 +159,7 @@ def test_conseil_pdf(ecole: Path) -> None:
 
 
 def test_eleve_par_lien(ecole: Path) -> None:
-    at = ouvrir("eleve", eleve="222222222BB")
+    at = ouvrir("eleve", eleve=lien_eleve(ecole, "222222222BB"))
     assert at.header[0].value == f"MOREAU Théo — {CLASSE}"
     tendance = next(s for s in graphiques(at) if s.get("title") == "Moyenne générale")
     points = [d["moyenne"] for d in donnees(tendance) if d.get("serie") == "Élève"]

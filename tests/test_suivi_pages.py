@@ -12,7 +12,7 @@ from models import suivi
 from models.acces import Utilisateur, lire_audit
 from models.warehouse import lecture
 from tests.ecole_dashboard import CLASSE, construire
-from tests.test_dashboard_pages import ouvrir
+from tests.test_dashboard_pages import lien_eleve, ouvrir
 
 DIRECTION = Utilisateur("test", "direction", "Direction de test")
 CPE = Utilisateur("cpe", "cpe", "Mme CPE")
@@ -34,7 +34,7 @@ def _id(db: Path, nom: str) -> str:
 
 def test_fiche_cpe_s_ouvre_sur_les_absences_et_enregistre_une_etape(ecole: Path) -> None:
     eid = _id(ecole, "PETIT")
-    at = ouvrir("eleve", CPE, eleve=eid)
+    at = ouvrir("eleve", CPE, eleve=lien_eleve(ecole, eid))
     assert [t.label for t in at.tabs] == ["Absences", "Alertes", "Suivi"]
     assert not any("Aucune note" in i.value for i in at.info)
     # Les absences une à une : date, demi-journées, motif, statut.
@@ -54,7 +54,7 @@ def test_fiche_cpe_s_ouvre_sur_les_absences_et_enregistre_une_etape(ecole: Path)
 
 
 def test_signalement_dasen_refuse_a_la_cpe_dans_la_page(ecole: Path) -> None:
-    at = ouvrir("eleve", CPE, eleve=_id(ecole, "PETIT"))
+    at = ouvrir("eleve", CPE, eleve=lien_eleve(ecole, _id(ecole, "PETIT")))
     assert "signalement_dasen" not in at.selectbox(key="suivi_code_eleve").options
 
 

@@ -124,7 +124,9 @@ else:
         pl.struct("derniere_etape", "derniere_etape_date").map_elements(
             lambda x: f"{x['derniere_etape']} ({fr.date(x['derniere_etape_date'])})" if x["derniere_etape"] else "—",
             return_dtype=pl.String).alias("Dernière étape"),
-        ("eleve?eleve=" + pl.col("eleve_id")).alias("Fiche"),
+        # le lien porte la clé opaque de l'élève (models.liens), jamais son identifiant
+        pl.col("eleve_id").map_elements(lambda e: "eleve?eleve=" + ui.cle_lien("eleve", e),
+                                        return_dtype=pl.String).alias("Fiche"),
     )
     st.dataframe(detail, hide_index=True, column_config={
         "Fiche": st.column_config.LinkColumn("Fiche", display_text="Ouvrir la fiche")})

@@ -87,7 +87,7 @@ for a in choisies.head(LIMITE).iter_rows(named=True):
         if a.get("procedure"):
             st.markdown(f"**Procédure :** {a['procedure']}")
         st.page_link("ecrans/eleve.py", label=f"Fiche de {a['prenom']} {a['nom']}", icon=":material/person:",
-                     query_params={"eleve": a["eleve_id"]})
+                     query_params={"eleve": ui.cle_lien("eleve", a["eleve_id"])})
         if st.toggle("Consigner le suivi de cette alerte", key=f"suivre_{rang}_{a['eleve_id']}_{a['regle']}"):
             fsuivi.formulaire(a["eleve_id"], cle=f"alerte_{rang}_{a['eleve_id']}_{a['regle']}",
                               sortes=("alerte", "procedure"), regle=a["regle"], periode=a["periode_suivie"],

@@ -1,6 +1,6 @@
 """Élève : la fiche croisée — notes par matière et période, radar, évolution, absences, compétences,
 Pix, alertes et leurs explications, et le suivi (une chronologie : alertes, étapes, décisions ; un
-formulaire pour en consigner). On y arrive aussi par un lien ``?eleve=<identifiant>``.
+formulaire pour en consigner). On y arrive aussi par un lien ``?eleve=<clé opaque>`` (``models.liens``).
 
 Seuls les onglets que le rôle peut voir sont montrés, dans l'ordre : la fiche s'ouvre donc sur un onglet
 utile (une CPE arrive sur les absences, pas sur des notes qu'elle ne voit pas)."""
@@ -23,13 +23,14 @@ st.title("Élève")
 if ui.entrepot_vide():
     st.stop()
 
-# Lien depuis la page Alertes : ?eleve=<id> choisit la classe et l'élève avant les sélecteurs.
+# Lien depuis la page Alertes : ?eleve=<clé opaque> choisit la classe et l'élève avant les sélecteurs.
 demande = st.query_params.get("eleve")
 if demande and demande != st.session_state.get("_eleve_lien"):
-    fiche = data.appel(lectures.eleve, demande)
+    eid = ui.eleve_du_lien()
+    fiche = data.appel(lectures.eleve, eid) if eid else None
     if fiche is not None:
-        st.session_state["classe"] = fiche["classe"]
-        st.session_state["eleve"] = demande
+        st.session_state["vigie_choix_classe"] = fiche["classe"]
+        st.session_state["vigie_choix_eleve"] = eid
     st.session_state["_eleve_lien"] = demande
 
 classe = ui.choisir_classe()
