@@ -9,7 +9,7 @@ Une ligne par élève ; disposition lue (titres comparés avec tolérance, voir 
 
 - la matière est sur la **première** ligne d'en-tête et couvre ses colonnes (les cellules vides
   continuent le titre) ; la **dernière** ligne dit ce que contient la colonne (:data:`SOUS_COLONNES` :
-  Moyenne, Positionnement, Absence). Une ligne du milieu, s'il y en a trois, porte le professeur ; elle
+  Moyenne, Positionnement, Absence, Appréciation — gardée pour le conseil de classe). Une ligne du milieu, s'il y en a trois, porte le professeur ; elle
   est ignorée, sauf quand une matière y a plusieurs colonnes de même sorte aux textes différents : ce
   sont ses sous-services. Avec une seule ligne d'en-tête, chaque colonne inconnue est la moyenne d'une
   matière ;
@@ -72,11 +72,13 @@ SOUS_COLONNES: dict[str, tuple[str, ...]] = {
     "moyenne": ("Moyenne", "Moy.", "Moy", "Moyenne élève", "Note"),
     "positionnement": ("Positionnement", "Pos.", "Posit.", "Position", "Niveau de maîtrise"),
     "absence": ("Absence", "Absences", "Abs.", "Abs"),
+    # l'appréciation du professeur, gardée pour le conseil de classe (vue ``appreciations``)
+    "appreciation": ("Appréciation", "Appréciations", "Appréciation du professeur", "Appr."),
 }
 
 #: Sous-titres qui ne sont jamais un sous-service (texte, pas moyenne) : refusés comme colonne inconnue.
 _PAS_SOUS_SERVICE = frozenset(cle_entete(t) for t in (
-    "Appréciation", "Appréciations", "Appréciation générale", "Commentaire", "Commentaires", "Remarque",
+    "Appréciation générale", "Commentaire", "Commentaires", "Remarque",
     "Remarques", "Observations", "Professeur", "Professeurs", "Enseignant", "Rang", "Coef.", "Coefficient"))
 
 #: Première cellule d'une ligne de total → le champ de :class:`MoyenneSource` qu'elle remplit.
@@ -143,14 +145,16 @@ def lire(chemin: Path, **options: Any) -> Lot:
         for matiere, sous in matieres.items():
             brut = ligne.cellule(sous.get("moyenne")).strip()
             positionnement = ligne.cellule(sous.get("positionnement")).strip()
-            # Vide des deux côtés : matière non suivie. Un tiret (:data:`SANS_VALEUR`) dit « suivie, sans
+            appreciation = ligne.cellule(sous.get("appreciation")).strip()
+            # Vide partout : matière non suivie. Un tiret (:data:`SANS_VALEUR`) dit « suivie, sans
             # moyenne » (masquée ou pas encore calculée) : la ligne est gardée, moyenne vide.
-            if not brut and not positionnement:
+            if not brut and not positionnement and not appreciation:
                 continue  # matière non suivie (option) : rien à dire
             moyennes.append(MoyenneSource(
                 eleve=eleve, periode=periode, matiere=matiere,
                 moyenne=_moyenne(tableau, ligne, sous.get("moyenne")),
                 positionnement=None if sans_valeur(positionnement) else positionnement,
+                appreciation=None if sans_valeur(appreciation) else appreciation,
                 **stats.get(matiere, {}),
             ))
     if not any(not est_ligne_total(d, cols["eleve"]) for d in tableau.donnees):
@@ -188,7 +192,7 @@ def _colonnes_matieres(tableau: Tableau, fixes: set[int]) -> dict[str, dict[str,
         if not matiere or sorte is None:
             raise ImportRejected(
                 f"colonne « {titre_plat(t)} » non reconnue : attendu une matière sur la première ligne "
-                f"d'en-tête et Moyenne, Positionnement ou Absence sur la dernière",
+                f"d'en-tête et Moyenne, Positionnement, Absence ou Appréciation sur la dernière",
                 fichier=tableau.fichier, ligne=tableau.ligne_entete, colonne=i + 1,
             )
         if sorte in matieres.setdefault(matiere, {}):

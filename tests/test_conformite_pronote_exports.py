@@ -158,9 +158,14 @@ def test_sous_colonnes_rattachees_et_moyenne_de_pronote_gardee(tmp_path: Path) -
         ("FRANÇAIS", None)]
 
 
-def test_sous_colonne_de_texte_refusee(ecole: Warehouse, tmp_path: Path) -> None:
+def test_appreciation_gardee_et_sous_colonne_de_texte_refusee(ecole: Warehouse, tmp_path: Path) -> None:
+    """L'appréciation du professeur est gardée pour le conseil ; un autre texte n'est pas une moyenne."""
     f = ecrire_pronote(tmp_path, "resultats.csv", [
         "Élève;FRANÇAIS;", ";Moyenne;Appréciation", '"DUPONT Jean";"12,00";"Bon trimestre"'])
+    (m,) = connectors.lire("pronote-resultats", f, periode="Trimestre 1", classe="3A").moyennes
+    assert (m.matiere, m.moyenne, m.appreciation) == ("FRANÇAIS", 12.0, "Bon trimestre")
+    f = ecrire_pronote(tmp_path, "resultats.csv", [
+        "Élève;FRANÇAIS;", ";Moyenne;Commentaire", '"DUPONT Jean";"12,00";"Bon trimestre"'])
     err = _refus(ecole, "pronote-resultats", f, periode="Trimestre 1", classe="3A")
     assert (err.ligne, err.colonne) == (2, 3) and "non reconnue" in str(err)
 
