@@ -119,15 +119,19 @@ def _script(db: Path, classes: list[str], annee: str, periode: str, passages: in
         at.run()
         at.switch_page("ecrans/conseil.py")
         at.run()
+        cpu = []
         for i in range(passages):
             data.vider_cache()
             at.sidebar.selectbox(key="classe").select(classes[i % len(classes)])
-            debut = time.perf_counter()
+            debut, debut_cpu = time.perf_counter(), time.process_time()
             at.run()
             m.valeurs.append(time.perf_counter() - debut)
+            cpu.append(time.process_time() - debut_cpu)
             if at.exception:
                 m.erreurs.append("exception : " + str(at.exception[0].message)[:120])
                 break
+        m.detail = (f"temps CPU (médiane, tous fils) {statistics.median(cpu):.2f} s ; charge de la machine "
+                    f"{os.getloadavg()[0]:.1f}").replace(".", ",")
     finally:
         if ancien is None:
             os.environ.pop("VIGIE_DB", None)
@@ -182,13 +186,18 @@ def _navigateur(db: Path, classes: list[str], periode: str, passages: int) -> Me
                 _fini(page, None)
                 # Les plus grandes classes, sauf celle ouverte par défaut (déjà en cache).
                 candidates = [c for c in classes if c != _classe_affichee(page)][:passages]
+                cpu = []
                 for classe in candidates:
                     page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+                    avant = _cpu(serveur.pid)
                     debut = time.perf_counter()
                     page.get_by_role("option", name=classe, exact=True).click()
                     _fini(page, classe)
                     m.valeurs.append(time.perf_counter() - debut)
-                m.detail = f"1280×720, classes {', '.join(candidates)}, {periode}"
+                    cpu.append(_cpu(serveur.pid) - avant)
+                m.detail = (f"1280×720, classes {', '.join(candidates)}, {periode} ; temps CPU du serveur "
+                            f"(médiane) {statistics.median(cpu):.2f} s ; charge de la machine "
+                            f"{os.getloadavg()[0]:.1f}").replace(".", ",")
             finally:
                 b.close()
     except Exception as err:  # noqa: BLE001 - une mesure ratée s'écrit dans le tableau
@@ -197,6 +206,12 @@ def _navigateur(db: Path, classes: list[str], periode: str, passages: int) -> Me
         serveur.terminate()
         serveur.wait(timeout=10)
     return m
+
+
+def _cpu(pid: int) -> float:
+    """Le temps CPU (utilisateur + système, tous fils) consommé jusqu'ici par le processus ``pid``."""
+    champs = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(champs[11]) + int(champs[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _classe_affichee(page) -> str:  # noqa: ANN001

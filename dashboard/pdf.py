@@ -375,14 +375,16 @@ def conseil_pdf_feuille(f: conseil.FeuilleConseil, *, projection: bool = False,
     if not projection:
         n = len(f.eleves)
         # Les lignes de chaque élève, rangées une fois (un filtre par élève et par tableau coûterait n fois).
-        vides = (f.moyennes.clear(), f.precedentes.clear(), f.evolution.clear(), f.alertes.clear())
+        vides = (f.moyennes.clear(), f.precedentes.clear(), f.evolution.clear(), f.alertes.clear(),
+                 f.appreciations.clear())
         parts = [{k[0]: v for k, v in df.partition_by("eleve_id", as_dict=True).items()} if df.height else {}
-                 for df in (f.moyennes, f.precedentes, f.evolution, f.alertes)]
+                 for df in (f.moyennes, f.precedentes, f.evolution, f.alertes, f.appreciations)]
         for i, r in enumerate(f.tableau.iter_rows(named=True)):
             suivre(i / max(n, 1), f"Page de {r['eleve']} ({i + 1} / {n})")
             eid = r["eleve_id"]
-            moy, prec, evo, al = (p.get(eid, v) for p, v in zip(parts, vides))
-            _page_eleve(doc, f, r, par_eleve.get(eid), moy=moy, precedentes=prec, evolution=evo, alertes=al)
+            moy, prec, evo, al, app = (p.get(eid, v) for p, v in zip(parts, vides))
+            _page_eleve(doc, f, r, par_eleve.get(eid), moy=moy, precedentes=prec, evolution=evo, alertes=al,
+                        appreciations=app)
     suivre(1.0, "PDF prêt")
     return bytes(doc.output())
 
@@ -395,7 +397,7 @@ def conseil_pdf(wh: Warehouse, classe: str, periode: str, annee: str | None = No
 
 def _page_eleve(doc: _Document, f: conseil.FeuilleConseil, r: dict, decision: dict | None = None, *,
                 moy: pl.DataFrame, precedentes: pl.DataFrame, evolution: pl.DataFrame,
-                alertes: pl.DataFrame) -> None:
+                alertes: pl.DataFrame, appreciations: pl.DataFrame | None = None) -> None:
     eid = r["eleve_id"]
     doc.add_page()
     doc.titre(f"{r['eleve']} — {f.classe} — {f.periode}", 14)
@@ -445,8 +447,13 @@ def _page_eleve(doc: _Document, f: conseil.FeuilleConseil, r: dict, decision: di
         doc.ligne("Alertes de la période", 10, gras=True)
         for a in alertes.iter_rows(named=True):
             doc.ligne(f"• {a['libelle']} ({a['gravite']}) : {a['explication']}", 8)
-    # Les appréciations : les exports importés (Pronote, LSU) n'en portent pas encore dans l'entrepôt ;
-    # celles que le conseil consigne au suivi (« appreciation ») sont reprises ici.
+    # Les appréciations que portent les sources (vue « appreciations » : LSU, Pronote), matière par matière
+    # puis l'appréciation générale ; celle que le conseil consigne au suivi vient ensuite, avec sa décision.
+    if appreciations is not None and appreciations.height:
+        doc.ln(1)
+        doc.ligne("Appréciations", 10, gras=True)
+        for a in appreciations.sort(pl.col("matiere").is_null(), "matiere").iter_rows(named=True):
+            doc.ligne(f"{a['matiere'] or 'Appréciation générale'} : {a['appreciation']}", 8)
     doc.ln(1)
     doc.ligne("Décision du conseil", 10, gras=True)
     rubriques = (("mention", "Mention décidée"), ("avis", "Avis"), ("appreciation", "Appréciation générale"),

@@ -56,6 +56,8 @@ class FeuilleConseil:
     - ``alertes`` : les alertes des élèves de la classe, toutes périodes (``models.alertes.SCHEMA``) ;
       :meth:`alertes_eleve` sépare celles de la période des précédentes.
     - ``accompagnement`` : élève → dispositifs (PAP, PPS, ULIS) — information de suivi.
+    - ``appreciations`` : celles que les sources portent pour la période (vue ``appreciations`` : LSU,
+      Pronote) — ``eleve_id, matiere`` (vide = appréciation générale), ``appreciation, source``.
     """
 
     classe: str
@@ -68,6 +70,8 @@ class FeuilleConseil:
     evolution: pl.DataFrame
     alertes: pl.DataFrame
     accompagnement: dict[str, list[str]] = field(default_factory=dict)
+    appreciations: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(
+        schema={"eleve_id": pl.String, "matiere": pl.String, "appreciation": pl.String, "source": pl.String}))
 
     @property
     def eleves(self) -> list[str]:
@@ -313,10 +317,18 @@ def feuille(wh: Warehouse, classe: str, periode: str, annee: str | None = None, 
            FROM eleves_accompagnement WHERE eleve_id IN (SELECT unnest($ids::VARCHAR[])) GROUP BY eleve_id""",
         {"ids": ids},
     )
+    # Une appréciation dont la source ne dit pas l'année (annee vide) est prise pour la période de ce nom.
+    appreciations = wh.sql(
+        """SELECT eleve_id, matiere, appreciation, source FROM appreciations
+           WHERE periode = $p AND ($a IS NULL OR annee IS NULL OR annee = $a)
+             AND eleve_id IN (SELECT unnest($ids::VARCHAR[]))
+           ORDER BY eleve_id, matiere NULLS FIRST, source""",
+        {"p": periode, "a": annee, "ids": ids},
+    )
     return FeuilleConseil(
         classe=classe, annee=annee, periode=periode, precedente=avant, tableau=tableau, moyennes=courante,
         precedentes=precedentes, evolution=evolution, alertes=al,
-        accompagnement={e: list(d) for e, d in acc.iter_rows()},
+        accompagnement={e: list(d) for e, d in acc.iter_rows()}, appreciations=appreciations,
     )
 
 

@@ -337,3 +337,32 @@ def test_pdf_reprend_la_decision_consignee_au_suivi(feuille: conseil.FeuilleCons
     pdf.conseil_pdf_feuille(feuille, decisions=decisions)
     assert "Appréciation générale : Un trimestre difficile, à reprendre en main." in ecrits
     assert ecrits.count("Aucune décision consignée au suivi pour cette période.") == 3  # les trois autres
+
+
+def test_pdf_reprend_les_appreciations_des_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from models.records import Lot, MoyenneSource, RefEleve
+    from models.warehouse import ecriture
+
+    db = construire(tmp_path / "ecole.duckdb")
+    lopez = RefEleve(nom="LOPEZ", prenom="Inès", classe=CLASSE)
+    (tmp_path / "lsu.xml").write_text("lsu")
+    with ecriture(db) as wh:
+        res = wh.importer(Lot(source="lsu", fichier=tmp_path / "lsu.xml", lignes_lues=2, moyennes=[
+            MoyenneSource(eleve=lopez, periode="Trimestre 2", matiere="FRANÇAIS", appreciation="Très bon trimestre.",
+                          source="lsu"),
+            MoyenneSource(eleve=lopez, periode="Trimestre 2", appreciation="Des acquis solides en général.",
+                          source="lsu"),
+        ]))
+        assert res.statut == "reussi", res.message
+    with lecture(db) as wh:
+        f = conseil.feuille(wh, CLASSE, "Trimestre 2", "2025-2026")
+    assert f.appreciations.height == 2
+    ecrits: list[str] = []
+    original = pdf._Document._t
+    monkeypatch.setattr(pdf._Document, "_t", lambda self, t: (ecrits.append(original(self, t)), ecrits[-1])[1])
+    pdf.conseil_pdf_feuille(f)
+    assert "FRANÇAIS : Très bon trimestre." in ecrits
+    assert "Appréciation générale : Des acquis solides en général." in ecrits
+    ecrits.clear()
+    pdf.conseil_pdf_feuille(f, projection=True)
+    assert not any("Très bon trimestre" in e for e in ecrits)

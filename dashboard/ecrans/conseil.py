@@ -159,6 +159,11 @@ st.markdown("**Matières**")
 st.dataframe(pdf.tableau_affiche(fiches.tableau_matieres(f.moyennes, eleve_id)), hide_index=True)
 
 if not projection:
+    app = f.appreciations.filter(pl.col("eleve_id") == eleve_id)
+    if app.height:
+        st.markdown("**Appréciations**")
+        for x in app.sort(pl.col("matiere").is_null(), "matiere").iter_rows(named=True):
+            st.markdown(f"- *{x['matiere'] or 'Appréciation générale'}* — {x['appreciation']}")
     acc = f.accompagnement.get(eleve_id)
     if acc:
         st.caption("Accompagnement : " + ", ".join(acc))
