@@ -13,7 +13,8 @@ intérieur, nombres nus à virgule décimale, ``NA`` pour une valeur non partag�
 qu'un tableur ne l'exécute pas comme une formule (« '=Bono ») : on retire cette apostrophe.
 
 Un même élève peut figurer sur plusieurs lignes (envois répétés d'une campagne « à envoi multiple ») :
-on garde la ligne du dernier envoi, quelle que soit sa place dans le fichier.
+chaque envoi est gardé (historique, vue ``pix_envois``) ; le résultat actuel est celui du dernier envoi,
+quelle que soit sa place dans le fichier (vues ``pix_profils`` et ``pix``).
 
 Les en-têtes, leurs anciens libellés et les noms de compétences sont des données (en tête de module) :
 un changement de libellé chez Pix se corrige ici en une ligne.
@@ -31,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from models.errors import ImportRejected, SettingsError
+from models.errors import ImportRejected
 from models.matching import cle_classe, cle_nom
 from models.records import COMPETENCES_PIX, Anomalie, Lot, PixCompetence, PixParticipation, RefEleve
 
@@ -40,7 +41,7 @@ from .options import Option
 
 SOURCE = "pix"
 #: Options acceptées (connectors/options.py) ; toute autre est refusée.
-OPTIONS = {"niveau_max": Option("entier", "niveau Pix maximal affiché", minimum=1, maximum=8)}
+OPTIONS: dict[str, Option] = {}
 
 #: Champ → libellés d'en-tête acceptés (le libellé actuel d'abord, puis les anciens). Comparés sans
 #: casse, accents ni ponctuation (``cle_entete``).
@@ -111,6 +112,11 @@ OUI, NON = "Oui", "Non"
 
 #: Pix compte 8 pix par niveau ; le niveau maximal atteignable est un réglage (7 aujourd'hui, 8 prévu).
 PIX_PAR_NIVEAU = 8
+#: Le niveau le plus haut du référentiel Pix (cadre CRCN : 8 niveaux). Pix ne laisse atteindre qu'un
+#: niveau plus bas, qu'il règle lui-même (``MAX_REACHABLE_LEVEL`` de 1024pix/pix, réglage
+#: ``maxReachableLevel`` de son API : 5 par défaut, 7 aujourd'hui ; son interface connaît ``_MAX_LEVEL: 8``) ;
+#: tout niveau jusqu'à 8 est donc un niveau que le format admet, au-delà le fichier est refusé.
+NIVEAU_MAX_FORMAT = 8
 #: Une personne est certifiable avec au moins 5 compétences au niveau 1 ou plus.
 COMPETENCES_CERTIFIABLES = 5
 
@@ -364,16 +370,17 @@ def _statut_acquis(t: str) -> str:
     return t
 
 
-def _lire_ligne(plan: _Plan, c: _Cellules, niveau_max: int) -> _Ligne:
+def _lire_ligne(plan: _Plan, c: _Cellules) -> _Ligne:
     nom, prenom = c.texte("nom"), c.texte("prenom")
     if not nom:
         raise ImportRejected("nom du participant vide", fichier=c.chemin, ligne=c.numero,
                              colonne=plan.libelle("nom"))
     classe = c.texte("classe") or c.texte("groupe")
+    # L'identifiant externe est tapé par l'élève : son nom et sa classe l'emportent (models/matching.py).
     ine = c.texte("ine")
     if ine is None and plan.identifiant_externe is not None and plan.externe_ine:
         ine = c.brut(plan.identifiant_externe).upper() or None
-    ref = RefEleve(nom=nom, prenom=prenom, classe=classe, ine=ine, ligne=c.numero)
+    ref = RefEleve(nom=nom, prenom=prenom, classe=classe, ine=ine, ine_saisi=bool(ine), ligne=c.numero)
     campagne = c.texte("campagne") or c.texte("code")
     if not campagne:
         raise ImportRejected("nom de la campagne vide", fichier=c.chemin, ligne=c.numero,
@@ -395,7 +402,7 @@ def _lire_ligne(plan: _Plan, c: _Cellules, niveau_max: int) -> _Ligne:
         if not partage:
             p = PixParticipation(**commun, partage=False)
         else:
-            p = _profil(plan, c, commun, date, niveau_max, anomalies)
+            p = _profil(plan, c, commun, date, anomalies)
     else:
         partage = bool(c.champ("partage", _oui_non, "Oui ou Non"))
         date = c.champ("date_partage", datetime_fr, DATE)
@@ -433,8 +440,7 @@ def _lire_ligne(plan: _Plan, c: _Cellules, niveau_max: int) -> _Ligne:
 
 
 def _profil(
-    plan: _Plan, c: _Cellules, commun: dict[str, Any], date: dt.datetime | None, niveau_max: int,
-    anomalies: list[Anomalie],
+    plan: _Plan, c: _Cellules, commun: dict[str, Any], date: dt.datetime | None, anomalies: list[Anomalie],
 ) -> PixParticipation:
     competences = []
     for code in sorted(plan.competences):
@@ -443,16 +449,29 @@ def _profil(
         niveau_fichier = c.valeur(cols["niveau"], _nombre, "un niveau") if "niveau" in cols else None
         if pix is None and niveau_fichier is None:
             continue
+        # Aucun plafond ici : un niveau au-delà de ce que le format permet refuse le fichier (jamais
+        # ramené à 7 ou 8 en silence) ; le réglage pix.niveau_max ne décide que de l'affichage.
+        if niveau_fichier is not None and niveau_fichier > NIVEAU_MAX_FORMAT:
+            raise ImportRejected(
+                f"niveau {niveau_fichier:g} au-delà du niveau maximal de Pix ({NIVEAU_MAX_FORMAT})",
+                fichier=c.chemin, ligne=c.numero, colonne=plan.entete[cols["niveau"]],
+            )
         if pix is not None:
-            niveau = min(int(pix) // PIX_PAR_NIVEAU, niveau_max)
-            if niveau_fichier is not None and min(int(niveau_fichier), niveau_max) != niveau:
+            niveau = int(pix) // PIX_PAR_NIVEAU
+            if niveau > NIVEAU_MAX_FORMAT:
+                raise ImportRejected(
+                    f"{pix:g} pix donnent le niveau {niveau}, au-delà du niveau maximal de Pix "
+                    f"({NIVEAU_MAX_FORMAT}, {PIX_PAR_NIVEAU} pix par niveau)",
+                    fichier=c.chemin, ligne=c.numero, colonne=plan.entete[cols["pix"]],
+                )
+            if niveau_fichier is not None and int(niveau_fichier) != niveau:
                 anomalies.append(Anomalie(
                     ligne=c.numero, colonne=plan.entete[cols["niveau"]],
                     message=f"niveau {int(niveau_fichier)} dans le fichier pour {pix:g} pix : "
                             f"niveau {niveau} retenu ({PIX_PAR_NIVEAU} pix par niveau)",
                 ))
         else:
-            niveau = min(int(niveau_fichier or 0), niveau_max)
+            niveau = int(niveau_fichier or 0)
         competences.append(PixCompetence(competence=code, niveau=niveau, pix=pix if pix is not None else 0))
     certifiable = c.champ("certifiable", _oui_non, "Oui ou Non")
     if competences:
@@ -492,21 +511,11 @@ def _juger_identifiant_externe(plan: _Plan, lignes: Iterator[tuple[int, list[str
 MAX_LIGNE = 1_000_000
 
 
-def lire(chemin: Path, *, niveau_max: int | str | None = None, **_: Any) -> Lot:
+def lire(chemin: Path, **_: Any) -> Lot:
     """Lit un export de campagne Pix Orga (collecte de profils ou évaluation).
 
-    ``niveau_max`` : sinon le réglage ``pix.niveau_max`` (models/reglages.toml, 7 par défaut)."""
-    if niveau_max is None:
-        from models.reglages import charger_reglages
-
-        niveau_max = charger_reglages().pix.niveau_max
-    # « --option niveau_max=7 » arrive en texte depuis la ligne de commande
-    try:
-        niveau_max = int(niveau_max)
-    except (TypeError, ValueError):
-        raise SettingsError(f"niveau Pix maximal « {niveau_max} » : un entier de 1 à 8 est attendu") from None
-    if not 1 <= niveau_max <= 8:
-        raise SettingsError(f"niveau Pix maximal {niveau_max} hors de 1–8")
+    Un niveau de compétence au-delà de :data:`NIVEAU_MAX_FORMAT` refuse le fichier (ligne, colonne) ;
+    le réglage ``pix.niveau_max`` (models/reglages.toml) ne décide que de l'affichage."""
     chemin = Path(chemin)
     texte = lire_texte(chemin)
     for numero, brute in enumerate(texte.splitlines(), start=1):  # \r seul : Excel pour Mac
@@ -536,11 +545,25 @@ def lire(chemin: Path, *, niveau_max: int | str | None = None, **_: Any) -> Lot:
                 fichier=chemin, ligne=numero,
             )
         lues += 1
-        ligne = _lire_ligne(plan, _Cellules(plan, cellules, numero, chemin), niveau_max)
-        # Envois répétés : le dernier envoi l'emporte, même s'il n'est pas la dernière ligne du fichier.
-        deja = retenues.get(ligne.cle)
-        if deja is None or ligne.tri >= deja.tri:
-            retenues[ligne.cle] = ligne
+        ligne = _lire_ligne(plan, _Cellules(plan, cellules, numero, chemin))
+        # Envois répétés : chacun est gardé (historique, l'entrepôt montre le plus récent). Le même envoi
+        # (même élève, même campagne, même date) écrit deux fois est une ligne répétée s'il est identique,
+        # un refus s'il diffère : le fichier se contredit.
+        cle = (*ligne.cle, ligne.participation.date_envoi)
+        deja = retenues.get(cle)
+        if deja is None:
+            retenues[cle] = ligne
+        elif deja.participation.model_copy(update={"eleve": ligne.participation.eleve}) == ligne.participation:
+            plan.anomalies.append(Anomalie(
+                ligne=numero, message=f"ligne répétée (identique à la ligne {deja.numero}) : gardée une fois"))
+        else:
+            quand = f"envoyé le {ligne.participation.date_envoi:%d/%m/%Y %H:%M}" if ligne.participation.date_envoi \
+                else "non envoyé"
+            raise ImportRejected(
+                f"les lignes {deja.numero} et {numero} donnent deux résultats différents pour le même "
+                f"élève ({ligne.participation.eleve.libelle()}), la même campagne, {quand}",
+                fichier=chemin, ligne=numero,
+            )
     gardees = sorted(retenues.values(), key=lambda x: x.numero)
     return Lot(
         source=SOURCE,

@@ -445,7 +445,7 @@ class _Lecture:
         rangs: dict[tuple, int] = {}
         for g in grades:
             titre = (g.comment or "").strip()
-            base = (g.subject.name, g.date, titre)
+            base = (g.subject.id, g.subject.name, g.date, titre)
             rang = rangs[base] = rangs.get(base, -1) + 1
             ou = f"{ref.libelle()}, {periode}, {g.subject.name} du {g.date:%d/%m/%Y}"
             if g.grade == "Felicitations":  # |8 : une mention de bulletin, pas une note
@@ -456,6 +456,8 @@ class _Lecture:
                 devoir = Devoir(
                     classe=ref.classe,
                     matiere=g.subject.name,
+                    # l'identifiant du service Pronote : deux sous-services de même libellé restent deux
+                    service_source=g.subject.id or "",
                     date=g.date,
                     periode=periode,
                     titre=titre,
@@ -486,8 +488,8 @@ class _Lecture:
             bareme = _nombre(a.out_of) or 20
             sur20 = (lambda v: None if v is None else round(v * 20 / bareme, 2)) if bareme != 20 else (lambda v: v)
             return MoyenneSource(
-                eleve=ref, periode=periode, matiere=a.subject.name, source=SOURCE,
-                moyenne=sur20(_moyenne(a.student)),
+                eleve=ref, periode=periode, matiere=a.subject.name, service_source=a.subject.id or "",
+                source=SOURCE, moyenne=sur20(_moyenne(a.student)),
                 moyenne_classe=sur20(_moyenne(a.class_average)),
                 min_classe=sur20(_moyenne(a.min)),
                 max_classe=sur20(_moyenne(a.max)),

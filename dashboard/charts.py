@@ -392,13 +392,15 @@ def grille_competences(df: pl.DataFrame, couleurs: dict[int, str], libelles: dic
     return _fr(alt.layer(cases, textes).properties(height=max(80, 24 * df[ligne].n_unique())))
 
 
-def pix_competences(df: pl.DataFrame) -> alt.TopLevelMixin:
-    """Les 16 compétences Pix d'un élève : barres horizontales du niveau (0–8), valeur écrite."""
+def pix_competences(df: pl.DataFrame, niveau_max: int = 8) -> alt.TopLevelMixin:
+    """Les 16 compétences Pix d'un élève : barres horizontales du niveau (0 à ``niveau_max``, le réglage
+    ``pix.niveau_max`` : il décide de l'affichage, jamais de la valeur gardée), valeur écrite."""
     if df.is_empty():
         return vide("Aucun résultat Pix")
+    haut = max(niveau_max, int(df["niveau"].max() or 0))  # un niveau plus haut que le réglage reste visible
     base = alt.Chart(df).encode(
         alt.Y("libelle:N", title=None, sort=df["libelle"].to_list(), axis=alt.Axis(labelLimit=360)),
-        alt.X("niveau:Q", title="Niveau", scale=alt.Scale(domain=[0, 8])),
+        alt.X("niveau:Q", title="Niveau", scale=alt.Scale(domain=[0, haut])),
     )
     return _fr(alt.layer(
         base.mark_bar(color="#009E73"),

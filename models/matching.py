@@ -13,7 +13,7 @@ import functools
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Literal
 
 from .records import RefEleve
@@ -73,6 +73,8 @@ class Rapprochement:
     methode: Methode | None = None
     score: float = 0.0
     candidats: tuple[str, ...] = ()  # libellés des élèves les plus proches, pour le rapport
+    #: Un désaccord entre l'INE et le nom de la même ligne : la remarque à porter au rapport d'import.
+    remarque: str | None = None
 
     @property
     def trouve(self) -> bool:
@@ -113,8 +115,30 @@ class Annuaire:
         return r
 
     def _rapprocher(self, ref: RefEleve) -> Rapprochement:
-        if ref.ine and ref.ine.upper() in self._par_ine:
-            return Rapprochement(ref, self._par_ine[ref.ine.upper()].eleve_id, "ine", 1.0)
+        """L'INE du registre (SIECLE) fait foi ; un INE tapé par l'élève (Pix) ne passe qu'après son nom et
+        sa classe. Tout désaccord entre les deux est porté par ``Rapprochement.remarque``."""
+        titulaire = self._par_ine.get(ref.ine.upper()) if ref.ine else None
+        if titulaire is not None and not ref.ine_saisi:
+            r = Rapprochement(ref, titulaire.eleve_id, "ine", 1.0)
+            jetons = _jetons_ref(ref)
+            if jetons and _cle_triee(jetons) not in _cles(titulaire):
+                r = replace(r, remarque=f"INE « {ref.ine} » : celui de {titulaire.libelle()}, le fichier écrit "
+                                        f"« {ref.libelle()} » ; rattaché d'après l'INE (registre de l'établissement)")
+            return r
+        if ref.ine_saisi and ref.ine:
+            r = self._par_nom_et_classe(ref.model_copy(update={"ine": None}))
+            r = replace(r, ref=ref)
+            if titulaire is None or titulaire.eleve_id == r.eleve_id:
+                return r
+            if r.trouve:
+                rattache = next(e for e in self.eleves if e.eleve_id == r.eleve_id)
+                return replace(r, remarque=(
+                    f"l'identifiant saisi « {ref.ine} » est celui de {titulaire.libelle()} ; la ligne est "
+                    f"rattachée à {rattache.libelle()} d'après le nom et la classe"))
+            return replace(r, candidats=(*r.candidats, f"{titulaire.libelle()} — identifiant saisi « {ref.ine} »"))
+        return self._par_nom_et_classe(ref)
+
+    def _par_nom_et_classe(self, ref: RefEleve) -> Rapprochement:
         jetons = _jetons_ref(ref)
         if not jetons:
             return Rapprochement(ref, None)
@@ -175,12 +199,17 @@ class Annuaire:
 
 def cle_designation(ref: RefEleve) -> tuple:
     """Ce qui désigne un élève dans une source, sans la ligne où il est écrit."""
-    return (ref.nom, ref.prenom, ref.nom_complet, ref.classe, ref.ine, ref.date_naissance)
+    return (ref.nom, ref.prenom, ref.nom_complet, ref.classe, ref.ine, ref.ine_saisi, ref.date_naissance)
 
 
 def _jetons_ref(ref: RefEleve) -> tuple[str, ...]:
     texte = ref.nom_complet or " ".join(p for p in (ref.nom, ref.prenom) if p)
     return tuple(cle_nom(texte).split())
+
+
+def _cles(e: EleveConnu) -> set[str]:
+    """Les clés de nom sous lesquelles un élève est rangé (prénoms complets, premier prénom)."""
+    return {_cle_triee(e.jetons_nom + e.jetons_prenom), _cle_triee(e.jetons_nom + e.jetons_prenom[:1])}
 
 
 def _cle_triee(jetons: Iterable[str]) -> str:

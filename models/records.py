@@ -161,6 +161,9 @@ class Matiere(_Record):
     libelle: str
     famille: Famille = Famille.GENERAL
     coefficient: float = Field(default=1.0, ge=0, le=99)
+    #: Codes et libellés courts sous lesquels des exports désignent ce service (« MATHS », « HI-GE »,
+    #: « AGL1 ECRIT ») : déclarés dans etablissement.toml, ils rattachent ces exports à ce service.
+    codes: tuple[str, ...] = ()
 
     @property
     def service(self) -> str:
@@ -182,6 +185,10 @@ class RefEleve(_Record):
     nom_complet: str | None = None
     classe: str | None = None
     ine: str | None = None
+    #: L'INE a été tapé par l'élève (« identifiant externe » de Pix) : le nom et la classe l'emportent
+    #: sur lui. Sans ce drapeau, l'INE vient du registre de l'établissement (SIECLE, via Pronote ou LSU)
+    #: et fait foi.
+    ine_saisi: bool = False
     date_naissance: dt.date | None = None
     ligne: int | None = None  # ligne du fichier source, pour les rapports
 
@@ -248,6 +255,9 @@ class Devoir(_Record):
     classe: str
     matiere: str
     date: dt.date
+    #: L'identité du service dans la source (identifiant de service Pronote) ; ``matiere`` reste son
+    #: libellé, pour l'affichage. Deux sous-services de même libellé restent deux services.
+    service_source: str = ""
     periode: str | None = None  # vide : l'entrepôt la déduit de la date (périodes de l'établissement)
     titre: str = ""
     bareme: float = Field(default=20, ge=1, le=99)
@@ -259,9 +269,9 @@ class Devoir(_Record):
     rang: int = 0  # distingue deux devoirs du même jour et du même titre
 
     def devoir_id(self) -> str:
-        base = "|".join(
-            map(str, (self.classe, self.matiere, self.periode, self.date, self.titre, self.rang))
-        )
+        parts = (self.classe, self.matiere, self.periode, self.date, self.titre, self.rang)
+        # Sans identité de service, l'identifiant reste celui d'avant (réimporter ne change rien).
+        base = "|".join(map(str, parts + ((self.service_source,) if self.service_source else ())))
         return "D" + hashlib.sha1(base.encode()).hexdigest()[:15].upper()
 
 
@@ -362,6 +372,9 @@ class MoyenneSource(_Record):
     eleve: RefEleve
     periode: str
     matiere: str | None = None
+    #: L'identité du service dans la source (identifiant Pronote) : deux sous-services de même libellé
+    #: gardent chacun leur moyenne.
+    service_source: str = ""
     moyenne: float | None = Field(default=None, ge=0, le=20)
     moyenne_classe: float | None = None
     min_classe: float | None = None

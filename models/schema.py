@@ -66,7 +66,9 @@ TABLES: dict[str, Table] = {
         ),
         Table(
             "t_matieres",
-            (("matiere", "VARCHAR"), ("service", "VARCHAR"), ("famille", "VARCHAR"), ("coefficient", "DOUBLE")),
+            (("matiere", "VARCHAR"), ("service", "VARCHAR"), ("famille", "VARCHAR"), ("coefficient", "DOUBLE"),
+             # codes et libellés courts déclarés par l'établissement (« MATHS », « HI-GE »), séparés par « | »
+             ("codes", "VARCHAR")),
             ("matiere",),
         ),
         Table(
@@ -75,6 +77,9 @@ TABLES: dict[str, Table] = {
                 ("devoir_id", "VARCHAR"),
                 ("classe", "VARCHAR"),
                 ("matiere", "VARCHAR"),
+                # l'identité du service dans la source (identifiant de service Pronote ; '' sinon) : deux
+                # sous-services de même libellé restent deux services
+                ("service_source", "VARCHAR"),
                 ("annee", "VARCHAR"),
                 ("periode", "VARCHAR"),
                 ("date", "DATE"),
@@ -100,6 +105,7 @@ TABLES: dict[str, Table] = {
                 ("annee", "VARCHAR"),
                 ("periode", "VARCHAR"),
                 ("matiere", "VARCHAR"),  # '' = moyenne générale
+                ("service_source", "VARCHAR"),  # identifiant du service dans la source ('' sinon)
                 ("source", "VARCHAR"),
                 ("moyenne", "DOUBLE"),
                 ("moyenne_classe", "DOUBLE"),
@@ -109,7 +115,7 @@ TABLES: dict[str, Table] = {
                 ("positionnement", "VARCHAR"),
                 ("appreciation", "VARCHAR"),
             ),
-            ("eleve_id", "annee", "periode", "matiere", "source"),
+            ("eleve_id", "annee", "periode", "matiere", "service_source", "source"),
             cle_nullable=("annee",),
         ),
         Table(
@@ -186,19 +192,23 @@ TABLES: dict[str, Table] = {
                 ("paliers", "INTEGER"),
                 ("badges", "VARCHAR"),  # titres des badges obtenus, séparés par « ; »
             ),
-            ("eleve_id", "campagne"),
+            # Chaque envoi est gardé (historique) ; l'actuel est le plus récent (vue pix_profils).
+            ("eleve_id", "campagne", "date_envoi"),
+            cle_nullable=("date_envoi",),
         ),
         Table(
             "t_pix",
             (
                 ("eleve_id", "VARCHAR"),
                 ("campagne", "VARCHAR"),
+                ("date_envoi", "TIMESTAMP"),
                 ("competence", "VARCHAR"),
                 ("niveau", "INTEGER"),
                 ("pix", "DOUBLE"),
                 ("maitrise", "DOUBLE"),
             ),
-            ("eleve_id", "campagne", "competence"),
+            ("eleve_id", "campagne", "date_envoi", "competence"),
+            cle_nullable=("date_envoi",),
         ),
     )
 }
@@ -230,10 +240,11 @@ FROM t_eleves e LEFT JOIN t_classes c USING (classe)""",
 SELECT eleve_id, unnest(string_split(accompagnement, ',')) AS accompagnement
 FROM t_eleves WHERE accompagnement IS NOT NULL AND accompagnement <> ''""",
     "periodes": "SELECT annee, periode, debut, fin FROM t_periodes",
-    "matieres": "SELECT matiere, service, famille, coefficient FROM t_matieres",
+    "matieres": "SELECT matiere, service, famille, coefficient, codes FROM t_matieres",
     "notes": """
 SELECT n.eleve_id, d.matiere, d.periode, d.date, d.titre AS devoir, n.valeur, d.bareme,
-       d.coefficient, n.statut, d.bonus, d.facultatif, d.ramener_sur_20, d.classe, d.annee, d.devoir_id
+       d.coefficient, n.statut, d.bonus, d.facultatif, d.ramener_sur_20, d.classe, d.annee, d.devoir_id,
+       NULLIF(d.service_source, '') AS service_source
 FROM t_notes n JOIN t_devoirs d USING (devoir_id)""",
     "absences": """
 SELECT eleve_id, debut, fin, demi_journees_brutes, demi_journees_calculees, statut, motif,
@@ -245,15 +256,26 @@ FROM t_absences""",
 SELECT eleve_id, referentiel, domaine, item, niveau, libelle_source, statut, date, periode, contexte,
        evaluateur
 FROM t_competences""",
-    "pix": "SELECT eleve_id, campagne, p.date_envoi, competence, niveau, pix, maitrise "
-    "FROM t_pix JOIN t_pix_profils p USING (eleve_id, campagne)",
+    # Le dernier envoi de chaque élève à chaque campagne ; les précédents restent dans pix_envois.
+    "pix": """
+SELECT x.eleve_id, x.campagne, x.date_envoi, x.competence, x.niveau, x.pix, x.maitrise
+FROM t_pix x JOIN (
+    SELECT eleve_id, campagne, date_envoi FROM t_pix_profils
+    QUALIFY row_number() OVER (PARTITION BY eleve_id, campagne ORDER BY date_envoi DESC NULLS LAST) = 1
+) p ON p.eleve_id = x.eleve_id AND p.campagne = x.campagne AND p.date_envoi IS NOT DISTINCT FROM x.date_envoi""",
     "pix_profils": """
 SELECT eleve_id, campagne, date_envoi, pix_total, certifiable, partage, progression, type_campagne,
        code_campagne, palier, paliers, badges
+FROM t_pix_profils
+QUALIFY row_number() OVER (PARTITION BY eleve_id, campagne ORDER BY date_envoi DESC NULLS LAST) = 1""",
+    "pix_envois": """
+SELECT eleve_id, campagne, date_envoi, pix_total, certifiable, partage, progression, type_campagne,
+       code_campagne, palier, paliers, badges,
+       row_number() OVER (PARTITION BY eleve_id, campagne ORDER BY date_envoi DESC NULLS LAST) = 1 AS actuel
 FROM t_pix_profils""",
     "moyennes_pronote": """
 SELECT eleve_id, annee, periode, NULLIF(matiere, '') AS matiere, moyenne, moyenne_classe, min_classe,
-       max_classe, rang, positionnement, appreciation, source
+       max_classe, rang, positionnement, appreciation, source, NULLIF(service_source, '') AS service_source
 FROM t_moyennes_source""",
     # Les appréciations écrites pour le conseil de classe (LSU : appréciation de chaque discipline, et
     # « acquis-conseils » du bilan périodique sur la ligne générale).
@@ -313,8 +335,33 @@ def _migration_4() -> list[str]:
     ]
 
 
+def _reconstruire(nom: str, valeurs: dict[str, str]) -> list[str]:
+    """Reconstruit une table dans l'ordre des colonnes de :data:`TABLES` (l'écriture insère par position),
+    les colonnes nouvelles remplies par ``valeurs`` (expression SQL), les autres recopiées."""
+    cols = ", ".join(valeurs.get(c, c) + (f" AS {c}" if c in valeurs else "") for c in TABLES[nom].noms)
+    return [
+        f"CREATE TABLE {nom}_n AS SELECT {cols}, import_id FROM {nom}",
+        f"DROP TABLE {nom}",
+        f"ALTER TABLE {nom}_n RENAME TO {nom}",
+    ]
+
+
+def _migration_5() -> list[str]:
+    """Identités venues des sources (issue 14) : ``service_source`` des devoirs et des moyennes Pronote
+    (deux sous-services de même libellé restent deux), ``codes`` des matières (codes courts déclarés par
+    l'établissement), ``date_envoi`` dans la clé des résultats Pix (chaque envoi gardé)."""
+    return [
+        "DROP VIEW IF EXISTS pix",  # lit t_pix ; recréée après les migrations
+        *_reconstruire("t_matieres", {"codes": "CAST(NULL AS VARCHAR)"}),
+        *_reconstruire("t_devoirs", {"service_source": "''"}),
+        *_reconstruire("t_moyennes_source", {"service_source": "''"}),
+        *_reconstruire("t_pix", {"date_envoi": "(SELECT p.date_envoi FROM t_pix_profils p WHERE p.eleve_id = "
+                                               "t_pix.eleve_id AND p.campagne = t_pix.campagne)"}),
+    ]
+
+
 #: Migrations dans l'ordre ; la version du schéma est le nombre de migrations appliquées.
-MIGRATIONS: list[list[str]] = [_migration_1(), _migration_2(), _migration_3(), _migration_4()]
+MIGRATIONS: list[list[str]] = [_migration_1(), _migration_2(), _migration_3(), _migration_4(), _migration_5()]
 VERSION = len(MIGRATIONS)
 
 

@@ -346,7 +346,8 @@ class Warehouse:
         ajouter("t_periodes", [(p.annee, p.nom, p.debut, p.fin) for p in lot.periodes
                                if (p.annee, p.nom) not in connues])
         ajouter("t_classes", [(c.nom, c.niveau, c.voie) for c in lot.classes])
-        ajouter("t_matieres", [(m.libelle, m.service, m.famille.value, m.coefficient) for m in lot.matieres])
+        ajouter("t_matieres", [(m.libelle, m.service, m.famille.value, m.coefficient, "|".join(m.codes) or None)
+                               for m in lot.matieres])
         if lot.effectif:
             ajouter(
                 "t_eleves",
@@ -382,10 +383,13 @@ class Warehouse:
                 r = cache[cle] = annuaire.rapprocher(ref)
                 if r.methode == "approche":
                     res.approches.append(Rapprochement(ref, r.eleve_id, r.methode, r.score))
-            if not r.trouve and (cle, ref.ligne) not in signales:
+            if (not r.trouve or r.remarque) and (cle, ref.ligne) not in signales:
                 signales.add((cle, ref.ligne))
-                res.non_rapproches.append(Rapprochement(ref, None, candidats=r.candidats))
-                res.lignes_rejetees += 1
+                if r.remarque:  # un INE qui contredit le nom de la même ligne
+                    res.remarques.append(Anomalie(ligne=ref.ligne, colonne="INE", message=r.remarque))
+                else:
+                    res.non_rapproches.append(Rapprochement(ref, None, candidats=r.candidats))
+                    res.lignes_rejetees += 1
             return r.eleve_id
 
         annee_de = _annees(lot)
@@ -398,7 +402,8 @@ class Warehouse:
             did = d.devoir_id()
             if did not in devoirs:
                 devoirs[did] = (
-                    did, d.classe, d.matiere, annee_scolaire(d.date, annees_periodes), d.periode or periode_de(d.date, lot),
+                    did, d.classe, d.matiere, d.service_source, annee_scolaire(d.date, annees_periodes),
+                    d.periode or periode_de(d.date, lot),
                     d.date, d.titre,
                     d.bareme, d.coefficient, d.ramener_sur_20, d.bonus, d.facultatif, d.commentaire,
                 )
@@ -434,7 +439,7 @@ class Warehouse:
         ajouter(
             "t_moyennes_source",
             [
-                (eid, annee_de(m.periode), m.periode, m.matiere or "", m.source, m.moyenne,
+                (eid, annee_de(m.periode), m.periode, m.matiere or "", m.service_source, m.source, m.moyenne,
                  m.moyenne_classe, m.min_classe, m.max_classe, m.rang, m.positionnement, m.appreciation)
                 for m in lot.moyennes
                 if (eid := eleve_id(m.eleve))
@@ -475,10 +480,32 @@ class Warehouse:
             ],
         )
         profils, comps = [], []
+        # Deux lignes qui désignent deux élèves différemment mais sont rattachées au même élève, pour la
+        # même campagne, ne se confondent pas en silence : remarque, ou refus si elles se remplaceraient.
+        rattachees: dict[tuple, tuple[tuple, RefEleve]] = {}
+
+        def nom_de(eid: str) -> str:
+            return next((e.libelle() for e in annuaire.eleves if e.eleve_id == eid), eid)
+
         for p in lot.pix:
             eid = eleve_id(p.eleve)
             if eid is None:
                 continue
+            designation = cle_designation(p.eleve)[:4]  # le nom et la classe écrits, sans l'identifiant saisi
+            for cle in ((eid, p.campagne), (eid, p.campagne, p.date_envoi)):
+                deja = rattachees.setdefault(cle, (designation, p.eleve))
+                if deja[0] == designation:
+                    continue
+                quelles = f"les lignes {deja[1].ligne} (« {deja[1].libelle()} ») et {p.eleve.ligne} (« {p.eleve.libelle()} »)"
+                if len(cle) == 3:
+                    raise ImportRejected(
+                        f"{quelles} sont rattachées au même élève ({nom_de(eid)}), pour la même campagne et le même envoi : "
+                        "l'une remplacerait l'autre. Corrigez le nom ou la classe de l'une d'elles",
+                        fichier=lot.fichier, ligne=p.eleve.ligne,
+                    )
+                res.remarques.append(Anomalie(ligne=p.eleve.ligne, message=(
+                    f"{quelles} sont rattachées au même élève ({nom_de(eid)}) pour la campagne « {p.campagne} » : "
+                    "gardées comme deux envois")))
             profils.append(
                 (eid, p.campagne, p.code_campagne, p.type_campagne, p.date_envoi, p.partage,
                  p.pix_total, p.certifiable, p.progression, p.palier, p.paliers, " ; ".join(p.badges) or None)
@@ -488,7 +515,8 @@ class Warehouse:
             for code in sorted(codes):
                 c = par_code.get(code)
                 comps.append(
-                    (eid, p.campagne, code, c.niveau if c else None, c.pix if c else None, p.maitrise.get(code))
+                    (eid, p.campagne, p.date_envoi, code, c.niveau if c else None, c.pix if c else None,
+                     p.maitrise.get(code))
                 )
         ajouter("t_pix_profils", profils)
         ajouter("t_pix", comps)

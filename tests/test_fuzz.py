@@ -499,16 +499,14 @@ def test_lsu_encodage_declare_inconnu(tmp_path: Path) -> None:
     assert err.value.ligne == 1 and "encodage inconnu" in err.value.raison
 
 
-def test_pix_niveau_max_en_texte(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """``--option niveau_max=2`` arrive en texte : ``1 <= "2"`` levait TypeError."""
-    import vigie_cli
+def test_option_entiere_en_texte(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Une option entière arrive en texte de la ligne de commande (``1 <= "2"`` levait TypeError) : elle est
+    typée par connectors/options.py, et un texte qui n'est pas un entier refuse le fichier, consigné."""
+    from connectors.options import Option, verifier
 
-    db = tmp_path / "e.duckdb"
-    f = FIXTURES / "pix" / "collecte_profils.csv"
-    assert isinstance(connectors.lire("pix", f, niveau_max="2"), Lot)
-    # refusé comme un fichier invalide (code 1) et consigné dans le journal
-    assert vigie_cli.main(["import", "pix", str(f), "--option", "niveau_max=deux", "--db", str(db)]) == 1
-    assert "option « niveau_max » : « deux » refusé, un nombre entier est attendu" in capsys.readouterr().err
+    assert verifier("x", {"n": Option("entier", "n", minimum=1, maximum=8)}, {"n": "2"}) == {"n": 2}
+    with pytest.raises(ImportRejected, match="« deux » refusé, un nombre entier est attendu"):
+        verifier("x", {"n": Option("entier", "n", minimum=1, maximum=8)}, {"n": "deux"})
 
 
 def test_message_d_une_cellule_geante_abrege(tmp_path: Path) -> None:

@@ -162,3 +162,99 @@ def test_vigie_status_abrege_puis_detaille_les_remarques(tmp_path: Path, capsys)
     assert sortie.count("remarque : ") == 5 and f"… et 3 autre(s) : vigie status --import {res.import_id}" in sortie
     vigie_cli.main(["status", "--import", str(res.import_id), "--db", str(db)])
     assert capsys.readouterr().out.count("remarque : ") == 8
+
+
+# --- §3 : désaccord d'identifiant, envois Pix répétés ----------------------------------------------------
+
+INE_A, INE_B = "1234567890A", "0987654321B"
+PIX_ENTETE = ('"Nom de l\'organisation";"Nom de la campagne";"Nom du Participant";"Prénom du Participant";'
+              '"Classe";"INE";"Envoi (O/N)";"Date et heure de l\'envoi (Europe/Paris)";"Nombre de pix total";'
+              '"Certifiable (O/N)";"Niveau pour la compétence Gérer des données";'
+              '"Nombre de pix pour la compétence Gérer des données"')
+
+
+def _pix(tmp_path: Path, nom: str, *lignes: tuple[str, str, str, str, str, int]) -> Path:
+    """Un export Pix Orga de collecte de profils : (nom, prénom, classe, INE saisi, date d'envoi, pix de 1.2)."""
+    f = tmp_path / nom
+    f.write_text("\n".join([PIX_ENTETE] + [
+        f'"Collège";"Rentrée";"{n}";"{p}";"{c}";"{ine}";"Oui";"{date}";{pix};"Non";{pix // 8};{pix}'
+        for n, p, c, ine, date, pix in lignes]) + "\n", encoding="utf-8")
+    return f
+
+
+@pytest.fixture
+def classe(wh, tmp_path: Path):
+    """Deux élèves de 3A dont le registre (SIECLE, par la liste d'élèves) donne l'INE."""
+    from models.records import Classe, Eleve
+
+    from .conftest import PERIODES
+
+    [res] = importer(wh, [lot(tmp_path, "pronote-eleves", "ine", effectif=True, periodes=PERIODES,
+                              classes=[Classe(nom="3A", niveau="3e")],
+                              eleves=[Eleve(nom="ARNAUD", prenom="Alice", classe="3A", ine=INE_A),
+                                      Eleve(nom="BERNARD", prenom="Bruno", classe="3A", ine=INE_B)])])
+    assert res.statut == "reussi", res.message
+    return wh
+
+
+def test_pix_ine_saisi_d_un_camarade_suit_le_nom_et_la_classe(classe, tmp_path: Path) -> None:
+    """Bruno a tapé l'INE d'Alice : ses résultats allaient sur Alice et effaçaient les siens (« 0 élève
+    inconnu »). Le nom et la classe l'emportent ; le désaccord est une remarque située."""
+    f = _pix(tmp_path, "pix.csv",
+             ("BERNARD", "Bruno", "3A", INE_A, "03/11/2025 14:30", 16),
+             ("ARNAUD", "Alice", "3A", INE_A, "04/11/2025 10:00", 40))
+    [res] = importer(classe, [("pix", f, {})])
+    assert res.statut == "reussi", res.message
+    assert classe.sql("SELECT eleve_id, pix_total FROM pix_profils ORDER BY eleve_id").rows() == [
+        (INE_B, 16), (INE_A, 40)]
+    assert res.anomalies == [
+        "fichier « pix.csv », ligne 2, colonne « INE » : l'identifiant saisi « 1234567890A » est celui de "
+        "ARNAUD Alice (3A) ; la ligne est rattachée à BERNARD Bruno (3A) d'après le nom et la classe"]
+    assert classe.sql("SELECT ligne, colonne FROM remarques").rows() == [(2, "INE")]
+
+
+def test_ine_du_registre_fait_foi_et_un_nom_different_est_dit(classe, tmp_path: Path) -> None:
+    from models.records import MoyenneSource, RefEleve
+
+    m = MoyenneSource(eleve=RefEleve(nom="ARNAUD-MARTIN", prenom="Alice", classe="3A", ine=INE_A, ligne=7),
+                      periode="Trimestre 1", matiere="MATHEMATIQUES", moyenne=12)
+    [res] = importer(classe, [lot(tmp_path, "lsu", "m", moyennes=[m])])
+    assert res.statut == "reussi" and classe.sql("SELECT eleve_id FROM moyennes_pronote").rows() == [(INE_A,)]
+    assert res.remarques[0].ligne == 7 and "celui de ARNAUD Alice (3A)" in res.remarques[0].message
+    assert "« ARNAUD-MARTIN Alice (3A) »" in res.remarques[0].message
+
+
+def test_pix_envois_repetes_gardes_en_historique(classe, tmp_path: Path) -> None:
+    """Chaque envoi reste (vue pix_envois) ; l'actuel est le plus récent, quel que soit l'ordre d'import."""
+    ancien = _pix(tmp_path, "septembre.csv", ("ARNAUD", "Alice", "3A", "", "15/09/2025 08:00", 16))
+    recent = _pix(tmp_path, "novembre.csv", ("ARNAUD", "Alice", "3A", "", "03/11/2025 14:30", 40))
+    importer(classe, [("pix", recent, {}), ("pix", ancien, {})])
+    assert classe.sql("SELECT date_envoi, pix_total, actuel FROM pix_envois ORDER BY date_envoi").rows() == [
+        (dt.datetime(2025, 9, 15, 8), 16, False), (dt.datetime(2025, 11, 3, 14, 30), 40, True)]
+    assert classe.sql("SELECT pix_total FROM pix_profils").rows() == [(40,)]
+    assert classe.sql("SELECT niveau, pix FROM pix WHERE competence = '1.2'").rows() == [(5, 40)]
+    [encore] = importer(classe, [("pix", ancien, {})])
+    assert encore.lignes_inserees == encore.lignes_mises_a_jour == 0  # réimporter ne change rien
+
+
+def test_pix_deux_lignes_du_meme_envoi_qui_different_refusees(classe, tmp_path: Path) -> None:
+    f = _pix(tmp_path, "pix.csv", ("ARNAUD", "Alice", "3A", "", "03/11/2025 14:30", 16),
+             ("ARNAUD", "Alice", "3A", "", "03/11/2025 14:30", 40))
+    [res] = importer(classe, [("pix", f, {})])
+    assert res.statut == "rejete" and res.erreur.ligne == 3
+    assert "les lignes 2 et 3 donnent deux résultats différents" in res.message
+
+
+def test_pix_deux_designations_sur_un_eleve_jamais_confondues_en_silence(classe, tmp_path: Path) -> None:
+    """« ARNAUD Alise » (faute de frappe) est rapprochée d'Alice, qui a aussi sa propre ligne."""
+    f = _pix(tmp_path, "pix.csv", ("ARNAUD", "Alice", "3A", "", "03/11/2025 14:30", 16),
+             ("ARNAUD", "Alise", "3A", "", "05/11/2025 14:30", 40))
+    [res] = importer(classe, [("pix", f, {})])
+    assert res.statut == "reussi", res.message
+    assert any("les lignes 2 (« ARNAUD Alice (3A) ») et 3 (« ARNAUD Alise (3A) ») sont rattachées au même "
+               "élève (ARNAUD Alice (3A)) pour la campagne « Rentrée » : gardées comme deux envois" in a
+               for a in res.anomalies)
+    g = _pix(tmp_path, "pix2.csv", ("ARNAUD", "Alice", "3A", "", "03/11/2025 14:30", 16),
+             ("ARNAUD", "Alise", "3A", "", "03/11/2025 14:30", 40))
+    [res] = importer(classe, [("pix", g, {})])
+    assert res.statut == "rejete" and "l'une remplacerait l'autre" in res.message and res.erreur.ligne == 3

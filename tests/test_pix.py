@@ -10,7 +10,7 @@ import pytest
 
 from connectors import lire as lire_source
 from connectors.pix import code_competence, lire, sans_echappement
-from models.errors import ImportRejected, SettingsError
+from models.errors import ImportRejected
 from models.records import COMPETENCES_PIX, PixCompetence, PixParticipation, RefEleve
 from sample_data.ecrire_pix import ecrire_pix
 from tests.conftest import ELEVES, FIXTURES
@@ -19,8 +19,22 @@ PIX = FIXTURES / "pix"
 J = dt.datetime
 
 
+def _actuels(lot) -> list[PixParticipation]:
+    """Le dernier envoi de chaque élève à chaque campagne, dans l'ordre du fichier : ce que montrent les
+    vues ``pix_profils`` et ``pix`` (les envois plus anciens restent dans ``pix_envois``)."""
+    mini = dt.datetime.min
+    dernier: dict[tuple, PixParticipation] = {}
+    for p in lot.pix:
+        cle = (p.eleve.nom, p.eleve.prenom, p.eleve.classe, p.campagne)
+        if cle not in dernier or (p.date_envoi or mini) >= (dernier[cle].date_envoi or mini):
+            dernier[cle] = p
+    return sorted(dernier.values(), key=lambda p: p.eleve.ligne or 0)
+
+
 def _par_nom(lot) -> dict[str, PixParticipation]:
-    return {p.eleve.nom: p for p in lot.pix}
+    """Le résultat actuel de chaque élève : son dernier envoi (les précédents sont l'historique)."""
+    mini = dt.datetime.min
+    return {p.eleve.nom: p for p in sorted(lot.pix, key=lambda p: (p.date_envoi is not None, p.date_envoi or mini))}
 
 
 def _pix(p: PixParticipation) -> dict[str, tuple[int, float]]:
@@ -43,10 +57,11 @@ def _copie(tmp_path: Path, nom: str, remplacer: tuple[str, str] | None = None) -
 def test_collecte_de_profils_export_actuel():
     lot = lire(PIX / "collecte_profils.csv")
     assert lot.source == "pix" and lot.lignes_lues == 5
-    assert [p.eleve.nom for p in lot.pix] == ["DUPONT", "=Bono", 'O"Neil', "N'DIAYE"]
+    # Deux envois de DUPONT (lignes 2 et 6) : tous deux gardés, l'historique.
+    assert [p.eleve.nom for p in lot.pix] == ["DUPONT", "=Bono", 'O"Neil', "N'DIAYE", "DUPONT"]
     p = _par_nom(lot)
 
-    # Deux envois de DUPONT : la ligne 2 (03/11) est la plus récente, pas la ligne 6 (15/09).
+    # Le résultat actuel de DUPONT : la ligne 2 (03/11) est la plus récente, pas la ligne 6 (15/09).
     dupont = p["DUPONT"]
     assert dupont.eleve == RefEleve(nom="DUPONT", prenom="Jean-Marie", classe="3A", ligne=2)
     assert dupont.campagne == "Rentrée 3e 2025" and dupont.code_campagne == "RENTREE3E"
@@ -92,8 +107,8 @@ def test_sans_bom_meme_lecture(tmp_path):
 def test_collecte_de_profils_ancien_export():
     # Sans BOM, sans « Code » ni « Classe », « Date de l'envoi » au format AAAA-MM-JJ, écrite nue.
     lot = lire(PIX / "collecte_profils_ancien.csv")
-    assert lot.lignes_lues == 2 and len(lot.pix) == 1
-    martin = lot.pix[0]
+    assert lot.lignes_lues == 2 and len(lot.pix) == 2  # deux envois, tous deux gardés
+    martin = _actuels(lot)[0]
     assert martin.eleve == RefEleve(nom="Martin", prenom="Lucas", ligne=2)
     assert martin.code_campagne is None and martin.campagne == "Profils 2nde"
     assert martin.date_envoi == J(2024, 5, 6)  # la ligne 2, plus récente que la ligne 3
@@ -104,15 +119,30 @@ def test_collecte_de_profils_ancien_export():
     assert lot.anomalies == []
 
 
-def test_niveau_max_plafonne_le_niveau():
-    dupont = _par_nom(lire(PIX / "collecte_profils.csv", niveau_max=2))["DUPONT"]
-    assert _pix(dupont)["2.4"] == (2, 24)  # 24 pix = niveau 3, plafonné à 2
-    assert _pix(dupont)["1.1"] == (2, 20)
+def test_niveau_au_dela_du_maximum_refuse_jamais_plafonne(tmp_path):
+    """Un niveau 12 était gardé 7 (plafond du réglage). Le référentiel Pix a 8 niveaux ; Pix plafonne
+    lui-même au niveau qu'il rend atteignable (``MAX_REACHABLE_LEVEL``, 1024pix/pix, réglage
+    ``maxReachableLevel`` de son API ; son interface : ``_MAX_LEVEL: 8``). Au-delà de 8 : refus situé."""
+    f = _copie(tmp_path, "collecte_profils.csv", ('"Oui";6;2;20;', '"Oui";6;12;96;'))
+    with pytest.raises(ImportRejected) as err:
+        lire(f)
+    assert err.value.ligne == 2
+    assert err.value.colonne == "Niveau pour la compétence Mener une recherche et une veille d’information"
+    assert "niveau 12 au-delà du niveau maximal de Pix (8)" in err.value.raison
+    f = _copie(tmp_path, "collecte_profils.csv", ('"Oui";6;2;20;', '"Oui";6;8;70;'))
+    assert _pix(_par_nom(lire(f))["DUPONT"])["1.1"] == (8, 70)  # 8 : gardé tel quel, pas ramené à 7
+    f = _copie(tmp_path, "collecte_profils.csv", ('"Oui";6;2;20;', '"Oui";6;;80;'))
+    with pytest.raises(ImportRejected) as err:
+        lire(f)
+    assert err.value.colonne.startswith("Nombre de pix pour la compétence") and "niveau 10" in err.value.raison
 
 
-def test_niveau_max_invalide():
-    with pytest.raises(SettingsError):
-        lire(PIX / "collecte_profils.csv", niveau_max=9)
+def test_le_reglage_niveau_max_ne_change_pas_la_valeur_importee(tmp_path):
+    """``pix.niveau_max`` (7) ne décide que de l'affichage : il n'est plus une option d'import."""
+    dupont = _par_nom(lire(PIX / "collecte_profils.csv"))["DUPONT"]
+    assert _pix(dupont)["2.4"] == (3, 24)
+    with pytest.raises(ImportRejected, match="option « niveau_max » inconnue pour pix"):
+        lire_source("pix", PIX / "collecte_profils.csv", niveau_max=2)
 
 
 def test_niveau_du_fichier_incoherent_signale(tmp_path):
@@ -131,7 +161,8 @@ def test_niveau_du_fichier_incoherent_signale(tmp_path):
 def test_evaluation_export_actuel():
     lot = lire(PIX / "evaluation.csv")
     assert lot.lignes_lues == 5 and lot.anomalies == []
-    assert [p.eleve.nom for p in lot.pix] == ["MARTIN", "LEFÈVRE", "ROUX"]
+    assert [p.eleve.nom for p in _actuels(lot)] == ["MARTIN", "LEFÈVRE", "ROUX"]
+    assert len(lot.pix) == 5  # les trois envois de LEFÈVRE sont gardés (historique)
     p = _par_nom(lot)
 
     # Trois envois de LEFÈVRE : la ligne 4 (12/10 08:30) l'emporte sur la ligne 6, dernière du fichier.
@@ -262,7 +293,7 @@ def test_nom_vide_refuse(tmp_path):
 
 
 def test_par_le_registre_des_sources():
-    assert len(lire_source("pix", PIX / "evaluation.csv").pix) == 3
+    assert len(lire_source("pix", PIX / "evaluation.csv").pix) == 5  # cinq envois, historique compris
 
 
 # --- Rédacteur de l'école fictive ---------------------------------------------------------------------
@@ -298,8 +329,8 @@ def test_aller_retour_collecte_de_profils(tmp_path, bom):
     lot = lire(f)
     assert lot.lignes_lues == 4 and lot.anomalies == []
     relu = [p.model_copy(update={"eleve": p.eleve.model_copy(update={"ligne": None})}) for p in lot.pix]
-    assert relu == [PROFILS[0], PROFILS[1], PROFILS[3]]
-    assert [p.eleve.ligne for p in lot.pix] == [2, 3, 5]
+    assert relu == PROFILS  # l'envoi plus ancien de O'Neil est gardé aussi
+    assert [p.eleve.ligne for p in _actuels(lot)] == [2, 3, 5]
 
 
 def test_redacteur_ecrit_comme_pix_orga(tmp_path):
@@ -339,7 +370,7 @@ def test_aller_retour_evaluation(tmp_path):
     assert '"% de maitrise des acquis du domaine 2. Communication et collaboration"' in texte
     assert ";0,67;10;7;" in texte  # taux à deux décimales, 7 acquis sur 10
     lot = lire(f)
-    roux, martin = lot.pix
+    roux, martin = _actuels(lot)
     assert roux.maitrise == {"1.1": 0.67, "2.4": 0.5} and roux.date_envoi == J(2025, 10, 9, 10, 0)
     assert roux.eleve.prenom == "@Jean" and roux.eleve.ligne == 2
     assert (martin.partage, martin.progression, martin.maitrise) == (False, 0.3, {})

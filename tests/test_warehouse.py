@@ -280,3 +280,48 @@ def test_migration_2_garde_les_punitions(tmp_path):
             r[0] for r in wh.con.execute("DESCRIBE t_sanctions").fetchall()]
     finally:
         wh.close()
+
+
+def test_migration_3_identites_des_sources(tmp_path):
+    """Un entrepôt du schéma 2 passe au schéma 3 sans rien perdre : service_source vide pour les devoirs et
+    les moyennes déjà là, codes de matière vides, date d'envoi Pix recopiée de sa participation."""
+    import duckdb
+
+    db = tmp_path / "v2.duckdb"
+    Warehouse(db).close()
+    con = duckdb.connect(str(db))
+    anciennes = {
+        "t_matieres": ("matiere VARCHAR, service VARCHAR, famille VARCHAR, coefficient DOUBLE",
+                       "('MATHS', 'MATHS', 'general', 3, 1)"),
+        "t_devoirs": ("devoir_id VARCHAR, classe VARCHAR, matiere VARCHAR, annee VARCHAR, periode VARCHAR, "
+                      "date DATE, titre VARCHAR, bareme DOUBLE, coefficient DOUBLE, ramener_sur_20 BOOLEAN, "
+                      "bonus BOOLEAN, facultatif BOOLEAN, commentaire VARCHAR",
+                      "('D1', '3A', 'MATHS', '2025-2026', 'Trimestre 1', DATE '2025-10-03', 'DS', 20, 1, true, "
+                      "false, false, NULL, 2)"),
+        "t_moyennes_source": ("eleve_id VARCHAR, annee VARCHAR, periode VARCHAR, matiere VARCHAR, source VARCHAR, "
+                              "moyenne DOUBLE, moyenne_classe DOUBLE, min_classe DOUBLE, max_classe DOUBLE, "
+                              "rang INTEGER, positionnement VARCHAR",
+                              "('E1', '2025-2026', 'Trimestre 1', 'MATHS', 'pronote', 12, NULL, NULL, NULL, NULL, NULL, 4)"),
+        "t_pix": ("eleve_id VARCHAR, campagne VARCHAR, competence VARCHAR, niveau INTEGER, pix DOUBLE, maitrise DOUBLE",
+                  "('E1', 'C', '1.1', 2, 20, NULL, 5)"),
+    }
+    con.execute("DROP VIEW pix")
+    for table, (colonnes, ligne) in anciennes.items():
+        con.execute(f"DROP TABLE {table}")
+        con.execute(f"CREATE TABLE {table} ({colonnes}, import_id INTEGER)")
+        con.execute(f"INSERT INTO {table} VALUES {ligne}")
+    con.execute("INSERT INTO t_pix_profils VALUES ('E1', 'C', NULL, 'profils', TIMESTAMP '2025-11-03 14:30', true, "
+                "20, false, NULL, 5)")
+    con.execute("UPDATE t_meta SET valeur = '2' WHERE cle = 'schema_version'")
+    con.close()
+    with Warehouse(db) as wh:
+        assert wh.version() == schema.VERSION == 3
+        for table in anciennes:
+            assert [c for c, _ in schema.TABLES[table].colonnes] + ["import_id"] == [
+                r[0] for r in wh.con.execute(f"DESCRIBE {table}").fetchall()], table
+        assert wh.sql("SELECT matiere, codes FROM matieres").rows() == [("MATHS", None)]
+        assert wh.sql("SELECT devoir_id, service_source FROM notes").is_empty()
+        assert wh.valeur("SELECT service_source FROM t_devoirs") == ""
+        assert wh.sql("SELECT matiere, moyenne, service_source FROM moyennes_pronote").rows() == [("MATHS", 12, None)]
+        assert wh.sql("SELECT date_envoi, competence, niveau FROM pix").rows() == [
+            (dt.datetime(2025, 11, 3, 14, 30), "1.1", 2)]

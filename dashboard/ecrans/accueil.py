@@ -50,7 +50,7 @@ if ui.utilisateur().role == "direction":
         fichier = st.file_uploader("Fichier à importer (glisser-déposer)", type=None)
         options_texte = st.text_area(
             "Options du connecteur (une par ligne, « clé=valeur »)", value="", height=68,
-            help="Rarement utile ; par exemple « niveau_max=8 » pour Pix.",
+            help="Rarement utile ; par exemple « classe=3A » ou « ramener_sur_20=non ». Les options de chaque sorte sont dans le README.",
         )
         ignorer = st.checkbox("Ignorer les lignes d'élèves inconnus (sinon le fichier est refusé)")
         envoyer = st.form_submit_button("Importer", type="primary")

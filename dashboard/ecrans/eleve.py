@@ -137,7 +137,7 @@ if "pix" in onglets:
             c[1].metric("Certifiable", {True: "oui", False: "non"}.get(p["certifiable"], "—"))
             c[2].metric("Dernier envoi", fr.date(p["date_envoi"]))
             pix = data.appel(lectures.pix, eleve_id=eleve_id).filter(pl.col("campagne") == p["campagne"])
-            st.altair_chart(charts.pix_competences(ui.pix_16(pix)))
+            st.altair_chart(charts.pix_competences(ui.pix_16(pix), charger_reglages().pix.niveau_max))
 
 if "alertes" in onglets:
     with onglets["alertes"]:

@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import charts, data, ui
 from dashboard import format as fr
+from models.reglages import charger_reglages
 from models import lectures
 
 st.title("Pix")
@@ -67,4 +68,4 @@ c = st.columns(3)
 c[0].metric("Pix", fr.nombre(p["pix_total"], 0))
 c[1].metric("Certifiable", {True: "oui", False: "non"}.get(p["certifiable"], "—"))
 c[2].metric("Progression", fr.pourcentage(p["progression"]))
-st.altair_chart(charts.pix_competences(ui.pix_16(pix.filter(pl.col("eleve_id") == eleve_id))))
+st.altair_chart(charts.pix_competences(ui.pix_16(pix.filter(pl.col("eleve_id") == eleve_id)), charger_reglages().pix.niveau_max))
