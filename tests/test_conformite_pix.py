@@ -111,8 +111,10 @@ def test_collecte_de_profils_plusieurs_envois(tmp_path: Path) -> None:
         _q(debut, '"MARTIN"', '"Lucas"', '"3B"', '"Non"', '"NA"', '"NA"', '"NA"', '"NA"', '"NA"', '"NA"'),
     ])
     lot = connectors.lire("pix", f)
+    # Chaque envoi est gardé (historique) ; l'entrepôt montre le plus récent (vues pix_profils et pix,
+    # issue 14 : tests/test_importation.py::test_pix_envois_repetes_gardes_en_historique).
     assert [(p.eleve.nom, p.date_envoi, p.pix_total) for p in lot.pix] == [
-        ("DUPONT", J(2025, 11, 3, 14, 30), 20), ("MARTIN", None, None)]
+        ("DUPONT", J(2025, 11, 3, 14, 30), 20), ("DUPONT", J(2025, 9, 15, 10), 9), ("MARTIN", None, None)]
     assert lot.pix[0].competences[0].niveau == 2
 
 

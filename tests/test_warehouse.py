@@ -225,7 +225,8 @@ def test_migration_3_ajoute_l_appreciation_sans_rien_perdre(tmp_path):
     try:
         assert wh.version() == schema.VERSION >= 3
         assert wh.con.execute("SELECT * FROM t_moyennes_source").fetchall() == [
-            ("E1", "2025-2026", "Trimestre 1", "", "pronote", 12.5, None, None, None, 3, None, None, 7)]
+            # service_source '' : ajouté par la migration 4 (identités des sources)
+            ("E1", "2025-2026", "Trimestre 1", "", "", "pronote", 12.5, None, None, None, 3, None, None, 7)]
         assert [c for c, _ in schema.TABLES["t_moyennes_source"].colonnes] + ["import_id"] == [
             r[0] for r in wh.con.execute("DESCRIBE t_moyennes_source").fetchall()]
     finally:
@@ -282,8 +283,8 @@ def test_migration_2_garde_les_punitions(tmp_path):
         wh.close()
 
 
-def test_migration_3_identites_des_sources(tmp_path):
-    """Un entrepôt du schéma 2 passe au schéma 3 sans rien perdre : service_source vide pour les devoirs et
+def test_migration_5_identites_des_sources(tmp_path):
+    """Un entrepôt du schéma 4 passe au schéma 5 sans rien perdre : service_source vide pour les devoirs et
     les moyennes déjà là, codes de matière vides, date d'envoi Pix recopiée de sa participation."""
     import duckdb
 
@@ -300,8 +301,9 @@ def test_migration_3_identites_des_sources(tmp_path):
                       "false, false, NULL, 2)"),
         "t_moyennes_source": ("eleve_id VARCHAR, annee VARCHAR, periode VARCHAR, matiere VARCHAR, source VARCHAR, "
                               "moyenne DOUBLE, moyenne_classe DOUBLE, min_classe DOUBLE, max_classe DOUBLE, "
-                              "rang INTEGER, positionnement VARCHAR",
-                              "('E1', '2025-2026', 'Trimestre 1', 'MATHS', 'pronote', 12, NULL, NULL, NULL, NULL, NULL, 4)"),
+                              "rang INTEGER, positionnement VARCHAR, appreciation VARCHAR",
+                              "('E1', '2025-2026', 'Trimestre 1', 'MATHS', 'pronote', 12, NULL, NULL, NULL, NULL, NULL, "
+                              "'Bon trimestre', 4)"),
         "t_pix": ("eleve_id VARCHAR, campagne VARCHAR, competence VARCHAR, niveau INTEGER, pix DOUBLE, maitrise DOUBLE",
                   "('E1', 'C', '1.1', 2, 20, NULL, 5)"),
     }
@@ -310,18 +312,19 @@ def test_migration_3_identites_des_sources(tmp_path):
         con.execute(f"DROP TABLE {table}")
         con.execute(f"CREATE TABLE {table} ({colonnes}, import_id INTEGER)")
         con.execute(f"INSERT INTO {table} VALUES {ligne}")
-    con.execute("INSERT INTO t_pix_profils VALUES ('E1', 'C', NULL, 'profils', TIMESTAMP '2025-11-03 14:30', true, "
-                "20, false, NULL, 5)")
-    con.execute("UPDATE t_meta SET valeur = '2' WHERE cle = 'schema_version'")
+    con.execute("INSERT INTO t_pix_profils (eleve_id, campagne, type_campagne, date_envoi, partage, pix_total, "
+                "import_id) VALUES ('E1', 'C', 'profils', TIMESTAMP '2025-11-03 14:30', true, 20, 5)")
+    con.execute("UPDATE t_meta SET valeur = '4' WHERE cle = 'schema_version'")
     con.close()
     with Warehouse(db) as wh:
-        assert wh.version() == schema.VERSION == 3
+        assert wh.version() == schema.VERSION == 5
         for table in anciennes:
             assert [c for c, _ in schema.TABLES[table].colonnes] + ["import_id"] == [
                 r[0] for r in wh.con.execute(f"DESCRIBE {table}").fetchall()], table
         assert wh.sql("SELECT matiere, codes FROM matieres").rows() == [("MATHS", None)]
         assert wh.sql("SELECT devoir_id, service_source FROM notes").is_empty()
         assert wh.valeur("SELECT service_source FROM t_devoirs") == ""
-        assert wh.sql("SELECT matiere, moyenne, service_source FROM moyennes_pronote").rows() == [("MATHS", 12, None)]
+        assert wh.sql("SELECT matiere, moyenne, appreciation, service_source FROM moyennes_pronote").rows() == [
+            ("MATHS", 12, "Bon trimestre", None)]
         assert wh.sql("SELECT date_envoi, competence, niveau FROM pix").rows() == [
             (dt.datetime(2025, 11, 3, 14, 30), "1.1", 2)]
