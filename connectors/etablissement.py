@@ -17,8 +17,11 @@ rattacher chaque devoir à sa période. Exemple ::
     libelle = "ENSEIGNEMENT PROFESSIONNEL"
     famille = "professionnel"        # general, professionnel ou option
     coefficient = 4
+    codes = ["ENS. PRO", "EP"]       # codes et libellés courts des exports (tableau des résultats)
 
-Les familles ordonnent le radar du conseil de classe (général puis professionnel) et nourrissent
+Les ``codes`` rattachent à ce service les codes courts qu'écrivent certains exports (« MATHS », « HI-GE »,
+« AGL1 ECRIT ») : sans eux, un tableau des résultats qui les emploie est refusé plutôt que de créer des
+matières en double. Les familles ordonnent le radar du conseil de classe (général puis professionnel) et nourrissent
 l'alerte d'écart entre familles ; les coefficients pondèrent la moyenne générale. Pronote ne les met pas
 dans ses exports de notes.
 """

@@ -228,8 +228,11 @@ class _Lecteur:
             raise self.refus("élément <donnees> absent", racine)
         eleves = self.eleves(donnees)
         periodes = self.periodes(donnees)
+        # L'identité d'une discipline est celle que LSU lui donne (code + modalité d'élection, sinon son id),
+        # le libellé n'est que pour l'affichage : « LV2 » enseignée en deux modalités reste deux disciplines
+        # (le schéma l'admet : type Discipline, @modalite-election ; son exemple officiel en montre deux).
         disciplines = {
-            self.attr(d, "id"): d.attrs.get("libelle") or self.attr(d, "code")
+            self.attr(d, "id"): (d.attrs.get("libelle") or self.attr(d, "code"), _identite_discipline(d.attrs))
             for d in donnees.tous("disciplines/discipline")
         }
         evaluations: list[Evaluation] = []
@@ -330,7 +333,7 @@ class _Lecteur:
             raise self.refus(f"élève « {eid} » non déclaré dans <eleves>", noeud, attribut)
         return eleves[eid]
 
-    def acquis(self, a: Noeud, ref: RefEleve, periode: str, disciplines: dict[str, str]) -> MoyenneSource:
+    def acquis(self, a: Noeud, ref: RefEleve, periode: str, disciplines: dict[str, tuple[str, str]]) -> MoyenneSource:
         did = self.attr(a, "discipline-ref")
         if did not in disciplines:
             raise self.refus(f"discipline « {did} » non déclarée dans <disciplines>", a, "discipline-ref")
@@ -351,7 +354,8 @@ class _Lecteur:
         return MoyenneSource(
             eleve=ref,
             periode=periode,
-            matiere=disciplines[did],
+            matiere=disciplines[did][0],
+            service_source=disciplines[did][1],
             moyenne=moyenne,
             moyenne_classe=classe,
             positionnement=positionnement,
@@ -430,3 +434,9 @@ class _Lecteur:
                 )
             )
         return res
+
+
+def _identite_discipline(attrs: dict[str, str]) -> str:
+    """« 061300/S » : le code de la matière (BCN) et la modalité d'élection ; sinon l'id du document."""
+    code, modalite = attrs.get("code", "").strip(), attrs.get("modalite-election", "").strip()
+    return f"{code}/{modalite}" if code else attrs.get("id", "").strip()

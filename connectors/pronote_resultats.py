@@ -160,7 +160,10 @@ def lire(chemin: Path, **options: Any) -> Lot:
     if not any(not est_ligne_total(d, cols["eleve"]) for d in tableau.donnees):
         raise ImportRejected("aucun élève dans le tableau", fichier=chemin, ligne=tableau.ligne_entete + 1,
                              colonne=plats[cols["eleve"]])
-    return Lot(source=SOURCE, fichier=chemin, lignes_lues=len(tableau.donnees), moyennes=moyennes)
+    # Les en-têtes de matières sont des libellés ou des codes d'export (« MATHS », « HI-GE ») : l'entrepôt
+    # les rapproche des matières de l'établissement (codes déclarés dans etablissement.toml) ou refuse.
+    return Lot(source=SOURCE, fichier=chemin, lignes_lues=len(tableau.donnees), moyennes=moyennes,
+               matieres_a_rapprocher=True)
 
 
 def _colonnes_matieres(tableau: Tableau, fixes: set[int]) -> dict[str, dict[str, int]]:

@@ -517,6 +517,9 @@ class Lot(BaseModel):
     fichier: Path
     lignes_lues: int = 0
     effectif: bool = False  # la source est une liste d'élèves : elle peut en créer
+    #: Les matières des moyennes de ce lot sont des codes ou libellés d'export (« MATHS », « HI-GE ») : elles
+    #: doivent désigner une matière connue de l'établissement (ou un code déclaré), sinon le lot est refusé.
+    matieres_a_rapprocher: bool = False
     etablissement: Etablissement | None = None
     periodes: list[Periode] = Field(default_factory=list)
     classes: list[Classe] = Field(default_factory=list)

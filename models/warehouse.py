@@ -28,7 +28,7 @@ import polars as pl
 from . import schema
 from .annee_scolaire import annee_scolaire
 from .errors import ImportRejected, VigieError, WarehouseBusy, situer
-from .matching import Annuaire, EleveConnu, Rapprochement, cle_designation
+from .matching import Annuaire, EleveConnu, Rapprochement, cle_designation, cle_nom
 from .messages import refus_inattendu
 from .records import Anomalie, Devoir, Lot, NotesLues, RefEleve, StatutNote
 
@@ -436,10 +436,12 @@ class Warehouse:
         ajouter("t_devoirs", list(devoirs.values()))
         ajouter("t_notes", notes)
         progression("rapprochement des élèves", 0.3)
+        nom_matiere = self._rapprocher_matieres(lot, res) if lot.matieres_a_rapprocher else {}
         ajouter(
             "t_moyennes_source",
             [
-                (eid, annee_de(m.periode), m.periode, m.matiere or "", m.service_source, m.source, m.moyenne,
+                (eid, annee_de(m.periode), m.periode, nom_matiere.get(m.matiere or "", m.matiere or ""),
+                 m.service_source, m.source, m.moyenne,
                  m.moyenne_classe, m.min_classe, m.max_classe, m.rang, m.positionnement, m.appreciation)
                 for m in lot.moyennes
                 if (eid := eleve_id(m.eleve))
@@ -573,6 +575,7 @@ class Warehouse:
         for c in table.cle:
             if c not in table.cle_nullable and df[c].null_count():
                 raise ImportRejected(f"valeur manquante dans la clé « {c} » de {table.nom.removeprefix('t_')}")
+        _collisions(table, df)
         lus = dict(df.group_by("_lot").len().iter_rows())
         df = df.unique(subset=list(table.cle), keep="last", maintain_order=True)
         nom_stage = f"stage_{table.nom}"
@@ -616,6 +619,51 @@ class Warehouse:
                   n - comptes.get(lot, (0, 0))[0] - comptes.get(lot, (0, 0))[1])
             for lot, n in lus.items()
         }
+
+    def _rapprocher_matieres(self, lot: Lot, res: ResultatImport) -> dict[str, str]:
+        """Chaque matière des moyennes du lot → la matière de l'établissement qu'elle désigne : elle-même si
+        elle est connue (déclarée, ou vue dans des notes ou des moyennes), sinon par un code ou libellé court
+        déclaré dans etablissement.toml (``codes``), sinon au même nom à la casse et aux accents près — avec
+        une remarque. Une matière qui n'en désigne aucune refuse le lot (chacune nommée), sauf dans un
+        entrepôt qui n'en connaît encore aucune (elle y est créée, avec une remarque)."""
+        connues = {r[0] for r in self.con.execute(
+            "SELECT matiere FROM t_matieres UNION SELECT DISTINCT matiere FROM t_devoirs "
+            "UNION SELECT DISTINCT matiere FROM t_moyennes_source WHERE matiere <> ''").fetchall()}
+        connues |= {m.libelle for m in lot.matieres}
+        codes: dict[str, str] = {}
+        for matiere, liste in self.con.execute(
+                "SELECT matiere, codes FROM t_matieres WHERE codes IS NOT NULL").fetchall():
+            codes.update({cle_nom(c): matiere for c in liste.split("|")})
+        codes.update({cle_nom(c): m.libelle for m in lot.matieres for c in m.codes})
+        par_nom = {cle_nom(m): m for m in connues}
+        traduites: dict[str, str] = {}
+        inconnues: list[str] = []
+        for libelle in sorted({m.matiere for m in lot.moyennes if m.matiere} - connues):
+            cle = cle_nom(libelle)
+            if cle in codes:
+                traduites[libelle] = codes[cle]
+                pourquoi = "code déclaré dans etablissement.toml"
+            elif cle in par_nom:
+                traduites[libelle] = par_nom[cle]
+                pourquoi = "même nom à la casse, aux accents et à la ponctuation près"
+            else:
+                inconnues.append(libelle)
+                continue
+            res.remarques.append(Anomalie(colonne=libelle, message=(
+                f"matière « {libelle} » rattachée à « {traduites[libelle]} » ({pourquoi})")))
+        if inconnues and connues:
+            raise ImportRejected(
+                f"{len(inconnues)} matière(s) inconnue(s) de l'établissement : "
+                + ", ".join(f"« {m} »" for m in inconnues)
+                + ". Déclarez dans etablissement.toml les codes de chaque matière ([[matieres]] libelle = "
+                "\"MATHEMATIQUES\", codes = [\"MATHS\"]), importez-le, puis réimportez ce fichier",
+                fichier=lot.fichier, colonne=inconnues[0],
+                details=[f"matières connues : {', '.join(sorted(connues))}"],
+            )
+        for libelle in inconnues:
+            res.remarques.append(Anomalie(colonne=libelle, message=(
+                f"matière « {libelle} » nouvelle : aucune matière n'est encore connue, elle est créée")))
+        return traduites
 
     def _periodes_entrepot(self) -> list[tuple]:
         """(annee, debut, fin, periode) de l'établissement, lues une fois entre deux imports qui en
@@ -735,6 +783,31 @@ def _anomalies(lot: Lot, res: ResultatImport) -> list[tuple]:
            for r in res.approches]
         + [(r.ref.ligne, None, f"élève inconnu, ligne écartée : « {r.ref.libelle()} » "
             f"(proches : {'; '.join(r.candidats) or 'aucun élève proche'})") for r in res.non_rapproches]
+    )
+
+
+def _collisions(table: schema.Table, df: pl.DataFrame) -> None:
+    """Refuse deux lignes d'un même fichier qui tombent sur la même clé naturelle avec des valeurs
+    différentes : l'une écraserait l'autre en silence. Deux lignes identiques en tout n'en font qu'une
+    (ligne répétée). D'un fichier au suivant, le plus récent met à jour, comme un réimport."""
+    cles = [*table.cle, "_lot"]
+    doublons = df.filter(df.select(cles).is_duplicated())
+    if not doublons.height:
+        return
+    distinctes = doublons.unique(subset=[*cles, *table.valeurs])
+    conflits = distinctes.filter(distinctes.select(cles).is_duplicated())
+    if not conflits.height:
+        return
+    premier = conflits.row(0, named=True)
+    cle = ", ".join(f"{c} « {premier[c]} »" for c in table.cle)
+    valeurs = [
+        ", ".join(f"{c} « {r[c]} »" for c in table.valeurs if r[c] != premier[c] or c == table.valeurs[0])
+        for r in conflits.filter(pl.all_horizontal([pl.col(c).eq_missing(premier[c]) for c in cles])).iter_rows(named=True)
+    ]
+    raise ImportRejected(
+        f"deux lignes du fichier donnent des valeurs différentes pour la même clé de "
+        f"{table.nom.removeprefix('t_')} ({cle}) : l'une écraserait l'autre",
+        details=valeurs,
     )
 
 

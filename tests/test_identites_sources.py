@@ -92,3 +92,117 @@ def test_deux_sous_services_de_meme_libelle_restent_deux(wh, tmp_path) -> None:
     # Réimporter ne change rien.
     [encore] = importer(wh, [pronote_live.extraire(_client(), ident)])
     assert encore.lignes_inserees == encore.lignes_mises_a_jour == 0
+
+
+def test_lsu_meme_libelle_sous_deux_modalites_garde_les_deux(wh, tmp_path) -> None:
+    """L'exemple officiel du schéma LSU (import-bilan-complet.xsd) a la même discipline sous deux
+    modalités d'élection, 16/20 et 9/20 : seule 9/20 restait, « 1 mise à jour ». L'identité est le code
+    et la modalité ; les deux moyennes restent."""
+    from models.records import Classe, Eleve, Periode
+
+    texte = (FIXTURES / "lsu" / "valide.xml").read_text(encoding="utf-8")
+    texte = texte.replace(
+        '<discipline id="DI_020100S" code="020100" modalite-election="S" libelle="FRANCAIS"/>',
+        '<discipline id="DI_020100S" code="020100" modalite-election="S" libelle="FRANCAIS"/>\n'
+        '      <discipline id="DI_061300O" code="061300" modalite-election="O" libelle="MATHEMATIQUES"/>')
+    texte = texte.replace(
+        '<acquis discipline-ref="DI_061300S" moyenne-eleve="12.5/20" moyenne-structure="11.25/20">',
+        '<acquis discipline-ref="DI_061300O" moyenne-eleve="9/20"/>\n'
+        '          <acquis discipline-ref="DI_061300S" moyenne-eleve="16/20" moyenne-structure="11.25/20">')
+    f = tmp_path / "lsu.xml"
+    f.write_text(texte, encoding="utf-8")
+    from .conftest import ELEVES, PERIODES
+
+    [res] = importer(wh, [lot(tmp_path, "pronote-eleves", "e", effectif=True, eleves=ELEVES, periodes=PERIODES,
+                              classes=[Classe(nom="3A", niveau="3e"), Classe(nom="3B", niveau="3e"),
+                                       Classe(nom="2 MELEC", niveau="2nde", voie="professionnel")])])
+    [res] = importer(wh, [("lsu", f, {})])
+    assert res.statut == "reussi", res.message
+    assert wh.sql("""SELECT service_source, moyenne FROM moyennes_pronote
+                     WHERE matiere = 'MATHEMATIQUES' AND periode = 'Trimestre 1' ORDER BY service_source""").rows() == [
+        ("061300/O", 9.0), ("061300/S", 16.0)]
+    assert res.lignes_mises_a_jour == 0
+
+
+RESULTATS_COURTS = (
+    "\ufeffÉlève;Classe;Moyenne générale;FRANC;MATHS;HI-GE;AGL1 ECRIT;AGL1 ORAL;AGL1 MOY\r\n"
+    '"DUPONT Jean-Marie";"3A";"12,40";"13,00";"11,50";"12,00";"14,00";"12,00";"13,00"\r\n'
+)
+
+ETABLISSEMENT_CODES = """
+[etablissement]
+uai = "0750001A"
+nom = "Collège Jean Moulin"
+
+[[periodes]]
+nom = "Trimestre 1"
+annee = "2025-2026"
+debut = 2025-09-01
+fin = 2025-11-30
+
+[[matieres]]
+libelle = "FRANCAIS"
+codes = ["FRANC"]
+
+[[matieres]]
+libelle = "MATHEMATIQUES"
+codes = ["MATHS"]
+
+[[matieres]]
+libelle = "HISTOIRE-GEOGRAPHIE"
+codes = ["HI-GE"]
+
+[[matieres]]
+libelle = "ANGLAIS LV1"
+codes = ["AGL1 MOY", "AGL1"]
+
+[[matieres]]
+libelle = "ANGLAIS LV1 > Écrit"
+codes = ["AGL1 ECRIT"]
+
+[[matieres]]
+libelle = "ANGLAIS LV1 > Oral"
+codes = ["AGL1 ORAL"]
+"""
+
+
+def _ecole_avec_maths(wh, tmp_path):
+    from models.records import Devoir, Note, RefEleve
+
+    from .conftest import ELEVES, PERIODES
+
+    d = Devoir(classe="3A", matiere="MATHEMATIQUES", date=dt.date(2025, 10, 3), titre="DS1")
+    importer(wh, [lot(tmp_path, "pronote-eleves", "e", effectif=True, eleves=ELEVES, periodes=PERIODES,
+                      classes=[Classe(nom="3A", niveau="3e")]),
+                  lot(tmp_path, "pronote-notes", "n", notes=[
+                      Note(eleve=RefEleve(nom_complet="DUPONT Jean-Marie", classe="3A"), devoir=d, valeur=12)])])
+    f = tmp_path / "resultats.csv"
+    f.write_text(RESULTATS_COURTS, encoding="utf-8", newline="")
+    return f
+
+
+def test_resultats_aux_codes_courts_refuses_sans_codes_declares(wh, tmp_path) -> None:
+    """Un tableau des résultats à une ligne d'en-tête et codes courts créait sept matières à côté de
+    MATHEMATIQUES. Sans codes déclarés : refusé, chaque code nommé, rien d'écrit."""
+    f = _ecole_avec_maths(wh, tmp_path)
+    avant = wh.empreintes()
+    [res] = importer(wh, [("pronote-resultats", f, {"periode": "Trimestre 1"})])
+    assert res.statut == "rejete"
+    assert ("6 matière(s) inconnue(s) de l'établissement : « AGL1 ECRIT », « AGL1 MOY », « AGL1 ORAL », "
+            "« FRANC », « HI-GE », « MATHS »") in res.message
+    assert wh.empreintes() == avant
+
+
+def test_resultats_aux_codes_courts_rattaches_aux_codes_declares(wh, tmp_path) -> None:
+    f = _ecole_avec_maths(wh, tmp_path)
+    toml = tmp_path / "etablissement.toml"
+    toml.write_text(ETABLISSEMENT_CODES, encoding="utf-8")
+    [res, res2] = importer(wh, [("etablissement", toml, {}), ("pronote-resultats", f, {"periode": "Trimestre 1"})])
+    assert res.statut == res2.statut == "reussi", res2.message
+    assert dict(wh.sql("SELECT matiere, moyenne FROM moyennes_pronote WHERE matiere IS NOT NULL").rows()) == {
+        "FRANCAIS": 13.0, "MATHEMATIQUES": 11.5, "HISTOIRE-GEOGRAPHIE": 12.0, "ANGLAIS LV1 > Écrit": 14.0,
+        "ANGLAIS LV1 > Oral": 12.0, "ANGLAIS LV1": 13.0}
+    assert (f"fichier « resultats.csv », colonne « MATHS » : matière « MATHS » rattachée à « MATHEMATIQUES » "
+            "(code déclaré dans etablissement.toml)") in res2.anomalies
+    assert len(res2.anomalies) == 6
+    assert wh.valeur("SELECT count(DISTINCT matiere) FROM matieres") == 6  # aucune matière de plus

@@ -38,11 +38,18 @@ def test_une_note_modifiee_est_mise_a_jour(ecole, tmp_path):
     assert sorted(ecole.sql("SELECT valeur FROM notes")["valeur"]) == [12, 16]
 
 
-def test_un_doublon_dans_le_lot_garde_la_derniere_ligne(ecole, tmp_path):
+def test_deux_lignes_du_lot_sur_la_meme_cle_refusees_jamais_ecrasees(ecole, tmp_path):
+    """Deux notes du même élève au même devoir dans un fichier : la dernière gagnait en silence (issue 14,
+    « collision de clé ») ; le lot est refusé en nommant la clé et les deux valeurs."""
     ref = RefEleve(nom_complet="DUPONT Jean-Marie", classe="3A")
     notes = [Note(eleve=ref, devoir=D1, valeur=9), Note(eleve=ref, devoir=D1, valeur=11)]
-    ecole.importer(lot(tmp_path, "pronote-notes", "c", notes=notes))
-    assert ecole.sql("SELECT valeur FROM notes")["valeur"].to_list() == [11]
+    res = ecole.importer(lot(tmp_path, "pronote-notes", "c", notes=notes))
+    assert res.statut == "rejete" and ecole.sql("SELECT valeur FROM notes").is_empty()
+    assert "deux lignes du fichier donnent des valeurs différentes pour la même clé de notes" in res.message
+    assert "valeur « 9.0 »" in res.message and "valeur « 11.0 »" in res.message
+    # deux lignes identiques en tout ne sont qu'une ligne répétée
+    res = ecole.importer(lot(tmp_path, "pronote-notes", "d", notes=[notes[1], notes[1]]))
+    assert res.statut == "reussi" and ecole.sql("SELECT valeur FROM notes")["valeur"].to_list() == [11]
 
 
 def test_import_refuse_laisse_tout_identique_et_est_journalise(ecole, tmp_path):
