@@ -49,11 +49,12 @@ from .pronote_csv import (
     titre_plat,
     trouver_colonnes,
 )
-from .options import CLASSE, PERIODE
+from .options import CLASSE, PERIODE, Option
 
 SOURCE = "pronote-resultats"
 #: Options acceptées (connectors/options.py) ; toute autre est refusée.
-OPTIONS = {"classe": CLASSE, "periode": PERIODE}
+OPTIONS = {"classe": CLASSE, "periode": PERIODE,
+           "nouvelles_matieres": Option("booleen", "créer les matières inconnues de l'établissement (oui / non)")}
 
 #: Colonnes fixes → titres possibles.
 COLONNES: dict[str, tuple[str, ...]] = {
@@ -96,7 +97,7 @@ TOTAUX: tuple[tuple[str, str], ...] = (
 
 def lire(chemin: Path, **options: Any) -> Lot:
     """Lit un tableau des résultats ; options ``periode`` (obligatoire) et ``classe``."""
-    inconnues = set(options) - {"classe", "periode"}
+    inconnues = set(options) - set(OPTIONS)
     if inconnues:
         raise ImportRejected(f"option(s) inconnue(s) pour {SOURCE} : {', '.join(sorted(inconnues))}", fichier=chemin)
     periode = (options.get("periode") or "").strip()
@@ -163,7 +164,7 @@ def lire(chemin: Path, **options: Any) -> Lot:
     # Les en-têtes de matières sont des libellés ou des codes d'export (« MATHS », « HI-GE ») : l'entrepôt
     # les rapproche des matières de l'établissement (codes déclarés dans etablissement.toml) ou refuse.
     return Lot(source=SOURCE, fichier=chemin, lignes_lues=len(tableau.donnees), moyennes=moyennes,
-               matieres_a_rapprocher=True)
+               matieres_a_rapprocher=True, matieres_nouvelles=bool(options.get("nouvelles_matieres")))
 
 
 def _colonnes_matieres(tableau: Tableau, fixes: set[int]) -> dict[str, dict[str, int]]:

@@ -518,8 +518,10 @@ class Lot(BaseModel):
     lignes_lues: int = 0
     effectif: bool = False  # la source est une liste d'élèves : elle peut en créer
     #: Les matières des moyennes de ce lot sont des codes ou libellés d'export (« MATHS », « HI-GE ») : elles
-    #: doivent désigner une matière connue de l'établissement (ou un code déclaré), sinon le lot est refusé.
+    #: doivent désigner une matière connue de l'établissement (ou un code déclaré) ; une matière inconnue
+    #: refuse le lot, ou est créée avec une remarque si ``matieres_nouvelles`` (acceptée par la personne).
     matieres_a_rapprocher: bool = False
+    matieres_nouvelles: bool = False
     etablissement: Etablissement | None = None
     periodes: list[Periode] = Field(default_factory=list)
     classes: list[Classe] = Field(default_factory=list)

@@ -651,18 +651,20 @@ class Warehouse:
                 continue
             res.remarques.append(Anomalie(colonne=libelle, message=(
                 f"matière « {libelle} » rattachée à « {traduites[libelle]} » ({pourquoi})")))
-        if inconnues and connues:
+        if inconnues and connues and not lot.matieres_nouvelles:
             raise ImportRejected(
                 f"{len(inconnues)} matière(s) inconnue(s) de l'établissement : "
                 + ", ".join(f"« {m} »" for m in inconnues)
                 + ". Déclarez dans etablissement.toml les codes de chaque matière ([[matieres]] libelle = "
-                "\"MATHEMATIQUES\", codes = [\"MATHS\"]), importez-le, puis réimportez ce fichier",
+                "\"MATHEMATIQUES\", codes = [\"MATHS\"]), importez-le, puis réimportez ce fichier ; ou, "
+                "si ce sont bien de nouvelles matières, réimportez avec « --option nouvelles_matieres=oui »",
                 fichier=lot.fichier, colonne=inconnues[0],
                 details=[f"matières connues : {', '.join(sorted(connues))}"],
             )
         for libelle in inconnues:
-            res.remarques.append(Anomalie(colonne=libelle, message=(
-                f"matière « {libelle} » nouvelle : aucune matière n'est encore connue, elle est créée")))
+            pourquoi = "acceptée comme nouvelle (nouvelles_matieres=oui)" if connues else \
+                "aucune matière n'est encore connue"
+            res.remarques.append(Anomalie(colonne=libelle, message=f"matière « {libelle} » créée : {pourquoi}"))
         return traduites
 
     def _periodes_entrepot(self) -> list[tuple]:

@@ -470,7 +470,8 @@ ACCEPTES: list[Accepte] = [
     Accepte("pronote-notes/point_decimal.csv", _point_decimal),
     Accepte("pronote-notes/latin1.csv", _latin1),
     Accepte("pronote-notes/lignes_dupliquees.csv", _doublons_notes),
-    Accepte("pronote-resultats/cp1252_euro.csv", _resultats_euro, PERIODE),
+    # FRANÇAIS n'est pas encore connue de l'école (seulement MATHEMATIQUES) : acceptée comme nouvelle
+    Accepte("pronote-resultats/cp1252_euro.csv", _resultats_euro, (*PERIODE, "--option", "nouvelles_matieres=oui")),
     Accepte("pronote-absences/lignes_dupliquees.csv", _absences_doublons),
     Accepte("pronote-punitions/cp1252_euro.csv", _punitions_euro),
     Accepte("pronote-punitions/lignes_dupliquees.csv", _punitions_doublons),

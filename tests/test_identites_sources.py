@@ -206,3 +206,12 @@ def test_resultats_aux_codes_courts_rattaches_aux_codes_declares(wh, tmp_path) -
             "(code déclaré dans etablissement.toml)") in res2.anomalies
     assert len(res2.anomalies) == 6
     assert wh.valeur("SELECT count(DISTINCT matiere) FROM matieres") == 6  # aucune matière de plus
+
+
+def test_resultats_matieres_nouvelles_acceptees_par_option(wh, tmp_path) -> None:
+    """« Ou acceptée » : --option nouvelles_matieres=oui crée les matières inconnues, chacune remarquée."""
+    f = _ecole_avec_maths(wh, tmp_path)
+    [res] = importer(wh, [("pronote-resultats", f, {"periode": "Trimestre 1", "nouvelles_matieres": "oui"})])
+    assert res.statut == "reussi", res.message
+    assert "fichier « resultats.csv », colonne « FRANC » : matière « FRANC » créée : acceptée comme nouvelle " \
+           "(nouvelles_matieres=oui)" in res.anomalies
