@@ -15,11 +15,14 @@ WITH points AS NOT MATERIALIZED (
     -- non_rendu, non_concerne sont écartés. Un devoir de coefficient 0 ne pèse rien : écarté aussi.
     -- Moyenne = 20 × Σ num / Σ den. Ramené sur 20 : chaque note convertie sur 20 d'abord (den = coef × 20) ;
     -- sinon chaque devoir pèse son barème (den = coef × barème).
-    SELECT eleve_id, annee, periode, matiere, devoir_id, coef, bonus, facultatif, v * 20 / bareme AS v20,
+    SELECT eleve_id, annee, periode, matiere, feuille, devoir_id, coef, bonus, facultatif, v * 20 / bareme AS v20,
            coef * CASE WHEN ramener_sur_20 THEN v * 20 / bareme ELSE v END AS num,
            coef * CASE WHEN ramener_sur_20 THEN 20 ELSE bareme END AS den
     FROM (
-        SELECT eleve_id, annee, periode, matiere, devoir_id, coefficient AS coef, bareme, bonus, facultatif,
+        -- feuille : le service tel que la source l'identifie (identifiant Pronote), sinon son libellé ; deux
+        -- sous-services de même libellé sont deux feuilles (issue 14).
+        SELECT eleve_id, annee, periode, matiere, coalesce(service_source, matiere) AS feuille, devoir_id,
+               coefficient AS coef, bareme, bonus, facultatif,
                ramener_sur_20, CASE WHEN statut = 'note' THEN valeur ELSE 0 END AS v
         FROM notes
         WHERE (statut = 'note' AND valeur IS NOT NULL OR statut IN ('absent_zero', 'non_rendu_zero'))
@@ -30,36 +33,36 @@ sommes AS (
     -- Une ligne par élève, période et libellé : les notes ordinaires (ni bonus ni facultatives) et les
     -- bonus. Bonus : seuls les points au-dessus de 10 (sur 20), pondérés par le coefficient du devoir,
     -- s'ajoutent au numérateur de la moyenne pondérée ; le dénominateur ne bouge pas.
-    SELECT eleve_id, annee, periode, matiere,
+    SELECT eleve_id, annee, periode, matiere, feuille,
            sum(num) FILTER (WHERE NOT bonus AND NOT facultatif) AS num,
            sum(den) FILTER (WHERE NOT bonus AND NOT facultatif) AS den,
            sum(coef) FILTER (WHERE NOT bonus AND NOT facultatif) AS coefs,
            count(*) FILTER (WHERE NOT bonus AND NOT facultatif) AS nb,
            sum(coef * greatest(v20 - 10, 0)) FILTER (WHERE bonus) AS pts
     FROM points
-    GROUP BY eleve_id, annee, periode, matiere
+    GROUP BY eleve_id, annee, periode, matiere, feuille
 ),
 facultatifs_essayes AS (
     -- Facultatifs « comme une note » : essayés du meilleur au moins bon, gardés tant qu'ils font monter
     -- la moyenne. v > moyenne(S) ⇔ v > moyenne(S ∪ {v}) : la condition se lit sur les sommes cumulées.
-    SELECT p.eleve_id, p.annee, p.periode, p.matiere, p.num, p.den, p.coef,
+    SELECT p.eleve_id, p.annee, p.periode, p.matiere, p.feuille, p.num, p.den, p.coef,
            (coalesce(o.den, 0) = 0 AND row_number() OVER w = 1)
            OR p.v20 > 20 * (coalesce(o.num, 0) + sum(p.num) OVER w) / (coalesce(o.den, 0) + sum(p.den) OVER w)
                AS monte,
            p.v20, p.devoir_id
     FROM points p
-    JOIN sommes o USING (eleve_id, annee, periode, matiere)
+    JOIN sommes o USING (eleve_id, annee, periode, matiere, feuille)
     WHERE p.facultatif AND NOT p.bonus
-    WINDOW w AS (PARTITION BY p.eleve_id, p.annee, p.periode, p.matiere
+    WINDOW w AS (PARTITION BY p.eleve_id, p.annee, p.periode, p.matiere, p.feuille
                  ORDER BY p.v20 DESC, p.devoir_id ROWS UNBOUNDED PRECEDING)
 ),
 facultatifs AS (
     -- Triés par ordre décroissant, les facultatifs retenus forment un préfixe : on s'arrête au premier
     -- qui ne fait pas monter la moyenne.
-    SELECT eleve_id, annee, periode, matiere, sum(num) AS num, sum(den) AS den, sum(coef) AS coefs,
+    SELECT eleve_id, annee, periode, matiere, feuille, sum(num) AS num, sum(den) AS den, sum(coef) AS coefs,
            count(*) AS nb
     FROM (
-        SELECT *, bool_and(monte) OVER (PARTITION BY eleve_id, annee, periode, matiere
+        SELECT *, bool_and(monte) OVER (PARTITION BY eleve_id, annee, periode, matiere, feuille
                                         ORDER BY v20 DESC, devoir_id ROWS UNBOUNDED PRECEDING) AS retenu
         FROM facultatifs_essayes
     )
@@ -79,7 +82,7 @@ feuilles AS (
            m.coefficient, m.famille
     FROM sommes s
     JOIN eleves e USING (eleve_id)
-    LEFT JOIN facultatifs f USING (eleve_id, annee, periode, matiere)
+    LEFT JOIN facultatifs f USING (eleve_id, annee, periode, matiere, feuille)
     LEFT JOIN matieres m ON m.matiere = s.matiere
 ),
 services AS (

@@ -215,3 +215,27 @@ def test_resultats_matieres_nouvelles_acceptees_par_option(wh, tmp_path) -> None
     assert res.statut == "reussi", res.message
     assert "fichier « resultats.csv », colonne « FRANC » : matière « FRANC » créée : acceptée comme nouvelle " \
            "(nouvelles_matieres=oui)" in res.anomalies
+
+
+def test_sous_services_de_meme_libelle_moyennes_chacun_puis_rattaches(wh, tmp_path) -> None:
+    """Avec une deuxième note dans l'un des deux sous-services, la règle des sous-services (moyenne de
+    chacun, puis moyenne des sous-services) diffère de la moyenne des notes mises en commun :
+    sous-service A : 11 ; sous-service B : 15 et 19 → 17 ; ENSEIGN.SCIENTIFIQUE = (11 + 17) / 2 = 14
+    (en commun, (11 + 15 + 19) / 3 = 15 : faux)."""
+    from models.records import Devoir, Note, RefEleve
+
+    from .conftest import ELEVES, PERIODES
+
+    ref = RefEleve(nom_complet="DUPONT Jean-Marie", classe="3A")
+
+    def note(service: str, jour: int, valeur: float) -> Note:
+        d = Devoir(classe="3A", matiere=SCIENTIFIQUE, service_source=service, date=dt.date(2025, 10, jour), titre="DS")
+        return Note(eleve=ref, devoir=d, valeur=valeur)
+
+    importer(wh, [lot(tmp_path, "pronote-eleves", "e", effectif=True, eleves=ELEVES, periodes=PERIODES,
+                      classes=[Classe(nom="3A", niveau="3e")])])
+    [res] = importer(wh, [lot(tmp_path, "pronote-live", "n", notes=[
+        note("141#A", 3, 11), note("141#B", 3, 15), note("141#B", 10, 19)])])
+    assert res.statut == "reussi", res.message
+    m = moyennes(wh).filter(nom="DUPONT")
+    assert dict(zip(m["matiere"], m["moyenne"]))["ENSEIGN.SCIENTIFIQUE"] == pytest.approx(14)
