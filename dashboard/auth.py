@@ -54,26 +54,27 @@ def exiger_utilisateur(db: Path) -> Utilisateur:
         if not _expiree(db, u):
             st.session_state[_ACTIVITE] = time.time()
             return u
+    oidc = _oidc_configure()
+    ent = acces.par_email(db, str(st.user.get("email", ""))) if oidc and getattr(st.user, "is_logged_in", False) else None
+    if ent is not None:
+        st.session_state[_CLE] = ent
+        st.session_state[_ACTIVITE] = time.time()
+        st.session_state.pop(_EXPIREE, None)
+        adresse = adresse_client()
+        acces.journaliser(db, ent, "connexion", "ENT" + (f" — adresse {adresse}" if adresse else ""))
+        return ent
     # Sans ceci, le menu des pages de la session précédente (déconnexion, session expirée) resterait affiché.
     st.navigation([st.Page(_connexion, title="Connexion", default=True)], position="hidden")
     st.title("Vigie — connexion")
     st.caption("Les données des élèves sont réservées aux personnels habilités.")
     if st.session_state.get(_EXPIREE):
         st.warning(st.session_state[_EXPIREE], icon=":material/timer_off:")
-    if _oidc_configure():
+    if oidc:
         if getattr(st.user, "is_logged_in", False):
-            u = acces.par_email(db, str(st.user.get("email", "")))
-            if u is None:
-                st.error("Votre identité ENT n'est associée à aucun compte Vigie. "
-                         "Demandez à la direction de créer votre compte (vigie user add … --email).")
-                st.button("Se déconnecter", on_click=st.logout)
-                st.stop()
-            st.session_state[_CLE] = u
-            st.session_state[_ACTIVITE] = time.time()
-            st.session_state.pop(_EXPIREE, None)
-            adresse = adresse_client()
-            acces.journaliser(db, u, "connexion", "ENT" + (f" — adresse {adresse}" if adresse else ""))
-            return u
+            st.error("Votre identité ENT n'est associée à aucun compte Vigie. "
+                     "Demandez à la direction de créer votre compte (vigie user add … --email).")
+            st.button("Se déconnecter", on_click=st.logout)
+            st.stop()
         st.button("Se connecter avec l'ENT", on_click=st.login, type="primary")
         st.divider()
     with st.form("connexion"):

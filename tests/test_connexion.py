@@ -231,3 +231,54 @@ def test_inactivite_reglable(app, tmp_path, monkeypatch):
     at.session_state["vigie_activite"] = time.time() - 3 * 60
     at.run()
     assert any("Session terminée après 2 min" in w.value for w in at.warning)
+
+
+class _IdentiteENT:
+    """``st.user`` d'une personne connectée par l'ENT (OpenID Connect), sans fournisseur d'identité."""
+
+    def __init__(self, email: str) -> None:
+        self.is_logged_in = True
+        self.email = email
+
+    def get(self, cle: str, defaut=None):
+        return self.email if cle == "email" else defaut
+
+
+@pytest.fixture
+def ent(app, monkeypatch):
+    import streamlit
+
+    from dashboard import auth
+
+    acces.ajouter_compte(app, "mdupont", "professeur_principal", None, classes=("3A",), email="m.dupont@ac-exemple.fr")
+    identite = _IdentiteENT("M.Dupont@ac-exemple.fr")
+    deconnexions = []
+
+    def logout():
+        deconnexions.append(True)
+        identite.is_logged_in = False
+
+    monkeypatch.setattr(auth, "_oidc_configure", lambda: True)
+    monkeypatch.setattr(streamlit, "user", identite)
+    monkeypatch.setattr(streamlit, "logout", logout)
+    return deconnexions
+
+
+def test_connexion_ent_puis_session_inactive_deconnectee_de_l_ent(app, ent):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_dashboard_pages import APP
+
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any(c.value.startswith("Connecté : mdupont (Professeur principal — 3A)") for c in at.caption)
+    at.switch_page("ecrans/conseil.py").run()  # le menu des pages de l'utilisateur, pas celui de la connexion
+    assert not at.exception and at.title[0].value == "Conseil de classe"
+    at.session_state["vigie_activite"] = time.time() - 31 * 60
+    at.run()
+    # Sans st.logout, le cookie d'identité de l'ENT reconnecterait aussitôt la session expirée.
+    assert ent == [True]
+    assert any("Session terminée" in w.value for w in at.warning)
+    assert [b.label for b in at.button][:1] == ["Se connecter avec l'ENT"]
+    actions = acces.lire_audit(app, utilisateur="mdupont")["action"].to_list()
+    assert actions[0] == "fin_de_session" and "connexion" in actions
