@@ -154,10 +154,10 @@ def test_une_baisse_se_lit_comme_une_baisse(ecole: Path) -> None:
     tableau = at.dataframe[0].value
     assert list(tableau["Élève"]) == ["=HACK Zoé", "LOPEZ Inès", "MOREAU Théo", "PETIT Hugo"]
     moreau = tableau[tableau["Élève"] == "MOREAU Théo"].iloc[0]
-    assert moreau["Moy. gén."] == "9,20" and moreau["Évolution"] == "−5,00"
-    assert "Moyenne générale en baisse" in moreau["Alertes de la période"]
+    assert moreau["Moy."] == "9,20" and moreau["Évol."] == "−5,00"
+    assert "Moyenne générale en baisse" in moreau["Alertes"]
     lopez = tableau[tableau["Élève"] == "LOPEZ Inès"].iloc[0]
-    assert (lopez["Général"], lopez["Professionnel"], lopez["Écart G − P"]) == ("16,33", "5,50", "⚠ +10,83")
+    assert (lopez["Gén."], lopez["Pro."], lopez["G − P"]) == ("16,33", "5,50", "⚠ +10,83")
     with lecture(ecole) as wh:
         moreau_id = wh.sql("SELECT eleve_id FROM eleves WHERE nom = 'MOREAU'")["eleve_id"][0]
     at.selectbox(key="conseil_eleve").select(moreau_id).run()
@@ -174,7 +174,7 @@ def test_pas_de_colonne_vide_ni_none(ecole: Path) -> None:
         v = df.value
         for c in v.columns:
             valeurs = [str(x) for x in v[c]]
-            assert any(x not in ("", "—") for x in valeurs) or c in ("Mention proposée", "Alertes de la période"), c
+            assert any(x not in ("", "—") for x in valeurs) or c in ("Mention", "Alertes"), c
             assert not any(x in ("None", "nan", "NaN") for x in valeurs), c
     assert "Confiance" not in at.dataframe[-1].value.columns
 
@@ -247,6 +247,7 @@ def test_projection_rien_des_autres_eleves_n_atteint_le_navigateur(ecole: Path) 
         assert nom not in texte, nom
     assert lopez not in texte  # ni l'identifiant (INE) de l'élève discuté
     assert "PAP" not in texte and "Alertes de la période" not in texte and "Pourquoi" not in texte
+    assert "Moyenne générale en baisse" not in texte
     assert not [s for s in at.selectbox if s.key == "conseil_eleve"]  # pas de liste de la classe
     # la classe en agrégats : moyenne, min, max — et la répartition sans valeur individuelle
     assert {"Moyenne de la classe", "Minimum", "Maximum"} <= {m.label for m in at.metric}
@@ -366,3 +367,20 @@ def test_pdf_reprend_les_appreciations_des_sources(tmp_path: Path, monkeypatch: 
     ecrits.clear()
     pdf.conseil_pdf_feuille(f, projection=True)
     assert not any("Très bon trimestre" in e for e in ecrits)
+
+
+def test_pdf_libelles_jamais_colles_a_leur_valeur(feuille: conseil.FeuilleConseil,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # « Demi-journées d'absence0 » : le libellé débordait de sa cellule et touchait la valeur.
+    cellules: list[tuple[float, float, str]] = []
+    original = pdf._Document.cell
+
+    def noter(self, w=None, h=None, text="", *a, **k):  # noqa: ANN001, ANN202
+        if w:
+            cellules.append((w, self.get_string_width(text), text))
+        return original(self, w, h, text, *a, **k)
+
+    monkeypatch.setattr(pdf._Document, "cell", noter)
+    pdf.conseil_pdf_feuille(feuille)
+    libelles = [c for c in cellules if c[2] == "Demi-journées d'absence"]
+    assert len(libelles) == 4 and all(largeur + 1 < w for w, largeur, _ in libelles)

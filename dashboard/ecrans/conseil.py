@@ -60,21 +60,21 @@ generale = f.generale()
 if not projection:
     vue = f.tableau.select(
         pl.col("eleve").alias("Élève"),
-        pl.col("moyenne").map_elements(fr.nombre, return_dtype=pl.String).fill_null("—").alias("Moy. gén."),
-        pl.col("variation").map_elements(fr.signe, return_dtype=pl.String).fill_null("—").alias("Évolution"),
+        pl.col("moyenne").map_elements(fr.nombre, return_dtype=pl.String).fill_null("—").alias("Moy."),
+        pl.col("variation").map_elements(fr.signe, return_dtype=pl.String).fill_null("—").alias("Évol."),
         pl.col("rang").cast(pl.String).fill_null("—").alias("Rang"),
-        pl.col("moyenne_general").map_elements(fr.nombre, return_dtype=pl.String).fill_null("—").alias("Général"),
+        pl.col("moyenne_general").map_elements(fr.nombre, return_dtype=pl.String).fill_null("—").alias("Gén."),
         pl.col("moyenne_professionnel").map_elements(fr.nombre, return_dtype=pl.String).fill_null("—")
-        .alias("Professionnel"),
+        .alias("Pro."),
         pl.when(pl.col("alerte_ecart")).then(pl.lit("⚠ ")).otherwise(pl.lit(""))
         .add(pl.col("ecart_familles").map_elements(fr.signe, return_dtype=pl.String).fill_null("—"))
-        .alias("Écart G − P"),
+        .alias("G − P"),
         (pl.col("absences").map_elements(lambda x: fr.nombre(x, 0), return_dtype=pl.String) + " ("
          + pl.col("non_justifiees").map_elements(lambda x: fr.nombre(x, 0), return_dtype=pl.String) + ")")
         .alias("Abs. (NJ)"),
-        (pl.col("retards").cast(pl.String) + " / " + pl.col("sanctions").cast(pl.String)).alias("Ret. / sanct."),
-        pl.col("alertes").list.join(", ").alias("Alertes de la période"),
-        pl.col("mention").fill_null("").alias("Mention proposée"),
+        (pl.col("retards").cast(pl.String) + " / " + pl.col("sanctions").cast(pl.String)).alias("Ret./sanct."),
+        pl.col("mention").fill_null("").alias("Mention"),
+        pl.col("alertes").list.join(", ").alias("Alertes"),
     )
     sens = f.tableau["variation"].map_elements(fr.sens, return_dtype=pl.Int64).fill_null(0).to_list()
 
@@ -82,21 +82,23 @@ if not projection:
         return [("color: #c62828" if s < 0 else "color: #2e7d32" if s > 0 else "") for s in sens]
 
     st.dataframe(
-        vue.to_pandas().style.apply(_couleur, subset=["Évolution"]),
+        vue.to_pandas().style.apply(_couleur, subset=["Évol."]),
         hide_index=True,
         column_config={
-            "Moy. gén.": st.column_config.TextColumn(help="Moyenne générale de la période"),
-            "Évolution": st.column_config.TextColumn(
+            "Moy.": st.column_config.TextColumn(help="Moyenne générale de la période"),
+            "Rang": st.column_config.TextColumn(width="small"),
+            "Évol.": st.column_config.TextColumn(
                 help="Écart à la moyenne générale de la période précédente"
                      + (f" ({f.precedente.periode} {f.precedente.annee})" if f.precedente else "")),
-            "Général": st.column_config.TextColumn(help="Moyenne des matières générales"),
-            "Professionnel": st.column_config.TextColumn(help="Moyenne des matières professionnelles"),
-            "Écart G − P": st.column_config.TextColumn(
+            "Gén.": st.column_config.TextColumn(help="Moyenne des matières générales"),
+            "Pro.": st.column_config.TextColumn(help="Moyenne des matières professionnelles"),
+            "G − P": st.column_config.TextColumn(
                 help="Général moins professionnel ; ⚠ : alerte d'écart entre les deux enseignements"),
             "Abs. (NJ)": st.column_config.TextColumn(
                 help="Demi-journées d'absence de la période (entre parenthèses : non justifiées)"),
-            "Ret. / sanct.": st.column_config.TextColumn(help="Retards / punitions et sanctions de la période"),
-            "Alertes de la période": st.column_config.TextColumn(width="medium"),
+            "Ret./sanct.": st.column_config.TextColumn(help="Retards / punitions et sanctions de la période"),
+            "Mention": st.column_config.TextColumn(help="Mention proposée (une proposition : le conseil décide)"),
+            "Alertes": st.column_config.TextColumn(help="Sortes d'alertes de la période", width="medium"),
         },
     )
     # l'export est consigné au journal d'accès ; jamais depuis l'écran projeté
