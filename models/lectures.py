@@ -38,7 +38,7 @@ def sources(wh: Warehouse) -> pl.DataFrame:
 def journal(wh: Warehouse, limite: int = 50) -> pl.DataFrame:
     return wh.sql(
         """SELECT import_id, source, fichier, statut, lignes_lues, lignes_inserees, lignes_mises_a_jour,
-                  lignes_rejetees, debut, fin, message
+                  lignes_rejetees, remarques, debut, fin, message
            FROM imports ORDER BY import_id DESC LIMIT $n""",
         {"n": limite},
     )

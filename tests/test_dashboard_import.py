@@ -51,3 +51,17 @@ def test_fichier_invalide_refuse_avec_ligne(db: Path) -> None:
         assert wh.valeur("SELECT count(*) FROM eleves") == 0
         # consigné comme par « vigie import » (issue 14 : le tableau de bord ne laissait aucune ligne)
         assert wh.journal().select("fichier", "statut").rows() == [("eleves-faux.csv", "rejete")]
+
+
+def test_remarques_d_un_import_dans_le_journal_de_la_page(db: Path) -> None:
+    """Un import qui n'a pas tout gardé tel quel : ses remarques, situées, sous le journal de la page."""
+    res = data.importer_fichier("pronote-eleves", "eleves.csv", ELEVES.read_bytes())
+    assert res.statut == "reussi"
+    pix = FIXTURES / "pix" / "collecte_profils.csv"  # O"Neil : « Certifiable » du fichier gardé, remarqué
+    res = data.importer_fichier("pix", "pix.csv", pix.read_bytes(), ignorer_inconnus=True)
+    assert res.statut == "reussi" and res.anomalies
+    at = ouvrir("accueil")
+    journal = next(d.value for d in at.dataframe if "Lues" in d.value.columns)
+    assert journal["Remarques"].iloc[0] == len(res.anomalies)
+    remarques = next(d.value for d in at.dataframe if "Remarque" in d.value.columns)
+    assert set(remarques["Fichier"]) == {"pix.csv"} and "Certifiable (O/N)" in set(remarques["Colonne"])

@@ -102,6 +102,21 @@ else:
             pl.col("fin").map_elements(fr.date, return_dtype=pl.String),
         ).rename({"import_id": "N°", "source": "Source", "fichier": "Fichier", "statut": "Statut",
                   "lignes_lues": "Lues", "lignes_inserees": "Insérées", "lignes_mises_a_jour": "Mises à jour",
-                  "lignes_rejetees": "Rejetées", "debut": "Début", "fin": "Fin", "message": "Message"}),
+                  "lignes_rejetees": "Rejetées", "remarques": "Remarques", "debut": "Début", "fin": "Fin",
+                  "message": "Message"}),
         hide_index=True,
     )
+    # Les remarques : chaque valeur qu'un import n'a pas gardée telle que la source la donnait (README,
+    # « Les remarques d'import »), située dans son fichier.
+    notes = data.appel(lectures.remarques, journal["import_id"].to_list(), 50)
+    if notes.height:
+        with st.expander(f"Remarques des derniers imports ({int(journal['remarques'].sum())})"):
+            st.dataframe(
+                notes.select(
+                    pl.col("import_id").alias("N°"), pl.col("fichier").alias("Fichier"),
+                    pl.col("ligne").cast(pl.String).fill_null("").alias("Ligne"),
+                    pl.col("colonne").fill_null("").alias("Colonne"), pl.col("message").alias("Remarque"),
+                ),
+                hide_index=True,
+            )
+            st.caption("Au plus 50 remarques par import ici ; toutes avec « vigie status --import N ».")
