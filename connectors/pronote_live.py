@@ -538,6 +538,8 @@ class _Lecture:
     def retard(self, ref: RefEleve, d: Any, ou: str) -> None:
         # pronotepy met 0 minute quand Pronote ne donne pas de durée : 0 veut dire « inconnue ».
         minutes = d.minutes if d.minutes and 0 < d.minutes <= 600 else None
+        if d.minutes and minutes is None:  # au-delà de 10 heures, ce n'est pas un retard : pas gardé, et dit
+            self.remarque(f"{ou}, retard : durée de {d.minutes} minutes invraisemblable, gardée inconnue")
         self.ajouter(
             self.lot.retards,
             lambda: Retard(eleve=ref, date=d.date, minutes=minutes, justifie=bool(d.justified),

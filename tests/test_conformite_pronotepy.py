@@ -113,3 +113,14 @@ def test_moyenne_generale_illisible_devient_une_remarque(tmp_path: Path) -> None
     assert not any(m.matiere is None and m.periode == "Trimestre 1" for m in lot.moyennes)
     assert any("moyenne générale" in a.message and "bien" in a.message for a in lot.anomalies)
     assert lot.notes  # le reste est importé
+
+
+def test_duree_de_retard_invraisemblable_dite(tmp_path: Path) -> None:
+    """``Delay.minutes`` est un entier sans borne chez pronotepy : au-delà de 10 heures, la durée n'est pas
+    gardée (un retard n'est pas une absence) et une remarque le dit."""
+    client = faux_client("eleve")
+    _reponses(client, "PagePresence")["listeAbsences"]["V"][2]["duree"] = 900
+    lot = pronote_live.lire(tmp_path / "ident.json", client=client)
+    r = min(lot.retards, key=lambda x: x.date)
+    assert r.minutes is None
+    assert any("900 minutes" in a.message for a in lot.anomalies)
