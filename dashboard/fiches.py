@@ -67,3 +67,12 @@ def absences_affichees(absences: pl.DataFrame) -> pl.DataFrame:
         pl.col("motif").fill_null("—").alias("Motif"),
         pl.col("statut").replace_strict(STATUTS_ABSENCE, default=pl.col("statut")).alias("Statut"),
     )
+
+
+def sanctions_affichees(sanctions: pl.DataFrame) -> pl.DataFrame:
+    """Punitions et sanctions (``lectures.punitions_sanctions``) : date, nature, type, motif, donnée par."""
+    return sanctions.select(
+        pl.col("date").dt.strftime("%d/%m/%Y").alias("Date"), pl.col("nature").alias("Nature"),
+        pl.when(pl.col("disciplinaire")).then(pl.lit("Sanction")).otherwise(pl.lit("Punition")).alias("Type"),
+        pl.col("motif").fill_null("—").alias("Motif"), pl.col("donnee_par").fill_null("—").alias("Donnée par"),
+    )

@@ -348,3 +348,30 @@ def test_une_lecture_ne_change_pas_la_version_vue_par_le_cache(ecole, db) -> Non
     assert suivi.version_suivi(db) == avant
     suivi.ajouter(db, ecole, CPE, suivi.Saisie(_id(ecole, "DUPONT", "3A"), "procedure", "dialogue_eleve", JOUR))
     assert suivi.version_suivi(db) != avant
+
+
+def test_punitions_et_sanctions_listees_sans_les_effacees(ecole, tmp_path) -> None:
+    from models.lectures import punitions_sanctions
+    from models.records import Sanction
+
+    r = RefEleve(nom="DUPONT", prenom="Jean-Marie", classe="3A")
+
+    def s(jour, nature, disciplinaire=True, exclusion=False):
+        return Sanction(eleve=r, date=jour, nature=nature, disciplinaire=disciplinaire, exclusion=exclusion,
+                        motif="Insolence", donnee_par="M. PROF")
+
+    ecole.importer(lot(tmp_path, "x", "sanctions", sanctions=[
+        s(dt.date(2025, 11, 3), "Avertissement"),  # effacé à la fin de l'année scolaire (R511-13)
+        s(dt.date(2025, 12, 1), "Exclusion temporaire de la classe", exclusion=True),  # effacée un an après
+        s(dt.date(2026, 1, 12), "Retenue", disciplinaire=False),  # punition : pas concernée par R511-13
+        s(dt.date(2026, 2, 2), "Exclusion définitive", exclusion=True),  # reste au dossier
+    ]))
+    df = punitions_sanctions(ecole, "3A", au=dt.date(2026, 12, 15))
+    assert df.select("date", "nature", "motif", "donnee_par").rows() == [
+        (dt.date(2026, 2, 2), "Exclusion définitive", "Insolence", "M. PROF"),
+        (dt.date(2026, 1, 12), "Retenue", "Insolence", "M. PROF"),
+    ]
+    assert punitions_sanctions(ecole, eleve_id=_id(ecole, "DUPONT", "3A"), au=dt.date(2026, 6, 1)).height == 4
+    # Entre le 31 août et le 1er décembre 2026 : l'avertissement est effacé, pas encore l'exclusion temporaire.
+    assert "Exclusion temporaire de la classe" in punitions_sanctions(ecole, au=dt.date(2026, 9, 15))["nature"]
+    assert "Avertissement" not in punitions_sanctions(ecole, au=dt.date(2026, 9, 15))["nature"]

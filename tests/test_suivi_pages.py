@@ -53,6 +53,13 @@ def test_fiche_cpe_s_ouvre_sur_les_absences_et_enregistre_une_etape(ecole: Path)
     assert lire_audit(ecole)["action"].to_list()[0] == "suivi"
 
 
+def test_fiche_liste_punitions_et_sanctions(ecole: Path) -> None:
+    at = ouvrir("eleve", CPE, eleve=_id(ecole, "MOREAU"))
+    s = next(d.value for d in at.dataframe if "Donnée par" in d.value.columns)
+    assert list(s["Date"]) == ["15/01/2026"] and list(s["Nature"]) == ["Retenue"]
+    assert list(s["Type"]) == ["Punition"]
+
+
 def test_signalement_dasen_refuse_a_la_cpe_dans_la_page(ecole: Path) -> None:
     at = ouvrir("eleve", CPE, eleve=lien_eleve(ecole, _id(ecole, "PETIT")))
     assert "signalement_dasen" not in at.selectbox(key="suivi_code_eleve").options

@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, ui
+from dashboard import charts, data, fiches, ui
 from dashboard import suivi as fsuivi
 from dashboard import format as fr
 from models import absences as ma
@@ -172,13 +172,10 @@ sanctions = data.appel(lectures.punitions_sanctions, classe)
 if sanctions.is_empty():
     st.caption("Aucune punition ni sanction" + (f" en {classe}." if classe else "."))
 else:
-    affiche = sanctions.select(
-        pl.col("date").map_elements(fr.date, return_dtype=pl.String).alias("Date"),
-        pl.col("nom").alias("Nom"), pl.col("prenom").alias("Prénom"), pl.col("classe").alias("Classe"),
-        pl.col("nature").alias("Nature"),
-        pl.when(pl.col("disciplinaire")).then(pl.lit("Sanction")).otherwise(pl.lit("Punition")).alias("Type"),
-        pl.col("motif").fill_null("—").alias("Motif"), pl.col("donnee_par").fill_null("—").alias("Donnée par"),
-    )
+    affiche = pl.concat([sanctions.select(pl.col("nom").alias("Nom"), pl.col("prenom").alias("Prénom"),
+                                          pl.col("classe").alias("Classe")),
+                         fiches.sanctions_affichees(sanctions)], how="horizontal").select(
+        "Date", "Nom", "Prénom", "Classe", "Nature", "Type", "Motif", "Donnée par")
     st.dataframe(affiche, hide_index=True)
     st.caption("Les sanctions effacées du dossier de l'élève (Code de l'éducation, R511-13 : avertissement, "
                "blâme et mesure de responsabilisation à la fin de l'année scolaire, exclusions temporaires un an "

@@ -110,6 +110,12 @@ if "absences" in onglets:
         retards = data.appel(lectures.retards, None, eleve_id)
         if retards.height:
             st.caption(f"{retards.height} retard(s), le dernier le {fr.date(retards['date'][0])}.")
+        if u.voit("sanctions"):
+            sanctions = data.appel(lectures.punitions_sanctions, None, eleve_id)
+            if sanctions.height:
+                st.markdown("**Punitions et sanctions**")
+                st.dataframe(fiches.sanctions_affichees(sanctions), hide_index=True)
+                st.caption("Les sanctions effacées du dossier (R511-13) ne sont plus listées.")
 
 if "competences" in onglets:
     with onglets["competences"]:
