@@ -54,7 +54,7 @@ def test_fiche_cpe_s_ouvre_sur_les_absences_et_enregistre_une_etape(ecole: Path)
 
 
 def test_fiche_liste_punitions_et_sanctions(ecole: Path) -> None:
-    at = ouvrir("eleve", CPE, eleve=_id(ecole, "MOREAU"))
+    at = ouvrir("eleve", CPE, eleve=lien_eleve(ecole, _id(ecole, "MOREAU")))
     s = next(d.value for d in at.dataframe if "Donnée par" in d.value.columns)
     assert list(s["Date"]) == ["15/01/2026"] and list(s["Nature"]) == ["Retenue"]
     assert list(s["Type"]) == ["Punition"]
