@@ -139,7 +139,7 @@ def radar(valeurs: pl.DataFrame, *, titre: str = "", taille: int = 380) -> alt.T
     alignements = [a for a in ("left", "center", "right") if (libelles["alignement"] == a).any()]
     noms = [
         alt.Chart(libelles.filter(pl.col("alignement") == a))
-        .mark_text(fontSize=10, align=a, lineBreak="\n", fontWeight=500)
+        .mark_text(fontSize=10, align=a, baseline="middle", lineBreak="\n", fontWeight=500)
         .encode(X, Y, text="texte:N", color=couleur_libelles(i == 0))
         for i, a in enumerate(alignements)
     ]

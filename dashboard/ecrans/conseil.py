@@ -142,10 +142,10 @@ c[2].metric("Demi-journées d'absence", fr.nombre(ligne["absences"], 0),
             help=f"dont {fr.nombre(ligne['non_justifiees'], 0)} non justifiée(s)")
 c[3].metric("Retards · sanctions", f"{ligne['retards']} · {ligne['sanctions']}")
 
-gauche, droite = st.columns([3, 2])
+gauche, droite = st.columns([7, 3])
 with gauche:
     st.altair_chart(
-        charts.radar(fiches.radar_eleve(f.moyennes, eleve_id, f.precedentes), titre=f.nom(eleve_id), taille=300),
+        charts.radar(fiches.radar_eleve(f.moyennes, eleve_id, f.precedentes), titre=f.nom(eleve_id), taille=380),
         width="content",
     )
 with droite:
@@ -154,7 +154,7 @@ with droite:
     if not projection and ligne["signaux"]:
         st.caption("Pourquoi : " + " ; ".join(ligne["signaux"]))
     evo = f.evolution.filter(pl.col("eleve_id") == eleve_id)
-    st.altair_chart(charts.tendance(fiches.tendance_eleve(evo), titre="Moyenne générale par période"),
+    st.altair_chart(charts.tendance(fiches.tendance_eleve(evo), titre="Moyenne générale"),
                     width="stretch")
 
 st.markdown("**Matières**")
