@@ -55,6 +55,7 @@ from defusedxml.expatreader import DefusedExpatParser
 
 from models.annee_scolaire import libelle as libelle_annee
 from models.errors import ImportRejected
+from models.nombres import arrondi
 from models.messages import lecture_impossible, technique, xml_connu, xml_mal_forme
 from models.records import (
     COMPOSANTES_SOCLE,
@@ -382,7 +383,7 @@ class _Lecteur:
         valeur = float(m.group(1).replace(",", ".")) * 20 / base
         if valeur > 20:
             raise self.refus(f"moyenne « {brut} » au-delà de 20", a, attribut)
-        return round(valeur, 2)
+        return float(arrondi(valeur))
 
     def socle(
         self, bilan: Noeud, ref: RefEleve, quand: dt.date, contexte: str, periode: str | None, *, complet: bool

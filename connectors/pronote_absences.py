@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Literal
 
 from models.errors import ImportRejected
+from models.nombres import borne
 from models.records import Absence, Anomalie, Lot, RefEleve, Retard, StatutAbsence
 
 from .common import cle_entete, date_fr, nombre
@@ -345,8 +346,8 @@ def _synthese(
         attente = col.nombre(ligne, "En attente") or 0.0
         if nj + attente > total:
             raise col.refus(
-                f"plus de demi-journées non justifiées ou en attente ({nj + attente:g}) que de demi-journées "
-                f"d'absence ({total:g})".replace(".", ","),
+                f"plus de demi-journées non justifiées ou en attente ({borne(nj + attente)}) que de "
+                f"demi-journées d'absence ({borne(total)})",
                 ligne,
                 "NJ" if nj else "En attente",
             )

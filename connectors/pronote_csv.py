@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.errors import ImportRejected
+from models.nombres import borne
 from models.records import StatutNote
 
 from .common import cle_entete, date_fr, lire_texte, nombre, sans_html
@@ -427,7 +428,7 @@ def _lire_note(
             valeur = None
         if valeur is not None:
             if valeur < 0 or (bareme is not None and valeur > bareme):
-                limite = f"0–{bareme:g}".replace(".", ",") if bareme is not None else "positive"
+                limite = f"0–{borne(bareme)}" if bareme is not None else "positive"
                 raise ImportRejected(
                     f"la note « {t} » sort du barème ({limite})", fichier=fichier, ligne=ligne, colonne=colonne
                 )

@@ -38,6 +38,7 @@ from pydantic import BaseModel, ValidationError
 from models import messages
 from models.annee_scolaire import annee_scolaire
 from models.errors import ImportRejected, VigieError
+from models.nombres import arrondi
 from models.records import (
     Absence,
     Anomalie,
@@ -486,7 +487,7 @@ class _Lecture:
         def moy() -> MoyenneSource:
             # Moyennes ramenées sur 20 si le barème de l'élève est autre (rare, mais permis).
             bareme = _nombre(a.out_of) or 20
-            sur20 = (lambda v: None if v is None else round(v * 20 / bareme, 2)) if bareme != 20 else (lambda v: v)
+            sur20 = (lambda v: None if v is None else float(arrondi(v * 20 / bareme))) if bareme != 20 else (lambda v: v)
             return MoyenneSource(
                 eleve=ref, periode=periode, matiere=a.subject.name, service_source=a.subject.id or "",
                 source=SOURCE, moyenne=sur20(_moyenne(a.student)),

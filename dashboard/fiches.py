@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from models.nombres import nombre
+
 SERIE_ELEVE = "Élève"
 SERIE_CLASSE = "Moyenne de la classe"
 SERIE_PRECEDENTE = "Période précédente"
@@ -62,7 +64,7 @@ def absences_affichees(absences: pl.DataFrame) -> pl.DataFrame:
     return absences.sort("debut", descending=True).select(
         pl.col("debut").dt.strftime("%d/%m/%Y %H:%M").alias("Du"),
         pl.col("fin").dt.strftime("%d/%m/%Y %H:%M").alias("Au"),
-        pl.col("demi_journees").map_elements(lambda x: f"{x:g}".replace(".", ","), return_dtype=pl.String)
+        pl.col("demi_journees").map_elements(lambda x: nombre(x, 2, entier_nu=True), return_dtype=pl.String)
         .fill_null("—").alias("Demi-journées"),
         pl.col("motif").fill_null("—").alias("Motif"),
         pl.col("statut").replace_strict(STATUTS_ABSENCE, default=pl.col("statut")).alias("Statut"),

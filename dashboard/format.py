@@ -8,7 +8,7 @@ import io
 
 import polars as pl
 
-from models.export import neutraliser_cellule
+from models.formules import neutraliser_cellule
 from models.nombres import arrondi, nombre, pourcentage, signe, vide  # noqa: F401 (l'arrondi a sa règle dans models)
 
 

@@ -22,6 +22,7 @@ import polars as pl
 from fpdf import FPDF
 
 from models import conseil, lectures
+from models.alertes import GRAVITES
 from models.reglages import charger_reglages
 from models.warehouse import Warehouse
 
@@ -446,7 +447,7 @@ def _page_eleve(doc: _Document, f: conseil.FeuilleConseil, r: dict, decision: di
     if alertes.height:
         doc.ligne("Alertes de la période", 10, gras=True)
         for a in alertes.iter_rows(named=True):
-            doc.ligne(f"• {a['libelle']} ({a['gravite']}) : {a['explication']}", 8)
+            doc.ligne(f"• {a['libelle']} ({GRAVITES.get(a['gravite'], a['gravite'])}) : {a['explication']}", 8)
     # Les appréciations que portent les sources (vue « appreciations » : LSU, Pronote), matière par matière
     # puis l'appréciation générale ; celle que le conseil consigne au suivi vient ensuite, avec sa décision.
     if appreciations is not None and appreciations.height:

@@ -296,25 +296,68 @@ def taux_periode_eleves(
         )
 
 
+#: Code de l'éducation, L131-8 (et R131-7) : les demi-journées d'absence **non justifiées** d'un élève dans
+#: un **mois civil** (``mois`` = le 1er du mois). Chaque demi-journée compte dans son mois : un mois à
+#: cheval sur deux périodes, ou une absence à cheval sur deux mois, n'est pas coupé par les périodes. Les
+#: demi-journées en attente de justificatif sont comptées à part (``en_attente``) : elles ne sont pas non
+#: justifiées tant que l'établissement n'a pas tranché. ``jours`` : les jours non justifiés ; ``creneaux`` :
+#: les demi-journées non justifiées ou en attente (jour, demi, statut), les preuves d'une alerte.
+#: Le seul endroit où ce compte est écrit (CTE ``par_mois`` sur ``creneaux``).
+_PAR_MOIS = """
+par_mois AS (
+    SELECT eleve_id, date_trunc('month', jour)::DATE AS mois,
+           (count(*) FILTER (WHERE statut = 'non_justifiee'))::INTEGER AS non_justifiees,
+           (count(*) FILTER (WHERE statut = 'en_attente'))::INTEGER AS en_attente,
+           list(DISTINCT jour ORDER BY jour) FILTER (WHERE statut = 'non_justifiee') AS jours,
+           list({'jour': jour, 'demi': demi, 'statut': statut} ORDER BY jour, demi DESC)
+               FILTER (WHERE statut IN ('non_justifiee', 'en_attente')) AS creneaux
+    FROM creneaux GROUP BY ALL
+)"""
+
+
+def non_justifiees_par_mois(wh: "Warehouse", *, reglages: Reglages | None = None) -> pl.DataFrame:
+    """Par élève et mois civil où il a manqué au moins une demi-journée : ``non_justifiees``, ``en_attente``,
+    ``jours`` et ``creneaux`` (voir :data:`_PAR_MOIS`, L131-8). Trié par élève et mois."""
+    r = reglages or charger_reglages()
+    return wh.sql(f"WITH {_CRENEAUX}, {_PAR_MOIS} SELECT * FROM par_mois ORDER BY eleve_id, mois",
+                  params=_params(r))
+
+
+def regle_mensuelle(non_justifiees: int, r: Reglages) -> str | None:
+    """Le palier atteint dans le mois : ``absences_persistance`` (≥ ``seuil_persistance``, 10 : circulaire
+    2014-159), sinon ``absences_mois`` (≥ ``seuil_mois_non_justifiees``, 4 : L131-8, R131-7), sinon None.
+    Seul le plus haut des deux vaut pour un mois (l'alerte, la page Absences et le suivi le lisent ici)."""
+    a = r.absences
+    if non_justifiees >= a.seuil_persistance:
+        return "absences_persistance"
+    return "absences_mois" if non_justifiees >= a.seuil_mois_non_justifiees else None
+
+
+def seuil_regle(regle: str, r: Reglages) -> int:
+    """Le seuil d'un palier de :func:`regle_mensuelle`."""
+    return r.absences.seuil_persistance if regle == "absences_persistance" else r.absences.seuil_mois_non_justifiees
+
+
+def regle_mensuelle_expr(r: Reglages, colonne: str = "non_justifiees") -> pl.Expr:
+    """:func:`regle_mensuelle` sur une colonne Polars (mêmes seuils)."""
+    a = r.absences
+    n = pl.col(colonne)
+    return (pl.when(n >= a.seuil_persistance).then(pl.lit("absences_persistance"))
+            .when(n >= a.seuil_mois_non_justifiees).then(pl.lit("absences_mois")))
+
+
 def mois_non_justifies(
     wh: "Warehouse", seuil: int | None = None, *, reglages: Reglages | None = None
 ) -> pl.DataFrame:
     """Élèves ayant au moins ``seuil`` demi-journées non justifiées dans un mois civil (L131-8, R131-7 ;
     ``absences.seuil_mois_non_justifiees`` par défaut), avec les jours concernés et, à part, les
-    demi-journées en attente de justificatif du même mois."""
+    demi-journées en attente de justificatif du même mois (compte : :data:`_PAR_MOIS`)."""
     r = reglages or charger_reglages()
     return wh.sql(
         f"""
-        WITH {_CRENEAUX},
-        m AS (
-            SELECT eleve_id, date_trunc('month', jour)::DATE AS mois,
-                   (count(*) FILTER (WHERE statut = 'non_justifiee'))::INTEGER AS non_justifiees,
-                   (count(*) FILTER (WHERE statut = 'en_attente'))::INTEGER AS en_attente,
-                   list(DISTINCT jour ORDER BY jour) FILTER (WHERE statut = 'non_justifiee') AS jours
-            FROM creneaux GROUP BY ALL
-        )
+        WITH {_CRENEAUX}, {_PAR_MOIS}
         SELECT m.eleve_id, e.nom, e.prenom, e.classe, m.mois, m.non_justifiees, m.en_attente, m.jours
-        FROM m JOIN eleves e USING (eleve_id)
+        FROM par_mois m JOIN eleves e USING (eleve_id)
         WHERE m.non_justifiees >= $seuil
         ORDER BY e.classe, e.nom, e.prenom, m.mois
         """,
@@ -347,7 +390,7 @@ def indicateur_depp(
     groupe = "'Établissement'" if par == "etablissement" else f"e.{par}"
     return wh.sql(
         f"""
-        WITH {_CRENEAUX},
+        WITH {_CRENEAUX}, {_PAR_MOIS},
         mois_ AS (
             SELECT DISTINCT date_trunc('month', j)::DATE AS mois
             FROM (SELECT unnest(generate_series(debut, fin, INTERVAL 1 DAY)) AS j FROM periodes)
@@ -357,11 +400,7 @@ def indicateur_depp(
             SELECT e.eleve_id, {groupe} AS groupe, m.mois FROM eleves e CROSS JOIN mois_ m
             WHERE (e.entree IS NULL OR e.entree <= last_day(m.mois)) AND (e.sortie IS NULL OR e.sortie >= m.mois)
         ),
-        nj AS (
-            SELECT eleve_id, date_trunc('month', jour)::DATE AS mois,
-                   count(*) FILTER (WHERE statut = 'non_justifiee') AS n
-            FROM creneaux GROUP BY ALL
-        )
+        nj AS (SELECT eleve_id, mois, non_justifiees AS n FROM par_mois)
         SELECT i.groupe AS {par if par != "etablissement" else "etablissement"}, i.mois,
                count(*)::INTEGER AS nb_eleves,
                (count(*) FILTER (WHERE coalesce(nj.n, 0) >= $seuil))::INTEGER AS nb_eleves_seuil,

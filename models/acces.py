@@ -34,6 +34,7 @@ import duckdb
 import polars as pl
 
 from .errors import VigieError
+from .schema import quote_ident as _q
 
 Role = Literal["direction", "professeur_principal", "enseignant", "cpe", "coordonnateur_ulis"]
 ROLES: dict[str, str] = {
@@ -93,7 +94,7 @@ def restreindre(con: duckdb.DuckDBPyConnection, u: Utilisateur) -> None:
     """Masque les vues publiques de ``con`` par des vues temporaires limitées au périmètre de ``u``."""
     if u.role == "direction":
         return
-    base = '"' + con.execute("SELECT current_database()").fetchall()[0][0].replace('"', '""') + '"'
+    base = _q(con.execute("SELECT current_database()").fetchall()[0][0])
     vues = {
         nom: [c for (c,) in con.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() "
@@ -127,10 +128,6 @@ def restreindre(con: duckdb.DuckDBPyConnection, u: Utilisateur) -> None:
         else:
             continue
         con.execute(f"CREATE OR REPLACE TEMP VIEW {_q(vue)} AS {requete}")
-
-
-def _q(nom: str) -> str:
-    return '"' + nom.replace('"', '""') + '"'
 
 
 # --- Comptes locaux -----------------------------------------------------------------------------------

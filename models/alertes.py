@@ -45,7 +45,6 @@ import csv
 import datetime as dt
 import io
 import json
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -53,17 +52,25 @@ from typing import TYPE_CHECKING, Any, Literal
 import polars as pl
 
 from . import absences as abs_
-from .annee_scolaire import fin_annee_scolaire
+from .formules import neutraliser_cellule
 from .moyennes import familles, moyennes, moyennes_calculees
 from .nombres import nombre
 from .periodes import avec_precedente
 from .reglages import REGLES, Reglages, charger_reglages
+from .sanctions import sanction_effacee  # noqa: F401 (R511-13 : models/sanctions.py)
 
 if TYPE_CHECKING:
     from .warehouse import Warehouse
 
 Gravite = Literal["info", "attention", "alerte"]
-ORDRE_GRAVITE = {"alerte": 0, "attention": 1, "info": 2}
+#: Les gravités, de la plus grave à la moins grave, avec leur libellé : l'ordre de tous les tris d'alertes.
+GRAVITES: dict[str, str] = {"alerte": "Alerte", "attention": "Attention", "info": "Information"}
+ORDRE_GRAVITE = {g: i for i, g in enumerate(GRAVITES)}
+
+
+def rang_gravite(colonne: str = "gravite") -> pl.Expr:
+    """Clé de tri des alertes, la plus grave d'abord (une gravité inconnue après les autres)."""
+    return pl.col(colonne).replace_strict(ORDRE_GRAVITE, default=len(ORDRE_GRAVITE), return_dtype=pl.Int64)
 
 SCHEMA: dict[str, Any] = {
     "eleve_id": pl.String, "nom": pl.String, "prenom": pl.String, "classe": pl.String,
@@ -100,10 +107,6 @@ def pct(x: float) -> str:
 
 def _pluriel(n: float, mot: str, pluriel: str | None = None) -> str:
     return f"{fr(n)} {mot if abs(n) < 2 else (pluriel or mot + 's')}"
-
-
-def _sans_accents(texte: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", texte.casefold()) if not unicodedata.combining(c))
 
 
 # --- Contexte et construction -------------------------------------------------------------------------
@@ -201,14 +204,11 @@ _PROC_10 = (
 
 def _absences_mois(ctx: _Ctx) -> list[dict[str, Any]]:
     r = ctx.r.absences
-    c = abs_.creneaux(ctx.wh, reglages=ctx.r)
-    if c.is_empty():
+    # Le compte du mois civil (L131-8) : models.absences, le même que la page Absences et le suivi.
+    par_mois = abs_.non_justifiees_par_mois(ctx.wh, reglages=ctx.r).rename(
+        {"non_justifiees": "nj", "en_attente": "att"})
+    if par_mois.is_empty():
         return []
-    c = c.with_columns(mois=pl.col("jour").dt.truncate("1mo"))
-    par_mois = c.group_by("eleve_id", "mois").agg(
-        nj=(pl.col("statut") == "non_justifiee").sum(),
-        att=(pl.col("statut") == "en_attente").sum(),
-    )
     classe_de = {k: v["classe"] for k, v in ctx.eleves.items()}
     effectifs: dict[str, int] = {}
     for cl in classe_de.values():
@@ -222,13 +222,11 @@ def _absences_mois(ctx: _Ctx) -> list[dict[str, Any]]:
     # le mois précédent de chacun est lu d'avance par une jointure.
     par_mois = par_mois.with_columns(precedent=pl.col("mois").dt.offset_by("-1mo")).join(
         par_mois.select("eleve_id", precedent="mois", nj_avant="nj"), on=["eleve_id", "precedent"], how="left"
-    ).filter((pl.col("nj") >= r.seuil_mois_non_justifiees) | (pl.col("att") >= r.seuil_en_attente))
-    # Les demi-journées de ces élèves et mois, rangées une fois (un filtre par ligne serait quadratique).
-    par_cle = c.join(par_mois.select("eleve_id", "mois"), on=["eleve_id", "mois"], how="semi").partition_by(
-        "eleve_id", "mois", as_dict=True)
+    ).filter(abs_.regle_mensuelle_expr(ctx.r, "nj").is_not_null() | (pl.col("att") >= r.seuil_en_attente))
     out = []
     for row in par_mois.sort("eleve_id", "mois").iter_rows(named=True):
         eid, mois, nj, att = row["eleve_id"], row["mois"], row["nj"], row["att"]
+        creneaux = row["creneaux"] or []
         mois_txt = fr_mois(mois)
         tendance = _tendance(row["nj_avant"] or 0, nj, " le mois précédent")
         effectif = effectifs.get(row["classe"], 1)
@@ -236,17 +234,16 @@ def _absences_mois(ctx: _Ctx) -> list[dict[str, Any]]:
             f"{fr(total_classe.get((row['classe'], mois), 0) / effectif)} demi-journée(s) non justifiée(s) "
             f"par élève en moyenne dans la classe"
         )
-        lignes = par_cle[(eid, mois)]
-        if nj >= r.seuil_mois_non_justifiees:
-            persistant = nj >= r.seuil_persistance
-            regle = "absences_persistance" if persistant else "absences_mois"
-            seuil = r.seuil_persistance if persistant else r.seuil_mois_non_justifiees
-            nj_lignes = lignes.filter(statut="non_justifiee").sort("jour", "demi", descending=[False, True])
-            jours = sorted(set(nj_lignes["jour"]))
+        nj_lignes = [x for x in creneaux if x["statut"] == "non_justifiee"]  # par jour, matin d'abord
+        regle = abs_.regle_mensuelle(nj, ctx.r)
+        if regle is not None:
+            persistant = regle == "absences_persistance"
+            seuil = abs_.seuil_regle(regle, ctx.r)
+            jours = row["jours"]
             # Un mois à cheval sur deux périodes est rattaché à celle du jour où le seuil est atteint (la
             # seuil-ième demi-journée non justifiée du mois) : c'est ce jour-là que naît l'obligation
             # d'agir (L131-8), et l'alerte n'est comptée qu'une fois.
-            annee_p, periode_p = ctx.periode_de(nj_lignes["jour"][seuil - 1])
+            annee_p, periode_p = ctx.periode_de(nj_lignes[seuil - 1]["jour"])
             attente = f" ; {_pluriel(att, 'autre demi-journée')} en attente de justificatif, non comptée(s)" if att else ""
             out.append(ctx.alerte(
                 eid, regle, periode=mois.strftime("%Y-%m"), annee=annee_p, periode_scolaire=periode_p, gravite="alerte",
@@ -257,12 +254,12 @@ def _absences_mois(ctx: _Ctx) -> list[dict[str, Any]]:
                 ),
                 acteur="Chef d'établissement, CPE" if not persistant else "Chef d'établissement, CPE, DASEN",
                 procedure=_PROC_10 if persistant else _PROC_4,
-                preuves=lignes.filter(statut="non_justifiee").select("jour", "demi", "statut").to_dicts(),
+                preuves=nj_lignes,
                 tendance=tendance, comparaison_classe=comparaison,
             ))
         if att >= r.seuil_en_attente:
-            en_attente = lignes.filter(statut="en_attente").sort("jour", "demi", descending=[False, True])
-            annee_p, periode_p = ctx.periode_de(en_attente["jour"][r.seuil_en_attente - 1])
+            en_attente = [x for x in creneaux if x["statut"] == "en_attente"]
+            annee_p, periode_p = ctx.periode_de(en_attente[r.seuil_en_attente - 1]["jour"])
             out.append(ctx.alerte(
                 eid, "justificatifs_en_attente", periode=mois.strftime("%Y-%m"), annee=annee_p, periode_scolaire=periode_p,
                 gravite="info", valeur=att,
@@ -273,7 +270,7 @@ def _absences_mois(ctx: _Ctx) -> list[dict[str, Any]]:
                 ),
                 acteur="Vie scolaire (CPE)",
                 procedure="Relancer la famille pour obtenir le justificatif, puis régler l'absence dans Pronote.",
-                preuves=lignes.filter(statut="en_attente").select("jour", "demi", "statut").to_dicts(),
+                preuves=en_attente,
             ))
     return out
 
@@ -558,23 +555,6 @@ def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
 # --- 4. Comportement ----------------------------------------------------------------------------------
 
 
-def sanction_effacee(nature: str, date: dt.date, exclusion: bool, au: dt.date) -> bool:
-    """R511-13 : avertissement, blâme, mesure de responsabilisation effacés à la fin de l'année scolaire
-    (31 août) ; exclusions temporaires effacées un an après ; l'exclusion définitive reste."""
-    n = _sans_accents(nature)
-    if "definitive" in n:
-        return False
-    if exclusion or "exclusion" in n:
-        try:
-            un_an = date.replace(year=date.year + 1)
-        except ValueError:  # 29 février
-            un_an = date.replace(year=date.year + 1, day=28)
-        return au > un_an
-    if any(m in n for m in ("avertissement", "blame", "responsabilisation")):
-        return au > fin_annee_scolaire(date)
-    return False
-
-
 def _comportement(ctx: _Ctx) -> list[dict[str, Any]]:
     s = ctx.wh.sql(
         """SELECT s.eleve_id, s.date, s.nature, s.motif, s.exclusion, s.disciplinaire, p.annee, p.periode
@@ -816,7 +796,7 @@ def alertes(
         df = df.filter(regle=regle)
     if gravite is not None:
         df = df.filter(gravite=gravite)
-    return df.with_columns(_o=pl.col("gravite").replace_strict(ORDRE_GRAVITE, default=9)).sort(
+    return df.with_columns(_o=rang_gravite()).sort(
         "_o", "classe", "nom", "prenom", "regle", "annee", "periode", nulls_last=True, maintain_order=True
     ).drop("_o")
 
@@ -868,13 +848,10 @@ def mentions(
 
 # --- Ligne de commande --------------------------------------------------------------------------------
 
-_DANGEREUX = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _cellule_csv(valeur: Any) -> str:
-    """Une cellule sûre pour un tableur : une formule (=, +, -, @…) est neutralisée par une apostrophe."""
-    texte = "" if valeur is None else fr(valeur) if isinstance(valeur, float) else str(valeur)
-    return "'" + texte if texte.startswith(_DANGEREUX) else texte
+    """Une cellule sûre pour un tableur : une formule (=, +, -, @…) est neutralisée par une apostrophe
+    (``models.formules``)."""
+    return neutraliser_cellule("" if valeur is None else fr(valeur) if isinstance(valeur, float) else str(valeur))
 
 
 def _table(lignes: Iterable[list[str]], entetes: list[str]) -> str:

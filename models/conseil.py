@@ -21,6 +21,7 @@ import polars as pl
 
 from . import absences, alertes, lectures
 from . import moyennes as mm
+from .nombres import borne, nombre
 from .periodes import Periode, periode_precedente
 from .reglages import Reglages, charger_reglages
 from .warehouse import Warehouse
@@ -106,7 +107,7 @@ class FeuilleConseil:
         moy = self.tableau["moyenne"].drop_nulls().to_list()
         lignes = []
         for bas, haut in zip(bornes, bornes[1:]):
-            libelle = f"{bas} à {min(haut, 20):g}".replace(".", ",") if haut <= 20 else f"{bas} et plus"
+            libelle = f"{borne(bas)} à {borne(min(haut, 20))}" if haut <= 20 else f"{borne(bas)} et plus"
             lignes.append((libelle, sum(1 for m in moy if bas <= m < haut)))
         return pl.DataFrame(lignes, schema={"tranche": pl.String, "eleves": pl.Int64}, orient="row")
 
@@ -139,7 +140,7 @@ def alertes_de_periode(a: pl.DataFrame, annee: str | None, periode: str, *,
     ``anterieures``, toutes les autres ; les plus graves d'abord."""
     de_la_periode = _de_la_periode(annee, periode, "periode_scolaire")
     a = a.filter(~de_la_periode if anterieures else de_la_periode)
-    return a.sort(pl.col("gravite").replace_strict(ORDRE_GRAVITE, default=9), "regle", maintain_order=True)
+    return a.sort(alertes.rang_gravite(), "regle", maintain_order=True)
 
 
 def _de_la_periode(annee: str | None, periode: str, colonne: str = "periode") -> pl.Expr:
@@ -166,7 +167,8 @@ def absences_periode(wh: Warehouse, classe: str, periode: str, annee: str | None
 
 
 def _nb(x: float) -> str:
-    return f"{x:.2f}".replace(".", ",")
+    """Un chiffre des raisons d'une mention, écrit comme dans le tableau (``models.nombres``)."""
+    return nombre(x, milliers=False)
 
 
 def proposer_mentions(t: pl.DataFrame, r: Reglages, precedente: Periode | None) -> pl.DataFrame:
@@ -209,8 +211,8 @@ def proposer_mentions(t: pl.DataFrame, r: Reglages, precedente: Periode | None) 
                 freins.append("alerte(s) de la période : " + ", ".join(row["alertes_graves"]))
             nj = row["non_justifiees"] or 0
             if mention.non_justifiees_max is not None and nj > mention.non_justifiees_max:
-                freins.append(f"{nj:g} demi-journée(s) d'absence non justifiée(s) (au plus "
-                              f"{mention.non_justifiees_max})".replace(".", ","))
+                freins.append(f"{borne(nj)} demi-journée(s) d'absence non justifiée(s) (au plus "
+                              f"{borne(mention.non_justifiees_max)})")
             if freins:
                 signaux.append(f"{mention.libelle} écartée : " + " ; ".join(freins))
                 continue
@@ -240,7 +242,7 @@ def alertes_eleve(wh: Warehouse, eleve_id: str, classe: str | None = None) -> pl
     """Les alertes d'un élève (``models.alertes``, calculées pour sa classe seulement), les plus graves
     d'abord."""
     df = alertes.alertes(wh, classe=classe).filter(pl.col("eleve_id") == eleve_id)
-    return df.sort(pl.col("gravite").replace_strict(ORDRE_GRAVITE, default=9), "regle", maintain_order=True)
+    return df.sort(alertes.rang_gravite(), "regle", maintain_order=True)
 
 
 def feuille(wh: Warehouse, classe: str, periode: str, annee: str | None = None, *,
@@ -304,8 +306,12 @@ def feuille(wh: Warehouse, classe: str, periode: str, annee: str | None = None, 
             pl.col("eleve_id").is_in(list(punis)).alias("sanction_retenue"),
         )
     )
+    # La mention compare à la période précédente **de la même année** (models.periodes) : au premier
+    # trimestre, pas de progression ; la colonne « Évolution », elle, remonte à l'année passée.
+    dans_l_annee = avant if avant is not None and avant.annee == annee else None
+    pour_mentions = tableau if dans_l_annee else tableau.with_columns(variation=pl.lit(None, dtype=pl.Float64))
     tableau = (
-        tableau.join(proposer_mentions(tableau, r, avant), on="eleve_id", how="left")
+        tableau.join(proposer_mentions(pour_mentions, r, dans_l_annee), on="eleve_id", how="left")
         .select("eleve_id", "eleve", "moyenne", "variation", "rang", "moyenne_general",
                 "moyenne_professionnel", "ecart_familles", "alerte_ecart", "absences", "non_justifiees",
                 "retards", "sanctions", "alertes", "nb_alertes", "mention", "signaux", "faible_confiance",

@@ -1,30 +1,23 @@
-"""Exports CSV sûrs : cellules neutralisées contre l'injection de formules, export pseudonymisé.
-
-Un tableur exécute une cellule qui commence par ``=``, ``+``, ``-`` ou ``@`` (et, selon les logiciels,
-tabulation ou retour chariot) : on la préfixe d'une apostrophe, comme Pix Orga le fait dans ses exports.
-"""
+"""Exports CSV sûrs : cellules neutralisées contre l'injection de formules (la règle : ``models.formules``),
+export pseudonymisé."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from pathlib import Path
 
 import polars as pl
 
+from .formules import DANGEREUX, neutraliser_cellule  # noqa: F401 (ré-exportée)
+from .schema import quote_ident
 from .warehouse import Warehouse
 
-_DANGEREUX = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutraliser_cellule(valeur: str) -> str:
-    return "'" + valeur if valeur.startswith(_DANGEREUX) else valeur
-
-
 def neutraliser(df: pl.DataFrame) -> pl.DataFrame:
-    """Toutes les colonnes texte neutralisées ; les nombres restent des nombres."""
-    motif = r"^[=+\-@\t\r]"
+    """Toutes les colonnes texte neutralisées (:func:`neutraliser_cellule`) ; les nombres restent des nombres."""
+    motif = "^[" + re.escape("".join(DANGEREUX)) + "]"
     return df.with_columns(
         pl.when(pl.col(c).str.contains(motif)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
         for c, t in df.schema.items()
@@ -54,7 +47,7 @@ def exporter_pseudonymise(wh: Warehouse, dossier: Path) -> list[Path]:
     dossier.mkdir(parents=True, exist_ok=True)
     ecrits = []
     for vue in VUES_EXPORTEES:
-        df = wh.sql(f'SELECT * FROM "{vue}"')
+        df = wh.sql(f"SELECT * FROM {quote_ident(vue)}")
         df = df.drop([c for c in df.columns if c in IDENTIFIANTS])
         if "eleve_id" in df.columns:
             df = df.with_columns(

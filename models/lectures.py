@@ -11,6 +11,7 @@ import datetime as dt
 
 import polars as pl
 
+from .sanctions import sanction_effacee
 from .warehouse import Warehouse
 
 
@@ -182,8 +183,7 @@ def punitions_sanctions(
 ) -> pl.DataFrame:
     """Punitions et sanctions listées (date, nature, motif, donnée par, disciplinaire), les plus récentes
     d'abord, **sans les sanctions effacées du dossier** au ``au`` (aujourd'hui par défaut) selon R511-13
-    (``models.alertes.sanction_effacee``)."""
-    from .alertes import sanction_effacee
+    (``models.sanctions``)."""
 
     au = au or dt.date.today()
     df = wh.sql(

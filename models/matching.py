@@ -10,37 +10,14 @@ from __future__ import annotations
 
 import difflib
 import functools
-import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Literal
 
-from .records import RefEleve
-
-_SEPARATEURS = re.compile(r"[\s\-‐‑–—.,_]+")
-#: Les apostrophes soudent (« N'DIAYE » → « ndiaye ») : les élèves qui tapent leur nom dans Pix écrivent
-#: « ndiaye » ou « n'diaye », rarement « n diaye ».
-_APOSTROPHES = re.compile(r"['’ʼ`´]")
+from .records import RefEleve, cle_classe, cle_nom  # noqa: F401 (la clé des noms vit dans records)
 
 #: Score minimal (ratio de difflib) d'une correspondance approchée.
 SEUIL_APPROCHE = 0.86
-
-
-@functools.lru_cache(maxsize=65536)
-def cle_nom(texte: str | None) -> str:
-    """« Lefèvre-D’Almeida » → « lefevre dalmeida » : minuscules, sans accents ni ponctuation."""
-    if not texte:
-        return ""
-    t = unicodedata.normalize("NFKD", texte)
-    t = "".join(c for c in t if not unicodedata.combining(c)).replace("œ", "oe").replace("æ", "ae")
-    t = _APOSTROPHES.sub("", t.replace("Œ", "oe").replace("Æ", "ae").lower())
-    return " ".join(p for p in _SEPARATEURS.split(t) if p)
-
-
-def cle_classe(classe: str | None) -> str:
-    """« 3e A », « 3EA », « 3 A » → « 3ea » : les classes s'écrivent aussi de plusieurs façons."""
-    return re.sub(r"[^0-9a-z]", "", cle_nom(classe)) if classe else ""
 
 
 @dataclass(frozen=True)

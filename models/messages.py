@@ -227,10 +227,10 @@ def libelle(loc: Iterable[Any], libelles: Mapping[str, str] = LIBELLES) -> str:
 
 
 def _nombre(x: Any) -> str:
-    """Une borne à la française : 20 → « 20 », 0.5 → « 0,5 »."""
-    if isinstance(x, float) and x.is_integer():
-        x = int(x)
-    return str(x).replace(".", ",")
+    """Une borne à la française : 20 → « 20 », 0.5 → « 0,5 » (``models.nombres.borne``)."""
+    from .nombres import borne
+
+    return borne(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else str(x)
 
 
 def _liste(attendu: str) -> str:

@@ -10,13 +10,47 @@ Les statuts sont des mots français en minuscules, sans accents, listés dans le
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal, overload
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+from .nombres import borne
+
+
+# --- Clé des noms -------------------------------------------------------------------------------------
+# La clé qui compare les noms d'une source à l'autre : l'identifiant d'un élève (Eleve.eleve_id) et le
+# rapprochement (models/matching.py) en dépendent, elle vit donc ici, sous les deux.
+
+_SEPARATEURS = re.compile(r"[\s\-‐‑–—.,_]+")
+#: Les apostrophes soudent (« N'DIAYE » → « ndiaye ») : les élèves qui tapent leur nom dans Pix écrivent
+#: « ndiaye » ou « n'diaye », rarement « n diaye ».
+_APOSTROPHES = re.compile(r"['’ʼ`´]")
+
+
+@functools.lru_cache(maxsize=65536)
+def cle_nom(texte: str | None) -> str:
+    """« Lefèvre-D’Almeida » → « lefevre dalmeida » : minuscules, sans accents ni ponctuation."""
+    if not texte:
+        return ""
+    t = unicodedata.normalize("NFKD", texte)
+    t = "".join(c for c in t if not unicodedata.combining(c)).replace("œ", "oe").replace("æ", "ae")
+    t = _APOSTROPHES.sub("", t.replace("Œ", "oe").replace("Æ", "ae").lower())
+    return " ".join(p for p in _SEPARATEURS.split(t) if p)
+
+
+def cle_classe(classe: str | None) -> str:
+    """« 3e A », « 3EA », « 3 A » → « 3ea » : les classes s'écrivent aussi de plusieurs façons."""
+    return re.sub(r"[^0-9a-z]", "", cle_nom(classe)) if classe else ""
+
+
+# --- Enregistrements ----------------------------------------------------------------------------------
 
 
 class _Record(BaseModel):
@@ -229,7 +263,6 @@ class Eleve(_Record):
         """Identifiant interne stable : l'INE s'il est connu, sinon une empreinte nom/prénom/naissance."""
         if self.ine:
             return self.ine.upper()
-        from .matching import cle_nom
 
         base = f"{cle_nom(self.nom)}|{cle_nom(self.prenom)}|{self.date_naissance or ''}"
         return "V" + hashlib.sha1(base.encode()).hexdigest()[:11].upper()
@@ -288,7 +321,7 @@ class Note(_Record):
                 raise ValueError("une note « notée » doit avoir une valeur")
             if not 0 <= self.valeur <= self.devoir.bareme:
                 raise ValueError(
-                    f"la note {self.valeur:g} sort du barème 0–{self.devoir.bareme:g}"
+                    f"la note {borne(self.valeur)} sort du barème 0–{borne(self.devoir.bareme)}"
                 )
         elif self.valeur is not None:
             raise ValueError(f"une note de statut « {self.statut} » n'a pas de valeur")

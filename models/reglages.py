@@ -18,6 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import SettingsError
+from .nombres import borne as nombre_borne
 from .messages import explication, lecture_impossible, toml_mal_ecrit
 
 #: Le fichier des valeurs par défaut, livré avec Vigie.
@@ -332,7 +333,7 @@ def _message(err: dict[str, Any]) -> str:
     if t in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         signe = {"greater_than_equal": "≥", "greater_than": ">", "less_than_equal": "≤", "less_than": "<"}[t]
         borne = next(iter(ctx.values()))
-        return f"doit être {signe} {str(borne).replace('.', ',')}"
+        return f"doit être {signe} {nombre_borne(borne) if isinstance(borne, (int, float)) else borne}"
     if t == "value_error":
         return str(ctx.get("error", err["msg"]))
     if t in _MESSAGES:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from .annee_scolaire import bornes
 from .errors import VigieError
+from .sanctions import sanction_effacee
 from .warehouse import Warehouse
 
 @dataclass
@@ -39,18 +40,19 @@ def purger(wh: Warehouse, annee: str, *, aujourdhui: dt.date | None = None) -> R
     debut, fin = bornes(annee)
     if aujourdhui <= fin:
         raise VigieError(f"l'année {annee} n'est pas terminée (fin le {fin:%d/%m/%Y}) : rien n'est purgé")
-    un_an = aujourdhui.replace(year=aujourdhui.year - 1)
     fin_annee = ("CAST(date AS DATE) BETWEEN $debut AND $fin", {"debut": debut, "fin": fin})
-    effacees = " OR ".join(f"strip_accents(lower(nature)) LIKE '%{m}%'" for m in ("avertissement", "blame", "responsabilisation"))
+    # Les punitions de l'année, et les sanctions qu'R511-13 a effacées du dossier à ce jour (la règle
+    # est celle de models.sanctions, lue en Python : une seule écriture de la règle).
+    sanctions = wh.con.execute(
+        "SELECT rowid, CAST(date AS DATE), nature, exclusion, disciplinaire FROM t_sanctions "
+        "WHERE CAST(date AS DATE) <= ?", [fin]).fetchall()
+    sanctions_purgees = [i for i, d, nature, exclusion, disciplinaire in sanctions
+                         if (d >= debut and disciplinaire is False)
+                         or sanction_effacee(nature or "", d, bool(exclusion), aujourdhui)]
     requetes = {
         "t_absences": ("CAST(debut AS DATE) BETWEEN $debut AND $fin", fin_annee[1]),
         "t_retards": fin_annee,
-        "t_sanctions": (
-            f"(CAST(date AS DATE) BETWEEN $debut AND $fin AND (NOT disciplinaire OR {effacees})) "
-            "OR (exclusion AND strip_accents(lower(nature)) NOT LIKE '%definitive%' AND date <= $un_an "
-            "AND date <= $fin)",
-            {**fin_annee[1], "un_an": un_an},
-        ),
+        "t_sanctions": ("rowid IN (SELECT unnest($ids::BIGINT[]))", {"ids": sanctions_purgees}),
         "t_notes": ("devoir_id IN (SELECT devoir_id FROM t_devoirs WHERE annee = $annee)", {"annee": annee}),
         "t_devoirs": ("annee = $annee", {"annee": annee}),
         "t_moyennes_source": ("annee = $annee", {"annee": annee}),

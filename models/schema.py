@@ -12,6 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+
+def quote_ident(nom: str) -> str:
+    """Le seul endroit où un identifiant (table, vue, colonne, base) entre dans du SQL, entre guillemets
+    doubles doublés (``a"b`` → ``"a""b"``, grammaire SQL de DuckDB) ; les valeurs passent en paramètres."""
+    return '"' + nom.replace('"', '""') + '"'
+
+
 # --- Tables : colonnes, et la clé naturelle de chacune -----------------------------------------------
 
 

@@ -707,16 +707,17 @@ def seuils_suivis(db: str | Path, wh: "Warehouse", u: Utilisateur, *, classe: st
     de l'alerte du mois (``absences_mois`` ou ``absences_persistance``) et la dernière étape de procédure
     consignée. Colonnes : eleve_id, nom, prenom, classe, mois, non_justifiees, en_attente, seuil, regle,
     annee, statut, statut_date, derniere_etape, derniere_etape_date."""
-    from .absences import mois_non_justifies
+    from .absences import mois_non_justifies, regle_mensuelle_expr
 
-    r = charger_reglages().absences
+    reglages = charger_reglages()
+    r = reglages.absences
     m = mois_non_justifies(wh, r.seuil_mois_non_justifiees)
     if classe is not None:
         m = m.filter(pl.col("classe") == classe)
-    persistant = pl.col("non_justifiees") >= r.seuil_persistance
+    persistant = regle_mensuelle_expr(reglages) == "absences_persistance"
     m = m.drop("jours").with_columns(
         pl.when(persistant).then(r.seuil_persistance).otherwise(r.seuil_mois_non_justifiees).alias("seuil"),
-        pl.when(persistant).then(pl.lit("absences_persistance")).otherwise(pl.lit("absences_mois")).alias("regle"),
+        regle_mensuelle_expr(reglages).alias("regle"),
         pl.col("mois").dt.strftime("%Y-%m").alias("periode"),
         pl.col("mois").map_elements(annee_scolaire, return_dtype=pl.String).alias("annee"),
     )

@@ -26,6 +26,7 @@ import duckdb
 import polars as pl
 
 from . import schema
+from .schema import quote_ident
 from .annee_scolaire import annee_scolaire
 from .errors import ImportRejected, VigieError, WarehouseBusy, situer
 from .matching import Annuaire, EleveConnu, Rapprochement, cle_designation, cle_nom
@@ -44,11 +45,6 @@ def chemin_par_defaut() -> Path:
         return Path(env).expanduser()
     base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return base / "vigie" / "vigie.duckdb"
-
-
-def quote_ident(nom: str) -> str:
-    """Le seul endroit où un identifiant entre dans du SQL ; les valeurs passent en paramètres."""
-    return '"' + nom.replace('"', '""') + '"'
 
 
 # --- Résultat d'un import -----------------------------------------------------------------------------

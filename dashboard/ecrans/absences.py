@@ -62,17 +62,16 @@ else:
     mois = st.selectbox("Mois", mois_connus, index=len(mois_connus) - 1, format_func=lambda m: m.strftime("%m/%Y"),
                         key="absences_mois")
     du_mois = mensuel.filter(pl.col("mois") == mois).with_columns(
-        pl.col("jours").list.eval(pl.element().dt.strftime("%d/%m")).list.join(", ").alias("jours")
+        pl.col("jours").list.eval(pl.element().dt.strftime("%d/%m")).list.join(", ").alias("jours"),
+        ma.regle_mensuelle_expr(charger_reglages()).alias("regle"),  # le palier du mois (models.absences)
     )
-    for seuil, titre, texte in (
-        (reglages.seuil_persistance, f"≥ {reglages.seuil_persistance} demi-journées (persistance)",
+    for regle, seuil, titre, texte in (
+        ("absences_persistance", reglages.seuil_persistance, f"≥ {reglages.seuil_persistance} demi-journées (persistance)",
          "Réunion de l'équipe éducative et signalement renforcé (circulaire n° 2014-159)."),
-        (reglages.seuil_mois_non_justifiees, f"≥ {reglages.seuil_mois_non_justifiees} demi-journées",
+        ("absences_mois", reglages.seuil_mois_non_justifiees, f"≥ {reglages.seuil_mois_non_justifiees} demi-journées",
          "Dialogue avec la famille, puis saisine du DASEN (Code de l'éducation, L131-8 et R131-7)."),
     ):
-        liste = du_mois.filter(pl.col("non_justifiees") >= seuil)
-        if seuil == reglages.seuil_mois_non_justifiees:
-            liste = liste.filter(pl.col("non_justifiees") < reglages.seuil_persistance)
+        liste = du_mois.filter(pl.col("regle") == regle)
         st.markdown(f"**{titre}** — {liste.height} élève(s). {texte}")
         if liste.height:
             affiche = liste.select(

@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard import data, ui
 from dashboard import suivi as fsuivi
 from dashboard import format as fr
+from models import alertes as mal
 from models import lectures
 from models import suivi as msuivi
 from models.reglages import charger_reglages
@@ -20,8 +21,9 @@ st.title("Alertes")
 if ui.entrepot_vide():
     st.stop()
 
-#: Gravité → libellé et icône (texte + icône : la couleur seule ne porte pas l'information).
-GRAVITES = {"alerte": "Alerte", "attention": "Attention", "info": "Information"}
+#: Gravité → libellé (models.alertes, dans l'ordre de gravité) et icône (texte + icône : la couleur seule
+#: ne porte pas l'information).
+GRAVITES = mal.GRAVITES
 ICONES = {"alerte": ":material/error:", "attention": ":material/warning:", "info": ":material/info:"}
 reglages = charger_reglages()
 toutes = "Toutes les classes"
@@ -50,8 +52,7 @@ if regles_choisies:
     filtre &= pl.col("regle").is_in(regles_choisies)
 if gravites:
     filtre &= pl.col("gravite").is_in(gravites)
-ordre = {"alerte": 0, "attention": 1, "info": 2}
-choisies = alertes.filter(filtre).sort(pl.col("gravite").replace_strict(ordre, default=3), "classe", "nom", "prenom")
+choisies = alertes.filter(filtre).sort(mal.rang_gravite(), "classe", "nom", "prenom")
 
 c = st.columns(3)
 for i, g in enumerate(GRAVITES):

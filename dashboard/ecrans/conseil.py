@@ -19,6 +19,7 @@ from dashboard import format as fr
 from dashboard import suivi as fsuivi
 from models import conseil
 from models import suivi as msuivi
+from models.alertes import GRAVITES
 
 st.title("Conseil de classe")
 if ui.entrepot_vide():
@@ -174,7 +175,7 @@ if not projection:
                 else "**Alertes de la période** : aucune")
     for a in alertes.iter_rows(named=True):
         quand = f" — {fr.periode(a['periode'])}" if a["periode"] != a["periode_scolaire"] else ""
-        st.markdown(f"- **{a['libelle']}**{quand} ({a['gravite']}) — {a['explication']}")
+        st.markdown(f"- **{a['libelle']}**{quand} ({GRAVITES.get(a['gravite'], a['gravite'])}) — {a['explication']}")
     # Les décisions du conseil (models/suivi.py) : jamais en projection.
     if msuivi.peut_lire(ui.utilisateur(), "conseil"):
         decisions = data.appel_suivi(msuivi.decisions_conseil, classe, f.annee, periode).filter(

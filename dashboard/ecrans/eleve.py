@@ -17,6 +17,7 @@ from models import absences as ma
 from models import moyennes as mm
 from models import conseil, lectures
 from models import suivi as msuivi
+from models.alertes import GRAVITES
 from models.reglages import charger_reglages
 
 st.title("Élève")
@@ -66,8 +67,9 @@ if "notes" in onglets:
             i = st.selectbox("Période", range(len(periodes)), index=len(periodes) - 1,
                              format_func=lambda k: periodes[k], key="eleve_periode")
             moy = data.appel(mm.moyennes, classe=fiche["classe"], periode=periodes[i], annee=annees[i])
-            prec = (data.appel(mm.moyennes, classe=fiche["classe"], periode=periodes[i - 1],
-                               annee=annees[i - 1]) if i > 0 else None)
+            annee_p, periode_p = ui.periode_precedente(annees[i], periodes[i])
+            prec = (data.appel(mm.moyennes, classe=fiche["classe"], periode=periode_p, annee=annee_p)
+                    if periode_p else None)
             g, d = st.columns([3, 2])
             with g:
                 st.altair_chart(charts.radar(fiches.radar_eleve(moy, eleve_id, prec)), width="content")
@@ -151,7 +153,7 @@ if "alertes" in onglets:
         if alertes.is_empty():
             st.success("Aucune alerte pour cet élève.")
         for a in alertes.iter_rows(named=True):
-            with st.expander(f"{a['libelle']} — {a['gravite']}" + (f" ({a['periode']})" if a.get("periode") else "")):
+            with st.expander(f"{a['libelle']} — {GRAVITES.get(a['gravite'], a['gravite'])}" + (f" ({a['periode']})" if a.get("periode") else "")):
                 st.write(a["explication"])
                 for cle, titre in (("acteur", "Qui agit"), ("procedure", "Procédure")):
                     if a.get(cle):
