@@ -23,6 +23,7 @@ import streamlit as st
 
 from models import acces, connexion
 from models.acces import Utilisateur
+from models.nombres import borne
 from models.reglages import charger_reglages
 from models.warehouse import lecture
 
@@ -118,7 +119,7 @@ def _expiree(db: Path, u: Utilisateur) -> bool:
     derniere = st.session_state.get(_ACTIVITE)
     if derniere is None or u.demo or not connexion.session_expiree(derniere, reglages):
         return False
-    minutes = f"{reglages.inactivite_minutes:g}".replace(".", ",")
+    minutes = borne(reglages.inactivite_minutes)
     acces.journaliser(db, u, "fin_de_session", f"inactivité ({minutes} min)")
     st.session_state.pop(_CLE, None)
     st.session_state.pop(_ACTIVITE, None)
