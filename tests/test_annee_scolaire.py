@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import polars as pl
 import pytest
 
 from models import annee_scolaire as an
@@ -89,3 +90,22 @@ def test_evolution_d_une_annee_a_l_autre(ecole, tmp_path):
     # T1 2025-2026 : 11 − 15 (T3 de l'année passée) ; T3 : pas de moyenne au T2 → pas d'écart (on ne
     # compare pas au T1 en sautant une période).
     assert ev["variation"].to_list() == [None, -4, None]
+
+
+def test_conseil_evolution_sur_l_annee_passee_mention_dans_l_annee(ecole, tmp_path):
+    # Jean : 8 au T3 2024-2025, 10 au T1 2025-2026 (+2). La colonne « Évolution » du conseil remonte à
+    # l'année passée (+2,00) ; la mention « Encouragements » (progression ≥ 1,5) compare dans l'année :
+    # au premier trimestre, pas de progression, donc pas de mention (10 < 12 sans elle).
+    from models.conseil import feuille
+
+    ecole.importer(lot(tmp_path, "etablissement", "2024", periodes=ANNEE_PASSEE))
+    jean = RefEleve(nom_complet="DUPONT Jean-Marie", classe="3A")
+    notes = [Note(eleve=jean, valeur=v, devoir=Devoir(classe="3A", matiere="MATHEMATIQUES", date=jour,
+                                                       periode=periode, titre=f"DS{i}", rang=100 + i))
+             for i, (jour, periode, v) in enumerate([(J(2025, 5, d), "Trimestre 3", 8) for d in (5, 6, 7)]
+                                                      + [(J(2025, 10, d), "Trimestre 1", 10) for d in (6, 7, 8)])]
+    assert ecole.importer(lot(tmp_path, "pronote-notes", "c", notes=notes)).statut == "reussi"
+    f = feuille(ecole, "3A", "Trimestre 1", "2025-2026", au=J(2025, 11, 15))
+    assert f.precedente == P("2024-2025", "Trimestre 3")
+    r = f.tableau.filter(pl.col("eleve").str.starts_with("DUPONT")).row(0, named=True)
+    assert r["variation"] == pytest.approx(2) and r["mention"] is None
