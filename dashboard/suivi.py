@@ -42,7 +42,7 @@ def formulaire(
     if not permises:
         return
     if st.session_state.pop(f"suivi_vider_{cle}", False):
-        st.session_state.pop(f"suivi_com_{cle}", None)  # l'entrée est faite : le commentaire ne se ressaisit pas
+        st.session_state[f"suivi_com_{cle}"] = ""  # l'entrée est faite : le commentaire ne se ressaisit pas
     # Pas de st.form : la liste des étapes et des valeurs suit la sorte et la rubrique choisies.
     with st.container(border=True):
         st.markdown(f"**{titre}**")

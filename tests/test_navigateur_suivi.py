@@ -71,6 +71,8 @@ def test_une_cpe_consigne_une_etape_depuis_la_fiche(tmp_path: Path) -> None:
                 except Exception:
                     page.screenshot(path=str(SORTIE / "echec_suivi.png"), full_page=True)
                     raise
+                # Le commentaire est vidé : un second clic n'enregistrerait pas la même entrée deux fois.
+                assert page.get_by_label("Commentaire (lisible par la famille : restez factuel)").input_value() == ""
                 page.wait_for_timeout(800)
                 capture = SORTIE / "suivi_etape.png"
                 page.screenshot(path=str(capture), full_page=True)

@@ -45,6 +45,7 @@ def test_fiche_cpe_s_ouvre_sur_les_absences_et_enregistre_une_etape(ecole: Path)
     at.button(key="suivi_ok_eleve").click().run()
     assert not at.exception
     assert any("enregistrée" in s.value for s in at.success)
+    assert at.text_area(key="suivi_com_eleve").value == ""  # vidé après l'enregistrement
     # La chronologie montre aussitôt l'entrée (le cache suit la base de suivi), avec les alertes.
     chrono = next(d.value for d in at.dataframe if "Quoi" in d.value.columns)
     quoi = list(chrono["Quoi"])
