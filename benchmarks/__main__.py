@@ -25,6 +25,7 @@ from .mesure import Mesure, tableau
 
 #: Taille → (jeu de fichiers, tailles d'académie du cas c, élèves par établissement de l'académie).
 PROFILS = {
+    "demo": ("demo", [2], 600),
     "XS": ("XS", [2], 60),
     "S": ("S", [2], 300),
     "M": ("M", [10], 1500),
@@ -66,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="cas c : sur les académies, mesurer les moyennes sans les alertes")
     p.add_argument("--annee-seule", action="store_true",
                    help="cas a et d sur la seule année en cours du jeu (un tiers de M) : plus court")
+    p.add_argument("--roles", default=None,
+                   help="cas b : rôles mesurés, ex. direction,cpe (par défaut tous)")
+    p.add_argument("--sans-navigateur", action="store_true", help="cas b : temps de script seulement")
     p.add_argument("--reutiliser", action="store_true",
                    help="garder le dernier jeu en cache même si le générateur a changé depuis")
     args = p.parse_args(argv)
@@ -91,7 +95,9 @@ def main(argv: list[str] | None = None) -> int:
             mesures += import_notes.mesurer(ja, travail / "a", args.runs, naif_passages=args.runs_naif)
         if "b" in cas:
             print("(b) pages du tableau de bord…", flush=True)
-            mesures += pages.mesurer(j.complet, args.runs, nom_jeu)
+            mesures += pages.mesurer(j.complet, travail / "b", args.runs, nom_jeu, navigateur=not args.sans_navigateur,
+                                     roles=args.roles.split(",") if args.roles else None,
+                                     captures=args.data / f"captures-{nom_jeu}")
         if "c" in cas:
             print("(c) moyennes et alertes…", flush=True)
             mesures += _cas_c(j, academies, args, eleves)

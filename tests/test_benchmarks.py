@@ -5,6 +5,7 @@ des notes entre Vigie et le chargeur naïf."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -28,7 +29,7 @@ def test_tableau_mediane_ratio_et_verdict() -> None:
 
 def test_tous_les_cas_sur_un_jeu_minuscule(tmp_path: Path) -> None:
     code = main(["--taille", "XS", "--runs", "1", "--data", str(tmp_path), "--academies", "2",
-                 "--distincts", "1"])
+                 "--distincts", "1", "--sans-navigateur"])
     texte = (tmp_path / "resultats-XS-abcd.md").read_text(encoding="utf-8")
     assert code == 0, texte
     lignes = {l.split("|")[2].strip(): l for l in texte.splitlines() if l.startswith("| ") and "---" not in l}
@@ -41,10 +42,12 @@ def test_tous_les_cas_sur_un_jeu_minuscule(tmp_path: Path) -> None:
     assert "24 fichiers" in lignes["DuckDB read_csv (référence)"]
     assert "mêmes notes que Vigie : oui" in lignes["chargeur naïf (pandas + pydantic + SQLite)"]
     assert "| erreur |" not in texte
-    # (b) une ligne par page déclarée à st.navigation, sans exception
-    pages = [k for k in lignes if k.startswith("page ")]
-    assert {"page accueil (XS)", "page classe (XS)", "page alertes (XS)"} <= set(pages)
-    assert all("erreur" not in lignes[p] for p in pages)
+    # (b) chaque page que voit chaque rôle, connecté, à froid et à chaud, sans exception
+    pages = [k for k in lignes if k.startswith("script, ")]
+    assert {"script, conseil, direction, à froid (XS)", "script, conseil, direction, à chaud (XS)",
+            "script, alertes, cpe, à chaud (XS)", "script, competences, coordonnateur_ulis, à chaud (XS)"} <= set(pages)
+    assert not any(p.startswith("script, conseil, cpe") for p in pages)  # le CPE ne voit pas le conseil
+    assert all("erreur" not in lignes[p] and "| 1 |" in lignes[p] for p in pages)
     # (c) le jeu de fichiers puis une académie de 2 établissements, dont 1 recopié
     assert f"1 étab., 60 élèves, {notes} notes" in lignes["moyennes + alertes, XS (fichiers)"]
     notes_academie = int(re.search(r"2 étab\., \d+ élèves, (\d+) notes", lignes["moyennes + alertes, 2 étab."])[1])
@@ -55,3 +58,44 @@ def test_tous_les_cas_sur_un_jeu_minuscule(tmp_path: Path) -> None:
     principal = float(lignes["pointe du seul processus qui écrit (VmHWM)"].split("|")[3].split()[0])
     socle = float(lignes["socle de l'interpréteur (modules importés)"].split("|")[3].split()[0])
     assert pic > socle > 20 and principal > socle
+
+
+def test_pages_jamais_mesurees_sur_le_formulaire_de_connexion(tmp_path: Path, monkeypatch) -> None:
+    """La première version mesurait la connexion sans le dire : une page non affichée est une erreur."""
+    from streamlit.testing.v1 import AppTest
+
+    from benchmarks import pages
+    from tests.ecole_dashboard import construire
+
+    db, comptes = pages.preparer(construire(tmp_path / "source.duckdb"), tmp_path / "b")
+    monkeypatch.setenv("VIGIE_DB", str(db))
+    monkeypatch.delenv("VIGIE_DEMO", raising=False)
+    conseil = next(p for p in pages.pages() if p.nom == "conseil")
+    at = AppTest.from_file(str(pages.APP), default_timeout=120)
+    at.run()
+    assert pages.contenu_absent(at, conseil, "direction") == "formulaire de connexion affiché"
+    at = pages._connecter_apptest(comptes["direction"])
+    assert pages.contenu_absent(at, conseil, "direction") == "titre « Conseil de classe » absent"  # l'accueil
+    # une page dont le contenu manque (un st.stop avant le graphique) ne passe pas non plus
+    titre_seul = dataclasses.replace(conseil, titre="Accueil et imports")
+    assert pages.contenu_absent(at, titre_seul, "direction") == "contenu absent : graphique"
+    at.switch_page("ecrans/conseil.py").run()
+    assert pages.contenu_absent(at, conseil, "direction") is None
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="chromium absent de /usr/bin/chromium")
+def test_pages_dans_le_navigateur(tmp_path: Path) -> None:
+    from benchmarks import pages
+    from tests.ecole_dashboard import construire
+
+    db, comptes = pages.preparer(construire(tmp_path / "source.duckdb"), tmp_path / "b")
+    lignes = pages.mesurer_navigateur(db, comptes, 1, "petite", ["cpe"], captures=tmp_path / "captures")
+    noms = [m.nom for m in lignes]
+    assert noms[:2] == ["navigateur, plancher : page Streamlit presque vide, à chaud (petite)",
+                        "navigateur, connexion cpe jusqu'à l'accueil rendu (petite)"]
+    assert all(m.reference is lignes[0] for m in lignes[2:])  # ratio contre le plancher du même passage
+    assert {"navigateur, alertes, cpe, à froid (petite)", "navigateur, absences, cpe, à chaud (petite)"} <= set(noms)
+    assert all(not m.erreurs and len(m.valeurs) == 1 and 0 < m.valeurs[0] < 120 for m in lignes), \
+        [(m.nom, m.erreurs) for m in lignes]
+    assert (tmp_path / "captures" / "cpe-absences.png").stat().st_size > 10_000
