@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         p.error("--cas : a, b, c, d ou e")
     nom_jeu, academies, eleves = PROFILS[args.taille]
     if args.academies:
-        academies = [int(x) for x in args.academies.split(",")]
+        academies = [int(x) for x in args.academies.split(",") if x.strip() and int(x) > 0]
 
     debut = time.perf_counter()
     mesures: list[Mesure] = []
@@ -125,13 +125,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _cas_c(j, academies: list[int], args: argparse.Namespace, eleves: int) -> list[Mesure]:  # noqa: ANN001
+    from . import commande
+
+    mesures = commande.mesurer(j.complet, args.runs, j.taille)
     entrepots = [(f"{j.taille} (fichiers)", j.complet)]
     for n in academies:
         print(f"  académie de {n} établissements…", flush=True)
         entrepots.append((f"{n} étab.", grand.entrepot(n, args.distincts, args.data, eleves=eleves,
                                                                reutiliser=args.reutiliser)))
-    return analyses.mesurer(entrepots, args.runs, cible_l=entrepots[-1][0], limite=args.limite_c,
-                            alertes_jusqua=1 if args.moyennes_seules_academies else None)
+    return mesures + analyses.mesurer(entrepots, args.runs, cible_l=entrepots[-1][0], limite=args.limite_c,
+                                      alertes_jusqua=1 if args.moyennes_seules_academies else None)
 
 
 if __name__ == "__main__":

@@ -48,6 +48,9 @@ def test_tous_les_cas_sur_un_jeu_minuscule(tmp_path: Path) -> None:
             "script, alertes, cpe, à chaud (XS)", "script, competences, coordonnateur_ulis, à chaud (XS)"} <= set(pages)
     assert not any(p.startswith("script, conseil, cpe") for p in pages)  # le CPE ne voit pas le conseil
     assert all("erreur" not in lignes[p] and "| 1 |" in lignes[p] for p in pages)
+    # (c) « vigie alerts » de bout en bout, processus neufs, contre l'interpréteur et ses imports
+    assert "× référence : interpréteur et imports" in lignes["vigie alerts, de bout en bout (XS)"]
+    assert "| 1 |" in lignes["vigie alerts, temps de calcul (XS)"]
     # (c) le jeu de fichiers puis une académie de 2 établissements, dont 1 recopié
     assert f"1 étab., 60 élèves, {notes} notes" in lignes["moyennes + alertes, XS (fichiers)"]
     notes_academie = int(re.search(r"2 étab\., \d+ élèves, (\d+) notes", lignes["moyennes + alertes, 2 étab."])[1])
