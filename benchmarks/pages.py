@@ -122,8 +122,9 @@ def pages_par_role() -> dict[str, list[Page]]:
 def preparer(source: Path, dossier: Path) -> tuple[Path, dict[str, Compte]]:
     """Une copie de l'entrepôt ``source`` (servie avec connexion) et un compte par rôle.
 
-    Le professeur principal a la classe la plus nombreuse, l'enseignant les deux plus nombreuses (le cas
-    le plus lourd de leur périmètre) ; le coordonnateur ULIS voit les élèves du dispositif."""
+    Le professeur principal a la classe qui a le plus d'alertes parmi celles qui ont des profils Pix,
+    l'enseignant cette classe et la suivante (chaque page a de quoi s'afficher) ; le coordonnateur ULIS voit
+    les élèves du dispositif."""
     from models import acces
     from models.warehouse import lecture, ecriture
 
@@ -134,10 +135,18 @@ def preparer(source: Path, dossier: Path) -> tuple[Path, dict[str, Compte]]:
     shutil.copyfile(source, db)
     with ecriture(db) as wh:  # une école fictive s'ouvre sans connexion : ici, on veut la connexion
         wh.con.execute("DELETE FROM t_meta WHERE cle = 'demo'")
+    from models.alertes import alertes
+
     with lecture(db) as wh:
-        classes = [c for (c,) in wh.con.execute(
-            "SELECT classe FROM eleves WHERE classe IS NOT NULL GROUP BY classe ORDER BY count(*) DESC, classe"
-        ).fetchall()]
+        # Les classes où chaque page a quelque chose à montrer (des alertes, des profils Pix), les plus
+        # chargées d'abord : une page vide (« Aucune alerte ») ne se mesure pas, elle serait refusée.
+        nb_alertes = dict(alertes(wh).group_by("classe").len().iter_rows())
+        avec_pix = {c for (c,) in wh.con.execute(
+            "SELECT DISTINCT e.classe FROM pix_profils JOIN eleves e USING (eleve_id)").fetchall()}
+        effectifs = wh.con.execute(
+            "SELECT classe, count(*) FROM eleves WHERE classe IS NOT NULL GROUP BY classe").fetchall()
+        classes = [c for c, n in sorted(effectifs, key=lambda x: (
+            -(x[0] in avec_pix and x[0] in nb_alertes), -nb_alertes.get(x[0], 0), -x[1], x[0]))]
     portees = {"professeur_principal": tuple(classes[:1]), "enseignant": tuple(classes[:2])}
     comptes = {}
     for role in acces.ROLES:
@@ -417,21 +426,29 @@ def mesurer_navigateur(db: Path, comptes: dict[str, Compte], passages: int, nom_
                             _aller(onglet, pg, role)
                         for pg in liste:
                             voisine = autre if pg is accueil else accueil
-                            for _ in range(passages):
-                                _vider_caches(onglet)  # Streamlit vide aussi la session : reconnexion
-                                arrivee = _connecter(onglet, url, comptes[role], accueil)
-                                mesures[(pg.nom, True)].valeurs.append(
-                                    arrivee if pg is accueil else _aller(onglet, pg, role))
-                                _aller(onglet, voisine, role)
-                                mesures[(pg.nom, False)].valeurs.append(_aller(onglet, pg, role))
+                            try:
+                                for _ in range(passages):
+                                    _vider_caches(onglet)  # Streamlit vide aussi la session : reconnexion
+                                    arrivee = _connecter(onglet, url, comptes[role], accueil)
+                                    mesures[(pg.nom, True)].valeurs.append(
+                                        arrivee if pg is accueil else _aller(onglet, pg, role))
+                                    _aller(onglet, voisine, role)
+                                    mesures[(pg.nom, False)].valeurs.append(_aller(onglet, pg, role))
+                            except Exception as err:  # noqa: BLE001 — la page suivante est mesurée quand même
+                                texte = f"{type(err).__name__} : {str(err).splitlines()[0][:160]}"
+                                for froid in (True, False):
+                                    mesures[(pg.nom, froid)].erreurs.append(texte)
+                                nom = f"echec-{role}-{pg.nom}.png"
+                            else:
+                                nom = f"{role}-{pg.nom}.png"
                             if captures is not None:
                                 captures.mkdir(parents=True, exist_ok=True)
-                                onglet.screenshot(path=str(captures / f"{role}-{pg.nom}.png"), full_page=True)
+                                onglet.screenshot(path=str(captures / nom), full_page=True)
                         contexte.close()
                 except Exception as err:  # noqa: BLE001 — le rôle suivant est mesuré quand même
                     texte = f"{type(err).__name__} : {str(err).splitlines()[0][:160]}"
                     for m in [connexion, *mesures.values()]:
-                        if len(m.valeurs) < (1 if m is connexion else passages):
+                        if len(m.valeurs) < (1 if m is connexion else passages) and not m.erreurs:
                             m.erreurs.append(texte)
         finally:
             navigateur.close()
