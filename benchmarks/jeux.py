@@ -21,11 +21,10 @@ DATA = Path(__file__).resolve().parent / "data"
 
 #: Taille → paramètres de ``generer``.
 TAILLES: dict[str, dict[str, int]] = {
-    "demo": {"eleves": 600, "etablissements": 1, "annees": 1},  # l'école fictive de ``vigie demo``
     "XS": {"eleves": 60, "etablissements": 1, "annees": 1},  # et 24 fichiers de notes seulement (tests)
     "S": {"eleves": 300, "etablissements": 1, "annees": 1},
     "M": {"eleves": 1500, "etablissements": 1, "annees": 3},
-    # l'école de `vigie demo` (cas e : le conseil de classe)
+    # l'école de `vigie demo` (cas b : les pages ; cas e : le conseil de classe)
     "demo": {"eleves": 600, "etablissements": 1, "annees": 1},
 }
 GRAINE = 2026

@@ -122,9 +122,8 @@ def pages_par_role() -> dict[str, list[Page]]:
 def preparer(source: Path, dossier: Path) -> tuple[Path, dict[str, Compte]]:
     """Une copie de l'entrepôt ``source`` (servie avec connexion) et un compte par rôle.
 
-    Le professeur principal a la classe qui a le plus d'alertes parmi celles qui ont des profils Pix,
-    l'enseignant cette classe et la suivante (chaque page a de quoi s'afficher) ; le coordonnateur ULIS voit
-    les élèves du dispositif."""
+    Le professeur principal et l'enseignant ont deux classes où chaque page a de quoi s'afficher (voir
+    plus bas) ; le coordonnateur ULIS voit les élèves du dispositif."""
     from models import acces
     from models.warehouse import lecture, ecriture
 
@@ -138,16 +137,22 @@ def preparer(source: Path, dossier: Path) -> tuple[Path, dict[str, Compte]]:
     from models.alertes import alertes
 
     with lecture(db) as wh:
-        # Les classes où chaque page a quelque chose à montrer (des alertes, des profils Pix), les plus
-        # chargées d'abord : une page vide (« Aucune alerte ») ne se mesure pas, elle serait refusée.
+        # Des classes où chaque page a quelque chose à montrer : une page vide (« Aucune alerte ») ne se
+        # mesure pas, elle serait refusée. Dans une cité scolaire, les compétences sont au collège et Pix au
+        # lycée : la classe du collège qui a le plus d'alertes parmi celles qui ont des évaluations, et celle
+        # du lycée qui en a le plus parmi celles qui ont des profils Pix.
         nb_alertes = dict(alertes(wh).group_by("classe").len().iter_rows())
-        avec_pix = {c for (c,) in wh.con.execute(
-            "SELECT DISTINCT e.classe FROM pix_profils JOIN eleves e USING (eleve_id)").fetchall()}
-        effectifs = wh.con.execute(
-            "SELECT classe, count(*) FROM eleves WHERE classe IS NOT NULL GROUP BY classe").fetchall()
-        classes = [c for c, n in sorted(effectifs, key=lambda x: (
-            -(x[0] in avec_pix and x[0] in nb_alertes), -nb_alertes.get(x[0], 0), -x[1], x[0]))]
-    portees = {"professeur_principal": tuple(classes[:1]), "enseignant": tuple(classes[:2])}
+        effectifs = dict(wh.con.execute(
+            "SELECT classe, count(*) FROM eleves WHERE classe IS NOT NULL GROUP BY classe").fetchall())
+
+        def meilleure(vue: str) -> list[str]:
+            avec = {c for (c,) in wh.con.execute(
+                f"SELECT DISTINCT e.classe FROM {vue} JOIN eleves e USING (eleve_id)").fetchall()} & set(nb_alertes)
+            return sorted(avec, key=lambda c: (-nb_alertes[c], -effectifs.get(c, 0), c))[:1]
+
+        classes = list(dict.fromkeys(meilleure("competences") + meilleure("pix_profils")))
+        classes = classes or sorted(effectifs, key=lambda c: (-effectifs[c], c))[:1]
+    portees = {"professeur_principal": tuple(classes), "enseignant": tuple(classes)}
     comptes = {}
     for role in acces.ROLES:
         c = Compte(role, f"mesure_{role}", portees.get(role, ()))
@@ -422,11 +427,10 @@ def mesurer_navigateur(db: Path, comptes: dict[str, Compte], passages: int, nom_
                         contexte = navigateur.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
                         onglet = contexte.new_page()
                         connexion.valeurs.append(_connecter(onglet, url, comptes[role], accueil))
-                        for pg in liste:  # chaque page une fois : modules importés, pas de mesure
-                            _aller(onglet, pg, role)
                         for pg in liste:
                             voisine = autre if pg is accueil else accueil
                             try:
+                                _aller(onglet, pg, role)  # une fois sans mesure : modules importés
                                 for _ in range(passages):
                                     _vider_caches(onglet)  # Streamlit vide aussi la session : reconnexion
                                     arrivee = _connecter(onglet, url, comptes[role], accueil)
