@@ -74,7 +74,7 @@ ui.bandeau(utilisateur)
 with st.sidebar:
     st.caption(f"Connecté : {utilisateur.libelle()}")
     if not utilisateur.demo:
-        st.button("Se déconnecter", on_click=auth.deconnecter, key="deconnexion")
+        st.button("Se déconnecter", on_click=auth.deconnecter, args=(data.chemin(),), key="deconnexion")
         auth.surveiller_inactivite()
 # Journal d'accès : une ligne par page ouverte (pas à chaque interaction).
 if st.session_state.get("vigie_derniere_page") != navigation.title:

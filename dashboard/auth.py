@@ -101,8 +101,12 @@ def _connexion() -> None:
     """La seule « page » d'une session sans utilisateur : la connexion est dessinée par exiger_utilisateur."""
 
 
-def deconnecter() -> None:
-    st.session_state.pop(_CLE, None)
+def deconnecter(db: Path | None = None) -> None:
+    u = st.session_state.pop(_CLE, None)
+    st.session_state.pop(_ACTIVITE, None)
+    st.session_state.pop("vigie_derniere_page", None)
+    if db is not None and isinstance(u, Utilisateur):
+        acces.journaliser(db, u, "deconnexion")
     if _oidc_configure() and getattr(st.user, "is_logged_in", False):
         st.logout()
 

@@ -210,6 +210,10 @@ def test_page_de_connexion_limitee_et_consignee(app):
 def test_session_inactive_terminee(app):
     at = _se_connecter(MDP)
     assert any(c.value.startswith("Connecté : pp3a") for c in at.caption)
+    at.button(key="deconnexion").click().run()  # « Se déconnecter » : consigné, retour à la connexion
+    assert [t.label for t in at.text_input] == ["Identifiant", "Mot de passe"]
+    assert acces.lire_audit(app, utilisateur="pp3a")["action"][0] == "deconnexion"
+    at = _se_connecter(MDP, at)
     at.session_state["vigie_activite"] = time.time() - 29 * 60
     at.run()
     assert any(c.value.startswith("Connecté : pp3a") for c in at.caption)  # 29 min : encore là
