@@ -76,8 +76,9 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
             options[cle] = getattr(args, cle)
     for brut in args.option or []:
         cle, egal, valeur = brut.partition("=")
-        if not egal or not cle.strip():
+        if not cle.strip():
             raise VigieError(f"option « {brut} » : attendu CLE=VALEUR (par exemple liste=retards)")
+        # « --option classe » sans valeur : le connecteur la refuse (valeur vide), et le refus est consigné
         options[cle.strip()] = valeur.strip()
     return options
 

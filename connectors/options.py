@@ -170,7 +170,8 @@ def verifier(sorte: str, declarees: Mapping[str, Option], options: Mapping[str, 
         try:
             sortie[nom] = option.convertir(valeur)
         except ValueError as err:
-            erreurs.append(f"option « {nom} » : « {_court(valeur)} » refusé, {err} ({option.aide})")
+            lu = f"« {_court(valeur)} » refusé" if str(valeur).strip() else "valeur vide refusée"
+            erreurs.append(f"option « {nom} » : {lu}, {err} ({option.aide})")
     if erreurs:
         raise ImportRejected(
             erreurs[0] if len(erreurs) == 1 else f"{len(erreurs)} options refusées",

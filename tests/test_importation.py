@@ -258,3 +258,11 @@ def test_pix_deux_designations_sur_un_eleve_jamais_confondues_en_silence(classe,
              ("ARNAUD", "Alise", "3A", "", "03/11/2025 14:30", 40))
     [res] = importer(classe, [("pix", g, {})])
     assert res.statut == "rejete" and "l'une remplacerait l'autre" in res.message and res.erreur.ligne == 3
+
+
+def test_option_sans_valeur_refusee_et_consignee(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "e.duckdb"
+    assert vigie_cli.main(["import", "pronote-punitions", str(FIXTURES / "pronote_suivi" / "punitions_cp1252.csv"),
+                           "--option", "classe", "--db", str(db)]) == 1
+    assert "option « classe » : valeur vide refusée, un texte non vide est attendu" in capsys.readouterr().err
+    assert _journal(db)[0]["statut"] == "rejete"
