@@ -377,8 +377,9 @@ class Warehouse:
             r = cache.get(cle)
             if r is None:
                 r = cache[cle] = annuaire.rapprocher(ref)
-                if r.methode == "approche":
-                    res.approches.append(Rapprochement(ref, r.eleve_id, r.methode, r.score))
+                if r.methode == "approche":  # le nom de l'élève retenu, pour la remarque (pas son identifiant)
+                    nom = next((e.libelle() for e in annuaire.eleves if e.eleve_id == r.eleve_id), r.eleve_id)
+                    res.approches.append(Rapprochement(ref, r.eleve_id, r.methode, r.score, candidats=(nom,)))
             if (not r.trouve or r.remarque) and (cle, ref.ligne) not in signales:
                 signales.add((cle, ref.ligne))
                 if r.remarque:  # un INE qui contredit le nom de la même ligne
@@ -777,8 +778,8 @@ def _anomalies(lot: Lot, res: ResultatImport) -> list[tuple]:
     connecteur, celles de l'entrepôt, les rapprochements approchés, puis les élèves inconnus écartés."""
     return (
         [(a.ligne, a.colonne, a.message) for a in (*lot.anomalies, *res.remarques)]
-        + [(r.ref.ligne, None, f"élève rapproché à {r.score:.0%} : « {r.ref.libelle()} » → {r.eleve_id}")
-           for r in res.approches]
+        + [(r.ref.ligne, None, f"élève rapproché à {r.score:.0%} : « {r.ref.libelle()} » → "
+            f"{r.candidats[0] if r.candidats else r.eleve_id}") for r in res.approches]
         + [(r.ref.ligne, None, f"élève inconnu, ligne écartée : « {r.ref.libelle()} » "
             f"(proches : {'; '.join(r.candidats) or 'aucun élève proche'})") for r in res.non_rapproches]
     )

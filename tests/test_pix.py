@@ -412,6 +412,9 @@ def test_import_dans_l_entrepot(ecole, tmp_path):
     assert [(r.ref.nom, r.ref.ligne, r.eleve_id) for r in res.approches] == [
         ("dupond", 2, _id("DUPONT", "3A"))
     ]
+    # la remarque nomme l'élève retenu, pas son identifiant interne
+    assert "fichier « pix_rentree.csv », ligne 2 : élève rapproché à " in res.anomalies[0]
+    assert res.anomalies[0].endswith("« dupond jean-marie (3A) » → DUPONT Jean-Marie (3A)")
     assert res.non_rapproches == []
 
     profils = ecole.sql("SELECT * FROM pix_profils ORDER BY eleve_id")
