@@ -148,7 +148,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                          "l'écrase pas. Choisissez un autre fichier avec --db.")
     debut = time.monotonic()
     dossier = Path(args.dossier) if args.dossier else db.parent / "fichiers-demo"
-    ecole = generer(args.graine, eleves=args.eleves)
+    ecole = generer(args.graine, eleves=args.eleves, annees=args.annees)
     plan = ecrire_ecole(ecole, dossier)
     print(f"École fictive écrite dans {dossier} ({len(plan)} fichiers aux formats réels).")
     with ecriture(db) as wh:
@@ -461,6 +461,8 @@ def parser() -> argparse.ArgumentParser:
     d = sous.add_parser("demo", parents=[commun], help="génère l'école fictive, l'importe et ouvre le tableau de bord")
     d.add_argument("--no-serve", action="store_true", help="ne pas lancer le tableau de bord")
     d.add_argument("--eleves", type=int, default=600)
+    d.add_argument("--annees", type=int, default=2,
+                   help="années scolaires de l'école fictive (2 par défaut : l'historique et l'année précédente)")
     d.add_argument("--graine", type=int, default=2026)
     d.add_argument("--dossier", help="où écrire les fichiers de l'école fictive")
     d.add_argument("--port", type=int, default=8501)

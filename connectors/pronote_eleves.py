@@ -136,10 +136,20 @@ def accompagnement(texte: str) -> frozenset[Accompagnement]:
     return frozenset(drapeaux)
 
 
-def lire(chemin: Path, **options: Any) -> Lot:
-    """Lit une liste d'élèves Pronote ; aucune option."""
+def lire(chemin: Path, *, annee: str | None = None, **options: Any) -> Lot:
+    """Lit une liste d'élèves Pronote.
+
+    ``annee`` (« 2024-2025 ») : l'année scolaire que la liste décrit. L'export de Pronote ne la dit pas
+    (une base Pronote par année) ; sans elle, l'entrepôt rattache la liste à la dernière année de
+    l'établissement et le signale. Chaque année garde ainsi ses classes (vue ``scolarites``)."""
     if options:
         raise ImportRejected(f"option(s) inconnue(s) pour {SOURCE} : {', '.join(options)}", fichier=chemin)
+    if annee is not None:
+        m = re.fullmatch(r"\s*(\d{4})\s*[-/]\s*(\d{4})\s*", str(annee))
+        if not m or int(m[2]) != int(m[1]) + 1:
+            raise ImportRejected(f"année scolaire illisible « {annee} » (attendu par exemple 2024-2025)",
+                                 fichier=chemin)
+        annee = f"{m[1]}-{m[2]}"
     tableau = lire_tableau(chemin)
     titres = [titre_plat(t) for t in tableau.titres]
     cols = trouver_colonnes(titres, COLONNES, requises=["classe"], fichier=chemin, ligne=tableau.ligne_entete)
@@ -173,6 +183,7 @@ def lire(chemin: Path, **options: Any) -> Lot:
         fichier=chemin,
         lignes_lues=len(tableau.donnees),
         effectif=True,
+        annee=annee,
         eleves=eleves,
         classes=list(classes.values()),
         anomalies=anomalies,

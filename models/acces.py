@@ -49,7 +49,7 @@ _NOTES = {"notes", "moyennes_pronote", "appreciations", "moyennes", "matieres"}
 _VIE_SCOLAIRE = {"absences", "retards", "sanctions"}
 _COMPETENCES = {"competences"}
 _PIX = {"pix", "pix_profils"}
-_COMMUN = {"eleves", "periodes", "imports"}
+_COMMUN = {"eleves", "scolarites", "classes_periodes", "periodes", "imports"}
 
 #: Vues publiques lisibles par rôle (les autres apparaissent vides).
 VUES_PAR_ROLE: dict[str, set[str] | None] = {
@@ -101,7 +101,8 @@ def restreindre(con: duckdb.DuckDBPyConnection, u: Utilisateur) -> None:
             "AND table_schema = 'main' AND table_name = ? ORDER BY ordinal_position", [nom]).fetchall()]
         for (nom,) in con.execute(
             "SELECT view_name FROM duckdb_views() WHERE database_name = current_database() "
-            "AND schema_name = 'main' AND NOT internal UNION SELECT table_name FROM duckdb_tables() "
+            "AND schema_name = 'main' AND NOT internal AND view_name NOT LIKE 't\\_%' ESCAPE '\\' "
+            "UNION SELECT table_name FROM duckdb_tables() "
             "WHERE database_name = current_database() AND schema_name = 'main' AND table_name NOT LIKE 't\\_%' ESCAPE '\\'"
         ).fetchall()
     }

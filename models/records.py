@@ -555,6 +555,9 @@ class Lot(BaseModel):
     #: refuse le lot, ou est créée avec une remarque si ``matieres_nouvelles`` (acceptée par la personne).
     matieres_a_rapprocher: bool = False
     matieres_nouvelles: bool = False
+    #: L'année scolaire qu'une liste d'élèves décrit (« 2024-2025 ») : chaque classe y est gardée dans
+    #: l'historique (t_scolarites). Vide : l'entrepôt prend la dernière année de l'établissement, et le dit.
+    annee: str | None = Field(default=None, pattern=r"^\d{4}-\d{4}$")
     etablissement: Etablissement | None = None
     periodes: list[Periode] = Field(default_factory=list)
     classes: list[Classe] = Field(default_factory=list)

@@ -72,6 +72,20 @@ TABLES: dict[str, Table] = {
             ("eleve_id",),
         ),
         Table(
+            # L'historique des classes : une ligne par élève, année scolaire et classe, tirée de la liste
+            # d'élèves de cette année-là (un changement de classe en cours d'année donne deux lignes).
+            # ``entree`` / ``sortie`` : les dates de la liste ; import_id ordonne deux listes d'une année.
+            "t_scolarites",
+            (
+                ("eleve_id", "VARCHAR"),
+                ("annee", "VARCHAR"),
+                ("classe", "VARCHAR"),
+                ("entree", "DATE"),
+                ("sortie", "DATE"),
+            ),
+            ("eleve_id", "annee", "classe"),
+        ),
+        Table(
             "t_matieres",
             (("matiere", "VARCHAR"), ("service", "VARCHAR"), ("famille", "VARCHAR"), ("coefficient", "DOUBLE"),
              # codes et libellés courts déclarés par l'établissement (« MATHS », « HI-GE »), séparés par « | »
@@ -235,14 +249,60 @@ _JOURNAL = [
 )""",
 ]
 
+# --- Vues internes ----------------------------------------------------------------------------------
+# Les règles de classe, une fois chacune, sur les tables t_* : les vues publiques et la vue « moyennes »
+# les lisent. Préfixées t_, elles ne sont jamais restreintes par models/acces.py : les statistiques d'une
+# classe se calculent sur toute la classe, quel que soit le rôle qui les regarde.
+
+VUES_INTERNES: dict[str, str] = {
+    # La classe actuelle : celle de la dernière année où l'élève figure sur une liste (la dernière liste
+    # importée pour cette année) ; sans historique (entrepôt d'avant le schéma 3), t_eleves.classe.
+    "t_classes_actuelles": """
+SELECT e.eleve_id, coalesce(s.classe, e.classe) AS classe
+FROM t_eleves e
+LEFT JOIN (SELECT eleve_id, arg_max(classe, {'annee': annee, 'import': import_id}) AS classe
+           FROM t_scolarites GROUP BY eleve_id) s USING (eleve_id)""",
+    # La classe de l'élève à chaque période (voir « Historique des classes » du README) :
+    # 1. celle que les exports de notes de la période lui donnent — la classe des devoirs où il est noté,
+    #    parmi les classes des listes de cette année (un devoir de groupe ne compte pas) ; noté dans deux
+    #    classes (changement de classe en cours de période), celle de son devoir le plus récent, c'est-à-dire
+    #    sa classe à la fin de la période ;
+    # 2. sinon celle de la liste de l'année dont les dates d'entrée et de sortie encadrent la fin de la
+    #    période, la plus récemment importée ; sinon la plus récemment importée de l'année.
+    # (La vue « moyennes » prend la classe actuelle quand aucune des deux n'est connue.)
+    "t_classes_periodes": """
+WITH classes_annee AS (SELECT DISTINCT annee, classe FROM t_scolarites),
+par_notes AS (
+    SELECT n.eleve_id, d.annee, d.periode, max({'date': d.date, 'classe': d.classe}).classe AS classe
+    FROM t_notes n
+    JOIN t_devoirs d USING (devoir_id)
+    JOIN classes_annee k ON k.annee = d.annee AND k.classe = d.classe
+    GROUP BY n.eleve_id, d.annee, d.periode
+),
+par_liste AS (
+    SELECT s.eleve_id, s.annee, p.periode,
+           arg_max(s.classe, {'couvre': coalesce(s.entree <= p.fin, TRUE) AND coalesce(s.sortie >= p.fin, TRUE),
+                              'import': s.import_id}) AS classe
+    FROM t_scolarites s JOIN t_periodes p USING (annee)
+    GROUP BY s.eleve_id, s.annee, p.periode
+)
+SELECT eleve_id, annee, periode, coalesce(n.classe, l.classe) AS classe,
+       CASE WHEN n.classe IS NOT NULL THEN 'notes' ELSE 'liste' END AS origine
+FROM par_liste l FULL JOIN par_notes n USING (eleve_id, annee, periode)""",
+}
+
 # --- Vues publiques ----------------------------------------------------------------------------------
 
 #: Nom de la vue → (SQL, description des colonnes). Documentées dans le README (un test y veille).
 VUES: dict[str, str] = {
     "eleves": """
-SELECT e.eleve_id, e.nom, e.prenom, e.classe, c.niveau, c.voie, e.ine, e.date_naissance,
+SELECT e.eleve_id, e.nom, e.prenom, a.classe, c.niveau, c.voie, e.ine, e.date_naissance,
        e.entree, e.sortie
-FROM t_eleves e LEFT JOIN t_classes c USING (classe)""",
+FROM t_eleves e JOIN t_classes_actuelles a USING (eleve_id) LEFT JOIN t_classes c ON c.classe = a.classe""",
+    "scolarites": """
+SELECT s.eleve_id, s.annee, s.classe, c.niveau, c.voie, s.entree, s.sortie
+FROM t_scolarites s LEFT JOIN t_classes c USING (classe)""",
+    "classes_periodes": "SELECT eleve_id, annee, periode, classe, origine FROM t_classes_periodes",
     "eleves_accompagnement": """
 SELECT eleve_id, unnest(string_split(accompagnement, ',')) AS accompagnement
 FROM t_eleves WHERE accompagnement IS NOT NULL AND accompagnement <> ''""",
@@ -367,10 +427,29 @@ def _migration_5() -> list[str]:
     ]
 
 
+def _migration_6() -> list[str]:
+    """``t_scolarites`` (historique des classes) : créée, et remplie de la classe de chaque élève connu
+    rattachée à la dernière année de l'établissement (ou de ses devoirs) — l'ancien schéma n'en gardait
+    qu'une ; sans aucune année connue, rien n'est inventé (la classe actuelle reste t_eleves.classe)."""
+    return [
+        TABLES["t_scolarites"].ddl(),
+        """INSERT INTO t_scolarites
+SELECT e.eleve_id, a.annee, e.classe, e.entree, e.sortie, e.import_id
+FROM t_eleves e,
+     (SELECT max(annee) AS annee FROM (SELECT annee FROM t_periodes UNION ALL SELECT annee FROM t_devoirs)) a
+WHERE a.annee IS NOT NULL AND e.classe IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM t_scolarites s WHERE s.eleve_id = e.eleve_id)""",
+    ]
+
+
 #: Migrations dans l'ordre ; la version du schéma est le nombre de migrations appliquées.
-MIGRATIONS: list[list[str]] = [_migration_1(), _migration_2(), _migration_3(), _migration_4(), _migration_5()]
+MIGRATIONS: list[list[str]] = [
+    _migration_1(), _migration_2(), _migration_3(), _migration_4(), _migration_5(), _migration_6(),
+]
 VERSION = len(MIGRATIONS)
 
 
 def ddl_vues() -> list[str]:
-    return [f"CREATE OR REPLACE VIEW {nom} AS {sql.strip()}" for nom, sql in VUES.items()]
+    """Les vues internes d'abord (les publiques les lisent)."""
+    return [f"CREATE OR REPLACE VIEW {nom} AS {sql.strip()}"
+            for nom, sql in (VUES_INTERNES | VUES).items()]

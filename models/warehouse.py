@@ -356,6 +356,8 @@ class Warehouse:
                     for e in lot.eleves
                 ],
             )
+            annee = self._annee_effectif(lot)
+            ajouter("t_scolarites", [(e.eleve_id(), annee, e.classe, e.entree, e.sortie) for e in lot.eleves])
         elif lot.eleves:
             raise ImportRejected(
                 "cette source n'est pas une liste d'élèves : elle ne peut pas en créer", fichier=lot.fichier
@@ -677,6 +679,21 @@ class Warehouse:
         """(annee, debut, fin) des périodes connues (lot puis entrepôt), pour ``annee_scolaire``."""
         return [(p.annee, p.debut, p.fin) for p in lot.periodes] + [
             (annee, debut, fin) for annee, debut, fin, _ in self._periodes_entrepot()]
+
+    def _annee_effectif(self, lot: Lot) -> str:
+        """L'année scolaire d'une liste d'élèves : celle qu'elle dit (``Lot.annee``), sinon la dernière
+        année des périodes de l'établissement (lot ou entrepôt), sinon celle d'aujourd'hui — ces deux
+        derniers cas sont signalés dans le rapport d'import (l'export de Pronote ne dit pas l'année)."""
+        if lot.annee:
+            return lot.annee
+        connues = {p.annee for p in lot.periodes} | {a for a, *_ in self._periodes_entrepot()}
+        annee = max(connues) if connues else annee_scolaire(dt.date.today())
+        origine = "dernière année de l'établissement" if connues else "année en cours"
+        remarque = Anomalie(message=f"liste rattachée à l'année scolaire {annee} ({origine}) ; pour une autre "
+                            "année, importez-la avec l'option annee=AAAA-AAAA")
+        if remarque not in lot.anomalies:  # un lot importé deux fois ne la répète pas
+            lot.anomalies.append(remarque)
+        return annee
 
     def _verifier_dates(self, lot: Lot) -> None:
         """Refuse un événement daté hors de toute année scolaire connue (faute de saisie, mauvais fichier).

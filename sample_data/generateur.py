@@ -1065,7 +1065,7 @@ def ecrire_ecole(ecole: Ecole, dossier: Path) -> Plan:
 
         chemin = pronote / "eleves.csv"
         ecrire_eleves(chemin, ecole.effectifs[annee])
-        plan.append(("pronote-eleves", chemin, {}))
+        plan.append(("pronote-eleves", chemin, {"annee": annee}))  # l'export ne dit pas son année
 
         noms_periodes = {p.nom: f"T{p.nom[-1]}" for p in ecole.periodes}
         for (classe, periode, serv), (devoirs, notes) in r["notes"].items():

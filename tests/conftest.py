@@ -67,6 +67,7 @@ def ecole(wh: Warehouse, tmp_path: Path) -> Warehouse:
             "pronote-eleves",
             "effectif",
             effectif=True,
+            annee="2025-2026",
             eleves=ELEVES,
             periodes=PERIODES,
             classes=[

@@ -48,7 +48,7 @@ def lots(dossier: Path) -> list[Lot]:
 
     ref = {e.nom: RefEleve(nom=e.nom, prenom=e.prenom, classe=e.classe) for e in ELEVES}
     effectif = Lot(
-        source="pronote-eleves", fichier=f("eleves.csv"), effectif=True, eleves=ELEVES, periodes=PERIODES,
+        source="pronote-eleves", fichier=f("eleves.csv"), effectif=True, annee="2025-2026", eleves=ELEVES, periodes=PERIODES,
         classes=[Classe(nom=CLASSE, niveau="2nde", voie="professionnel"), Classe(nom="3A", niveau="3e")],
         matieres=MATIERES, lignes_lues=len(ELEVES),
     )

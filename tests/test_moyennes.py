@@ -10,9 +10,10 @@ import pytest
 from models.moyennes import (
     distribution_devoirs, evolution, familles, moyennes, moyennes_calculees, moyennes_familles,
 )
+from models.acces import Utilisateur, restreindre
 from models.records import Devoir, Famille, Matiere, MoyenneSource, Note, RefEleve, StatutNote
 
-from .conftest import lot
+from .conftest import ELEVES, lot
 
 JEAN = RefEleve(nom_complet="DUPONT Jean-Marie", classe="3A")
 CHLOE = RefEleve(nom_complet="LEFEVRE Chloé", classe="3A")
@@ -189,15 +190,23 @@ def test_vue_publique_moyennes_colonnes(ecole, tmp_path):
     assert ecole.valeur("SELECT count(*) FROM moyennes WHERE matiere IS NULL") == 1
 
 
-def test_vue_filtree_par_des_vues_temporaires(ecole, tmp_path):
-    # Le futur contrôle d'accès masque les vues publiques par des vues temporaires filtrées : la vue
-    # « moyennes » les suit sans changement (elle ne lit aucune table t_*).
+def test_stats_de_classe_de_toute_la_classe_pour_un_role_restreint(ecole, tmp_path):
+    # Le coordonnateur ULIS ne voit qu'Aïssa (ULIS) ; la moyenne, le min, le max, la médiane et le rang
+    # de sa classe restent ceux de toute la 3A, comme Pronote les montre aux élèves et aux parents :
+    # Jean 14, Chloé 14, Aïssa 8 → moyenne 12, min 8, max 14, médiane 14, Aïssa 3e.
+    ecole.importer(lot(tmp_path, "pronote-eleves", "ulis", effectif=True, eleves=[
+        ELEVES[2].model_copy(update={"accompagnement": frozenset({"ULIS"})})]))
     d = devoir()
-    charger(ecole, tmp_path, [note(d, 14, JEAN), note(d, 8, AISSA)])
-    base = ecole.valeur("SELECT current_database()")  # « memory » : « main » seul désignerait temp.main
-    ecole.con.execute(f"CREATE TEMP VIEW eleves AS SELECT * FROM {base}.main.eleves WHERE nom = 'DUPONT'")
-    assert ecole.valeur("SELECT count(DISTINCT eleve_id) FROM moyennes") == 1
-    ecole.con.execute("DROP VIEW temp.eleves")
+    charger(ecole, tmp_path, [note(d, 14, JEAN), note(d, 14, CHLOE), note(d, 8, AISSA)])
+    tous = moyennes(ecole, classe="3A").filter(nom="N'DIAYE")
+    restreindre(ecole.con, Utilisateur("ulis", "coordonnateur_ulis"))
+    vues = moyennes(ecole)
+    assert set(vues["nom"]) == {"N'DIAYE"}  # les lignes individuelles, elles, sont restreintes
+    assert vues.drop("moyenne_pronote", "ecart_pronote").rows() == tous.drop("moyenne_pronote", "ecart_pronote").rows()
+    r = vues.filter(matiere="MATHEMATIQUES").row(0, named=True)
+    assert (r["moyenne_classe"], r["min_classe"], r["max_classe"], r["mediane_classe"], r["rang"]) == (12, 8, 14, 14, 3)
+    assert evolution(ecole, r["eleve_id"])["moyenne_classe"].to_list() == [12]
+    assert ecole.valeur("SELECT count(*) FROM moyennes") == 2  # la vue publique aussi : maths et générale
 
 
 def test_distribution_devoirs_echec_collectif(ecole, tmp_path):

@@ -324,7 +324,7 @@ def test_migration_5_identites_des_sources(tmp_path):
     con.execute("UPDATE t_meta SET valeur = '4' WHERE cle = 'schema_version'")
     con.close()
     with Warehouse(db) as wh:
-        assert wh.version() == schema.VERSION == 5
+        assert wh.version() == schema.VERSION >= 5
         for table in anciennes:
             assert [c for c, _ in schema.TABLES[table].colonnes] + ["import_id"] == [
                 r[0] for r in wh.con.execute(f"DESCRIBE {table}").fetchall()], table
@@ -335,3 +335,26 @@ def test_migration_5_identites_des_sources(tmp_path):
             ("MATHS", 12, "Bon trimestre", None)]
         assert wh.sql("SELECT date_envoi, competence, niveau FROM pix").rows() == [
             (dt.datetime(2025, 11, 3, 14, 30), "1.1", 2)]
+
+
+def test_migration_6_garde_la_classe_de_chacun(tmp_path):
+    """Un entrepôt d'avant le schéma 6 (une classe par élève, sans historique) y passe : chaque élève
+    garde sa classe, rattachée à la dernière année de l'établissement ; les moyennes ne changent pas."""
+    from .conftest import ELEVES, PERIODES
+
+    db = tmp_path / "v5.duckdb"
+    with Warehouse(db) as wh:
+        assert wh.importer(lot(tmp_path, "pronote-eleves", "e", effectif=True, eleves=ELEVES,
+                               periodes=PERIODES)).statut == "reussi"
+        avant = wh.sql("SELECT eleve_id, classe FROM eleves ORDER BY eleve_id").rows()
+    import duckdb
+
+    con = duckdb.connect(str(db))
+    con.execute("DROP TABLE t_scolarites")
+    con.execute("UPDATE t_meta SET valeur = '5' WHERE cle = 'schema_version'")
+    con.close()
+    with Warehouse(db) as wh:
+        assert wh.version() == schema.VERSION >= 6
+        assert wh.sql("SELECT eleve_id, classe FROM eleves ORDER BY eleve_id").rows() == avant
+        assert wh.sql("SELECT DISTINCT annee FROM scolarites").rows() == [("2025-2026",)]
+        assert wh.valeur("SELECT count(*) FROM scolarites") == len(ELEVES)
