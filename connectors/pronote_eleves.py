@@ -33,7 +33,9 @@ from .options import Option
 
 SOURCE = "pronote-eleves"
 #: Options acceptées (connectors/options.py) ; toute autre est refusée.
-OPTIONS: dict[str, Option] = {}
+OPTIONS: dict[str, Option] = {
+    "annee": Option("texte", "année scolaire que la liste décrit (« 2024-2025 ») ; l'export ne la dit pas"),
+}
 
 #: Colonne → titres possibles (comparés par :func:`connectors.common.cle_entete`).
 COLONNES: dict[str, tuple[str, ...]] = {

@@ -128,3 +128,14 @@ def test_aller_retour(tmp_path: Path, encodage: str) -> None:
     lot = lire(f)
     assert [e.model_copy(update={"ligne": None}) for e in lot.eleves] == ELEVES
     assert lot.classes == [Classe(nom="3A", niveau="3e"), Classe(nom="2 MELEC", niveau="2nde", voie="professionnel")]
+
+
+def test_option_annee_de_la_liste():
+    # L'export de Pronote ne dit pas son année (une base par année) : l'option la donne, vérifiée.
+    f = Path(__file__).parent / "fixtures" / "pronote" / "eleves_bom.csv"
+    assert lire_source("pronote-eleves", f, annee="2024-2025").annee == "2024-2025"
+    assert lire_source("pronote-eleves", f, annee=" 2024/2025 ").annee == "2024-2025"
+    assert lire_source("pronote-eleves", f).annee is None
+    for mauvaise in ("2024", "2024-2026", "deux mille"):
+        with pytest.raises(ImportRejected, match="année scolaire illisible"):
+            lire_source("pronote-eleves", f, annee=mauvaise)
