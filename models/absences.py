@@ -259,7 +259,10 @@ def taux_periode_eleves(
     """Par élève et période commencée : demi-journées manquées (toutes, justifiées ou non) sur les
     demi-journées de classe écoulées (jusqu'à ``au``, aujourd'hui par défaut), et le taux de la classe.
     Les jours sans classe de la classe de l'élève (``models/calendrier.py``) ne comptent ni comme
-    demi-journées de classe ni comme demi-journées manquées, comme dans :func:`taux`."""
+    demi-journées de classe ni comme demi-journées manquées, comme dans :func:`taux`.
+
+    Un élève compte dans les périodes des années où il figure sur une liste d'élèves, dans sa classe de
+    la période (vue ``classes_periodes``) : pas de taux nul pour une année où il n'était pas inscrit."""
     r = reglages or charger_reglages()
     sans_classe = ("EXISTS (SELECT 1 FROM calendrier_sans_classe n WHERE n.jour = {jour} "
                    "AND (n.classe IS NULL OR n.classe IS NOT DISTINCT FROM {classe}))")
@@ -272,12 +275,14 @@ def taux_periode_eleves(
                        (SELECT count(*) FROM generate_series(p.debut, least(p.fin, $au), INTERVAL 1 DAY) t(d)
                         WHERE isodow(d) <= 5 AND NOT {sans_classe.format(jour="d::DATE", classe="cl.classe")})
                        * $par_semaine / 5 AS demi_journees_classe
-                FROM periodes p CROSS JOIN (SELECT DISTINCT classe FROM eleves) cl WHERE p.debut <= $au
+                FROM periodes p JOIN (SELECT DISTINCT annee, periode, classe FROM classes_periodes) cl
+                     USING (annee, periode) WHERE p.debut <= $au
             ),
             m AS (
                 SELECT c.eleve_id, p.annee, p.periode, {_COMPTES}
-                FROM creneaux c JOIN eleves e USING (eleve_id)
-                JOIN per p ON p.classe IS NOT DISTINCT FROM e.classe AND c.jour BETWEEN p.debut AND p.fin_ecoulee
+                FROM creneaux c JOIN classes_periodes e USING (eleve_id)
+                JOIN per p ON p.classe IS NOT DISTINCT FROM e.classe AND p.annee = e.annee AND p.periode = e.periode
+                     AND c.jour BETWEEN p.debut AND p.fin_ecoulee
                 WHERE NOT {sans_classe.format(jour="c.jour", classe="e.classe")}
                 GROUP BY ALL
             ),
@@ -286,7 +291,8 @@ def taux_periode_eleves(
                        coalesce(m.brutes, 0) AS brutes, coalesce(m.non_justifiees, 0) AS non_justifiees,
                        coalesce(m.en_attente, 0) AS en_attente, coalesce(m.justifiees, 0) AS justifiees,
                        coalesce(m.brutes, 0) / nullif(p.demi_journees_classe, 0) AS taux
-                FROM eleves e JOIN per p ON p.classe IS NOT DISTINCT FROM e.classe
+                FROM classes_periodes e JOIN per p ON p.classe IS NOT DISTINCT FROM e.classe
+                     AND p.annee = e.annee AND p.periode = e.periode
                 LEFT JOIN m ON m.eleve_id = e.eleve_id AND m.annee = p.annee AND m.periode = p.periode
             )
             SELECT *, avg(taux) OVER (PARTITION BY classe, annee, periode) AS taux_classe

@@ -145,16 +145,28 @@ def distribution_devoirs(
     """Chaque devoir de la classe dans la période : notes sur 20, moyenne, min, max, médiane, part des
     notes sous 10, et ``echec_collectif`` quand la moyenne du devoir est sous 10 et qu'au moins
     ``notes.echec_collectif_part`` de la classe a moins de 10 (un devoir raté par tous interroge le devoir,
-    pas les élèves)."""
+    pas les élèves).
+
+    La classe est celle de la période (vue ``classes_periodes``, sinon la classe actuelle). Comme les
+    statistiques de classe de la vue ``moyennes``, celles d'un devoir portent sur toute la classe (tables
+    t_*), même pour un rôle restreint ; seuls les devoirs où le rôle voit au moins une note (vue ``notes``,
+    restreinte) sont rendus."""
     r = reglages or charger_reglages()
     return wh.sql(
         """
         WITH n AS (
-            SELECT n.devoir_id, n.matiere, n.date, n.devoir, n.bareme, n.coefficient, n.bonus, n.facultatif,
-                   CASE WHEN n.statut = 'note' THEN n.valeur * 20 / n.bareme
+            SELECT d.devoir_id, d.matiere, d.date, d.titre AS devoir, d.bareme, d.coefficient, d.bonus,
+                   d.facultatif,
+                   CASE WHEN n.statut = 'note' THEN n.valeur * 20 / d.bareme
                         WHEN n.statut IN ('absent_zero', 'non_rendu_zero') THEN 0 END AS note20
-            FROM notes n JOIN eleves e USING (eleve_id)
-            WHERE e.classe = $classe AND n.periode = $periode AND ($annee IS NULL OR n.annee = $annee)
+            FROM t_notes n
+            JOIN t_devoirs d USING (devoir_id)
+            JOIN t_classes_actuelles e USING (eleve_id)
+            LEFT JOIN t_classes_periodes cp ON cp.eleve_id = n.eleve_id AND cp.annee = d.annee
+                 AND cp.periode = d.periode
+            WHERE coalesce(cp.classe, e.classe) = $classe AND d.periode = $periode
+              AND ($annee IS NULL OR d.annee = $annee)
+              AND d.devoir_id IN (SELECT devoir_id FROM notes)
         )
         SELECT devoir_id, matiere, date, devoir, bareme, coefficient, bonus, facultatif,
                count(note20)::INTEGER AS nb_notes, avg(note20) AS moyenne, min(note20) AS min,

@@ -250,3 +250,17 @@ def test_moyennes_calculees_et_familles_comme_moyennes_familles(ecole, tmp_path)
     assert fam.select(attendu.columns).rows() == attendu.rows()
     # Jean T1 : général 8,5 (2 notes), professionnel 17 (1 note), écart −8,5
     assert fam.row(0, named=True)["ecart"] == -8.5
+
+
+def test_distribution_devoirs_de_toute_la_classe_pour_un_role_restreint(ecole, tmp_path):
+    # Aïssa (ULIS) seule visible ; le devoir garde les chiffres de la 3A : (14 + 14 + 8)/3 = 12, min 8.
+    ecole.importer(lot(tmp_path, "pronote-eleves", "ulis", effectif=True, annee="2025-2026", eleves=[
+        ELEVES[2].model_copy(update={"accompagnement": frozenset({"ULIS"})})]))
+    d, autre = devoir(), devoir("FRANCAIS")
+    charger(ecole, tmp_path, [note(d, 14, JEAN), note(d, 14, CHLOE), note(d, 8, AISSA), note(autre, 11, JEAN)])
+    tous = distribution_devoirs(ecole, "3A", "Trimestre 1").filter(devoir_id=d.devoir_id())
+    restreindre(ecole.con, Utilisateur("ulis", "coordonnateur_ulis"))
+    vus = distribution_devoirs(ecole, "3A", "Trimestre 1")
+    assert vus["devoir_id"].to_list() == [d.devoir_id()]  # le devoir de français, sans Aïssa, n'est pas rendu
+    assert vus.rows() == tous.rows()
+    assert (vus["nb_notes"][0], vus["moyenne"][0], vus["min"][0]) == (3, 12, 8)
