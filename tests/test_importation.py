@@ -137,7 +137,7 @@ def test_chaque_connecteur_declare_ses_options() -> None:
 
 def test_une_remarque_est_situee_dans_le_resultat_le_journal_et_vigie_status(tmp_path: Path, capsys) -> None:
     db = tmp_path / "e.duckdb"
-    lu = lot(tmp_path, "pronote-eleves", "r", effectif=True,
+    lu = lot(tmp_path, "pronote-eleves", "r", effectif=True, annee="2025-2026",
              anomalies=[Anomalie(ligne=4, colonne="Classe", message="classe « 3 A » lue « 3A »")])
     [res] = importer(db, [lu])
     situee = f"fichier « {lu.fichier.name} », ligne 4, colonne « Classe » : classe « 3 A » lue « 3A »"
@@ -154,7 +154,7 @@ def test_une_remarque_est_situee_dans_le_resultat_le_journal_et_vigie_status(tmp
 
 def test_vigie_status_abrege_puis_detaille_les_remarques(tmp_path: Path, capsys) -> None:
     db = tmp_path / "e.duckdb"
-    lu = lot(tmp_path, "pronote-eleves", "r", effectif=True,
+    lu = lot(tmp_path, "pronote-eleves", "r", effectif=True, annee="2025-2026",
              anomalies=[Anomalie(ligne=i, message=f"remarque {i}") for i in range(2, 10)])
     [res] = importer(db, [lu])
     vigie_cli.main(["status", "--db", str(db)])
