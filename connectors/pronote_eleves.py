@@ -23,7 +23,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from models.errors import ImportRejected
+from models.annee_scolaire import bornes
+from models.errors import ImportRejected, VigieError
 from models.messages import refus_enregistrement
 from models.records import Accompagnement, Anomalie, Classe, Eleve, Lot
 
@@ -147,11 +148,13 @@ def lire(chemin: Path, *, annee: str | None = None, **options: Any) -> Lot:
     if options:
         raise ImportRejected(f"option(s) inconnue(s) pour {SOURCE} : {', '.join(options)}", fichier=chemin)
     if annee is not None:
-        m = re.fullmatch(r"\s*(\d{4})\s*[-/]\s*(\d{4})\s*", str(annee))
-        if not m or int(m[2]) != int(m[1]) + 1:
+        lue = re.sub(r"\s*[-/]\s*", "-", str(annee).strip())
+        try:
+            bornes(lue)  # « AAAA-AAAA+1 », la règle de models/annee_scolaire.py
+        except VigieError:
             raise ImportRejected(f"année scolaire illisible « {annee} » (attendu par exemple 2024-2025)",
-                                 fichier=chemin)
-        annee = f"{m[1]}-{m[2]}"
+                                 fichier=chemin) from None
+        annee = lue
     tableau = lire_tableau(chemin)
     titres = [titre_plat(t) for t in tableau.titres]
     cols = trouver_colonnes(titres, COLONNES, requises=["classe"], fichier=chemin, ligne=tableau.ligne_entete)

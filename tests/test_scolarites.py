@@ -61,6 +61,7 @@ def test_changement_de_classe_entre_deux_annees(wh, tmp_path):
     liste(wh, tmp_path, "2024-2025", {"DUPONT": "4A", "LEFEVRE": "4A", "NDIAYE": "4B", "MARTIN": "4B"})
     notes(wh, tmp_path, "4A", dt.date(2024, 10, 1), {"DUPONT": 10, "LEFEVRE": 16})
     notes(wh, tmp_path, "4B", dt.date(2024, 10, 2), {"NDIAYE": 12, "MARTIN": 6})
+    notes(wh, tmp_path, "4A", dt.date(2025, 1, 10), {"DUPONT": 12, "LEFEVRE": 14})
     notes(wh, tmp_path, "3A", dt.date(2025, 10, 1), {"DUPONT": 14, "NDIAYE": 8})
     notes(wh, tmp_path, "3B", dt.date(2025, 10, 2), {"LEFEVRE": 18, "MARTIN": 10})
 
@@ -77,11 +78,13 @@ def test_changement_de_classe_entre_deux_annees(wh, tmp_path):
     # Cette année : 3A = Jean 14, Aïssa 8 → 11 ; 3B = Chloé 18, Lucas 10 → 14.
     assert (ligne(wh, "DUPONT", "2025-2026", "Trimestre 1")["moyenne_classe"],
             ligne(wh, "LEFEVRE", "2025-2026", "Trimestre 1")["moyenne_classe"]) == (11, 14)
-    # « La période précédente » à travers l'année : T1 2024-2025 (10, classe 13) puis T1 2025-2026 (14, 11).
+    # « La période précédente » à travers l'année : T2 2024-2025 en 4A (12 ; classe (12 + 14)/2 = 13, 2e)
+    # précède le T1 2025-2026 en 3A (14 ; classe 11, 1er) : +2.
     ev = evolution(wh, j["eleve_id"])
-    assert ev.select("annee", "moyenne", "moyenne_classe", "rang").rows() == [
-        ("2024-2025", 10, 13, 2), ("2025-2026", 14, 11, 1)]
-    assert ev["variation"][1] == pytest.approx(4)
+    assert ev.select("annee", "periode", "moyenne", "moyenne_classe", "rang").rows() == [
+        ("2024-2025", "Trimestre 1", 10, 13, 2), ("2024-2025", "Trimestre 2", 12, 13, 2),
+        ("2025-2026", "Trimestre 1", 14, 11, 1)]
+    assert ev["variation"][2] == pytest.approx(2)
 
 
 def test_changement_de_classe_en_cours_d_annee(wh, tmp_path):
