@@ -26,7 +26,7 @@ WITH points AS NOT MATERIALIZED (
     FROM (
         -- feuille : le service tel que la source l'identifie (identifiant Pronote), sinon son libellé ; deux
         -- sous-services de même libellé sont deux feuilles (issue 14).
-        SELECT eleve_id, annee, periode, matiere, coalesce(service_source, matiere) AS feuille, devoir_id,
+        SELECT eleve_id, annee, periode, matiere, coalesce(NULLIF(service_source, ''), matiere) AS feuille, devoir_id,
                coefficient AS coef, bareme, bonus, facultatif,
                ramener_sur_20, CASE WHEN statut = 'note' THEN valeur ELSE 0 END AS v
         FROM t_notes JOIN t_devoirs USING (devoir_id)

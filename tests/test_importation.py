@@ -189,7 +189,7 @@ def classe(wh, tmp_path: Path):
 
     from .conftest import PERIODES
 
-    [res] = importer(wh, [lot(tmp_path, "pronote-eleves", "ine", effectif=True, periodes=PERIODES,
+    [res] = importer(wh, [lot(tmp_path, "pronote-eleves", "ine", effectif=True, annee="2025-2026", periodes=PERIODES,
                               classes=[Classe(nom="3A", niveau="3e")],
                               eleves=[Eleve(nom="ARNAUD", prenom="Alice", classe="3A", ine=INE_A),
                                       Eleve(nom="BERNARD", prenom="Bruno", classe="3A", ine=INE_B)])])

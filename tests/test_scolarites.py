@@ -138,3 +138,25 @@ def test_liste_sans_annee_rattachee_a_la_derniere_annee_et_signalee(wh, tmp_path
     assert any("2025-2026" in a and "annee=" in a for a in res.anomalies)
     assert wh.sql("SELECT annee, classe FROM scolarites ORDER BY annee").rows() == [
         ("2024-2025", "4A"), ("2025-2026", "3A")]
+
+
+@pytest.mark.slow
+def test_ecole_fictive_de_deux_ans_par_les_vrais_fichiers(tmp_path):
+    # Comme « vigie demo » : deux années, chaque liste d'élèves avec son année, les vrais connecteurs.
+    from connectors.importation import importer
+    from models.warehouse import Warehouse
+    from sample_data.generateur import ecrire_ecole, generer
+
+    plan = ecrire_ecole(generer(3, eleves=80, annees=2), tmp_path / "fichiers")
+    assert [o for s, _, o in plan if s == "pronote-eleves"] == [{"annee": "2024-2025"}, {"annee": "2025-2026"}]
+    with Warehouse(tmp_path / "e.duckdb") as wh:
+        assert all(r.statut == "reussi" for r in importer(wh, plan, demo=True))
+        n = wh.sql("""
+            SELECT count(*) AS n, count(*) FILTER (WHERE m.classe <> s.classe) AS autre_que_la_liste,
+                   count(*) FILTER (WHERE m.classe <> e.classe) AS autre_qu_aujourd_hui
+            FROM moyennes m JOIN scolarites s ON s.eleve_id = m.eleve_id AND s.annee = m.annee
+            JOIN eleves e ON e.eleve_id = m.eleve_id
+            WHERE m.annee = '2024-2025'""").row(0, named=True)
+    # Chaque moyenne de l'an dernier est dans la classe de l'an dernier — la plupart des élèves ont changé
+    # de classe depuis (la classe actuelle en aurait faussé autant).
+    assert n["n"] > 0 and n["autre_que_la_liste"] == 0 and n["autre_qu_aujourd_hui"] > n["n"] / 2
