@@ -13,6 +13,8 @@ import math
 import altair as alt
 import polars as pl
 
+from models.records import COMPETENCES_PIX, rang_classe
+
 # La géométrie du radar (ordre des axes, sommets, grille) et la palette vivent dans ``geometrie`` : le PDF
 # les dessine sans importer Altair.
 from .geometrie import (  # noqa: F401
@@ -41,6 +43,77 @@ LOCALE_FR = {
 
 #: Domaine des notes sur 20.
 NOTES = alt.Scale(domain=[0, 20])
+
+
+#: Taille (px) des libellés de catégorie et marge entre deux libellés voisins : la place donnée à chaque
+#: ligne d'un graphique en découle (``PAS``), pour qu'aucun libellé ne soit masqué ni ne chevauche le voisin
+#: au projecteur (1280×720). Un graphique se dimensionne sur ses données : ``alt.Step(PAS)`` par ligne.
+POLICE = 11
+MARGE = 5
+PAS = POLICE + MARGE
+#: Largeur moyenne d'un caractère rapportée à la taille de police (texte sans empattement) : sert à
+#: réserver la place d'un libellé ou d'une valeur écrite dans une case.
+CHASSE = 0.62
+#: Au-delà de ce nombre de caractères, un libellé est abrégé (« … ») ; le texte entier reste en infobulle.
+LIBELLE_MAX = 34
+#: Même règle pour un libellé de ligne d'un graphique en barres horizontales, qui a la place en largeur.
+LIBELLE_LONG = 52
+
+
+def largeur_texte(textes: list[str], police: float = POLICE) -> int:
+    """Largeur (px) à réserver pour le plus long de ``textes`` écrit en ``police`` px."""
+    return int(max((len(t) for t in textes), default=0) * police * CHASSE) + 6
+
+
+def abrege(texte: str, longueur: int = LIBELLE_MAX) -> str:
+    """``texte`` s'il tient en ``longueur`` caractères, sinon coupé au dernier mot entier et suivi de « … »."""
+    if len(texte) <= longueur:
+        return texte
+    coupe = texte[: longueur - 1]
+    if " " in coupe[longueur // 2:]:
+        coupe = coupe[: coupe.rindex(" ")]
+    return coupe.rstrip(" ,;:-–—") + "…"
+
+
+def abreges(textes: list[str], longueur: int = LIBELLE_MAX) -> dict[str, str]:
+    """Chaque texte distinct de ``textes`` → son abréviation (``abrege``), sans que deux textes différents
+    finissent sous le même libellé (deux catégories confondues sur l'axe) : en cas de collision, le début
+    et la fin sont gardés (« HISTOIRE-GÉO… (12/10) »), et au besoin un numéro."""
+    distincts = list(dict.fromkeys(t for t in textes if t is not None))
+    courts = {t: abrege(t, longueur) for t in distincts}
+    vus: dict[str, int] = {}
+    for c in courts.values():
+        vus[c] = vus.get(c, 0) + 1
+    moitie = max(longueur // 2 - 1, 4)
+    for t, c in courts.items():
+        if vus[c] > 1:
+            courts[t] = t[:moitie].rstrip() + "…" + t[-moitie:].lstrip()
+    pris: set[str] = set()
+    for t, c in courts.items():
+        k, candidat = 2, c
+        while candidat in pris:
+            candidat, k = f"{c} ({k})", k + 1
+        courts[t] = candidat
+        pris.add(candidat)
+    return courts
+
+
+def _court(df: pl.DataFrame, colonne: str, alias: str, longueur: int = LIBELLE_MAX) -> pl.DataFrame:
+    """``df`` avec la colonne ``alias`` : le libellé abrégé de ``colonne`` (texte entier gardé pour
+    l'infobulle)."""
+    textes = df[colonne].cast(pl.String)
+    return df.with_columns(textes.replace_strict(abreges(textes.to_list(), longueur), default=None).alias(alias))
+
+
+def _axe_categories(textes: list[str], **kw) -> alt.Axis:
+    """Axe d'une liste de catégories : police ``POLICE``, place des libellés calculée sur le plus long."""
+    return alt.Axis(labelFontSize=POLICE, labelLimit=largeur_texte(textes) + 4, **kw)
+
+
+def ordre_classes(noms: list[str]) -> list[str]:
+    """Niveaux ou classes dans l'ordre des établissements (6e → 3e, 2nde → Tle, CAP), voir
+    ``models.records.rang_classe``."""
+    return sorted(dict.fromkeys(n for n in noms if n is not None), key=rang_classe)
 
 
 def _fr(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
@@ -177,7 +250,7 @@ def boites(df: pl.DataFrame, *, noms: bool = True) -> alt.TopLevelMixin:
     if df.is_empty():
         return vide()
     ordre = sorted(df["matiere"].unique().to_list())
-    y = alt.Y("matiere:N", title=None, sort=ordre)
+    y = alt.Y("matiere:N", title=None, sort=ordre, axis=_axe_categories(ordre))
     x = alt.X("moyenne:Q", title="Moyenne /20", scale=NOTES)
     boite = alt.Chart(df).mark_boxplot(extent="min-max", size=14, color="#56B4E9", opacity=0.6).encode(x, y)
     infos = [alt.Tooltip("matiere:N", title="Matière"), alt.Tooltip("moyenne:Q", title="Moyenne", format=".2f")]
@@ -211,20 +284,26 @@ def devoirs(df: pl.DataFrame) -> alt.TopLevelMixin:
         return vide()
     df = df.with_columns(
         pl.when(pl.col("echec_collectif")).then(pl.lit("raté par la classe")).otherwise(pl.lit("ordinaire"))
-        .alias("etat")
+        .alias("etat"),
     )
-    ordre = df["devoir"].to_list()
-    y = alt.Y("devoir:N", title=None, sort=ordre, axis=alt.Axis(labelLimit=260))
+    df = _court(df, "devoir", "court", LIBELLE_LONG)
+    ordre = df["court"].unique(maintain_order=True).to_list()
+    y = alt.Y("court:N", title=None, sort=ordre, axis=_axe_categories(ordre))
     etats = ["ordinaire", "raté par la classe"]
-    couleur = alt.Color("etat:N", title=None, scale=alt.Scale(domain=etats, range=["#0072B2", "#D55E00"]))
+    # La légende dit ce que sont les marques : étendue (trait), médiane (tiret noir), moyenne (point),
+    # devoir raté (triangle orange) et le seuil de 10.
+    couleur = alt.Color("etat:N", title="Moyenne du devoir", scale=alt.Scale(domain=etats, range=["#0072B2", "#D55E00"]),
+                        legend=alt.Legend(orient="top", labelLimit=0, symbolType="circle"))
     infos = [alt.Tooltip("devoir:N", title="Devoir"), alt.Tooltip("moyenne:Q", title="Moyenne", format=".2f"),
              alt.Tooltip("mediane:Q", title="Médiane", format=".2f"), alt.Tooltip("min:Q", title="Min", format=".2f"),
              alt.Tooltip("max:Q", title="Max", format=".2f")]
     base = alt.Chart(df).encode(y)
     etendue = base.mark_rule(strokeWidth=2, opacity=0.6).encode(
-        alt.X("min:Q", title="Note ramenée sur 20", scale=NOTES), x2="max:Q", color=couleur
+        alt.X("min:Q", title="Note ramenée sur 20", scale=NOTES), x2="max:Q",
+        color=couleur, tooltip=infos,
     )
-    mediane = base.mark_tick(thickness=2, size=14, color="#000").encode(alt.X("mediane:Q", scale=NOTES))
+    mediane = base.mark_tick(thickness=2, size=14, color="#000").encode(alt.X("mediane:Q", scale=NOTES),
+                                                                       tooltip=infos)
     moyenne = base.mark_point(filled=True, size=70).encode(
         alt.X("moyenne:Q", scale=NOTES), couleur,
         alt.Shape("etat:N", scale=alt.Scale(domain=etats, range=["circle", "triangle-down"]), legend=None),
@@ -233,7 +312,19 @@ def devoirs(df: pl.DataFrame) -> alt.TopLevelMixin:
     regle = alt.Chart(pl.DataFrame({"x": [10.0]})).mark_rule(strokeDash=[4, 3], color="#555").encode(
         alt.X("x:Q", scale=NOTES)
     )
-    return _fr(alt.layer(etendue, mediane, moyenne, regle).properties(width=520, height=max(100, 24 * len(ordre))))
+    # Légende des formes sans couleur : une marque de chaque sorte, décrite (Vega-Lite ne légende pas
+    # un trait ou un tiret sans canal dédié).
+    cles = pl.DataFrame({"marque": ["trait : de la note la plus basse à la plus haute",
+                                    "tiret noir : médiane", "pointillés : 10/20"]})
+    legende = alt.Chart(cles).mark_point(opacity=0).encode(
+        alt.StrokeDash("marque:N", title="Lecture", sort=cles["marque"].to_list(),
+                       scale=alt.Scale(domain=cles["marque"].to_list(), range=[[1, 0], [1, 0], [4, 3]]),
+                       legend=alt.Legend(orient="top", labelLimit=0, symbolType="stroke", direction="vertical",
+                                         symbolStrokeColor="#333")),
+    )
+    return _fr(alt.layer(etendue, mediane, moyenne, regle, legende)
+               .resolve_scale(strokeDash="independent")
+               .properties(width=520, height=alt.Step(max(PAS, 20))))
 
 
 def carte_chaleur(df: pl.DataFrame, *, ligne: str = "eleve", colonne: str = "matiere",
@@ -243,22 +334,29 @@ def carte_chaleur(df: pl.DataFrame, *, ligne: str = "eleve", colonne: str = "mat
     Échelle divergente bleu–orange centrée sur 10 : lisible en cas de daltonisme rouge-vert."""
     if df.is_empty():
         return vide()
+    # Toutes les lignes et colonnes nommées : une rangée de ``PAS`` px par élève, une colonne assez large
+    # pour la valeur écrite (« 12,5 ») et pour le libellé incliné ; libellés longs abrégés, entiers en
+    # infobulle.
+    df = _court(df, colonne, "_colonne")
     lignes = df[ligne].unique(maintain_order=True).to_list()
+    colonnes = sorted(df["_colonne"].unique().to_list())
     base = alt.Chart(df).encode(
-        alt.X(f"{colonne}:N", title=None, axis=alt.Axis(labelAngle=-40, labelLimit=140)),
-        alt.Y(f"{ligne}:N", title=None, sort=lignes),
+        alt.X("_colonne:N", title=None, sort=colonnes, axis=_axe_categories(colonnes, labelAngle=-40)),
+        alt.Y(f"{ligne}:N", title=None, sort=lignes, axis=_axe_categories(lignes)),
     )
     cases = base.mark_rect().encode(
         alt.Color(f"{valeur}:Q", title=titre_valeur,
                   scale=alt.Scale(scheme="blueorange", domain=[0, 20], domainMid=10, reverse=True)),
-        tooltip=[alt.Tooltip(f"{ligne}:N"), alt.Tooltip(f"{colonne}:N"),
+        tooltip=[alt.Tooltip(f"{ligne}:N", title=ligne.capitalize().replace("Eleve", "Élève")),
+                 alt.Tooltip(f"{colonne}:N", title=colonne.capitalize().replace("Matiere", "Matière")),
                  alt.Tooltip(f"{valeur}:Q", format=".2f", title=titre_valeur)],
     )
-    textes = base.mark_text(fontSize=9).encode(
+    textes = base.mark_text(fontSize=POLICE - 1).encode(
         text=alt.Text(f"{valeur}:Q", format=".1f"),
         color=alt.condition(f"datum.{valeur} < 5 || datum.{valeur} > 15", alt.value("white"), alt.value("black")),
     )
-    return _fr(alt.layer(cases, textes).properties(height=max(120, 18 * len(lignes))))
+    return _fr(alt.layer(cases, textes).properties(
+        height=alt.Step(PAS + 4), width=alt.Step(max(PAS * 2, largeur_texte(["20,0"], POLICE - 1) + 8))))
 
 
 def comparaison_periodes(df: pl.DataFrame) -> alt.TopLevelMixin:
@@ -270,14 +368,15 @@ def comparaison_periodes(df: pl.DataFrame) -> alt.TopLevelMixin:
     periodes = df["periode"].unique(maintain_order=True).to_list()
     return _fr(
         alt.Chart(df).mark_bar().encode(
-            alt.Y("matiere:N", title=None),
+            alt.Y("matiere:N", title=None, sort=sorted(df["matiere"].unique().to_list()),
+                  axis=_axe_categories(df["matiere"].unique().to_list())),
             alt.X("moyenne:Q", title="Moyenne de classe /20", scale=NOTES),
             alt.YOffset("periode:N", sort=periodes),
             alt.Color("periode:N", title="Période", sort=periodes,
                       scale=alt.Scale(domain=periodes, range=OKABE_ITO[: len(periodes)])),
             tooltip=[alt.Tooltip("matiere:N", title="Matière"), alt.Tooltip("periode:N", title="Période"),
                      alt.Tooltip("moyenne:Q", title="Moyenne", format=".2f")],
-        ).properties(width=520)
+        ).properties(width=520, height=alt.Step(max(PAS + 6, 10 * len(periodes)), **{"for": "position"}))
     )
 
 
@@ -305,6 +404,10 @@ def tendance(df: pl.DataFrame, *, titre: str = "") -> alt.TopLevelMixin:
 #: Statuts d'absence : couleur ET forme, pour ne pas dépendre de la couleur seule.
 STATUTS_ABSENCE = {"non_justifiee": ("#D55E00", "triangle-up"), "en_attente": ("#E69F00", "diamond"),
                    "justifiee": ("#0072B2", "circle")}
+#: Largeur (px) laissée au tracé d'un graphique pleine largeur à 1280×720 (barre latérale ouverte, libellés
+#: de lignes à gauche) : au-delà, des colonnes se serreraient.
+LARGEUR_UTILE = 760
+
 LIBELLES_STATUT = {"non_justifiee": "non justifiée", "en_attente": "justificatif attendu",
                    "justifiee": "justifiée"}
 
@@ -337,23 +440,35 @@ def taux_absences(df: pl.DataFrame, *, ligne: str = "classe", colonne: str = "mo
     if df.is_empty():
         return vide()
     ordre = df[colonne].unique(maintain_order=True).to_list()
+    lignes = ordre_classes(df[ligne].to_list())
+    # La valeur n'est écrite dans la case que si elle y tient (« 12 % » sur ``pas`` px) et si toutes les
+    # colonnes tiennent à 1280 px de large ; sinon la couleur, sa légende et l'infobulle la portent : des
+    # chiffres superposés ne se lisent pas.
+    pas = max(PAS * 2, largeur_texte(["100 %"], POLICE - 1) + 6)
+    ecrire = len(ordre) * pas <= LARGEUR_UTILE
+    if not ecrire:
+        pas = max(PAS, LARGEUR_UTILE // max(len(ordre), 1))
     base = alt.Chart(df).encode(
-        alt.X(f"{colonne}:O", title=None, sort=ordre, axis=alt.Axis(labelAngle=-40)),
-        alt.Y(f"{ligne}:N", title=None),
+        alt.X(f"{colonne}:O", title=None, sort=ordre, axis=_axe_categories(ordre, labelAngle=-40)),
+        alt.Y(f"{ligne}:N", title=None, sort=lignes, axis=_axe_categories(lignes)),
     )
     cases = base.mark_rect().encode(
         alt.Color("taux:Q", title="Taux", scale=alt.Scale(scheme="viridis", reverse=True),
                   legend=alt.Legend(format=".0%")),
-        tooltip=[alt.Tooltip(f"{ligne}:N"), alt.Tooltip(f"{colonne}:O"),
+        tooltip=[alt.Tooltip(f"{ligne}:N", title="Classe" if ligne == "classe" else ligne.capitalize()),
+                 alt.Tooltip(f"{colonne}:O", title="Période"),
                  alt.Tooltip("taux:Q", format=".1%", title="Taux")],
     )
+    taille = {"height": alt.Step(PAS + 6), "width": alt.Step(pas)}
+    if not ecrire:
+        return _fr(cases.properties(**taille))
     # Texte blanc sur les cases foncées (le haut de l'échelle viridis inversée).
     fonce = 0.6 * float(df["taux"].max() or 0)
-    textes = base.mark_text(fontSize=9).encode(
-        text=alt.Text("taux:Q", format=".1%"),
+    textes = base.mark_text(fontSize=POLICE - 1).encode(
+        text=alt.Text("taux:Q", format=".0%"),
         color=alt.condition(f"datum.taux > {fonce}", alt.value("white"), alt.value("black")),
     )
-    return _fr(alt.layer(cases, textes))
+    return _fr(alt.layer(cases, textes).properties(**taille))
 
 
 # --- Compétences et Pix -------------------------------------------------------------------------------
@@ -375,21 +490,27 @@ def grille_competences(df: pl.DataFrame, couleurs: dict[int, str], libelles: dic
         pl.col("niveau").cast(pl.String).alias("code"),
     )
     # Les colonnes dans l'ordre des données (des dates « jj/mm/aaaa » triées comme du texte
-    # mettraient octobre 2025 après juin 2026) ; toutes les étiquettes de ligne, sans en sauter.
+    # mettraient octobre 2025 après juin 2026) ; toutes les étiquettes, sans en sauter : une rangée de
+    # ``PAS`` px au moins par ligne, des libellés d'items abrégés (texte entier en infobulle) et une
+    # colonne assez large pour son libellé incliné.
+    df = _court(_court(df, ligne, "_ligne"), colonne, "_colonne")
+    lignes = df["_ligne"].unique(maintain_order=True).to_list()
+    colonnes = df["_colonne"].unique(maintain_order=True).to_list()
     base = alt.Chart(df).encode(
-        alt.X(f"{colonne}:O", title=None, sort=df[colonne].unique(maintain_order=True).to_list(),
-              axis=alt.Axis(labelAngle=-40, labelLimit=160)),
-        alt.Y(f"{ligne}:N", title=None, sort=df[ligne].unique(maintain_order=True).to_list(),
-              axis=alt.Axis(labelLimit=320, labelOverlap=False)),
+        alt.X("_colonne:O", title=None, sort=colonnes, axis=_axe_categories(colonnes, labelAngle=-40)),
+        alt.Y("_ligne:N", title=None, sort=lignes, axis=_axe_categories(lignes)),
     )
+    titres = {"item": "Item", "date": "Date", "eleve": "Élève"}
     cases = base.mark_rect(stroke="white").encode(
         alt.Color("maitrise:N", title="Maîtrise", sort=noms,
-                  scale=alt.Scale(domain=noms, range=[couleurs[n] for n in niveaux])),
-        tooltip=[alt.Tooltip(f"{ligne}:N"), alt.Tooltip(f"{colonne}:O"),
+                  scale=alt.Scale(domain=noms, range=[couleurs[n] for n in niveaux]),
+                  legend=alt.Legend(orient="top", labelLimit=0)),
+        tooltip=[alt.Tooltip(f"{ligne}:N", title=titres.get(ligne, ligne)),
+                 alt.Tooltip(f"{colonne}:N", title=titres.get(colonne, colonne)),
                  alt.Tooltip("maitrise:N", title="Maîtrise")],
     )
-    textes = base.mark_text(fontSize=11, fontWeight="bold", color="white").encode(text="code:N")
-    return _fr(alt.layer(cases, textes).properties(height=max(80, 24 * df[ligne].n_unique())))
+    textes = base.mark_text(fontSize=POLICE, fontWeight="bold", color="white").encode(text="code:N")
+    return _fr(alt.layer(cases, textes).properties(height=alt.Step(PAS + 8), width=alt.Step(PAS * 2 + 8)))
 
 
 def pix_competences(df: pl.DataFrame, niveau_max: int = 8) -> alt.TopLevelMixin:
@@ -398,14 +519,19 @@ def pix_competences(df: pl.DataFrame, niveau_max: int = 8) -> alt.TopLevelMixin:
     if df.is_empty():
         return vide("Aucun résultat Pix")
     haut = max(niveau_max, int(df["niveau"].max() or 0))  # un niveau plus haut que le réglage reste visible
+    df = _court(df, "libelle", "court", LIBELLE_LONG)
+    ordre = df["court"].to_list()
+    # Les niveaux Pix sont entiers : une graduation par niveau, jamais de « 0,5 ».
     base = alt.Chart(df).encode(
-        alt.Y("libelle:N", title=None, sort=df["libelle"].to_list(), axis=alt.Axis(labelLimit=360)),
-        alt.X("niveau:Q", title="Niveau", scale=alt.Scale(domain=[0, haut])),
+        alt.Y("court:N", title=None, sort=ordre, axis=_axe_categories(ordre)),
+        alt.X("niveau:Q", title="Niveau", scale=alt.Scale(domain=[0, haut], nice=False),
+              axis=alt.Axis(values=list(range(haut + 1)), format="d", tickMinStep=1)),
+        tooltip=[alt.Tooltip("libelle:N", title="Compétence"), alt.Tooltip("niveau:Q", title="Niveau")],
     )
     return _fr(alt.layer(
         base.mark_bar(color="#009E73"),
-        base.mark_text(align="left", dx=3).encode(text="niveau:Q"),
-    ).properties(width=360, height=16 * df.height + 20))
+        base.mark_text(align="left", dx=3, fontSize=POLICE).encode(text="niveau:Q"),
+    ).properties(width=360, height=alt.Step(PAS + 4)))
 
 
 def pix_distribution(df: pl.DataFrame) -> alt.TopLevelMixin:
@@ -413,13 +539,26 @@ def pix_distribution(df: pl.DataFrame) -> alt.TopLevelMixin:
     est écrit en infobulle). ``df`` : une ligne par élève et compétence (``competence``, ``niveau``)."""
     if df.is_empty():
         return vide("Aucun résultat Pix")
+    # Le code seul (« 2.3 ») ne dit rien à un professeur : code et intitulé, abrégé si long (entier en
+    # infobulle), dans l'ordre du référentiel Pix.
+    df = df.with_columns(
+        pl.col("competence").replace_strict({c: f"{c} {t}" for c, t in COMPETENCES_PIX.items()},
+                                            default=pl.col("competence"), return_dtype=pl.String).alias("libelle"),
+        pl.col("niveau").cast(pl.Int64),
+    )
+    df = _court(df, "libelle", "court", LIBELLE_LONG)
+    rang = {c: i for i, c in enumerate(COMPETENCES_PIX)}
+    ordre = (df.select("competence", "court").unique()
+             .sort(pl.col("competence").replace_strict(rang, default=len(rang), return_dtype=pl.Int64))
+             ["court"].to_list())
+    niveaux = sorted(df["niveau"].unique().to_list())
     return _fr(
         alt.Chart(df).mark_bar(stroke="white").encode(
-            alt.Y("competence:N", title="Compétence"),
-            alt.X("count():Q", title="Élèves", stack="zero"),
-            alt.Color("niveau:O", title="Niveau", scale=alt.Scale(scheme="viridis")),
+            alt.Y("court:N", title=None, sort=ordre, axis=_axe_categories(ordre)),
+            alt.X("count():Q", title="Élèves", stack="zero", axis=alt.Axis(tickMinStep=1, format="d")),
+            alt.Color("niveau:O", title="Niveau", sort=niveaux, scale=alt.Scale(scheme="viridis", domain=niveaux)),
             alt.Order("niveau:O"),
-            tooltip=[alt.Tooltip("competence:N", title="Compétence"), alt.Tooltip("niveau:O", title="Niveau"),
+            tooltip=[alt.Tooltip("libelle:N", title="Compétence"), alt.Tooltip("niveau:O", title="Niveau"),
                      alt.Tooltip("count():Q", title="Élèves")],
-        ).properties(width=480)
+        ).properties(width=480, height=alt.Step(PAS + 4))
     )

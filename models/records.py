@@ -153,6 +153,20 @@ COMPETENCES_PIX: dict[str, str] = {
 NIVEAUX_CLASSE = ("6e", "5e", "4e", "3e", "2nde", "1re", "Tle", "CAP1", "CAP2", "ULIS")
 
 
+def rang_classe(nom: str) -> tuple[int, str]:
+    """Clé de tri d'un niveau ou d'une classe dans l'ordre des établissements : 6e → 3e, 2nde → Tle,
+    puis CAP, puis le reste (ULIS, noms inconnus) ; à niveau égal, le nom. « 3A » < « 2 MELEC » < « 1 MELEC »
+    < « T MELEC » < « CAP1 » ; « 10A » n'est pas une 1re (le chiffre doit être seul en tête)."""
+    t = nom.strip().upper()
+    motifs = (r"6", r"5", r"4", r"3", r"2|2NDE|SECONDE", r"1|1RE|1ERE|PREMI[EÈ]RE", r"T|TLE|TERM\w*")
+    for rang, motif in enumerate(motifs):
+        if re.match(rf"(?:{motif})(?!\d)", t) and not t.startswith("CAP"):
+            return (rang, nom)
+    if t.startswith("CAP"):
+        return (len(motifs), nom)
+    return (len(motifs) + 1, nom)
+
+
 # --- Structure de l'établissement --------------------------------------------------------------------
 
 

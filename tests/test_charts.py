@@ -128,3 +128,151 @@ def test_grille_competences_dates_dans_l_ordre_chronologique():
                                      {1: "MI", 2: "MF", 3: "MS", 4: "TBM"}).to_dict()
     x = spec["layer"][0]["encoding"]["x"] if "layer" in spec else spec["encoding"]["x"]
     assert x["sort"] == ["14/10/2025", "10/02/2026", "09/06/2026"]  # pas l'ordre du texte
+
+
+# --- Chaque catégorie garde un libellé lisible (issue 22) ---------------------------------------------
+# La place d'un libellé se calcule sur la spécification : une catégorie d'axe reçoit ``step`` px (taille
+# fixée par les données, ``alt.Step``), qui doit dépasser la taille de sa police d'au moins 4 px ; deux
+# catégories distinctes ne partagent jamais un libellé ; ``labelOverlap`` n'est jamais coupé (les libellés
+# s'imprimeraient les uns sur les autres) ; le graphique rendu (vl-convert) tient dans 1280 px de large.
+
+import random
+
+from models.records import COMPETENCES_PIX, rang_classe
+
+ELEVES = [f"NOM{i:02d}-DEUXIÈMENOM Prénom{i}" for i in range(21)]
+MATIERES_LONGUES = ["FRANÇAIS", "MATHÉMATIQUES", "HISTOIRE-GÉOGRAPHIE-ENSEIGNEMENT MORAL ET CIVIQUE", "ANGLAIS LV1",
+                    "ESPAGNOL LV2", "PHYSIQUE-CHIMIE", "ÉDUCATION PHYSIQUE ET SPORTIVE", "ARTS APPLIQUÉS",
+                    "ÉLECTROTECHNIQUE", "ATELIER", "PRÉVENTION SANTÉ ENVIRONNEMENT"]
+ITEMS_ULIS = [f"Item {i} : communiquer à l'oral avec un adulte dans une situation de la vie courante"
+              for i in range(12)]
+COULEURS = {1: "#d62728", 2: "#ff7f0e", 3: "#2ca02c", 4: "#1f77b4"}
+LIBELLES = {1: "Maîtrise insuffisante", 2: "Maîtrise fragile", 3: "Maîtrise satisfaisante", 4: "Très bonne maîtrise"}
+
+
+def _unites(spec: dict) -> list[dict]:
+    return [spec, *(u for c in spec.get("layer", []) for u in _unites(c))]
+
+
+def _donnees(spec: dict, unite: dict) -> list[dict]:
+    nom = (unite.get("data") or spec.get("data"))["name"]
+    return spec["datasets"][nom]
+
+
+def _place(spec: dict, canal: str) -> tuple[int, float, list[str]]:
+    """(nombre de catégories, px par catégorie, libellés) de l'axe ``canal`` (``x`` ou ``y``)."""
+    dim = "width" if canal == "x" else "height"
+    for unite in _unites(spec):
+        enc = unite.get("encoding", {}).get(canal)
+        if enc and enc.get("type") in ("nominal", "ordinal") and enc.get("axis") is not None:
+            libelles = list(dict.fromkeys(d[enc["field"]] for d in _donnees(spec, unite)))
+            taille = spec[dim]
+            pas = taille["step"] if isinstance(taille, dict) else taille / len(libelles)
+            return len(libelles), pas, libelles
+    raise AssertionError(f"pas d'axe de catégories en {canal}")
+
+
+def _police(spec: dict, canal: str) -> float:
+    polices = [u["encoding"][canal]["axis"].get("labelFontSize", 10) for u in _unites(spec)
+               if canal in u.get("encoding", {}) and u["encoding"][canal].get("axis")]
+    return max(polices)
+
+
+def _verifie_libelles(chart, canal: str, attendus: int) -> dict:
+    spec = chart.to_dict()
+    assert "labelOverlap" not in str(spec)
+    n, pas, libelles = _place(spec, canal)
+    assert n == attendus  # une catégorie par valeur distincte : aucune confondue par l'abréviation
+    if canal == "y":
+        assert pas >= _police(spec, canal) + 4, (pas, _police(spec, canal))
+    else:  # libellés inclinés à 40° : l'écart horizontal nécessaire est police / sin 40°
+        assert pas >= _police(spec, canal) / math.sin(math.radians(40)), pas
+    return spec
+
+
+def _largeur_rendue(chart) -> int:
+    vl_convert = pytest.importorskip("vl_convert")
+    png = vl_convert.vegalite_to_png(chart.to_dict(), scale=1)
+    return int.from_bytes(png[16:20], "big")  # en-tête IHDR du PNG
+
+
+def test_carte_chaleur_nomme_chaque_eleve_et_chaque_matiere() -> None:
+    random.seed(1)
+    df = pl.DataFrame([{"eleve": e, "matiere": m, "moyenne": round(random.uniform(0, 20), 2)}
+                       for e in ELEVES for m in MATIERES_LONGUES])
+    chart = charts.carte_chaleur(df)
+    _verifie_libelles(chart, "y", 21)
+    spec = _verifie_libelles(chart, "x", 11)
+    # la valeur écrite (« 12,5 ») tient dans sa case
+    texte = next(u for u in _unites(spec) if u.get("mark", {}).get("type") == "text")
+    assert spec["width"]["step"] >= charts.largeur_texte(["20,0"], texte["mark"]["fontSize"])
+    # le libellé long est abrégé, le texte entier reste en infobulle
+    courts = {d["_colonne"] for d in _donnees(spec, spec["layer"][0])}
+    assert all(len(c) <= charts.LIBELLE_MAX for c in courts)
+    assert any(t["field"] == "matiere" for t in spec["layer"][0]["encoding"]["tooltip"])
+    assert _largeur_rendue(chart) <= 1280
+
+
+def test_grille_ulis_classe_nomme_chaque_item_sans_s_ecraser() -> None:
+    df = pl.DataFrame([{"eleve": e, "item": it, "niveau": 1 + (i + j) % 4}
+                       for i, e in enumerate(ELEVES[:3]) for j, it in enumerate(ITEMS_ULIS)])
+    chart = charts.grille_competences(df, COULEURS, LIBELLES, ligne="eleve", colonne="item")
+    _verifie_libelles(chart, "y", 3)
+    spec = _verifie_libelles(chart, "x", 12)
+    assert spec["height"]["step"] >= 20  # une classe de trois élèves ne se réduit pas à un filet
+    assert _largeur_rendue(chart) <= 1280
+
+
+def test_pix_niveaux_entiers_et_competences_nommees() -> None:
+    df = pl.DataFrame({"competence": list(COMPETENCES_PIX),
+                       "libelle": [f"{c} {t}" for c, t in COMPETENCES_PIX.items()],
+                       "niveau": [i % 6 for i in range(16)]})
+    spec = _verifie_libelles(charts.pix_competences(df, 6), "y", 16)
+    x = spec["layer"][0]["encoding"]["x"] if "encoding" in spec["layer"][0] else spec["encoding"]["x"]
+    assert x["axis"]["values"] == list(range(7))  # aucune graduation « 0,5 »
+    distribution = pl.DataFrame({"competence": [c for c in COMPETENCES_PIX for _ in range(3)],
+                                 "niveau": [k for _ in COMPETENCES_PIX for k in (1, 2, 3)]})
+    spec = _verifie_libelles(charts.pix_distribution(distribution), "y", 16)
+    _, _, libelles = _place(spec, "y")
+    assert libelles[0].startswith("1.1 Mener une recherche")  # le code avec son intitulé, ordre du référentiel
+    assert libelles[-1].startswith("5.2 ")
+
+
+def test_taux_absences_sans_chiffres_superposes_et_classes_dans_l_ordre_des_niveaux() -> None:
+    classes = ["T MELEC", "2 MELEC", "CAP1 EPC", "3A", "6B", "1 MELEC"]
+    semaines = [f"{k:02d}/{m:02d}" for m in (9, 10, 11, 12, 1, 2, 3, 4, 5) for k in (1, 8, 15, 22)]
+    df = pl.DataFrame([{"classe": c, "intervalle": s, "taux": 0.1} for c in classes for s in semaines])
+    spec = _verifie_libelles(charts.taux_absences(df, colonne="intervalle"), "x", len(semaines))
+    # 36 semaines : la valeur ne tiendrait pas dans la case, elle est en couleur et en infobulle seulement
+    assert all(u.get("mark", {}).get("type") != "text" for u in _unites(spec))
+    assert spec["encoding"]["y"]["sort"] == ["6B", "3A", "2 MELEC", "1 MELEC", "T MELEC", "CAP1 EPC"]
+    mois = pl.DataFrame([{"classe": c, "intervalle": f"{m:02d}/2026", "taux": 0.1} for c in classes for m in range(1, 11)])
+    spec = _verifie_libelles(charts.taux_absences(mois, colonne="intervalle"), "x", 10)
+    texte = next(u for u in _unites(spec) if u.get("mark", {}).get("type") == "text")
+    assert spec["width"]["step"] >= charts.largeur_texte(["100 %"], texte["mark"]["fontSize"])
+
+
+def test_devoirs_legende_et_libelles_distincts() -> None:
+    libelles = [f"HISTOIRE-GÉOGRAPHIE-ENSEIGNEMENT MORAL ET CIVIQUE — Contrôle sur la Révolution ({j:02d}/10)"
+                for j in range(1, 6)]
+    df = pl.DataFrame({"devoir": libelles, "min": [2.0] * 5, "max": [18.0] * 5, "mediane": [9.0] * 5,
+                       "moyenne": [9.5] * 5, "echec_collectif": [False, True, False, False, False]})
+    spec = _verifie_libelles(charts.devoirs(df), "y", 5)
+    legendes = [u["encoding"][c] for u in _unites(spec) for c in ("color", "strokeDash")
+                if c in u.get("encoding", {}) and u["encoding"][c].get("legend") is not None]
+    titres = {l.get("title") for l in legendes}
+    assert {"Moyenne du devoir", "Lecture"} <= titres
+
+
+def test_abreges_jamais_deux_fois_le_meme_libelle() -> None:
+    textes = ["A" * 60 + str(i) for i in range(3)] + ["court"]
+    courts = charts.abreges(textes, 20)
+    assert courts["court"] == "court"
+    assert len(set(courts.values())) == 4
+    assert all(len(c) <= 24 for c in courts.values())
+
+
+def test_ordre_des_niveaux_comme_a_l_ecole() -> None:
+    noms = ["ULIS", "CAP2", "Tle", "1re", "2nde", "3e", "6e", "5e", "4e", "CAP1", "10A"]
+    assert sorted(noms, key=rang_classe) == ["6e", "5e", "4e", "3e", "2nde", "1re", "Tle", "CAP1", "CAP2",
+                                             "10A", "ULIS"]
