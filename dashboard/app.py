@@ -24,6 +24,7 @@ from dashboard import auth, data, ui  # noqa: E402
 from models import acces  # noqa: E402
 
 st.set_page_config(page_title="Vigie", page_icon="🎓", layout="wide")
+ui.style_francais()
 
 # Le seul point de contrôle : aucune page ne s'exécute sans utilisateur (sauf l'école fictive).
 utilisateur = auth.exiger_utilisateur(data.chemin())

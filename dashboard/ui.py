@@ -168,3 +168,24 @@ def pix_16(pix: pl.DataFrame) -> pl.DataFrame:
          "libelle": [f"{c} {t}" for c, t in COMPETENCES_PIX.items()],
          "niveau": [int(niveaux.get(c) or 0) for c in COMPETENCES_PIX]}
     )
+
+
+#: Textes anglais du dépôt de fichier de Streamlit 1.67 (« Upload », « 200MB per file ») : ni option de
+#: configuration ni paramètre de ``st.file_uploader`` ne les change (vérifié dans le code du composant,
+#: ``FileUploader.*.js``). Dernier recours, donc : une feuille de style masque le texte anglais et écrit
+#: le français à sa place. Les autres textes anglais sont coupés par des options (``select_all=False``
+#: des listes à choix multiples, ``client.toolbarMode``, ``client.disableDataExport``).
+STYLE_FRANCAIS = """
+<style>
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0 !important; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+  content: "Glissez-déposez un fichier ici (200 Mo au plus)"; font-size: 0.875rem; }
+[data-testid="stFileUploaderDropzone"] button p { font-size: 0 !important; }
+[data-testid="stFileUploaderDropzone"] button p::after { content: "Choisir un fichier"; font-size: 0.875rem; }
+</style>
+"""
+
+
+def style_francais() -> None:
+    """Injecte ``STYLE_FRANCAIS`` (une fois par exécution, depuis le point d'entrée)."""
+    st.html(STYLE_FRANCAIS)

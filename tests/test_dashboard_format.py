@@ -51,3 +51,33 @@ def test_periode_mois_en_toutes_lettres():
     assert fr.periode("2025-11") == "novembre 2025"
     assert fr.periode("Trimestre 2") == "Trimestre 2"
     assert fr.periode("2025-13") == "2025-13" and fr.periode(None) == ""
+
+
+def test_pas_de_select_all_anglais_dans_les_listes_a_choix_multiples() -> None:
+    """Streamlit 1.67 ajoute « Select all » à une liste à choix multiples sauf si ``select_all=False`` :
+    chaque ``multiselect`` des pages le coupe (issue 22)."""
+    import ast
+    from pathlib import Path
+
+    racine = Path(__file__).resolve().parent.parent / "dashboard"
+    appels = []
+    for fichier in racine.rglob("*.py"):
+        for noeud in ast.walk(ast.parse(fichier.read_text(encoding="utf-8"))):
+            if isinstance(noeud, ast.Call) and getattr(noeud.func, "attr", None) == "multiselect":
+                options = {k.arg: k.value for k in noeud.keywords}
+                appels.append((fichier.name, noeud.lineno,
+                               isinstance(options.get("select_all"), ast.Constant) and options["select_all"].value is False))
+    assert appels
+    assert [a for a in appels if not a[2]] == []
+
+
+def test_depot_de_fichier_en_francais() -> None:
+    """Aucune option de Streamlit ne traduit le dépôt de fichier : la feuille de style (dernier recours)
+    remplace « Upload » et « 200MB per file », et le point d'entrée l'injecte."""
+    from pathlib import Path
+
+    from dashboard import ui
+
+    assert "Choisir un fichier" in ui.STYLE_FRANCAIS and "stFileUploaderDropzoneInstructions" in ui.STYLE_FRANCAIS
+    app = (Path(__file__).resolve().parent.parent / "dashboard" / "app.py").read_text(encoding="utf-8")
+    assert "ui.style_francais()" in app

@@ -39,11 +39,11 @@ if alertes.is_empty():
 regles = sorted(alertes["regle"].unique().to_list())
 ETATS = {"nouvelle": "Nouvelle", **msuivi.STATUTS_ALERTE}
 c1, c2, c3 = st.columns(3)
-regles_choisies = c1.multiselect("Règles", regles, format_func=reglages.libelle, key="alertes_regles",
+regles_choisies = c1.multiselect("Règles", regles, format_func=reglages.libelle, key="alertes_regles", select_all=False,
                                  placeholder="Toutes les règles")
-gravites = c2.multiselect("Gravité", list(GRAVITES), format_func=GRAVITES.__getitem__, key="alertes_gravites",
+gravites = c2.multiselect("Gravité", list(GRAVITES), format_func=GRAVITES.__getitem__, key="alertes_gravites", select_all=False,
                           placeholder="Toutes les gravités")
-etats = c3.multiselect("État du suivi", list(ETATS), format_func=ETATS.__getitem__, key="alertes_etats",
+etats = c3.multiselect("État du suivi", list(ETATS), format_func=ETATS.__getitem__, key="alertes_etats", select_all=False,
                        placeholder="Tous les états")
 filtre = pl.lit(True)
 if etats:
