@@ -87,3 +87,33 @@ def delta(x: float | None, decimales: int = 2) -> dict:
     if s == 0:
         return {"delta": nombre(0, decimales), "delta_color": "off", "delta_arrow": "off"}
     return {"delta": ("+" if s > 0 else "-") + nombre(abs(x), decimales)}  # type: ignore[arg-type]
+
+
+#: Le nom, pour une personne, de chaque sorte d'import (``connectors.SOURCES``) : le code reste dans les
+#: journaux et la ligne de commande, jamais à l'écran.
+SOURCES = {
+    "etablissement": "Établissement (etablissement.toml)",
+    "pronote-eleves": "Pronote — élèves et classes",
+    "pronote-notes": "Pronote — notes des devoirs",
+    "pronote-resultats": "Pronote — moyennes (résultats)",
+    "pronote-competences": "Pronote — compétences",
+    "pronote-absences": "Pronote — absences et retards",
+    "pronote-punitions": "Pronote — punitions et sanctions",
+    "pronote-live": "Pronote en direct (ENT)",
+    "pix": "Pix Orga — résultats de campagne",
+    "lsu": "LSU — bilans (XML)",
+    "tableur": "Tableur de l'établissement",
+}
+
+#: Statut d'un import (``models.warehouse``) → libellé.
+STATUTS_IMPORT = {"reussi": "Réussi", "rejete": "Refusé"}
+
+
+def source(code: str | None) -> str:
+    """Libellé français d'une sorte d'import ; un code inconnu reste lisible tel quel."""
+    return SOURCES.get(code or "", code or "—")
+
+
+def statut_import(code: str | None) -> str:
+    """« Réussi » / « Refusé » pour le statut d'un import."""
+    return STATUTS_IMPORT.get(code or "", code or "—")

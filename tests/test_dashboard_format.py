@@ -81,3 +81,11 @@ def test_depot_de_fichier_en_francais() -> None:
     assert "Choisir un fichier" in ui.STYLE_FRANCAIS and "stFileUploaderDropzoneInstructions" in ui.STYLE_FRANCAIS
     app = (Path(__file__).resolve().parent.parent / "dashboard" / "app.py").read_text(encoding="utf-8")
     assert "ui.style_francais()" in app
+
+
+def test_chaque_sorte_d_import_a_son_libelle() -> None:
+    import connectors
+    from dashboard import format as fr
+
+    assert set(fr.SOURCES) == set(connectors.SOURCES)
+    assert fr.statut_import("rejete") == "Refusé" and fr.statut_import("reussi") == "Réussi"

@@ -120,7 +120,11 @@ def test_accueil_comptes_et_journal(ecole: Path) -> None:
     assert m["Élèves"] == "5" and m["Notes"] == "120" and m["Imports"] == "5"
     journal = next(d.value for d in at.dataframe if "Lues" in d.value.columns)
     assert journal.shape[0] == 5  # journal : cinq imports
-    assert "pronote-notes" in at.selectbox[0].options
+    # Des libellés pour une personne, jamais le code interne (issue 22) ; cases vides en « — ».
+    assert "Pronote — notes des devoirs" in at.selectbox[0].options
+    assert not any(o == "pronote-notes" for o in at.selectbox[0].options)
+    assert set(journal["Statut"].to_list()) == {"Réussi"}
+    assert set(journal["Source"].to_list()) <= set(fr.SOURCES.values())
 
 
 def _moyenne_classe(db: Path, periode: str) -> float:

@@ -34,9 +34,11 @@ else:
     st.dataframe(
         sources.with_columns(
             pl.col("dernier_import").map_elements(fr.date, return_dtype=pl.String),
+            pl.col("source").map_elements(fr.source, return_dtype=pl.String),
+            pl.col("dernier_statut").map_elements(fr.statut_import, return_dtype=pl.String),
         ).rename({"source": "Source", "imports": "Imports", "reussis": "Réussis", "dernier_import": "Dernier import réussi",
                   "dernier_statut": "Dernier statut", "dernier_fichier": "Dernier fichier", "lignes_lues": "Lignes lues"}),
-        hide_index=True,
+        hide_index=True, placeholder="—",
     )
 
 # --- Import d'un fichier ---------------------------------------------------------------------------------
@@ -46,7 +48,7 @@ if ui.utilisateur().role == "direction":
     st.subheader("Importer un fichier")
     sortes = [s for s in connectors.SOURCES if s != "pronote-live"]
     with st.form("import", clear_on_submit=False):
-        sorte = st.selectbox("Sorte de fichier", sortes, help="Le connecteur qui lira le fichier.")
+        sorte = st.selectbox("Sorte de fichier", sortes, format_func=fr.source, help="Le connecteur qui lira le fichier.")
         fichier = st.file_uploader("Fichier à importer (glisser-déposer)", type=None)
         options_texte = st.text_area(
             "Options du connecteur (une par ligne, « clé=valeur »)", value="", height=68,
@@ -100,11 +102,13 @@ else:
         journal.with_columns(
             pl.col("debut").map_elements(fr.date, return_dtype=pl.String),
             pl.col("fin").map_elements(fr.date, return_dtype=pl.String),
+            pl.col("source").map_elements(fr.source, return_dtype=pl.String),
+            pl.col("statut").map_elements(fr.statut_import, return_dtype=pl.String),
         ).rename({"import_id": "N°", "source": "Source", "fichier": "Fichier", "statut": "Statut",
                   "lignes_lues": "Lues", "lignes_inserees": "Insérées", "lignes_mises_a_jour": "Mises à jour",
                   "lignes_rejetees": "Rejetées", "remarques": "Remarques", "debut": "Début", "fin": "Fin",
                   "message": "Message"}),
-        hide_index=True,
+        hide_index=True, placeholder="—",
     )
     # Les remarques : chaque valeur qu'un import n'a pas gardée telle que la source la donnait (README,
     # « Les remarques d'import »), située dans son fichier.
