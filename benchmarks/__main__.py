@@ -25,7 +25,7 @@ from .mesure import Mesure, tableau
 
 #: Taille → (jeu de fichiers, tailles d'académie du cas c, élèves par établissement de l'académie).
 PROFILS = {
-    "demo": ("demo", [2], 600),
+    "demo": ("demo", [1, 10], 1500),  # académies d'établissements comme M (1 500 élèves, deux années)
     "XS": ("XS", [2], 60),
     "S": ("S", [2], 300),
     "M": ("M", [10], 1500),
@@ -69,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="cas a et d sur la seule année en cours du jeu (un tiers de M) : plus court")
     p.add_argument("--roles", default=None,
                    help="cas b : rôles mesurés, ex. direction,cpe (par défaut tous)")
+    p.add_argument("--rafraichissements", type=int, default=1,
+                   help="cas c : rafraîchissement des moyennes mesuré sur le jeu et les N premières académies")
     p.add_argument("--sans-navigateur", action="store_true", help="cas b : temps de script seulement")
     p.add_argument("--reutiliser", action="store_true",
                    help="garder le dernier jeu en cache même si le générateur a changé depuis")
@@ -125,14 +127,23 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _cas_c(j, academies: list[int], args: argparse.Namespace, eleves: int) -> list[Mesure]:  # noqa: ANN001
-    from . import commande
+    from . import commande, rafraichissement
 
+    analyses.vues_a_jour(j.complet)  # vues et moyennes précalculées du code mesuré (la commande lit sans écrire)
     mesures = commande.mesurer(j.complet, args.runs, j.taille)
     entrepots = [(f"{j.taille} (fichiers)", j.complet)]
     for n in academies:
         print(f"  académie de {n} établissements…", flush=True)
         entrepots.append((f"{n} étab.", grand.entrepot(n, args.distincts, args.data, eleves=eleves,
                                                                reutiliser=args.reutiliser)))
+    for nom, db in entrepots[:1 + args.rafraichissements]:
+        print(f"  moyennes tenues à jour, {nom}…", flush=True)
+        try:
+            mesures += rafraichissement.mesurer(db, args.data / "travail" / "c", args.runs, nom)
+        except Exception as err:  # noqa: BLE001 — les autres mesures restent
+            m = Mesure("c", f"moyennes tenues à jour, {nom}", [])
+            m.erreurs.append(f"{type(err).__name__} : {str(err)[:200]}")
+            mesures.append(m)
     return mesures + analyses.mesurer(entrepots, args.runs, cible_l=entrepots[-1][0], limite=args.limite_c,
                                       alertes_jusqua=1 if args.moyennes_seules_academies else None)
 

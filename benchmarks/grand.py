@@ -117,6 +117,7 @@ def entrepot(etablissements: int, distincts: int, data: Path = DATA, *, graine: 
              eleves: int = ELEVES_PAR_ETABLISSEMENT, annees: int = ANNEES, reutiliser: bool = False) -> Path:
     """L'entrepôt d'``etablissements`` établissements (dont ``distincts`` générés), construit une fois."""
     from sample_data.generateur import generer_etablissements
+    from models import precalcul
     from models.warehouse import Warehouse
 
     distincts = min(distincts, etablissements)
@@ -136,6 +137,7 @@ def entrepot(etablissements: int, distincts: int, data: Path = DATA, *, graine: 
             importer_ecole(wh, ecole, dossier)
         with wh.atomic():
             recopier(wh.con, distincts, etablissements)
+            precalcul.rafraichir(wh.con)  # la recopie écrit en SQL, hors des imports qui tiennent t_moyennes
         verifier(wh.con)
         wh.con.execute("CHECKPOINT")
     tmp.rename(db)

@@ -1,7 +1,8 @@
 """Les moyennes, exactement comme Pronote les calcule.
 
-Le calcul vit dans la vue publique ``moyennes`` (``models/moyennes.sql``), toujours à jour, sans étape de
-rafraîchissement ; ce module l'enrichit (noms, moyennes de Pronote à côté, confiance) pour le tableau de
+Le calcul est celui de ``models/moyennes.sql`` ; son résultat, gardé dans la table ``t_moyennes`` et tenu à
+jour par chaque import et chaque purge (``models/precalcul.py``), se lit dans la vue publique ``moyennes`` ;
+ce module l'enrichit (noms, moyennes de Pronote à côté, confiance) pour le tableau de
 bord, la ligne de commande et le bulletin. Règles, toutes épinglées par ``tests/test_moyennes.py`` :
 
 - **Ramener sur 20** coché : chaque note est d'abord convertie sur 20 (18/20, 2/10, 1/5 → 8,67) ; décoché,

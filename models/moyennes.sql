@@ -1,8 +1,9 @@
--- Vue publique « moyennes » : les moyennes calculées comme Pronote, non arrondies.
--- Une ligne par élève, période et service ; matiere NULL = moyenne générale.
+-- Le calcul des moyennes comme Pronote, non arrondies (vue interne t_moyennes_calcul) ; son résultat est
+-- gardé dans la table t_moyennes, rafraîchie à chaque import et purge (models/precalcul.py), que la vue
+-- publique « moyennes » lit. Une ligne par élève, période et service ; matiere NULL = moyenne générale.
 -- Lit les tables t_* et les vues internes t_* (jamais restreintes, models/schema.py) : la moyenne, le min,
 -- le max, la médiane et le rang d'une classe sont ceux de toute la classe, même pour un rôle qui ne voit
--- que quelques élèves ; models/acces.py ne restreint que les lignes de la vue (eleve_id).
+-- que quelques élèves ; models/acces.py ne restreint que les lignes de la vue publique (eleve_id).
 -- La classe d'une ligne est la classe de l'élève à cette période (t_classes_periodes : celle que les
 -- exports de notes de la période indiquent, sinon la liste d'élèves de l'année), sinon sa classe actuelle.
 -- Les règles (ramener sur 20, bonus, facultatifs, statuts, sous-services) sont expliquées dans

@@ -18,6 +18,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from . import precalcul
 from .annee_scolaire import bornes
 from .errors import VigieError
 from .sanctions import sanction_effacee
@@ -65,9 +66,11 @@ def purger(wh: Warehouse, annee: str, *, aujourdhui: dt.date | None = None) -> R
     }
     supprimees: dict[str, int] = {}
     with wh.atomic():
+        periodes = precalcul.periodes_de_l_annee(wh.con, annee)
         for table, (condition, params) in requetes.items():
             n = wh.valeur(f"SELECT count(*) FROM {table} WHERE {condition}", params)
             if n:
                 wh.con.execute(f"DELETE FROM {table} WHERE {condition}", params)
             supprimees[table] = int(n)
+        precalcul.rafraichir(wh.con, periodes)  # les moyennes de l'année purgée disparaissent avec ses notes
     return ResultatPurge(annee, supprimees)

@@ -362,8 +362,13 @@ FROM t_anomalies a JOIN t_imports i USING (import_id)""",
 }
 
 
-#: Les moyennes « comme Pronote » (SQL dans models/moyennes.sql, règles dans models/moyennes.py).
-VUES["moyennes"] = (Path(__file__).parent / "moyennes.sql").read_text(encoding="utf-8")
+#: Les moyennes « comme Pronote » (SQL dans models/moyennes.sql, règles dans models/moyennes.py), lues dans
+#: la table que models/precalcul.py tient à jour à chaque import et à chaque purge.
+VUES["moyennes"] = "SELECT * FROM t_moyennes"
+
+#: Vues internes de calcul, créées après les vues publiques qu'elles lisent : le calcul complet des
+#: moyennes, d'où ``t_moyennes`` est rafraîchie (jamais restreinte : préfixe t_).
+CALCULS: dict[str, str] = {"t_moyennes_calcul": (Path(__file__).parent / "moyennes.sql").read_text(encoding="utf-8")}
 
 
 def _migration_1() -> list[str]:
@@ -450,6 +455,7 @@ VERSION = len(MIGRATIONS)
 
 
 def ddl_vues() -> list[str]:
-    """Les vues internes d'abord (les publiques les lisent)."""
+    """Les vues internes d'abord (les publiques les lisent), le calcul des moyennes en dernier (il lit les
+    unes et les autres ; la vue publique « moyennes » lit la table t_moyennes, créée avant)."""
     return [f"CREATE OR REPLACE VIEW {nom} AS {sql.strip()}"
-            for nom, sql in (VUES_INTERNES | VUES).items()]
+            for nom, sql in (VUES_INTERNES | VUES | CALCULS).items()]

@@ -25,7 +25,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from . import schema
+from . import precalcul, schema
 from .schema import quote_ident
 from .annee_scolaire import annee_scolaire
 from .errors import ImportRejected, VigieError, WarehouseBusy, situer
@@ -166,8 +166,10 @@ class Warehouse:
             for numero in range(actuelle, schema.VERSION):
                 for ddl in schema.MIGRATIONS[numero]:
                     self.con.execute(ddl)
+            self.con.execute(precalcul.creer_table())
             for ddl in schema.ddl_vues():
                 self.con.execute(ddl)
+            precalcul.assurer(self.con, schema.CALCULS[precalcul.CALCUL])
             self.con.execute("DELETE FROM t_meta WHERE cle = 'schema_version'")
             self.con.execute("INSERT INTO t_meta VALUES ('schema_version', ?)", [str(schema.VERSION)])
 
@@ -551,6 +553,12 @@ class Warehouse:
         devoirs_connus = bool(devoirs) and bool(self.valeur(
             "SELECT count(*) FROM t_devoirs WHERE devoir_id IN (SELECT unnest($ids))", {"ids": devoirs}
         ))
+        # Les moyennes à recalculer : périodes des devoirs touchés, avant l'écriture (un devoir peut changer
+        # de période) et après (models/precalcul.py).
+        col = schema.TABLES["t_notes"].noms.index("devoir_id")
+        touches = set(devoirs) | {row[col] for row in tables.get("t_notes", [])}
+        periodes = precalcul.periodes_des_devoirs(self.con, touches) if devoirs_connus else set()
+        changees: set[str] = set()
         for i, (table, rows) in enumerate(tables.items()):
             tout_nouveau = table == "t_notes" and not devoirs_connus
             for indice, (ins, maj, inch) in self._fusionner(schema.TABLES[table], rows, tout_nouveau=tout_nouveau).items():
@@ -559,7 +567,13 @@ class Warehouse:
                 res.lignes_inserees += ins
                 res.lignes_mises_a_jour += maj
                 res.lignes_inchangees += inch
+                if ins or maj:
+                    changees.add(table)
             progression(f"écriture de {table}", 0.6 + 0.4 * (i + 1) / len(tables))
+        if changees & precalcul.TABLES_GLOBALES:
+            precalcul.rafraichir(self.con)
+        elif changees & {"t_notes", "t_devoirs"}:
+            precalcul.rafraichir(self.con, periodes | precalcul.periodes_des_devoirs(self.con, touches))
 
     def _fusionner(
         self, table: schema.Table, rows: list[tuple], *, tout_nouveau: bool = False

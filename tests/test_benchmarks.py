@@ -51,6 +51,10 @@ def test_tous_les_cas_sur_un_jeu_minuscule(tmp_path: Path) -> None:
     # (c) « vigie alerts » de bout en bout, processus neufs, contre l'interpréteur et ses imports
     assert "× référence : interpréteur et imports" in lignes["vigie alerts, de bout en bout (XS)"]
     assert "| 1 |" in lignes["vigie alerts, temps de calcul (XS)"]
+    # (c) moyennes tenues à jour : l'export d'un professeur réimporté, avec et sans rafraîchissement
+    assert "× le même import sans rafraîchissement" in \
+        lignes["import de l'export d'un professeur, rafraîchissement compris, XS (fichiers)"]
+    assert "| 1 |" in lignes["purge de l'année 2025-2026 (rafraîchissement compris), XS (fichiers)"]
     # (c) le jeu de fichiers puis une académie de 2 établissements, dont 1 recopié
     assert f"1 étab., 60 élèves, {notes} notes" in lignes["moyennes + alertes, XS (fichiers)"]
     notes_academie = int(re.search(r"2 étab\., \d+ élèves, (\d+) notes", lignes["moyennes + alertes, 2 étab."])[1])

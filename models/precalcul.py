@@ -1,0 +1,114 @@
+"""Les moyennes tenues à jour quand les données changent, jamais à la première lecture.
+
+Le calcul reste celui de ``models/moyennes.sql`` (vue interne ``t_moyennes_calcul``) ; son résultat est
+gardé dans la table ``t_moyennes``, que la vue publique ``moyennes`` lit (``models/acces.py`` n'en
+restreint que les lignes : les statistiques de classe restent celles de toute la classe).
+
+Qui rafraîchit, dans sa propre transaction (un import refusé n'a donc rien rafraîchi) :
+
+- un import (``Warehouse._ecrire_lignes``) : les seules périodes (année × période) de ses devoirs, avant et
+  après l'import (un devoir qui change de période est recalculé des deux côtés) ; tout, s'il change un élève,
+  une classe, une matière (coefficient, famille, service) ou une période ; rien si aucune ligne n'a changé
+  (réimport à l'identique) ;
+- une purge (``models.retention.purger``) : les périodes de l'année purgée ;
+- l'ouverture en écriture (``Warehouse.migrer``) : tout, si le calcul a changé depuis le dernier
+  remplissage (empreinte du SQL dans ``t_meta``, clé ``moyennes_calcul``) — une mise à jour de Vigie
+  ne laisse pas de moyennes calculées par l'ancienne règle.
+
+Exact par construction : une ligne de ``moyennes`` (statistiques de classe comprises, fenêtres sur classe
+× année × période × matière) ne dépend que des notes de sa période et des tables élèves, classes,
+matières, périodes. ``tests/test_precalcul.py`` vérifie que la table égale le calcul complet après des
+imports, un import refusé, un réimport, un changement de coefficient et une purge.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+import duckdb
+
+CALCUL = "t_moyennes_calcul"
+TABLE = "t_moyennes"
+#: Les colonnes de la vue publique ``moyennes`` (l'ordre de ``models/moyennes.sql``).
+COLONNES: tuple[tuple[str, str], ...] = (
+    ("eleve_id", "VARCHAR"), ("classe", "VARCHAR"), ("annee", "VARCHAR"), ("periode", "VARCHAR"),
+    ("matiere", "VARCHAR"), ("moyenne", "DOUBLE"), ("nb_notes", "INTEGER"), ("moyenne_classe", "DOUBLE"),
+    ("min_classe", "DOUBLE"), ("max_classe", "DOUBLE"), ("mediane_classe", "DOUBLE"), ("rang", "INTEGER"),
+    ("famille", "VARCHAR"), ("coefficient", "DOUBLE"),
+)
+#: Les tables dont une ligne changée peut changer les moyennes de toutes les périodes.
+TABLES_GLOBALES = frozenset({"t_eleves", "t_classes", "t_matieres", "t_periodes", "t_scolarites"})
+_CLE_META = "moyennes_calcul"
+
+
+def creer_table() -> str:
+    cols = ", ".join(f"{nom} {type_}" for nom, type_ in COLONNES)
+    return f"CREATE TABLE IF NOT EXISTS {TABLE} ({cols})"
+
+
+def empreinte(sql_calcul: str) -> str:
+    return hashlib.sha256(sql_calcul.encode()).hexdigest()[:16]
+
+
+def assurer(con: duckdb.DuckDBPyConnection, sql_calcul: str) -> bool:
+    """Remplit ``t_moyennes`` en entier si le calcul a changé depuis le dernier remplissage (ou si elle ne
+    l'a jamais été) ; dans la transaction de l'appelant. Vrai s'il a fallu tout recalculer."""
+    voulue = empreinte(sql_calcul)
+    rows = con.execute("SELECT valeur FROM t_meta WHERE cle = ?", [_CLE_META]).fetchall()
+    if rows and rows[0][0] == voulue:
+        return False
+    rafraichir(con)
+    con.execute("DELETE FROM t_meta WHERE cle = ?", [_CLE_META])
+    con.execute("INSERT INTO t_meta VALUES (?, ?)", [_CLE_META, voulue])
+    return True
+
+
+def rafraichir(con: duckdb.DuckDBPyConnection, periodes: Iterable[tuple[str, str]] | None = None) -> None:
+    """Recalcule les moyennes des ``periodes`` (couples année × période ; ``None`` : toutes) ; dans la
+    transaction de l'appelant.
+
+    Pour ne relire que les notes de ces périodes, une vue temporaire ``t_devoirs`` (de cette connexion
+    seulement, supprimée aussitôt) masque la table par ses seuls devoirs des périodes demandées — comme
+    ``models/acces.py`` masque les vues publiques : le calcul la lit à la place de la table. Un filtre posé
+    sur la vue de calcul ne suffirait pas : DuckDB ne le descend pas sous ses CTE (mesuré : une période
+    coûtait autant que toutes)."""
+    colonnes = ", ".join(nom for nom, _ in COLONNES)
+    if periodes is None:
+        con.execute(f"DELETE FROM {TABLE}")
+        con.execute(f"INSERT INTO {TABLE} ({colonnes}) SELECT {colonnes} FROM {CALCUL}")
+        return
+    cles = sorted({(str(a), str(p)) for a, p in periodes if a is not None and p is not None})
+    if not cles:
+        return
+    base = '"' + con.execute("SELECT current_database()").fetchall()[0][0].replace('"', '""') + '"'
+    con.execute("CREATE OR REPLACE TEMP TABLE t_moyennes_a_refaire (annee VARCHAR, periode VARCHAR)")
+    try:
+        con.execute("INSERT INTO temp.main.t_moyennes_a_refaire SELECT unnest($a), unnest($p)",
+                    {"a": [a for a, _ in cles], "p": [p for _, p in cles]})
+        con.execute(f"DELETE FROM {base}.main.{TABLE} WHERE (annee, periode) IN "
+                    "(SELECT annee, periode FROM temp.main.t_moyennes_a_refaire)")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW t_devoirs AS SELECT * FROM {base}.main.t_devoirs "
+                    "WHERE (annee, periode) IN (SELECT annee, periode FROM temp.main.t_moyennes_a_refaire)")
+        con.execute(f"INSERT INTO {base}.main.{TABLE} ({colonnes}) SELECT {colonnes} FROM {CALCUL}")
+    finally:
+        con.execute("DROP VIEW IF EXISTS temp.main.t_devoirs")
+        con.execute("DROP TABLE IF EXISTS temp.main.t_moyennes_a_refaire")
+
+
+def periodes_des_devoirs(con: duckdb.DuckDBPyConnection, devoirs: Iterable[str]) -> set[tuple[str, str]]:
+    """Les (année, période) où se trouvent aujourd'hui ces devoirs."""
+    ids = list(set(devoirs))
+    if not ids:
+        return set()
+    return {(a, p) for a, p in con.execute(
+        "SELECT DISTINCT annee, periode FROM t_devoirs WHERE devoir_id IN (SELECT unnest(?::VARCHAR[]))", [ids]
+    ).fetchall()}
+
+
+def periodes_de_l_annee(con: duckdb.DuckDBPyConnection, annee: str) -> set[tuple[str, str]]:
+    """Les (année, période) d'une année : celles des devoirs et celles déjà calculées."""
+    return {(a, p) for a, p in con.execute(
+        f"SELECT annee, periode FROM t_devoirs WHERE annee = $a UNION SELECT annee, periode FROM {TABLE} WHERE annee = $a",
+        {"a": annee},
+    ).fetchall()}
