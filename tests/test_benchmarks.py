@@ -28,9 +28,10 @@ def test_tableau_mediane_ratio_et_verdict() -> None:
 
 
 def test_tous_les_cas_sur_un_jeu_minuscule(tmp_path: Path) -> None:
+    # (b) se mesure sur une école où chaque page a de quoi s'afficher : voir test_pages_connectees_*
     code = main(["--taille", "XS", "--runs", "1", "--data", str(tmp_path), "--academies", "2",
-                 "--distincts", "1", "--sans-navigateur"])
-    texte = (tmp_path / "resultats-XS-abcd.md").read_text(encoding="utf-8")
+                 "--distincts", "1", "--cas", "a,c,d"])
+    texte = (tmp_path / "resultats-XS-acd.md").read_text(encoding="utf-8")
     assert code == 0, texte
     lignes = {l.split("|")[2].strip(): l for l in texte.splitlines() if l.startswith("| ") and "---" not in l}
     assert "Python 3." in texte and "DuckDB 2." in texte
@@ -42,12 +43,6 @@ def test_tous_les_cas_sur_un_jeu_minuscule(tmp_path: Path) -> None:
     assert "24 fichiers" in lignes["DuckDB read_csv (référence)"]
     assert "mêmes notes que Vigie : oui" in lignes["chargeur naïf (pandas + pydantic + SQLite)"]
     assert "| erreur |" not in texte
-    # (b) chaque page que voit chaque rôle, connecté, à froid et à chaud, sans exception
-    pages = [k for k in lignes if k.startswith("script, ")]
-    assert {"script, conseil, direction, à froid (XS)", "script, conseil, direction, à chaud (XS)",
-            "script, alertes, cpe, à chaud (XS)", "script, competences, coordonnateur_ulis, à chaud (XS)"} <= set(pages)
-    assert not any(p.startswith("script, conseil, cpe") for p in pages)  # le CPE ne voit pas le conseil
-    assert all("erreur" not in lignes[p] and "| 1 |" in lignes[p] for p in pages)
     # (c) « vigie alerts » de bout en bout, processus neufs, contre l'interpréteur et ses imports
     assert "× référence : interpréteur et imports" in lignes["vigie alerts, de bout en bout (XS)"]
     assert "| 1 |" in lignes["vigie alerts, temps de calcul (XS)"]
@@ -65,6 +60,21 @@ def test_tous_les_cas_sur_un_jeu_minuscule(tmp_path: Path) -> None:
     principal = float(lignes["pointe du seul processus qui écrit (VmHWM)"].split("|")[3].split()[0])
     socle = float(lignes["socle de l'interpréteur (modules importés)"].split("|")[3].split()[0])
     assert pic > socle > 20 and principal > socle
+
+
+def test_pages_connectees_en_temps_de_script(tmp_path: Path) -> None:
+    """Chaque page que voient la direction et le CPE, connectés, à froid et à chaud, sans erreur ; le CPE ne
+    voit pas le conseil (PAGES_PAR_ROLE d'app.py)."""
+    from benchmarks import pages
+    from tests.ecole_dashboard import construire
+
+    db, comptes = pages.preparer(construire(tmp_path / "source.duckdb"), tmp_path / "b")
+    lignes = {m.nom: m for m in pages.mesurer_script(db, comptes, 1, "petite", ["direction", "cpe"])}
+    assert {"script, conseil, direction, à froid (petite)", "script, conseil, direction, à chaud (petite)",
+            "script, alertes, cpe, à chaud (petite)"} <= set(lignes)
+    assert not any(n.startswith("script, conseil, cpe") for n in lignes)
+    assert all(not m.erreurs and len(m.valeurs) == 1 for m in lignes.values()), \
+        [(m.nom, m.erreurs) for m in lignes.values() if m.erreurs]
 
 
 def test_pages_jamais_mesurees_sur_le_formulaire_de_connexion(tmp_path: Path, monkeypatch) -> None:
