@@ -44,12 +44,16 @@ def tableau_matieres(moy: pl.DataFrame, eleve_id: str) -> pl.DataFrame:
 
 
 def tendance_eleve(evolution: pl.DataFrame) -> pl.DataFrame:
-    """``models.moyennes.evolution`` → séries du graphique de tendance (élève et classe)."""
+    """``models.moyennes.evolution`` → séries du graphique de tendance (élève et classe). Sur plusieurs
+    années, chaque période porte son année (« Trimestre 1 (2024-2025) ») : deux « Trimestre 1 » ne se
+    confondent pas sur l'axe."""
     if evolution.is_empty():
         return pl.DataFrame(schema={"periode": pl.String, "moyenne": pl.Float64, "serie": pl.String})
+    periode = (pl.format("{} ({})", "periode", "annee") if evolution["annee"].n_unique() > 1
+               else pl.col("periode")).alias("periode")
     return pl.concat([
-        evolution.select("periode", "moyenne", pl.lit(SERIE_ELEVE).alias("serie")),
-        evolution.select("periode", pl.col("moyenne_classe").alias("moyenne"), pl.lit(SERIE_CLASSE).alias("serie")),
+        evolution.select(periode, "moyenne", pl.lit(SERIE_ELEVE).alias("serie")),
+        evolution.select(periode, pl.col("moyenne_classe").alias("moyenne"), pl.lit(SERIE_CLASSE).alias("serie")),
     ])
 
 

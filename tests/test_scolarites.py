@@ -160,3 +160,16 @@ def test_ecole_fictive_de_deux_ans_par_les_vrais_fichiers(tmp_path):
     # Chaque moyenne de l'an dernier est dans la classe de l'an dernier — la plupart des élèves ont changé
     # de classe depuis (la classe actuelle en aurait faussé autant).
     assert n["n"] > 0 and n["autre_que_la_liste"] == 0 and n["autre_qu_aujourd_hui"] > n["n"] / 2
+
+
+def test_tendance_de_l_eleve_sur_deux_annees():
+    # Deux « Trimestre 1 » de deux années restent deux points, dans l'ordre chronologique.
+    import polars as pl
+
+    from dashboard.fiches import tendance_eleve
+
+    ev = pl.DataFrame({"annee": ["2024-2025", "2025-2026"], "periode": ["Trimestre 1", "Trimestre 1"],
+                       "moyenne": [10.0, 14.0], "moyenne_classe": [13.0, 11.0]})
+    assert tendance_eleve(ev).filter(serie="Élève")["periode"].to_list() == [
+        "Trimestre 1 (2024-2025)", "Trimestre 1 (2025-2026)"]
+    assert tendance_eleve(ev.head(1))["periode"].to_list() == ["Trimestre 1", "Trimestre 1"]
