@@ -288,8 +288,25 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     from models.warehouse import lecture
 
     with lecture(_db(args)) as wh:
-        print(tableau_alertes(wh, classe=args.classe, format=args.format))
+        if args.validation:
+            from models.validation import tableau_validation
+
+            print(tableau_validation(wh, db=_db(args), coupure=_coupure(args.coupure), format=args.format))
+        else:
+            print(tableau_alertes(wh, classe=args.classe, format=args.format))
     return 0
+
+
+def _coupure(texte: str | None) -> Any:
+    """« T1 » ou « Trimestre 2 » : la fin de cette période chaque année ; « 15/12/2025 » : cette date."""
+    import datetime as dt
+
+    if texte is None:
+        return None
+    try:
+        return dt.datetime.strptime(texte, "%d/%m/%Y").date()
+    except ValueError:
+        return texte
 
 
 def cmd_user(args: argparse.Namespace) -> int:
@@ -348,6 +365,11 @@ def cmd_purge(args: argparse.Namespace) -> int:
     from models.warehouse import ecriture
 
     with ecriture(_db(args)) as wh:
+        # Les chiffres anonymes de la validation des alertes sont gardés avant que leurs données partent.
+        from models.validation import archiver
+
+        n = archiver(_db(args), wh, args.annee)
+        print(f"Validation des alertes {args.annee} : {n} ligne(s) de chiffres anonymes gardée(s).")
         print(purger(wh, args.annee).resume())
         supprimees = suivi.purger(_db(args), wh, args.annee, utilisateur=_operateur(args))
     print(f"Suivi : {sum(supprimees.values())} entrée(s) supprimée(s) ("
@@ -511,6 +533,10 @@ def parser() -> argparse.ArgumentParser:
     a = sous.add_parser("alerts", parents=[commun], help="liste les alertes")
     a.add_argument("--classe")
     a.add_argument("--format", choices=["table", "csv"], default="table")
+    a.add_argument("--validation", action="store_true",
+                   help="ce que les alertes ont valu sur les années terminées (direction)")
+    a.add_argument("--coupure", help="avec --validation : période (« Trimestre 2 ») ou date jj/mm/aaaa ; "
+                   "fin de la première période par défaut")
     a.set_defaults(func=cmd_alerts)
 
     u = sous.add_parser("user", parents=[commun], help="comptes locaux : add, remove, list, unlock")

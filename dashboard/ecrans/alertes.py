@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import data, ui
 from dashboard import suivi as fsuivi
+from dashboard import validation as fvalidation
 from dashboard import format as fr
 from models import alertes as mal
 from models import lectures
@@ -34,6 +35,7 @@ classe = None if choix == toutes else choix
 alertes = data.appel_suivi(msuivi.alertes_suivies, classe=classe)
 if alertes.is_empty():
     st.success("Aucune alerte" + (f" pour la classe {classe}." if classe else "."))
+    fvalidation.section()
     st.stop()
 
 regles = sorted(alertes["regle"].unique().to_list())
@@ -95,3 +97,4 @@ for a in choisies.head(LIMITE).iter_rows(named=True):
                               annee=a["annee"], titre="État de l'alerte ou étape de la procédure")
 if choisies.height > LIMITE:
     st.caption(f"{choisies.height - LIMITE} alerte(s) de plus : affinez les filtres ou exportez le CSV.")
+fvalidation.section()
