@@ -5,12 +5,13 @@ alertes **à une date de coupure** (fin du premier trimestre par défaut, ou une
 avec ce qu'on savait ce jour-là, puis on regarde ce que sont devenus les élèves **après** la coupure
 seulement : une issue que les données de l'alerte garantissent déjà ne prouverait rien.
 
-**« Comme on le savait ce jour-là ».** Les alertes sont recalculées sur une connexion où les vues
-publiques sont masquées par des vues temporaires limitées aux données datées au plus tard du jour de
+**« Comme on le savait ce jour-là ».** Les alertes sont recalculées sur une connexion où les tables
+internes (``t_*``) sont masquées par des vues temporaires limitées aux données datées au plus tard du jour de
 coupure (devoirs et notes par la date du devoir, absences par leur début, retards, punitions et sanctions,
 évaluations de compétences, envois Pix ; moyennes et appréciations fournies par la source : périodes
-terminées à la coupure ; élèves entrés au plus tard et non sortis à la coupure). La vue ``moyennes`` ne
-lit que des vues publiques : elle se recalcule d'elle-même sur les notes connues. **Ce qui ne peut pas
+terminées à la coupure ; élèves entrés au plus tard et non sortis à la coupure ; listes d'élèves des années
+jusqu'à celle de la coupure, donc la classe de cette année-là). Toutes les vues, ``moyennes`` comprise,
+se recalculent d'elles-mêmes sur ce qui était connu. **Ce qui ne peut pas
 être rejoué :** l'entrepôt ne garde que le dernier état de chaque ligne — une absence justifiée après
 coup (ou requalifiée) apparaît avec son statut d'aujourd'hui, une note corrigée avec sa valeur corrigée,
 un import qui a remplacé des lignes (réimport, changement de classe) a effacé l'état antérieur. La
@@ -56,7 +57,7 @@ import polars as pl
 
 from . import absences as abs_
 from .alertes import alertes
-from .annee_scolaire import bornes
+from .annee_scolaire import annee_scolaire, bornes
 from .errors import VigieError
 from .reglages import REGLES, Reglages, charger_reglages
 
@@ -111,19 +112,20 @@ BUDGET_ET_SI = 120.0
 
 # --- Rejouer les alertes à une date --------------------------------------------------------------------
 
-#: Vue publique → condition « connu à la coupure » (``{c}`` : la date de coupure, littéral DATE).
+#: Table interne → condition « connu à la coupure » (``{c}`` : la date de coupure, littéral DATE ; ``{a}`` :
+#: son année scolaire). Les tables ``t_*`` sont masquées, non les vues publiques : toutes les vues (et les
+#: vues internes de classe, la vue ``moyennes``) se recalculent d'elles-mêmes sur ce qui était connu.
 _CONNU: dict[str, str] = {
-    "eleves": "(entree IS NULL OR entree <= {c}) AND (sortie IS NULL OR sortie > {c})",
-    "notes": "date <= {c}",
-    "absences": "CAST(debut AS DATE) <= {c}",
-    "retards": "CAST(date AS DATE) <= {c}",
-    "sanctions": "date <= {c}",
-    "competences": "date <= {c}",
-    "pix_profils": "CAST(date_envoi AS DATE) <= {c}",
-    "pix_envois": "CAST(date_envoi AS DATE) <= {c}",
-    "pix": "CAST(date_envoi AS DATE) <= {c}",
-    "moyennes_pronote": "(annee, periode) IN (SELECT (annee, periode) FROM {base}.main.periodes WHERE fin <= {c})",
-    "appreciations": "(annee, periode) IN (SELECT (annee, periode) FROM {base}.main.periodes WHERE fin <= {c})",
+    "t_eleves": "(entree IS NULL OR entree <= {c}) AND (sortie IS NULL OR sortie > {c})",
+    "t_scolarites": "annee <= {a}",
+    "t_devoirs": "date <= {c}",
+    "t_absences": "CAST(debut AS DATE) <= {c}",
+    "t_retards": "CAST(date AS DATE) <= {c}",
+    "t_sanctions": "date <= {c}",
+    "t_competences": "date <= {c}",
+    "t_pix_profils": "CAST(date_envoi AS DATE) <= {c}",
+    "t_pix": "CAST(date_envoi AS DATE) <= {c}",
+    "t_moyennes_source": "(annee, periode) IN (SELECT (annee, periode) FROM {base}.main.t_periodes WHERE fin <= {c})",
 }
 
 
@@ -134,16 +136,20 @@ def _verifier_direction(wh: "Warehouse") -> None:
 
 
 def au_jour(wh: "Warehouse", coupure: dt.date) -> "Warehouse":
-    """Un ``Warehouse`` de lecture (curseur de la même base) dont les vues publiques ne montrent que ce qui
-    était connu le jour ``coupure`` (:data:`_CONNU`) ; à fermer (``close``) après usage."""
+    """Un ``Warehouse`` de lecture (curseur de la même base) dont les tables internes, donc toutes les vues,
+    ne montrent que ce qui était connu le jour ``coupure`` (:data:`_CONNU`) ; à fermer (``close``) après usage."""
     from .warehouse import Warehouse
 
     cur = wh.con.cursor()
     base = '"' + cur.execute("SELECT current_database()").fetchall()[0][0].replace('"', '""') + '"'
-    c = f"DATE '{coupure.isoformat()}'"  # une date, pas une donnée saisie : sûre à écrire dans la vue
-    for vue, condition in _CONNU.items():
-        cur.execute(f"CREATE OR REPLACE TEMP VIEW {vue} AS SELECT * FROM {base}.main.{vue} "
-                    f"WHERE {condition.format(c=c, base=base)}")
+    # Une date et une année calculées, pas une donnée saisie : sûres à écrire dans la vue.
+    c, a = f"DATE '{coupure.isoformat()}'", f"'{annee_scolaire(coupure)}'"
+    tables = {t for (t,) in cur.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = "
+                                        "current_database() AND schema_name = 'main'").fetchall()}
+    for table, condition in _CONNU.items():
+        if table in tables:
+            cur.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {base}.main.{table} "
+                        f"WHERE {condition.format(c=c, a=a, base=base)}")
     passe = Warehouse.__new__(Warehouse)
     passe.path, passe.read_only, passe.con = wh.path, True, cur
     passe._annuaire, passe._periodes_cache = None, None
