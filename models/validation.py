@@ -463,7 +463,7 @@ def archives(db: str | Path) -> pl.DataFrame:
     with suivi.ouvrir(db) as con:
         if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'validation_alertes'").fetchone():
             return pl.DataFrame(schema=COLONNES)
-        rows = [dict(r) for r in con.execute(f"SELECT {', '.join(COLONNES)} FROM validation_alertes ORDER BY annee, regle")]
+        rows = [dict(r) for r in con.execute(f"SELECT {', '.join(COLONNES)} FROM validation_alertes ORDER BY rowid")]
     for r in rows:
         r["coupure"] = dt.date.fromisoformat(r["coupure"])
         r["mesurable"] = bool(r["mesurable"])

@@ -217,3 +217,36 @@ def test_section_de_la_page_alertes_pour_la_direction_seule(ecole_db, monkeypatc
     assert "Ce que valent les alertes ici" not in [h.value for h in cpe.subheader]
     with pytest.raises(VigieError, match="direction"):
         validation.pour_page(ecole_db, None, Utilisateur("c", "cpe"))
+
+
+def test_cli_validation_puis_purge_garde_les_chiffres(tmp_path, capsys):
+    import vigie_cli
+    from tests.ecole_dashboard import construire
+
+    db = construire(tmp_path / "ecole.duckdb")
+    assert vigie_cli.main(["alerts", "--validation", "--db", str(db), "--format", "csv"]) == 0
+    avant = capsys.readouterr().out
+    assert avant.splitlines()[0].split(";") == list(validation.COLONNES)
+    assert len(avant.splitlines()) > 1 and "2025-2026" in avant
+    assert vigie_cli.main(["purge", "--db", str(db), "--annee", "2025-2026"]) == 0
+    assert "Validation des alertes 2025-2026" in capsys.readouterr().out
+    assert vigie_cli.main(["alerts", "--validation", "--db", str(db), "--format", "csv"]) == 0
+    assert capsys.readouterr().out == avant  # les chiffres de l'année purgée sont ceux gardés
+    assert vigie_cli.main(["alerts", "--validation", "--db", str(db)]) == 0
+    assert capsys.readouterr().out.startswith("Issue : Au moins une de ces issues.")
+
+
+def test_meme_niveau_l_annee_suivante(histoire, tmp_path):
+    # La liste de 2026-2027 : Jean reste en 3e (3B), Lucas reste en 2nde (2 MELEC), les autres y passent.
+    suivants = [e.model_copy(update={"classe": "3B" if e.nom == "DUPONT" else "2 MELEC"}) for e in ELEVES
+                if e.nom != "LEFÈVRE"]
+    res = histoire.importer(lot(tmp_path, "pronote-eleves", "2026", effectif=True, annee="2026-2027", eleves=suivants))
+    assert res.statut == "reussi", res.message
+    o, mesurables = validation.issues(histoire, "2025-2026", COUPURE)
+    assert "meme_niveau" in mesurables
+    jean = histoire.valeur("SELECT eleve_id FROM eleves WHERE nom = 'DUPONT'")
+    lucas = histoire.valeur("SELECT eleve_id FROM scolarites WHERE annee = '2025-2026' AND classe = '2 MELEC'")
+    assert o["meme_niveau"] == {jean: dt.date(2026, 9, 1), lucas: dt.date(2026, 9, 1)}
+    m = _ligne(validation.validation(histoire, au=AU, annees=["2025-2026"]), "moyenne_basse", "meme_niveau")
+    # alertés : Jean, Chloé ; issues : Jean, Lucas ; délai : 30/11/2025 → 01/09/2026 = 275 jours
+    assert (m["alertes"], m["issues"], m["alertes_avec_issue"], m["delai_median_jours"]) == (2, 2, 1, 275)
