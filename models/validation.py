@@ -436,13 +436,17 @@ def et_si(
 _ARCHIVE = [c for c in COLONNES if c != "suivi"] + ["suivi"]
 
 
-def archiver(db: str | Path, wh: "Warehouse", annee: str, *, reglages: Reglages | None = None) -> int:
+def archiver(db: str | Path, wh: "Warehouse", annee: str, *, reglages: Reglages | None = None,
+             aujourdhui: dt.date | None = None) -> int:
     """Garde les chiffres anonymes de ``annee`` (aucun identifiant d'élève : des comptes et des taux) dans
     la table ``validation_alertes`` de la base de suivi de ``db``, avant que ``vigie purge`` n'efface les
     données qui les produisent ; remplace l'archive déjà gardée pour cette année. Renvoie le nombre de
-    lignes gardées."""
+    lignes gardées. :class:`VigieError` si l'année n'est pas terminée (ses chiffres figés seraient faux)."""
     from . import suivi
 
+    fin = bornes(annee)[1]
+    if (aujourdhui or dt.date.today()) <= fin:
+        raise VigieError(f"l'année {annee} n'est pas terminée (fin le {fin:%d/%m/%Y}) : ses chiffres ne sont pas gardés")
     df = validation(wh, annees=[annee], reglages=reglages, suivi_db=db)
     with suivi.ouvrir(db, ecrire=True) as con:
         con.execute(f"CREATE TABLE IF NOT EXISTS validation_alertes ({', '.join(_ARCHIVE)}, archive_le TEXT)")

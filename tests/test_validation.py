@@ -175,7 +175,10 @@ def test_et_si_sans_rien_changer(histoire):
 def test_les_chiffres_survivent_a_la_purge(histoire, tmp_path: Path):
     db = tmp_path / "vigie.duckdb"
     avant = validation.validation(histoire, au=AU, suivi_db=db)
-    assert validation.archiver(db, histoire, "2025-2026") == avant.height
+    with pytest.raises(VigieError, match="pas terminée"):  # une année en cours n'est pas figée
+        validation.archiver(db, histoire, "2025-2026", aujourdhui=dt.date(2026, 6, 1))
+    assert validation.archives(db).is_empty()
+    assert validation.archiver(db, histoire, "2025-2026", aujourdhui=dt.date(2026, 9, 1)) == avant.height
     purger(histoire, "2025-2026", aujourdhui=dt.date(2026, 9, 1))
     assert histoire.valeur("SELECT count(*) FROM notes") == 0
     garde = validation.historique(histoire, db, au=AU)
