@@ -10,8 +10,9 @@ internes (``t_*``) sont masquées par des vues temporaires limitées aux donnée
 coupure (devoirs et notes par la date du devoir, absences par leur début, retards, punitions et sanctions,
 évaluations de compétences, envois Pix ; moyennes et appréciations fournies par la source : périodes
 terminées à la coupure ; élèves entrés au plus tard et non sortis à la coupure ; listes d'élèves des années
-jusqu'à celle de la coupure, donc la classe de cette année-là). Toutes les vues, ``moyennes`` comprise,
-se recalculent d'elles-mêmes sur ce qui était connu. **Ce qui ne peut pas
+jusqu'à celle de la coupure, donc la classe de cette année-là). Toutes les vues se recalculent d'elles-mêmes
+sur ce qui était connu ; la table des moyennes gardées (``models.precalcul``) est remplacée par le calcul
+même, sur les notes connues. **Ce qui ne peut pas
 être rejoué :** l'entrepôt ne garde que le dernier état de chaque ligne — une absence justifiée après
 coup (ou requalifiée) apparaît avec son statut d'aujourd'hui, une note corrigée avec sa valeur corrigée,
 un import qui a remplacé des lignes (réimport, changement de classe) a effacé l'état antérieur. La
@@ -56,6 +57,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from . import absences as abs_
+from . import precalcul
 from .alertes import alertes
 from .annee_scolaire import annee_scolaire, bornes
 from .errors import VigieError
@@ -150,6 +152,9 @@ def au_jour(wh: "Warehouse", coupure: dt.date) -> "Warehouse":
         if table in tables:
             cur.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {base}.main.{table} "
                         f"WHERE {condition.format(c=c, a=a, base=base)}")
+    # Les moyennes gardées (``models.precalcul``) sont celles de toutes les notes : à la coupure, elles sont
+    # recalculées par le calcul même (vue interne), qui lit les tables masquées ci-dessus.
+    cur.execute(f"CREATE OR REPLACE TEMP VIEW {precalcul.TABLE} AS SELECT * FROM {base}.main.{precalcul.CALCUL}")
     passe = Warehouse.__new__(Warehouse)
     passe.path, passe.read_only, passe.con = wh.path, True, cur
     passe._annuaire, passe._periodes_cache = None, None
