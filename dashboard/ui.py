@@ -177,11 +177,11 @@ def pix_16(pix: pl.DataFrame) -> pl.DataFrame:
 #: des listes à choix multiples, ``client.toolbarMode``, ``client.disableDataExport``).
 STYLE_FRANCAIS = """
 <style>
-[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0 !important; }
-[data-testid="stFileUploaderDropzoneInstructions"] span::after {
-  content: "Glissez-déposez un fichier ici (200 Mo au plus)"; font-size: 0.875rem; }
-[data-testid="stFileUploaderDropzone"] button p { font-size: 0 !important; }
-[data-testid="stFileUploaderDropzone"] button p::after { content: "Choisir un fichier"; font-size: 0.875rem; }
+[data-testid="stFileUploaderDropzoneInstructions"] span { display: none !important; }
+[data-testid="stFileUploaderDropzoneInstructions"]::after {
+  content: "Glissez-déposez un fichier ici (200 Mo au plus)"; font-size: 0.875rem; opacity: 0.7; }
+[data-testid="stFileUploaderDropzone"] button p { display: none !important; }
+[data-testid="stFileUploaderDropzone"] button::after { content: "Choisir un fichier"; font-size: 0.875rem; }
 </style>
 """
 

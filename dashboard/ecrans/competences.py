@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard import charts, data, pdf, ui
 from models import lectures
 from models.reglages import charger_reglages
+from models.records import COMPOSANTES_SOCLE
 
 st.title("Compétences")
 if ui.entrepot_vide():
@@ -32,8 +33,12 @@ if comp_classe.is_empty():
 referentiels = comp_classe["referentiel"].unique(maintain_order=True).to_list()
 if classe == lectures.DISPOSITIF_ULIS and "ULIS" in referentiels:  # la grille du dispositif d'abord
     referentiels.insert(0, referentiels.pop(referentiels.index("ULIS")))
-referentiel = st.sidebar.selectbox("Référentiel", referentiels, key="competences_referentiel")
-comp_classe = comp_classe.filter(pl.col("referentiel") == referentiel)
+referentiel = st.sidebar.selectbox("Référentiel", referentiels, key="competences_referentiel",
+                                   format_func=lambda r: {"socle": "Socle commun", "ULIS": "Grille ULIS"}.get(r, r))
+comp_classe = comp_classe.filter(pl.col("referentiel") == referentiel).with_columns(
+    # Le code LSU d'une composante du socle (« CPD_FRA », domaine ou item) n'est pas pour l'écran : son intitulé.
+    pl.col(c).replace_strict(COMPOSANTES_SOCLE, default=pl.col(c), return_dtype=pl.String) for c in ("domaine", "item")
+)
 st.caption("Niveaux : " + " · ".join(f"{n} = {t}" for n, t in sorted(reg.libelles.items())))
 
 onglet_eleve, onglet_classe = st.tabs(["Par élève", "Classe"])
