@@ -150,10 +150,18 @@ def _de_la_periode(annee: str | None, periode: str, colonne: str = "periode") ->
     return e.fill_null(False)
 
 
-def absences_periode(wh: Warehouse, classe: str, periode: str, annee: str | None) -> pl.DataFrame:
-    """Demi-journées d'absence (brutes) et non justifiées de chaque élève de la classe dans la période
+def absences_periode(wh: Warehouse, classe: str, periode: str, annee: str | None, *,
+                     eleves: list[str] | None = None) -> pl.DataFrame:
+    """Demi-journées d'absence (brutes) et non justifiées de chaque élève de la classe (actuelle ;
+    ``eleves`` : ces élèves-là, quelle que soit leur classe aujourd'hui) dans la période
     (``models.absences.demi_journees``)."""
-    df = absences.demi_journees(wh, par="periode", classe=classe)
+    if eleves is None:
+        df = absences.demi_journees(wh, par="periode", classe=classe)
+    else:
+        # Les élèves d'alors sont tous encore dans la classe : la lecture reste celle de la classe.
+        actuels = set(lectures.eleves(wh, classe)["eleve_id"].to_list())
+        df = absences.demi_journees(wh, par="periode", classe=classe if set(eleves) <= actuels else None)
+        df = df.filter(pl.col("eleve_id").is_in(eleves))
     if df.is_empty():
         return pl.DataFrame(schema={"eleve_id": pl.String, "absences": pl.Float64, "non_justifiees": pl.Float64})
     filtre = pl.col("periode") == periode
@@ -250,18 +258,23 @@ def feuille(wh: Warehouse, classe: str, periode: str, annee: str | None = None, 
     """La feuille du conseil de ``classe`` pour (``annee``, ``periode``) ; ``au`` : date de référence des
     alertes (aujourd'hui par défaut)."""
     r = reglages or charger_reglages()
-    eleves = lectures.eleves(wh, classe).select(
-        "eleve_id", (pl.col("nom") + " " + pl.col("prenom")).alias("eleve")
-    )
-    ids = eleves["eleve_id"].to_list()
-    # Une seule lecture de la vue « moyennes » : toutes les périodes des élèves de la classe.
-    toutes = mm.moyennes(wh, classe=classe, reglages=r)
     periodes = lectures.periodes(wh).select("annee", "periode").with_row_index("_rang")
     if annee is None:  # la dernière période de ce nom
         connues = periodes.filter(pl.col("periode") == periode)
         annee = connues["annee"][-1] if connues.height else None
-    courante = toutes.filter(_de_la_periode(annee, periode))
+    # Les élèves de la classe **pendant la période** (historique des classes), pas ceux d'aujourd'hui.
+    eleves = lectures.eleves_periode(wh, classe, annee, periode).select(
+        "eleve_id", (pl.col("nom") + " " + pl.col("prenom")).alias("eleve")
+    )
+    ids = eleves["eleve_id"].to_list()
+    # Une seule lecture de la vue « moyennes » : toutes les périodes de ces élèves, quelle que soit leur
+    # classe à chacune (un élève qui a changé de classe garde son évolution d'une année à l'autre). Les
+    # chiffres de classe d'une ligne (moyenne, min, max, rang) sont ceux de sa classe à cette période ; ceux
+    # du conseil sont donc lus sur les lignes de la période dont la classe est ``classe``.
+    toutes = mm.moyennes(wh, eleves=ids, reglages=r)
+    courante = toutes.filter(_de_la_periode(annee, periode) & (pl.col("classe") == classe).fill_null(False))
     avant = periode_precedente(wh, annee, periode)
+    # La période précédente de chaque élève, dans la classe où il était alors.
     precedentes = (toutes.filter(_de_la_periode(avant.annee, avant.periode)) if avant is not None
                    else toutes.clear())
     evolution = (
@@ -275,9 +288,10 @@ def feuille(wh: Warehouse, classe: str, periode: str, annee: str | None = None, 
     gen_avant = precedentes.filter(pl.col("matiere").is_null()).select("eleve_id", moyenne_avant="moyenne")
     fam = mm.familles(courante).select(
         "eleve_id", "moyenne_general", "moyenne_professionnel", ecart_familles="ecart")
-    vie = lectures.vie_scolaire_periode(wh, classe, annee, periode)
-    abs_periode = absences_periode(wh, classe, periode, annee)
+    vie = lectures.vie_scolaire_periode(wh, classe, annee, periode, eleves=ids)
+    abs_periode = absences_periode(wh, classe, periode, annee, eleves=ids)
     al = alertes.alertes(wh, classe=classe, reglages=r, au=au, moyennes=toutes)
+    al = al.filter(pl.col("eleve_id").is_in(ids))
     de_la_periode = al.filter(_de_la_periode(annee, periode, "periode_scolaire"))
     grave = pl.col("gravite").is_in(["alerte", "attention"])
     sortes = de_la_periode.group_by("eleve_id").agg(

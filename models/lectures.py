@@ -102,6 +102,27 @@ def eleves(wh: Warehouse, classe: str | None = None) -> pl.DataFrame:
     )
 
 
+def eleves_periode(wh: Warehouse, classe: str, annee: str | None, periode: str) -> pl.DataFrame:
+    """Les élèves de ``classe`` pendant (``annee``, ``periode``) selon l'historique des classes (vue
+    ``classes_periodes`` : la règle qui attribue chaque moyenne à une classe, ``models/moyennes.sql``) —
+    ceux d'alors, pas ceux d'aujourd'hui. Mêmes colonnes que :func:`eleves` (``classe`` : celle de la
+    période). Sans historique pour cette période (aucune liste ni note de l'année), ou ``annee`` inconnue,
+    ou pour le dispositif ULIS (un groupe, pas une classe) : les élèves actuels (:func:`eleves`)."""
+    if annee is None or classe == DISPOSITIF_ULIS:
+        return eleves(wh, classe)
+    return wh.sql(
+        """WITH cp AS (SELECT eleve_id, classe FROM classes_periodes WHERE annee = $annee AND periode = $periode)
+           SELECT e.eleve_id, e.nom, e.prenom, coalesce(cp.classe, e.classe) AS classe,
+                  coalesce(c.niveau, e.niveau) AS niveau, coalesce(c.voie, e.voie) AS voie
+           FROM eleves e LEFT JOIN cp USING (eleve_id)
+           LEFT JOIN (SELECT classe, any_value(niveau) AS niveau, any_value(voie) AS voie FROM scolarites
+                      GROUP BY classe) c ON c.classe = cp.classe
+           WHERE CASE WHEN EXISTS (SELECT 1 FROM cp) THEN cp.classe = $classe ELSE e.classe = $classe END
+           ORDER BY e.nom, e.prenom, e.eleve_id""",
+        {"classe": classe, "annee": annee, "periode": periode},
+    )
+
+
 def groupes_competences(wh: Warehouse) -> list[str]:
     """Le dispositif ULIS (s'il est visible) puis les classes qui ont des évaluations de compétences."""
     ulis = wh.valeur("SELECT count(*) FROM eleves_accompagnement WHERE accompagnement = 'ULIS'")
@@ -201,8 +222,10 @@ def punitions_sanctions(
     return df.filter(pl.Series(garde))
 
 
-def vie_scolaire_periode(wh: Warehouse, classe: str, annee: str | None, periode: str) -> pl.DataFrame:
-    """Par élève de la classe, sur les dates de la période : retards et sanctions (nombres bruts)."""
+def vie_scolaire_periode(wh: Warehouse, classe: str, annee: str | None, periode: str, *,
+                         eleves: list[str] | None = None) -> pl.DataFrame:
+    """Par élève de la classe (actuelle ; ``eleves`` : ces élèves-là, par exemple ceux de la classe pendant
+    la période, :func:`eleves_periode`), sur les dates de la période : retards et sanctions (nombres bruts)."""
     return wh.sql(
         """
         WITH p AS (SELECT min(debut) AS debut, max(fin) AS fin FROM periodes
@@ -212,9 +235,10 @@ def vie_scolaire_periode(wh: Warehouse, classe: str, annee: str | None, periode:
                   AND CAST(r.date AS DATE) BETWEEN p.debut AND p.fin) AS retards,
                (SELECT count(*) FROM sanctions s, p WHERE s.eleve_id = e.eleve_id
                   AND s.date BETWEEN p.debut AND p.fin) AS sanctions
-        FROM eleves e WHERE e.classe = $classe
+        FROM eleves e
+        WHERE CASE WHEN $ids IS NULL THEN e.classe = $classe ELSE list_contains($ids::VARCHAR[], e.eleve_id) END
         """,
-        {"classe": classe, "annee": annee, "periode": periode},
+        {"classe": classe, "annee": annee, "periode": periode, "ids": eleves},
     )
 
 

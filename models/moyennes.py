@@ -20,7 +20,8 @@ bord, la ligne de commande et le bulletin. Règles, toutes épinglées par ``tes
   directement sur le service forment un sous-service de poids 1.
 - **Moyenne générale** : moyennes des services pondérées par le coefficient de la matière (1 par défaut).
 - Moyenne de classe = moyenne des moyennes des élèves ; min, max, médiane ; rang avec ex aequo (1, 2, 2, 4).
-  La classe est la classe actuelle de l'élève (vue ``eleves``).
+  La classe d'une moyenne est celle de l'élève à cette période (vue ``classes_periodes``, sinon sa classe
+  actuelle) : voir ``models/moyennes.sql``.
 - Rien n'est arrondi ici : l'affichage arrondit à 2 décimales avec une virgule.
 """
 
@@ -38,7 +39,8 @@ if TYPE_CHECKING:  # pas d'import à l'exécution : schema.py lit moyennes.sql s
 
 _FILTRES = """($classe IS NULL OR m.classe = $classe)
   AND ($periode IS NULL OR m.periode = $periode)
-  AND ($annee IS NULL OR m.annee = $annee)"""
+  AND ($annee IS NULL OR m.annee = $annee)
+  AND ($eleves IS NULL OR list_contains($eleves::VARCHAR[], m.eleve_id))"""
 
 
 #: La famille d'une moyenne : celle de la vue, sauf pour les services de ``notes.matieres_professionnelles``.
@@ -98,9 +100,15 @@ def moyennes(
     classe: str | None = None,
     periode: str | None = None,
     annee: str | None = None,
+    eleves: list[str] | None = None,
     reglages: Reglages | None = None,
 ) -> pl.DataFrame:
     """Les moyennes par élève, période et matière (``matiere`` nulle = moyenne générale).
+
+    Filtres (cumulables) : ``classe`` (la classe de l'élève **à chaque période**, historique des classes),
+    ``periode``, ``annee``, ``eleves`` (identifiants : toutes les moyennes de ces élèves, quelle que soit
+    leur classe à chaque période — le parcours d'un élève qui a changé de classe). Les chiffres de classe
+    (moyenne, min, max, médiane, rang) restent ceux de la classe de la ligne, quel que soit le filtre.
 
     Colonnes : celles de la vue ``moyennes`` plus nom, prenom, moyenne_pronote (la moyenne que Pronote a
     exportée, si connue), ecart_pronote (la nôtre moins celle de Pronote : un écart se montre, il ne se
@@ -130,8 +138,8 @@ def moyennes(
         ORDER BY m.classe, m.annee, pe.debut NULLS LAST, m.periode, e.nom, e.prenom, m.eleve_id,
                  m.matiere NULLS FIRST
         """,
-        params={"classe": classe, "periode": periode, "annee": annee, "min": r.notes.nb_notes_min,
-                "pro": list(r.notes.matieres_professionnelles)},
+        params={"classe": classe, "periode": periode, "annee": annee, "eleves": eleves,
+                "min": r.notes.nb_notes_min, "pro": list(r.notes.matieres_professionnelles)},
     )
 
 
@@ -208,6 +216,7 @@ def moyennes_familles(
     periode: str | None,
     *,
     annee: str | None = None,
+    eleves: list[str] | None = None,
     reglages: Reglages | None = None,
 ) -> pl.DataFrame:
     """Par élève : moyenne des matières générales et des matières professionnelles (pondérées par les
@@ -236,6 +245,6 @@ def moyennes_familles(
         GROUP BY ALL
         ORDER BY m.classe, m.annee, m.periode, e.nom, e.prenom
         """,
-        params={"classe": classe, "periode": periode, "annee": annee,
+        params={"classe": classe, "periode": periode, "annee": annee, "eleves": eleves,
                 "pro": list(r.notes.matieres_professionnelles)},
     )
