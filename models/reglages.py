@@ -11,7 +11,6 @@ import datetime as dt
 import os
 import re
 import tomllib
-import unicodedata
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import SettingsError
 from .nombres import borne as nombre_borne
+from .records import cle_nom
 from .messages import explication, lecture_impossible, toml_mal_ecrit
 
 #: Le fichier des valeurs par défaut, livré avec Vigie.
@@ -127,12 +127,6 @@ class Pix(_Section):
     participation_classe_min: float = Field(0.5, gt=0, le=1)
 
 
-def _sans_accents(texte: str) -> str:
-    return "".join(
-        c for c in unicodedata.normalize("NFKD", texte.casefold()) if not unicodedata.combining(c)
-    )
-
-
 class Mention(_Section):
     """Une mention du conseil de classe et ses conditions (toutes requises)."""
 
@@ -151,7 +145,7 @@ class Mention(_Section):
     def _pas_une_sanction(cls, v: str) -> str:
         # R511-13 : l'avertissement est une sanction disciplinaire que seul le chef d'établissement
         # prononce ; le conseil de classe ne peut pas le « proposer » comme une mention.
-        if "avertissement" in _sans_accents(v) or "blame" in _sans_accents(v):
+        if "avertissement" in cle_nom(v) or "blame" in cle_nom(v):
             raise ValueError(
                 f"« {v} » est une sanction disciplinaire (R511-13 du Code de l'éducation), que seul le chef "
                 "d'établissement peut prononcer : ce n'est pas une mention du conseil de classe. "
