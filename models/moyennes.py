@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from .periodes import avec_precedente
+from .periodes import avec_precedente, periode_precedente
 from .reglages import Reglages, charger_reglages
 
 if TYPE_CHECKING:  # pas d'import à l'exécution : schema.py lit moyennes.sql sans passer par ici
@@ -138,9 +138,47 @@ def moyennes(
         ORDER BY m.classe, m.annee, pe.debut NULLS LAST, m.periode, e.nom, e.prenom, m.eleve_id,
                  m.matiere NULLS FIRST
         """,
-        params={"classe": classe, "periode": periode, "annee": annee, "eleves": eleves,
-                "min": r.notes.nb_notes_min, "pro": list(r.notes.matieres_professionnelles)},
+        params={"classe": classe, "periode": periode, "annee": annee,
+                "eleves": None if eleves is None else list(eleves), "min": r.notes.nb_notes_min, "pro": list(r.notes.matieres_professionnelles)},
     )
+
+
+def comparaison_precedente(
+    wh: "Warehouse",
+    classe: str,
+    periode: str,
+    *,
+    annee: str | None = None,
+    reglages: Reglages | None = None,
+) -> pl.DataFrame:
+    """Par matière, la moyenne de la classe à (``annee``, ``periode``) et celle des **mêmes élèves** à la
+    période précédente (``models.periodes`` : d'une année à l'autre). La précédente est la moyenne des
+    moyennes de ces élèves, lues élève par élève où qu'ils fussent alors (un élève qui a changé de classe
+    garde son passé) — dans une classe inchangée, c'est la moyenne de classe de la période précédente.
+
+    Colonnes : ``matiere``, ``periode`` (libellé ; l'année s'y ajoute quand elle change), ``moyenne``
+    (sur 20). Vide s'il n'y a pas de période précédente ou pas de notes."""
+    r = reglages or charger_reglages()
+    schema = {"matiere": pl.String, "periode": pl.String, "moyenne": pl.Float64}
+    maintenant = moyennes(wh, classe=classe, periode=periode, annee=annee, reglages=r).filter(
+        pl.col("matiere").is_not_null())
+    if maintenant.is_empty():
+        return pl.DataFrame(schema=schema)
+    annee = annee or maintenant["annee"][0]
+    avant = periode_precedente(wh, annee, periode)
+    if avant is None:
+        return pl.DataFrame(schema=schema)
+    ids = maintenant["eleve_id"].unique().to_list()
+    passe = moyennes(wh, periode=avant.periode, annee=avant.annee, eleves=ids, reglages=r).filter(
+        pl.col("matiere").is_not_null())
+    libelle = avant.periode if avant.annee == annee else f"{avant.periode} {avant.annee}"
+    return pl.concat([
+        passe.group_by("matiere", maintain_order=True).agg(pl.col("moyenne").mean())
+        .select("matiere", pl.lit(libelle).alias("periode"), pl.col("moyenne").cast(pl.Float64)),
+        maintenant.group_by("matiere", maintain_order=True).agg(pl.col("moyenne_classe").first())
+        .select("matiere", pl.lit(periode).alias("periode"), pl.col("moyenne_classe").cast(pl.Float64)
+                .alias("moyenne")),
+    ])
 
 
 def distribution_devoirs(
@@ -245,6 +283,6 @@ def moyennes_familles(
         GROUP BY ALL
         ORDER BY m.classe, m.annee, m.periode, e.nom, e.prenom
         """,
-        params={"classe": classe, "periode": periode, "annee": annee, "eleves": eleves,
-                "pro": list(r.notes.matieres_professionnelles)},
+        params={"classe": classe, "periode": periode, "annee": annee,
+                "eleves": None if eleves is None else list(eleves), "pro": list(r.notes.matieres_professionnelles)},
     )

@@ -11,7 +11,7 @@ import datetime as dt
 import itertools
 
 from models import conseil
-from models.moyennes import moyennes
+from models.moyennes import comparaison_precedente, moyennes
 from models.periodes import Periode as PeriodeScolaire
 from models.records import Classe, Devoir, Eleve, Note, Periode, RefEleve
 
@@ -98,3 +98,14 @@ def test_conseil_d_une_periode_passee_liste_les_eleves_d_alors(wh, tmp_path):
     assert f.generale()["moyenne"] == 12
     # Le conseil de la 3A au T1 d'aujourd'hui ne liste pas Chloé (3B).
     assert "LEFEVRE Chloé" not in conseil.feuille(wh, "3A", "Trimestre 1", "2025-2026").tableau["eleve"].to_list()
+
+
+def test_page_classe_compare_aux_memes_eleves_l_an_dernier(wh, tmp_path):
+    _deux_annees(wh, tmp_path)
+    # 3A au T1 2025-2026 : 11 ; les mêmes élèves au T3 2024-2025 : Jean 9 (4A), Aïssa 12 (4B) → 10,5.
+    # (Lue par la classe, la « 3A » de l'an dernier n'existait pas : la comparaison était vide.)
+    assert comparaison_precedente(wh, "3A", "Trimestre 1", annee="2025-2026").rows() == [
+        ("MATHEMATIQUES", "Trimestre 3 2024-2025", 10.5), ("MATHEMATIQUES", "Trimestre 1", 11.0)]
+    # 4A au T3 2024-2025 : (9 + 15)/2 = 12 ; le T2 n'a aucune note, rien n'est inventé pour lui.
+    assert comparaison_precedente(wh, "4A", "Trimestre 3", annee="2024-2025").rows() == [
+        ("MATHEMATIQUES", "Trimestre 3", 12.0)]

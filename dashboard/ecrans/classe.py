@@ -83,10 +83,7 @@ with onglets[4]:
     if periode_p is None:
         st.caption("Pas de période précédente.")
     else:
-        avant = data.appel(mm.moyennes, classe=classe, periode=periode_p, annee=annee_p)
-        comp = pl.concat([
-            m.filter(pl.col("matiere").is_not_null()).group_by("matiere").agg(pl.col("moyenne_classe").first())
-            .with_columns(pl.lit(p).alias("periode"))
-            for m, p in ((avant, periode_p), (moy, periode))
-        ]).rename({"moyenne_classe": "moyenne"}).select("matiere", "periode", "moyenne")
+        # Les mêmes élèves à la période précédente, où qu'ils fussent alors (models.moyennes).
+        st.caption(f"Les élèves de la classe en {periode}, comparés à eux-mêmes en {periode_p} {annee_p or ''}.")
+        comp = data.appel(mm.comparaison_precedente, classe, periode, annee=annee)
         st.altair_chart(charts.comparaison_periodes(comp))
