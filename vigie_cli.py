@@ -287,7 +287,12 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     from models.alertes import tableau_alertes
     from models.warehouse import lecture
 
+    from models.lectures import classes
+
     with lecture(_db(args)) as wh:
+        connues = classes(wh)["classe"].to_list()
+        if args.classe is not None and args.classe not in connues:
+            raise VigieError(f"classe inconnue « {args.classe} » (classes : {', '.join(connues) or 'aucune'})")
         if args.validation:
             from models.validation import tableau_validation
 

@@ -364,8 +364,9 @@ def _absenteisme_perle(ctx: _Ctx) -> list[dict[str, Any]]:
     )
     moyenne_classe: dict[tuple, float] = {}
     g = g.with_columns(classe=pl.col("eleve_id").replace_strict(
-        {k: v["classe"] for k, v in ctx.eleves.items()}, default=None))
-    effectifs = pl.DataFrame([{"classe": v["classe"]} for v in ctx.eleves.values()]).group_by("classe").len()
+        {k: v["classe"] for k, v in ctx.eleves.items()}, default=None, return_dtype=pl.String))
+    effectifs = pl.DataFrame({"classe": [v["classe"] for v in ctx.eleves.values()]},
+                             schema={"classe": pl.String}).group_by("classe").len()
     for row in g.group_by("classe", "annee", "periode").agg(pl.col("n").sum()).join(effectifs, on="classe").iter_rows(named=True):
         moyenne_classe[(row["classe"], row["annee"], row["periode"])] = row["n"] / row["len"]
     out = []

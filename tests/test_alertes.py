@@ -376,3 +376,13 @@ def test_mentions_proposees(ecole, tmp_path):
     t2 = mentions(ecole, "3A", "Trimestre 2", au=AU)
     # Jean puni au T2 : ni félicitations ni compliments (sans sanction) → encouragements ; Aïssa +1,5 → encouragements
     assert dict(zip(t2["nom"], t2["mention"])) == {"DUPONT": "Encouragements", "N'DIAYE": "Encouragements"}
+
+
+def test_classe_sans_eleve_ne_plante_pas_le_perle(ecole, tmp_path):
+    # `vigie alerts --classe ZZ` (classe inconnue) : des retards existent ailleurs, aucun élève dans ZZ.
+    # Avant : polars ColumnNotFoundError « classe » dans _absenteisme_perle (traceback à l'écran).
+    retards = [Retard(eleve=JEAN, date=dt.datetime(2025, 9, 8, 8, 10) + dt.timedelta(weeks=k), minutes=10)
+               for k in range(6)]
+    importer(ecole, tmp_path, retards=retards)
+    assert alertes(ecole, au=AU, classe="ZZ").height == 0
+    assert alertes(ecole, au=AU, classe="3A", regle="absenteisme_perle").height == 1

@@ -266,3 +266,13 @@ def test_option_sans_valeur_refusee_et_consignee(tmp_path: Path, capsys) -> None
                            "--option", "classe", "--db", str(db)]) == 1
     assert "option « classe » : valeur vide refusée, un texte non vide est attendu" in capsys.readouterr().err
     assert _journal(db)[0]["statut"] == "rejete"
+
+
+def test_vigie_alerts_classe_inconnue_message_francais(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """``vigie alerts --classe ZZ`` : avant, un traceback polars ; maintenant l'erreur nomme les classes."""
+    db = tmp_path / "v.duckdb"
+    assert vigie_cli.main(["import", "pronote-eleves", str(ELEVES), "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert vigie_cli.main(["alerts", "--classe", "ZZ", "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "classe inconnue « ZZ »" in err and "3A" in err and "Traceback" not in err
