@@ -477,8 +477,37 @@ def cmd_export(args: argparse.Namespace) -> int:
 # --- analyse des arguments ----------------------------------------------------------------------------
 
 
+#: Les messages d'argparse que voit l'utilisateur de ``vigie`` (aide, erreurs de syntaxe), en français.
+#: argparse les passe à gettext par la fonction ``argparse._`` ; un message absent reste tel quel.
+_ARGPARSE_FR = {
+    "usage: ": "utilisation : ",
+    "positional arguments": "arguments",
+    "options": "options",
+    "show this help message and exit": "affiche cette aide et quitte",
+    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "choix inconnu : %(value)r (choix possibles : %(choices)s)",
+    "invalid %(type)s value: %(value)r": "valeur invalide (%(type)s) : %(value)r",
+    "the following arguments are required: %s": "argument(s) obligatoire(s) manquant(s) : %s",
+    "expected one argument": "une valeur est attendue",
+    "expected at least one argument": "au moins une valeur est attendue",
+    "expected at most one argument": "au plus une valeur est attendue",
+    "ambiguous option: %(option)s could match %(matches)s": "option ambiguë : %(option)s peut désigner %(matches)s",
+    "unrecognized arguments: %s": "argument(s) non reconnu(s) : %s",
+    "not allowed with argument %s": "incompatible avec l'argument %s",
+    "one of the arguments %s is required": "l'un des arguments %s est obligatoire",
+    "ignored explicit argument %r": "valeur %r ignorée",
+}
+
+
+def _traduire(message: str) -> str:
+    return _ARGPARSE_FR.get(message, message)
+
+
 def parser() -> argparse.ArgumentParser:
     import connectors
+
+    argparse._ = _traduire  # type: ignore[attr-defined]  # argparse lit ``_`` à chaque message
 
     commun = argparse.ArgumentParser(add_help=False)
     commun.add_argument("--db", help="fichier de l'entrepôt DuckDB (défaut : VIGIE_DB ou ~/.local/share/vigie/vigie.duckdb)")

@@ -276,3 +276,20 @@ def test_vigie_alerts_classe_inconnue_message_francais(tmp_path: Path, capsys: p
     assert vigie_cli.main(["alerts", "--classe", "ZZ", "--db", str(db)]) == 2
     err = capsys.readouterr().err
     assert "classe inconnue « ZZ »" in err and "3A" in err and "Traceback" not in err
+
+
+def test_aide_et_erreurs_de_syntaxe_de_vigie_en_francais(capsys: pytest.CaptureFixture) -> None:
+    """Avant : « usage: », « positional arguments », « error: argument SORTE: invalid choice » (argparse)."""
+    with pytest.raises(SystemExit):
+        vigie_cli.main(["--help"])
+    aide = capsys.readouterr().out
+    assert aide.startswith("utilisation : vigie") and "affiche cette aide et quitte" in aide
+    assert "usage:" not in aide and "positional arguments" not in aide and "show this help" not in aide
+    with pytest.raises(SystemExit) as sortie:
+        vigie_cli.main(["import", "pronote-truc", "x.csv"])
+    assert sortie.value.code == 2
+    err = capsys.readouterr().err
+    assert "vigie import : erreur : argument SORTE : choix inconnu : 'pronote-truc'" in err and "pronote-notes" in err
+    with pytest.raises(SystemExit):
+        vigie_cli.main(["demo", "--eleves", "abc"])
+    assert "argument --eleves : valeur invalide" in capsys.readouterr().err
