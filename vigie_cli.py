@@ -637,6 +637,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # « vigie alerts | head » : le lecteur a fermé le tube. Pas de trace d'appel ; la sortie restante
+        # part vers /dev/null pour que Python ne relève pas l'erreur en vidant stdout à la fin.
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):  # stdout remplacé (tests) : rien à rediriger
+            pass
+        return 141  # 128 + SIGPIPE, comme les commandes du shell
 
 
 if __name__ == "__main__":

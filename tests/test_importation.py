@@ -293,3 +293,17 @@ def test_aide_et_erreurs_de_syntaxe_de_vigie_en_francais(capsys: pytest.CaptureF
     with pytest.raises(SystemExit):
         vigie_cli.main(["demo", "--eleves", "abc"])
     assert "argument --eleves : valeur invalide" in capsys.readouterr().err
+
+
+def test_sortie_coupee_par_head_sans_trace_d_appel() -> None:
+    """``vigie status --json | head`` : avant, BrokenPipeError et sa trace d'appel sur le terminal."""
+    import subprocess
+    import sys
+
+    script = ("import sys, vigie_cli; vigie_cli.cmd_status = lambda a: print('x' * 10**6); "
+              "sys.exit(vigie_cli.main(['status']))")
+    racine = Path(vigie_cli.__file__).parent
+    proc = subprocess.run(f"'{sys.executable}' -c \"{script}\" | head -c 10", shell=True, cwd=racine,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.stdout == "x" * 10
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr, proc.stderr
