@@ -930,6 +930,18 @@ def lecture(path: str | Path, *, utilisateur: Any = None, essais: int = 20, paus
             derniere = err
             time.sleep(pause * (1 + i))
             continue
+        if 0 < wh.version() < schema.VERSION:
+            # Entrepôt d'une version précédente de Vigie (mise à jour du logiciel) : les vues et les
+            # pages lisent le schéma actuel. Mis à jour une fois, comme le ferait le prochain import.
+            ancienne = wh.version()
+            wh.close()
+            try:
+                with ecriture(path):
+                    pass
+            except OSError as err:
+                raise VigieError(f"L'entrepôt {path} (schéma {ancienne}) doit être mis à jour vers le schéma "
+                                 f"{schema.VERSION}, mais ce compte ne peut pas l'écrire : {err}") from err
+            wh = Warehouse(path, read_only=True)
         if utilisateur is not None:
             from .acces import restreindre
 

@@ -358,3 +358,29 @@ def test_migration_6_garde_la_classe_de_chacun(tmp_path):
         assert wh.sql("SELECT eleve_id, classe FROM eleves ORDER BY eleve_id").rows() == avant
         assert wh.sql("SELECT DISTINCT annee FROM scolarites").rows() == [("2025-2026",)]
         assert wh.valeur("SELECT count(*) FROM scolarites") == len(ELEVES)
+
+
+def test_lecture_met_a_jour_un_entrepot_d_une_version_precedente(tmp_path):
+    """Vigie mis à jour, entrepôt d'avant le schéma 6 : ``vigie serve`` n'ouvre qu'en lecture ; avant, les
+    pages plantaient (« Table with name t_classes_actuelles does not exist ») jusqu'au prochain import."""
+    from models.warehouse import lecture
+
+    from .conftest import ELEVES, PERIODES
+
+    db = tmp_path / "v5.duckdb"
+    with Warehouse(db) as wh:
+        assert wh.importer(lot(tmp_path, "pronote-eleves", "e", effectif=True, eleves=ELEVES,
+                               periodes=PERIODES)).statut == "reussi"
+    import duckdb
+
+    con = duckdb.connect(str(db))
+    con.execute("DROP VIEW eleves")
+    con.execute("DROP VIEW t_classes_actuelles")
+    con.execute("DROP TABLE t_scolarites")
+    con.execute("CREATE VIEW eleves AS SELECT * FROM t_eleves")
+    con.execute("UPDATE t_meta SET valeur = '5' WHERE cle = 'schema_version'")
+    con.close()
+    with lecture(db) as wh:
+        assert wh.version() == schema.VERSION
+        assert wh.valeur("SELECT count(*) FROM scolarites") == len(ELEVES)
+        assert wh.valeur("SELECT count(*) FROM eleves") == len(ELEVES)
