@@ -209,3 +209,24 @@ def test_pix(ecole: Path) -> None:
     at = ouvrir("pix")
     m = metriques(at)
     assert m["Participants"] == "2" and m["Certifiables"] == "1"
+
+
+def test_pix_participants_sans_none(ecole_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Une campagne de collecte de profils n'a pas de progression : la grille affichait « None »
+    (map_elements laisse les cellules vides), elle affiche « — »."""
+    import shutil
+
+    import duckdb
+
+    db = tmp_path / "sans_progression.duckdb"
+    shutil.copyfile(ecole_db, db)
+    with duckdb.connect(str(db)) as con:
+        con.execute("UPDATE t_pix_profils SET progression = NULL")
+    monkeypatch.setenv("VIGIE_DB", str(db))
+    monkeypatch.delenv("VIGIE_DEMO", raising=False)
+    at = ouvrir("pix")
+    assert "—" in at.dataframe[0].value["Progression"].to_list()
+    for df in at.dataframe:
+        v = df.value
+        for col in v.columns:
+            assert not v[col].isna().any(), f"cellule vide (« None » à l'écran) dans la colonne {col}"

@@ -40,13 +40,14 @@ st.subheader("Participants")
 st.dataframe(
     profils.select(
         pl.col("nom").alias("Nom"), pl.col("prenom").alias("Prénom"),
-        pl.col("pix_total").map_elements(lambda x: fr.nombre(x, 0), return_dtype=pl.String).alias("Pix"),
+        pl.col("pix_total").map_elements(lambda x: fr.nombre(x, 0), return_dtype=pl.String).fill_null("—").alias("Pix"),
         pl.col("certifiable").replace_strict({True: "oui", False: "non"}, default="—", return_dtype=pl.String)
         .alias("Certifiable"),
-        pl.col("progression").map_elements(fr.pourcentage, return_dtype=pl.String).alias("Progression"),
+        # map_elements saute les cellules vides : sans fill_null, la grille afficherait « None ».
+        pl.col("progression").map_elements(fr.pourcentage, return_dtype=pl.String).fill_null("—").alias("Progression"),
         pl.col("partage").replace_strict({True: "oui", False: "non"}, default="—", return_dtype=pl.String)
         .alias("Partagé"),
-        pl.col("date_envoi").map_elements(fr.date, return_dtype=pl.String).alias("Envoi"),
+        pl.col("date_envoi").map_elements(fr.date, return_dtype=pl.String).fill_null("—").alias("Envoi"),
     ),
     hide_index=True,
 )
