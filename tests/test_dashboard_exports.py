@@ -30,9 +30,18 @@ def test_l_export_integre_des_tableaux_est_coupe_par_l_option_de_streamlit():
 
 
 def test_aucun_masquage_css_du_bouton_de_telechargement():
+    """Aucune feuille de style ne touche la barre d'outils des tableaux (le téléchargement est coupé par
+    l'option ``client.disableDataExport``). La seule feuille de style permise est celle qui met le dépôt
+    de fichier en français (``ui.STYLE_FRANCAIS``) : elle ne vise que le dépôt de fichier."""
+    import re
+
     for page in (RACINE / "dashboard").rglob("*.py"):
         texte = page.read_text(encoding="utf-8")
-        assert "stElementToolbar" not in texte and "<style" not in texte, page
+        assert "stElementToolbar" not in texte, page
+        for feuille in re.findall(r"<style.*?</style>", texte, flags=re.S):
+            selecteurs = re.findall(r'data-testid="(\w+)"', feuille)
+            assert selecteurs and all(s.startswith("stFileUploader") for s in selecteurs), (page, selecteurs)
+            assert "display" not in feuille and "visibility" not in feuille, page
 
 
 def test_aucun_telechargement_ne_contourne_le_journal():
