@@ -117,3 +117,12 @@ def source(code: str | None) -> str:
 def statut_import(code: str | None) -> str:
     """« Réussi » / « Refusé » pour le statut d'un import."""
     return STATUTS_IMPORT.get(code or "", code or "—")
+
+
+#: Famille d'une matière (``models.records.Famille``) → libellé.
+FAMILLES = {"general": "Enseignement général", "professionnel": "Enseignement professionnel", "option": "Option"}
+
+
+def famille(code: str | None) -> str:
+    """« Enseignement général » pour ``general`` ; un code inconnu reste tel quel."""
+    return FAMILLES.get(code or "", code or "—")

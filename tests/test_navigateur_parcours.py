@@ -30,7 +30,7 @@ COMPTES = {
 }
 #: Textes interdits, en mots entiers : valeurs vides, codes internes, anglais de Streamlit, erreurs.
 INTERDITS = [r"\bNone\b", r"\bnan\b", r"\bNaN\b", r"\bnull\b", r"[−-]0,00\b", r"\breussi\b", r"\brejete\b",
-             r"\bnon_rendu\b", r"\bnon_justifiee\b", r"\ben_attente\b", r"\bCPD_FRA\b",
+             r"\bnon_rendu\b", r"\bgeneral\b", r"\bnon_justifiee\b", r"\ben_attente\b", r"\bCPD_FRA\b",
              r"Drag and drop", r"Browse files", r"per file", r"Select all", r"No results", r"Choose an option",
              r"Traceback", r"Error:", r"Exception"]
 

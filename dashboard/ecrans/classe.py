@@ -46,7 +46,7 @@ stats = (
 st.dataframe(
     stats.select(
         pl.col("matiere").alias("Matière"),
-        pl.col("famille").alias("Famille"),
+        pl.col("famille").map_elements(fr.famille, return_dtype=pl.String).alias("Famille"),
         *(pl.col(c).map_elements(fr.nombre, return_dtype=pl.String).alias(t)
           for c, t in (("moyenne_classe", "Moyenne"), ("mediane_classe", "Médiane"),
                        ("min_classe", "Min"), ("max_classe", "Max"))),
