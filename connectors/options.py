@@ -149,6 +149,7 @@ _CONVERTIR = {
 CLASSE = Option("texte", "classe des élèves quand le fichier ne l'indique pas")
 PERIODE = Option("texte", "période (« Trimestre 1 ») quand le fichier ne l'indique pas")
 MATIERE = Option("texte", "matière (service) quand le fichier ne l'indique pas")
+NOUVELLES_MATIERES = Option("booleen", "créer les matières inconnues de l'établissement (oui / non)")
 NIVEAUX = Option("niveaux", "traduction des niveaux de l'établissement : « LIBELLÉ=1–4; LIBELLÉ=dispensé; … »")
 
 

@@ -25,7 +25,8 @@ Le nom du fichier est le service (``MATHEMATIQUES.csv``), sauf option ``matiere`
 - les colonnes Absences, Moyenne brute, Bonus/Malus sont lues pour être reconnues mais pas stockées :
   Vigie recalcule les moyennes à partir des notes.
 
-Options : ``matiere`` (sinon le nom du fichier), ``classe`` (obligatoire sans colonne Classe),
+Options : ``matiere`` (sinon le nom du fichier, qui doit alors désigner une matière déclarée par
+l'établissement, sauf ``nouvelles_matieres=oui``), ``classe`` (obligatoire sans colonne Classe),
 ``periode`` (sinon l'entrepôt la déduit de la date du devoir), ``ramener_sur_20`` (booléen : chaque
 devoir du fichier compte sur 20 quel que soit son barème ; l'export ne le dit pas, et sans l'option c'est
 :data:`models.records.RAMENER_SUR_20_PAR_DEFAUT`, **non**, comme pour le connecteur en direct).
@@ -62,12 +63,12 @@ from .pronote_csv import (
     titre_plat,
     trouver_colonnes,
 )
-from .options import CLASSE, MATIERE, PERIODE, Option
+from .options import CLASSE, MATIERE, NOUVELLES_MATIERES, PERIODE, Option
 
 SOURCE = "pronote-notes"
 #: Options acceptées (connectors/options.py) ; toute autre est refusée.
 OPTIONS = {
-    "matiere": MATIERE, "classe": CLASSE, "periode": PERIODE,
+    "matiere": MATIERE, "classe": CLASSE, "periode": PERIODE, "nouvelles_matieres": NOUVELLES_MATIERES,
     "ramener_sur_20": Option("booleen", "ramener chaque devoir sur 20 pour la moyenne (oui / non)"),
 }
 
@@ -203,7 +204,7 @@ def _decimal(texte: str) -> float:
 
 def lire(chemin: Path, **options: Any) -> Lot:
     """Lit l'export de la page Notes d'un service (voir le docstring du module pour les options)."""
-    inconnues = set(options) - {"matiere", "classe", "periode", "ramener_sur_20"}
+    inconnues = set(options) - {"matiere", "classe", "periode", "ramener_sur_20", "nouvelles_matieres"}
     if inconnues:
         raise ImportRejected(f"option(s) inconnue(s) pour {SOURCE} : {', '.join(sorted(inconnues))}", fichier=chemin)
     matiere = str(options.get("matiere") or chemin.stem).strip()
@@ -291,7 +292,11 @@ def lire(chemin: Path, **options: Any) -> Lot:
         moyennes = [m.model_copy(update={"moyenne_classe": moyenne_classe}) for m in moyennes]
     colonnes = list(zip(*lues)) if lues else [[], [], [], []]
     notes = NotesLues(eleves, devoirs, *colonnes)
-    return Lot(source=SOURCE, fichier=chemin, lignes_lues=len(tableau.donnees), notes=notes, moyennes=moyennes)
+    # Sans option matiere, le nom du fichier est la matière : l'entrepôt la rapproche des matières
+    # déclarées par l'établissement, ou refuse (« bad.csv », « ANGLAIS LV1 (1).csv »).
+    return Lot(source=SOURCE, fichier=chemin, lignes_lues=len(tableau.donnees), notes=notes, moyennes=moyennes,
+               matiere_du_fichier=None if options.get("matiere") else matiere,
+               matieres_nouvelles=bool(options.get("nouvelles_matieres")))
 
 
 def _devoir(cd: ColonneDevoir, classe: str, matiere: str, periode: str | None, ramener: bool,

@@ -49,12 +49,12 @@ from .pronote_csv import (
     titre_plat,
     trouver_colonnes,
 )
-from .options import CLASSE, PERIODE, Option
+from .options import CLASSE, NOUVELLES_MATIERES, PERIODE
 
 SOURCE = "pronote-resultats"
 #: Options acceptées (connectors/options.py) ; toute autre est refusée.
 OPTIONS = {"classe": CLASSE, "periode": PERIODE,
-           "nouvelles_matieres": Option("booleen", "créer les matières inconnues de l'établissement (oui / non)")}
+           "nouvelles_matieres": NOUVELLES_MATIERES}
 
 #: Colonnes fixes → titres possibles.
 COLONNES: dict[str, tuple[str, ...]] = {

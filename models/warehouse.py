@@ -11,6 +11,7 @@ laisse l'original intact. Un verrou ``fcntl`` sérialise les imports.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import datetime as dt
 import fcntl
 import hashlib
@@ -397,6 +398,8 @@ class Warehouse:
         periode_de = self._periodes(lot)
         annees_periodes = self._annees_periodes(lot)
         self._verifier_dates(lot)
+        self._verifier_periodes(lot)
+        self._rapprocher_matiere_du_fichier(lot, res)
         devoirs: dict[str, tuple] = {}
 
         def devoir_id(d: Devoir) -> str:
@@ -633,12 +636,11 @@ class Warehouse:
             for lot, n in lus.items()
         }
 
-    def _rapprocher_matieres(self, lot: Lot, res: ResultatImport) -> dict[str, str]:
-        """Chaque matière des moyennes du lot → la matière de l'établissement qu'elle désigne : elle-même si
-        elle est connue (déclarée, ou vue dans des notes ou des moyennes), sinon par un code ou libellé court
-        déclaré dans etablissement.toml (``codes``), sinon au même nom à la casse et aux accents près — avec
-        une remarque. Une matière qui n'en désigne aucune refuse le lot (chacune nommée), sauf dans un
-        entrepôt qui n'en connaît encore aucune (elle y est créée, avec une remarque)."""
+    def _designations_matieres(self, lot: Lot) -> tuple[set[str], Callable[[str], tuple[str, str] | None]]:
+        """Les matières connues de l'établissement (déclarées, ou vues dans des notes ou des moyennes, ou
+        déclarées par le lot) et la fonction qui rapproche un libellé d'export de l'une d'elles : par un
+        code ou libellé court déclaré dans etablissement.toml (``codes``), sinon au même nom à la casse, aux
+        accents et à la ponctuation près. Elle rend (matière, raison) ou None."""
         connues = {r[0] for r in self.con.execute(
             "SELECT matiere FROM t_matieres UNION SELECT DISTINCT matiere FROM t_devoirs "
             "UNION SELECT DISTINCT matiere FROM t_moyennes_source WHERE matiere <> ''").fetchall()}
@@ -649,19 +651,111 @@ class Warehouse:
             codes.update({cle_nom(c): matiere for c in liste.split("|")})
         codes.update({cle_nom(c): m.libelle for m in lot.matieres for c in m.codes})
         par_nom = {cle_nom(m): m for m in connues}
+
+        def designer(libelle: str) -> tuple[str, str] | None:
+            cle = cle_nom(libelle)
+            if cle in codes:
+                return codes[cle], "code déclaré dans etablissement.toml"
+            if cle in par_nom:
+                return par_nom[cle], "même nom à la casse, aux accents et à la ponctuation près"
+            return None
+
+        return connues, designer
+
+    def _rapprocher_matiere_du_fichier(self, lot: Lot, res: ResultatImport) -> None:
+        """La matière qu'un export de la page Notes tient de son nom de fichier (``Lot.matiere_du_fichier``)
+        doit désigner une matière déclarée par l'établissement (t_matieres ou le lot), rapprochée comme
+        celles de pronote-resultats (:meth:`_designations_matieres`) : rattachée, ses devoirs et moyennes
+        prennent le nom déclaré (avec une remarque) ; inconnue, le lot est refusé en nommant le fichier et
+        les matières déclarées les plus proches (« bad.csv », « ANGLAIS LV1 (1).csv » : un export
+        enregistré sous un autre nom), sauf ``nouvelles_matieres=oui`` (créée, avec une remarque). Sans
+        matière déclarée (établissement pas encore décrit), rien ne change."""
+        libelle = lot.matiere_du_fichier
+        if not libelle:
+            return
+        declarees = {r[0] for r in self.con.execute("SELECT matiere FROM t_matieres").fetchall()}
+        declarees |= {m.libelle for m in lot.matieres}
+        if not declarees or libelle in declarees:
+            return
+        connues, designer = self._designations_matieres(lot)
+        trouvee = designer(libelle)
+        if trouvee is None and libelle in connues:
+            return  # déjà acceptée comme nouvelle lors d'un import précédent
+        if trouvee is None:
+            if not lot.matieres_nouvelles:
+                par_cle = {m.upper(): m for m in sorted(declarees)}
+                proches = [par_cle[p] for p in difflib.get_close_matches(libelle.upper(), list(par_cle), n=3,
+                                                                          cutoff=0.4)] or sorted(declarees)[:3]
+                raise ImportRejected(
+                    f"matière « {libelle} » (nom du fichier « {lot.fichier.name} ») inconnue de "
+                    "l'établissement ; matière(s) déclarée(s) la(les) plus proche(s) : "
+                    + ", ".join(f"« {m} »" for m in proches)
+                    + ". Renommez le fichier du nom de sa matière (ou indiquez-la : --option matiere=…) ; "
+                    "si c'est bien une nouvelle matière, réimportez avec « --option nouvelles_matieres=oui »",
+                    fichier=lot.fichier, colonne=libelle,
+                    details=[f"matières déclarées : {', '.join(sorted(declarees))}"],
+                )
+            res.remarques.append(Anomalie(colonne=libelle, message=(
+                f"matière « {libelle} » (nom du fichier) créée : acceptée comme nouvelle (nouvelles_matieres=oui)")))
+            return
+        cible, pourquoi = trouvee
+        if cible == libelle:
+            return
+        res.remarques.append(Anomalie(colonne=libelle, message=(
+            f"matière « {libelle} » (nom du fichier) rattachée à « {cible} » ({pourquoi})")))
+        if isinstance(lot.notes, NotesLues):
+            lot.notes.devoirs = type(lot.notes.devoirs)(
+                d.model_copy(update={"matiere": cible}) if d.matiere == libelle else d for d in lot.notes.devoirs)
+        lot.moyennes = [m.model_copy(update={"matiere": cible}) if m.matiere == libelle else m
+                        for m in lot.moyennes]
+
+    def _verifier_periodes(self, lot: Lot) -> None:
+        """Refuse une période nommée (option ``periode`` d'un export de notes) que l'établissement n'a pas
+        déclarée pour l'année scolaire de ses devoirs (« T1 » quand il déclare « Trimestre 1 ») : elle
+        créerait une période de plus, et « la période précédente » et les évolutions seraient fausses.
+        Le refus nomme le fichier et les périodes déclarées. Sans période déclarée pour cette année
+        (établissement pas encore décrit), rien n'est vérifié."""
+        declarees: dict[str, set[str]] = {}
+        for p in lot.periodes:
+            declarees.setdefault(p.annee, set()).add(p.nom)
+        for annee, _, _, nom in self._periodes_entrepot():
+            declarees.setdefault(annee, set()).add(nom)
+        if not declarees:
+            return
+        annees_periodes = self._annees_periodes(lot)
+        annee_de = _annees(lot)
+        nommees = {(annee_scolaire(d.date, annees_periodes), d.periode) for d in _devoirs(lot) if d.periode}
+        nommees |= {(annee_de(m.periode), m.periode) for m in lot.moyennes
+                    if m.periode and lot.source == "pronote-notes"}
+        for annee, periode in sorted(nommees, key=lambda x: (x[0] or "", x[1])):
+            connues = declarees.get(annee) if annee else None
+            if connues and periode not in connues:
+                ordre = sorted(connues, key=lambda nom: next(
+                    (debut for a, debut, _, n in self._periodes_entrepot() if n == nom and a == annee),
+                    next((p.debut for p in lot.periodes if p.nom == nom), dt.date.max)))
+                raise ImportRejected(
+                    f"période « {periode} » inconnue de l'établissement pour l'année {annee} (fichier "
+                    f"« {lot.fichier.name} ») ; périodes déclarées : "
+                    + ", ".join(f"« {n} »" for n in ordre)
+                    + ". Réimportez avec l'une d'elles (--periode « " + ordre[0] + " »…)",
+                    fichier=lot.fichier, colonne="periode",
+                )
+
+    def _rapprocher_matieres(self, lot: Lot, res: ResultatImport) -> dict[str, str]:
+        """Chaque matière des moyennes du lot → la matière de l'établissement qu'elle désigne : elle-même si
+        elle est connue (déclarée, ou vue dans des notes ou des moyennes), sinon par un code ou libellé court
+        déclaré dans etablissement.toml (``codes``), sinon au même nom à la casse et aux accents près — avec
+        une remarque. Une matière qui n'en désigne aucune refuse le lot (chacune nommée), sauf dans un
+        entrepôt qui n'en connaît encore aucune (elle y est créée, avec une remarque)."""
+        connues, designer = self._designations_matieres(lot)
         traduites: dict[str, str] = {}
         inconnues: list[str] = []
         for libelle in sorted({m.matiere for m in lot.moyennes if m.matiere} - connues):
-            cle = cle_nom(libelle)
-            if cle in codes:
-                traduites[libelle] = codes[cle]
-                pourquoi = "code déclaré dans etablissement.toml"
-            elif cle in par_nom:
-                traduites[libelle] = par_nom[cle]
-                pourquoi = "même nom à la casse, aux accents et à la ponctuation près"
-            else:
+            trouvee = designer(libelle)
+            if trouvee is None:
                 inconnues.append(libelle)
                 continue
+            traduites[libelle], pourquoi = trouvee
             res.remarques.append(Anomalie(colonne=libelle, message=(
                 f"matière « {libelle} » rattachée à « {traduites[libelle]} » ({pourquoi})")))
         if inconnues and connues and not lot.matieres_nouvelles:

@@ -239,3 +239,129 @@ def test_sous_services_de_meme_libelle_moyennes_chacun_puis_rattaches(wh, tmp_pa
     assert res.statut == "reussi", res.message
     m = moyennes(wh).filter(nom="DUPONT")
     assert dict(zip(m["matiere"], m["moyenne"]))["ENSEIGN.SCIENTIFIQUE"] == pytest.approx(14)
+
+
+# --- pronote-notes : la période et la matière du nom de fichier (issue 14, §3) ---------------------------
+
+ETABLISSEMENT_TRIMESTRES = """
+[etablissement]
+uai = "0750001A"
+nom = "Collège Jean Moulin"
+
+[[periodes]]
+nom = "Trimestre 1"
+annee = "2025-2026"
+debut = 2025-09-01
+fin = 2025-11-30
+
+[[periodes]]
+nom = "Trimestre 2"
+annee = "2025-2026"
+debut = 2025-12-01
+fin = 2026-03-08
+
+[[periodes]]
+nom = "Trimestre 3"
+annee = "2025-2026"
+debut = 2026-03-09
+fin = 2026-07-04
+
+[[matieres]]
+libelle = "MATHEMATIQUES"
+codes = ["MATHS"]
+
+[[matieres]]
+libelle = "ANGLAIS LV1"
+codes = ["AGL1"]
+"""
+
+#: La page Notes d'un service (disposition de connectors/pronote_notes.py) : deux devoirs du trimestre 1.
+NOTES_ANGLAIS = (
+    "Élève;Classe;Moyenne;Devoir du 03/10/2025 - DS1;Devoir du 17/10/2025 - Oral\n"
+    ";;;Sur 20 - Coef. 1;Sur 20 - Coef. 1\n"
+    '"DUPONT Jean-Marie";"3A";"13,00";"12,00";"14,00"\n'
+)
+
+
+def _ecole_declaree(wh, tmp_path, *, etablissement: bool = True) -> None:
+    from .conftest import ELEVES
+
+    importer(wh, [lot(tmp_path, "pronote-eleves", "e", effectif=True, eleves=ELEVES, annee="2025-2026",
+                      classes=[Classe(nom="3A", niveau="3e")])])
+    if etablissement:
+        toml = tmp_path / "etablissement.toml"
+        toml.write_text(ETABLISSEMENT_TRIMESTRES, encoding="utf-8")
+        [res] = importer(wh, [("etablissement", toml, {})])
+        assert res.statut == "reussi", res.message
+
+
+def _export_notes(tmp_path, nom: str):
+    f = tmp_path / nom
+    f.write_text(NOTES_ANGLAIS, encoding="utf-8", newline="")
+    return f
+
+
+def test_notes_periode_non_declaree_refusee(wh, tmp_path) -> None:
+    """« T1 » à côté de « Trimestre 1 » créait une période de plus (la période précédente, les évolutions
+    fausses) : refusé, le fichier et les périodes déclarées nommés, rien d'écrit."""
+    _ecole_declaree(wh, tmp_path)
+    f = _export_notes(tmp_path, "ANGLAIS LV1.csv")
+    avant = wh.empreintes()
+    [res] = importer(wh, [("pronote-notes", f, {"periode": "T1"})])
+    assert res.statut == "rejete"
+    assert ("période « T1 » inconnue de l'établissement pour l'année 2025-2026 (fichier « ANGLAIS LV1.csv ») ; "
+            "périodes déclarées : « Trimestre 1 », « Trimestre 2 », « Trimestre 3 »") in res.message
+    assert wh.empreintes() == avant
+    [res] = importer(wh, [("pronote-notes", f, {"periode": "Trimestre 1"})])
+    assert res.statut == "reussi", res.message
+    assert wh.sql("SELECT DISTINCT periode FROM t_devoirs").rows() == [("Trimestre 1",)]
+
+
+def test_notes_periode_libre_sans_etablissement_declare(wh, tmp_path) -> None:
+    """Sans établissement décrit (aucune période déclarée), la période donnée est gardée telle quelle."""
+    _ecole_declaree(wh, tmp_path, etablissement=False)
+    [res] = importer(wh, [("pronote-notes", _export_notes(tmp_path, "ANGLAIS LV1.csv"), {"periode": "T1"})])
+    assert res.statut == "reussi", res.message
+    assert wh.sql("SELECT DISTINCT periode FROM t_devoirs").rows() == [("T1",)]
+
+
+@pytest.mark.parametrize("nom, proche", [("bad.csv", None), ("ANGLAIS LV1 (1).csv", "ANGLAIS LV1")])
+def test_notes_matiere_du_nom_de_fichier_inconnue_refusee(wh, tmp_path, nom, proche) -> None:
+    """Un export enregistré sous un autre nom créait la matière « bad » ou « ANGLAIS LV1 (1) » : refusé,
+    le fichier et les matières déclarées les plus proches nommés ; jamais deviné en silence."""
+    _ecole_declaree(wh, tmp_path)
+    avant = wh.empreintes()
+    [res] = importer(wh, [("pronote-notes", _export_notes(tmp_path, nom), {"periode": "Trimestre 1"})])
+    assert res.statut == "rejete"
+    matiere = nom.removesuffix(".csv")
+    assert f"matière « {matiere} » (nom du fichier « {nom} ») inconnue de l'établissement" in res.message
+    assert "nouvelles_matieres=oui" in res.message
+    if proche:
+        assert f"la(les) plus proche(s) : « {proche} »" in res.message
+    assert wh.empreintes() == avant
+    assert wh.valeur("SELECT count(*) FROM t_devoirs") == 0
+
+
+def test_notes_matiere_nouvelle_acceptee_par_option(wh, tmp_path) -> None:
+    _ecole_declaree(wh, tmp_path)
+    [res] = importer(wh, [("pronote-notes", _export_notes(tmp_path, "LATIN.csv"),
+                           {"periode": "Trimestre 1", "nouvelles_matieres": "oui"})])
+    assert res.statut == "reussi", res.message
+    assert ("fichier « LATIN.csv », colonne « LATIN » : matière « LATIN » (nom du fichier) créée : acceptée "
+            "comme nouvelle (nouvelles_matieres=oui)") in res.anomalies
+    assert wh.sql("SELECT DISTINCT matiere FROM t_devoirs").rows() == [("LATIN",)]
+
+
+def test_notes_matiere_du_nom_de_fichier_rattachee_comme_pronote_resultats(wh, tmp_path) -> None:
+    """Un code déclaré (« AGL1.csv ») ou le même nom à la casse près : rattaché, avec une remarque."""
+    _ecole_declaree(wh, tmp_path)
+    [res] = importer(wh, [("pronote-notes", _export_notes(tmp_path, "AGL1.csv"), {"periode": "Trimestre 1"})])
+    assert res.statut == "reussi", res.message
+    assert ("fichier « AGL1.csv », colonne « AGL1 » : matière « AGL1 » (nom du fichier) rattachée à "
+            "« ANGLAIS LV1 » (code déclaré dans etablissement.toml)") in res.anomalies
+    assert wh.sql("SELECT DISTINCT matiere FROM t_devoirs").rows() == [("ANGLAIS LV1",)]
+    assert wh.sql("SELECT DISTINCT matiere FROM t_moyennes_source").rows() == [("ANGLAIS LV1",)]
+    # le bon nom : aucune remarque de matière, les mêmes devoirs (réimporter est idempotent)
+    [res] = importer(wh, [("pronote-notes", _export_notes(tmp_path, "anglais lv1.csv"), {"periode": "Trimestre 1"})])
+    assert res.statut == "reussi", res.message
+    assert wh.valeur("SELECT count(*) FROM t_devoirs") == 2
