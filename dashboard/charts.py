@@ -18,7 +18,8 @@ from models.records import COMPETENCES_PIX, rang_classe
 # La géométrie du radar (ordre des axes, sommets, grille) et la palette vivent dans ``geometrie`` : le PDF
 # les dessine sans importer Altair.
 from .geometrie import (  # noqa: F401
-    _RAYON_LIBELLES, ANNEAUX, OKABE_ITO, ORDRE_FAMILLES, _angle, coordonnees_radar, grille_radar, ordre_axes,
+    _RAYON_LIBELLES, ANNEAUX, OKABE_ITO, ORDRE_FAMILLES, _angle, coordonnees_radar, grille_radar, lignes_libelle,
+    ordre_axes,
 )
 
 # --- Conventions communes -----------------------------------------------------------------------------
@@ -129,17 +130,6 @@ def vide(message: str = "Aucune donnée") -> alt.Chart:
 
 # --- Radar --------------------------------------------------------------------------------------------
 
-def _lignes(texte: str, largeur: int = 14) -> list[str]:
-    """Un libellé d'axe en lignes d'au plus ``largeur`` caractères, coupé aux espaces."""
-    lignes: list[str] = []
-    for mot in texte.split():
-        if lignes and len(lignes[-1]) + 1 + len(mot) <= largeur:
-            lignes[-1] += " " + mot
-        else:
-            lignes.append(mot)
-    return lignes or [texte]
-
-
 def repartition(df: pl.DataFrame, *, titre: str = "") -> alt.TopLevelMixin:
     """Le nombre d'élèves par tranche de moyenne (``tranche``, ``eleves``) : des comptes seulement,
     aucune valeur individuelle (mode projection du conseil)."""
@@ -195,7 +185,7 @@ def radar(valeurs: pl.DataFrame, *, titre: str = "", taille: int = 380) -> alt.T
     # d'un coup d'œil au projecteur.
     familles = dict(zip(valeurs["matiere"], valeurs["famille"]))
     libelles = libelles.with_columns(
-        texte=pl.col("matiere").map_elements(lambda m: "\n".join(_lignes(m)), return_dtype=pl.String),
+        texte=pl.col("matiere").map_elements(lambda m: "\n".join(lignes_libelle(m, 14)), return_dtype=pl.String),
         enseignement=pl.col("matiere").replace_strict(
             {m: "Enseignement professionnel" if familles.get(m) == "professionnel" else "Enseignement général"
              for m in axes}, default="Enseignement général"),

@@ -7,6 +7,7 @@ partent des mêmes fonctions : même ordre des matières, mêmes sommets, mêmes
 from __future__ import annotations
 
 import math
+import textwrap
 
 import polars as pl
 
@@ -91,3 +92,11 @@ def grille_radar(axes: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
         pl.DataFrame(traces, schema=["trace", "ordre", "x", "y"], orient="row"),
         pl.DataFrame(libelles, schema=["matiere", "x", "y", "alignement"], orient="row"),
     )
+
+
+def lignes_libelle(texte: str, largeur: int) -> list[str]:
+    """Un libellé d'axe en lignes d'au plus ``largeur`` caractères, coupé aux espaces seulement (jamais
+    tronqué ni coupé à un trait d'union : « HISTOIRE-GÉO » reste entier) ; un mot plus long que ``largeur``
+    tient seul sur sa ligne. L'écran et le PDF coupent de la même façon."""
+    mots = " ".join(texte.split())
+    return textwrap.wrap(mots, largeur, break_long_words=False, break_on_hyphens=False) or [texte]

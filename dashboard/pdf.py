@@ -156,17 +156,6 @@ def _rgb(hexa: str) -> tuple[int, int, int]:
     return int(hexa[1:3], 16), int(hexa[3:5], 16), int(hexa[5:7], 16)
 
 
-def _couper(texte: str, largeur: int = 18) -> list[str]:
-    """Un libellé long en lignes d'au plus ``largeur`` caractères, coupé aux espaces (jamais tronqué)."""
-    lignes: list[str] = []
-    for mot in texte.split():
-        if lignes and len(lignes[-1]) + 1 + len(mot) <= largeur:
-            lignes[-1] += " " + mot
-        else:
-            lignes.append(mot)
-    return lignes or [texte]
-
-
 def dessiner_radar(doc: "_Document", valeurs: pl.DataFrame, x: float, y: float, rayon: float = 30) -> float:
     """Le radar de ``fiches.radar_eleve`` centré en (x, y) (mm), rayon = 20/20 ; les matières
     professionnelles sur fond brun clair. Renvoie l'ordonnée sous la légende."""
@@ -202,7 +191,7 @@ def dessiner_radar(doc: "_Document", valeurs: pl.DataFrame, x: float, y: float, 
     for m, lx, ly, alignement in libelles.iter_rows():
         pro = famille.get(m) == "professionnel"
         doc.set_text_color(*((138, 75, 0) if pro else (34, 34, 34)))
-        lignes = _couper(doc._t(m), 16)
+        lignes = geometrie.lignes_libelle(doc._t(m), 16)
         px, py = pt(lx * 0.93, ly * 0.93)
         py -= (len(lignes) - 1) * 1.4
         for j, l in enumerate(lignes):
@@ -268,7 +257,7 @@ def dessiner_tendance(doc: "_Document", evolution: pl.DataFrame, x: float, y: fl
         doc.text(x + 1, yy + 0.8, str(v))
     pas = (largeur - 10) / (len(periodes) - 1)
     for i, p in enumerate(periodes):
-        lignes = _couper(doc._t(p), 14)
+        lignes = geometrie.lignes_libelle(doc._t(p), 14)
         for j, l in enumerate(lignes):
             doc.text(x + 8 + i * pas - doc.get_string_width(l) / 2, y + hauteur + 3 + j * 2.4, l)
     for s_i, serie in enumerate(evolution["serie"].unique(maintain_order=True).to_list()):
