@@ -15,7 +15,8 @@ Conventions (ce que le connecteur relit) :
   participant), puis pour leurs domaines ; le nombre d'acquis ciblés par compétence est
   ``ACQUIS_PAR_COMPETENCE`` (les acquis maîtrisés en sont l'arrondi) ; le taux écrit est ``maitrise`` à
   deux décimales, comme Pix ; une progression inconnue s'écrit 1 si partagé (parcours fini), 0 sinon ;
-- la colonne « Classe » n'est écrite que si au moins un participant a une classe ;
+- la colonne « Classe » n'est écrite que si au moins un participant a une classe ; celle de l'identifiant
+  externe, que si au moins un participant a tapé un identifiant (``ine_saisi``) ;
 - les envois répétés s'écrivent tels quels, une ligne par participation, dans l'ordre donné.
 """
 
@@ -28,6 +29,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from models.records import COMPETENCES_PIX, PixParticipation
+
+from .variantes import LIBELLE_IDENTIFIANT_PIX
 
 #: Les domaines du référentiel, tels que Pix les titre dans l'export d'une évaluation.
 DOMAINES: dict[str, str] = {
@@ -80,7 +83,8 @@ def _code_campagne(p: PixParticipation) -> str:
     return p.code_campagne or "C" + hashlib.sha1(p.campagne.encode()).hexdigest()[:8].upper()
 
 
-def _identite(p: PixParticipation, organisation: str, avec_classe: bool, parcours: bool) -> list:
+def _identite(p: PixParticipation, organisation: str, avec_classe: bool, parcours: bool,
+              identifiant: str | None = None) -> list:
     e = p.eleve
     nom = e.nom or e.nom_complet or ""
     debut = [organisation, _id_campagne(p.campagne), _code_campagne(p), p.campagne]
@@ -89,14 +93,18 @@ def _identite(p: PixParticipation, organisation: str, avec_classe: bool, parcour
     debut += [nom, e.prenom or ""]
     if avec_classe:
         debut.append(e.classe or "")
+    if identifiant:
+        debut.append(e.ine or "")
     return debut
 
 
-def _profils(participations: Sequence[PixParticipation], organisation: str, avec_classe: bool) -> list[str]:
+def _profils(participations: Sequence[PixParticipation], organisation: str, avec_classe: bool,
+             identifiant: str | None = None) -> list[str]:
     codes = list(COMPETENCES_PIX)
     entete = ["Nom de l'organisation", "ID Campagne", "Code", "Nom de la campagne", "Nom du Participant",
               "Prénom du Participant"]
     entete += ["Classe"] if avec_classe else []
+    entete += [identifiant] if identifiant else []
     entete += ["Envoi (O/N)", "Date et heure de l'envoi (Europe/Paris)", "Nombre de pix total",
                "Certifiable (O/N)", "Nombre de compétences certifiables"]
     for code in codes:
@@ -104,7 +112,7 @@ def _profils(participations: Sequence[PixParticipation], organisation: str, avec
         entete += [f"Niveau pour la compétence {nom}", f"Nombre de pix pour la compétence {nom}"]
     lignes = [_ligne(entete)]
     for p in participations:
-        cellules = _identite(p, organisation, avec_classe, parcours=False)
+        cellules = _identite(p, organisation, avec_classe, parcours=False, identifiant=identifiant)
         if not p.partage:
             cellules += [False] + [None] * (4 + 2 * len(codes))
         else:
@@ -122,13 +130,14 @@ def _profils(participations: Sequence[PixParticipation], organisation: str, avec
 
 
 def _evaluation(participations: Sequence[PixParticipation], organisation: str, avec_classe: bool,
-                examen: bool = False) -> list[str]:
+                examen: bool = False, identifiant: str | None = None) -> list[str]:
     """Évaluation (``ASSESSMENT``) ou examen (``EXAM`` : la même chose sans « % de progression »)."""
     codes = [c for c in COMPETENCES_PIX if any(c in p.maitrise for p in participations)] or list(COMPETENCES_PIX)
     domaines = [d for d in DOMAINES if any(c.startswith(d + ".") for c in codes)]
     entete = ["Nom de l'organisation", "ID Campagne", "Code", "Nom de la campagne", "Parcours",
               "Nom du Participant", "Prénom du Participant"]
     entete += ["Classe"] if avec_classe else []
+    entete += [identifiant] if identifiant else []
     entete += [] if examen else ["% de progression"]
     entete += ["Date et heure de début (Europe/Paris)", "Partage (O/N)",
                "Date et heure du partage (Europe/Paris)", "% maitrise de l'ensemble des acquis du profil"]
@@ -143,7 +152,7 @@ def _evaluation(participations: Sequence[PixParticipation], organisation: str, a
                    f"Acquis maitrisés du domaine {DOMAINES[d]}"]
     lignes = [_ligne(entete)]
     for p in participations:
-        cellules = _identite(p, organisation, avec_classe, parcours=True)
+        cellules = _identite(p, organisation, avec_classe, parcours=True, identifiant=identifiant)
         progression = p.progression if p.progression is not None else (1 if p.partage else 0)
         cellules += [] if examen else [progression]
         if not p.partage:
@@ -170,17 +179,24 @@ def ecrire_pix(
     *,
     organisation: str,
     bom: bool = True,
+    identifiant_externe: str = LIBELLE_IDENTIFIANT_PIX,
 ) -> None:
-    """Écrit l'export Pix Orga d'une campagne ; la sorte suit ``type_campagne`` (la même pour toutes)."""
+    """Écrit l'export Pix Orga d'une campagne ; la sorte suit ``type_campagne`` (la même pour toutes).
+
+    Quand un participant a tapé un identifiant (``eleve.ine_saisi``), la campagne en demandait un : la
+    colonne ``identifiant_externe`` (libellé choisi par l'établissement, ``campaign.externalIdLabel``
+    de Pix) porte ``eleve.ine``, après les colonnes du participant, avant la première d'activité."""
     sortes = {p.type_campagne for p in participations}
     if len(sortes) > 1:
         raise ValueError("un export Pix ne porte qu'une sorte de campagne (profils, evaluation ou examen)")
     sorte = sortes.pop() if sortes else "profils"
     avec_classe = any(p.eleve.classe for p in participations)
+    identifiant = identifiant_externe if any(p.eleve.ine_saisi for p in participations) else None
     if sorte == "profils":
-        lignes = _profils(participations, organisation, avec_classe)
+        lignes = _profils(participations, organisation, avec_classe, identifiant)
     else:
-        lignes = _evaluation(participations, organisation, avec_classe, examen=sorte == "examen")
+        lignes = _evaluation(participations, organisation, avec_classe, examen=sorte == "examen",
+                             identifiant=identifiant)
     texte = "".join(lignes)
     with open(chemin, "w", encoding="utf-8", newline="") as f:
         f.write(("\ufeff" if bom else "") + texte)

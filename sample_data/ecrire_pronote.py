@@ -8,7 +8,7 @@ jetons de note (``Abs``, ``N.Rdu*``…), HTML qui fuit dans la colonne Sexe, lig
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from models.records import Devoir, Eleve, MoyenneSource, Note, RefEleve, StatutNote
@@ -179,13 +179,15 @@ def moyenne_service(notes: Sequence[Note]) -> float | None:
 
 
 def ecrire_resultats(chemin: Path, classe: str, moyennes: Sequence[MoyenneSource], *,
-                     encodage: str = "utf-8-sig") -> None:
+                     encodage: str = "utf-8-sig", codes: Mapping[str, str] | None = None) -> None:
     """Le tableau des résultats d'une classe pour une période (sans colonne Classe, comme Pronote :
     la classe et la période se donnent à l'import).
 
     Deux lignes d'en-tête : la matière sur la première (cellules vides ensuite), Moyenne /
     Positionnement sur la seconde. Les moyennes de ``classe`` seules sont écrites ; les lignes de total
     « Moyenne de la classe », « Note la plus basse », « Note la plus haute » ferment le fichier.
+    ``codes`` : libellé → code court écrit à la place du libellé (« MATHS »), comme les exports qui
+    portent les codes de l'établissement.
     """
     de_la_classe = [m for m in moyennes if m.eleve.classe in (None, classe)]
     matieres: list[str] = []
@@ -197,7 +199,7 @@ def ecrire_resultats(chemin: Path, classe: str, moyennes: Sequence[MoyenneSource
     entete1 = ["Élève", "Rang", "Abs. (demi-journées)", "Retards", "Moyenne générale"]
     entete2 = [""] * len(entete1)
     for matiere in matieres:
-        entete1 += [matiere, ""]
+        entete1 += [(codes or {}).get(matiere, matiere), ""]
         entete2 += ["Moyenne", "Positionnement"]
     lignes = [entete1, entete2]
     for nom, par_matiere in eleves.items():

@@ -100,7 +100,7 @@ from models.records import (
     StatutNote,
 )
 
-from . import calendrier, noms
+from . import calendrier, noms, variantes
 from .calcul_pronote import NoteBrute, moyenne, moyenne_generale, moyenne_service, rangs
 from .pix_examen import examen as examen_pix
 
@@ -289,6 +289,7 @@ class _Eleve:
             sexe=self.sexe, entree=dt.date(entree_annee, 9, 1),  # type: ignore[arg-type]
             accompagnement=self.accompagnement,  # type: ignore[arg-type]
             groupes=("ULIS",) if "ULIS" in self.accompagnement else (),
+            ine=variantes.ine(self.nom, self.prenom, self.naissance),  # le registre (SIECLE) donne l'INE
         )
 
 
@@ -448,7 +449,8 @@ class _Generateur:
             annee=self.annee,
             periodes=periodes,
             classes=[d.classe for d in self.divisions],
-            matieres=[Matiere(libelle=m, famille=f, coefficient=c) for m, (f, c) in MATIERES.items()],
+            matieres=[Matiere(libelle=m, famille=f, coefficient=c, codes=variantes.CODES_COURTS.get(m, ()))
+                      for m, (f, c) in MATIERES.items()],
             eleves=[],
             organisation_pix=self.etab.nom,
         )
@@ -762,6 +764,7 @@ class Annee:
         connus = [EleveConnu(f"{id(e)}", r.nom, r.prenom, r.classe or "") for e in self.eleves
                   for r in (self.refs[id(e)],)]
         annuaire = Annuaire(connus)
+        debut_annee = len(ecole.pix)
         for e in self.eleves:
             d = self.division(e)
             if d.classe.voie == "college" and d.classe.niveau != "3e":
@@ -778,6 +781,7 @@ class Annee:
                 # une faute qui rendrait l'élève introuvable ou ambigu : il l'aurait corrigée
                 tnom, tprenom = noms.tape_par_eleve(rng, e.nom, e.prenom, faute=False)
                 tape = RefEleve(nom=tnom, prenom=tprenom, classe=d.classe.nom)
+            tape = variantes.avec_ine(tape, variantes.ine(e.nom, e.prenom, e.naissance), code)
             debut = dt.datetime(self.rentree + 1, 1, 12, 9, 0)
             envoi = debut + dt.timedelta(days=rng.randrange(60), minutes=rng.randrange(8 * 60))
             if inactif:
@@ -787,6 +791,7 @@ class Annee:
             if rng.random() < 0.06:  # un premier envoi, refait plus tard (le plus récent fait foi)
                 ecole.pix.append(self.participation(tape, nom_campagne, code, envoi - dt.timedelta(days=20), 0.6))
             ecole.pix.append(self.participation(tape, nom_campagne, code, envoi, 1.0))
+        variantes.ine_errone(ecole.pix, debut_annee)  # un INE tapé est celui d'un camarade
 
     def participation(self, ref: RefEleve, campagne: str, code: str, envoi: dt.datetime, facteur: float) -> PixParticipation:
         rng = self.rng
@@ -1081,7 +1086,7 @@ def ecrire_ecole(ecole: Ecole, dossier: Path) -> Plan:
                     continue
                 chemin = pronote / "resultats" / classe / f"{noms_periodes[periode.nom]}.csv"
                 chemin.parent.mkdir(parents=True, exist_ok=True)
-                ecrire_resultats(chemin, classe, moyennes)
+                ecrire_resultats(chemin, classe, moyennes, codes=variantes.codes_resultats(ecole.classes, classe))
                 plan.append(("pronote-resultats", chemin, {"periode": periode.nom, "classe": classe}))
 
         for sorte, nom, ecrire, records, encodage in (
@@ -1151,6 +1156,7 @@ def _toml_etablissement(etab: Etablissement, periodes: list[Periode], matieres: 
     for m in matieres:
         lignes += ["", "[[matieres]]", f"libelle = {json.dumps(m.libelle, ensure_ascii=False)}",
                    f"famille = \"{m.famille.value}\"", f"coefficient = {m.coefficient:g}"]
+        lignes += [f"codes = {json.dumps(list(m.codes), ensure_ascii=False)}"] if m.codes else []
     return "\n".join(lignes) + "\n"
 
 

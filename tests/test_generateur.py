@@ -401,3 +401,85 @@ def test_l_ecole_se_charge_par_les_connecteurs(tmp_path: Path) -> None:
         assert comptes["pix_profils"] == len(envois)
         ids = {r[0] for r in wh.con.execute("SELECT eleve_id FROM eleves").fetchall()}
         assert ids == set(ecole.verite)
+
+
+# --- Les variations des producteurs (issue 17) : écrites par l'école, lues juste par les connecteurs ------
+
+
+@pytest.fixture(scope="module")
+def ecrite(tmp_path_factory: pytest.TempPathFactory) -> tuple[Ecole, list]:
+    ecole = generer(11, eleves=300)  # deux classes de 3e : la seconde est évaluée sans notes dans le LSU
+    return ecole, ecrire_ecole(ecole, tmp_path_factory.mktemp("ecole"))
+
+
+def _importer(plan: list, garder) -> tuple[object, list]:
+    from connectors import lire
+    from models.warehouse import Warehouse
+
+    wh = Warehouse()
+    resultats = []
+    for sorte, chemin, options in plan:
+        if sorte in ("etablissement", "pronote-eleves") or garder(sorte, chemin):
+            res = wh.importer(lire(sorte, chemin, **options))
+            assert res.statut == "reussi", (chemin, res.message)
+            resultats.append((chemin, res))
+    return wh, resultats
+
+
+def test_variations_ecrites(ecrite) -> None:
+    """Chaque variation de l'issue 17 est dans l'école écrite (les fichiers eux-mêmes)."""
+    ecole, plan = ecrite
+    fichiers = {chemin.name: chemin for _, chemin, _ in plan}
+    # EXAM : sans « % de progression »
+    examen = fichiers["EXAM3E26.csv"].read_text(encoding="utf-8-sig").splitlines()[0]
+    assert "Parcours" in examen and "% de progression" not in examen
+    # LSU : acquis sans moyenne (positionnement seul), appréciations, acquis-conseils
+    lsu = next(c for s, c, _ in plan if s == "lsu").read_text(encoding="utf-8")
+    assert 'positionnement="' in lsu and "<appreciation>" in lsu and "<acquis-conseils>" in lsu
+    assert any("<acquis " in ligne and "positionnement=" in ligne and "moyenne-eleve" not in ligne
+               for ligne in lsu.splitlines())
+    # titres libres « Dictée sur 10 mots », « DS 1/2 »
+    titres = {d.titre for d in ecole.devoirs}
+    assert any(t.startswith("Dictée sur 10 mots") for t in titres) and any(t.startswith("DS 1/2") for t in titres)
+    # codes courts d'un tableau des résultats, déclarés dans etablissement.toml
+    toml = fichiers["etablissement.toml"].read_text(encoding="utf-8")
+    assert 'codes = ["MATHS"]' in toml
+    lycee = [c for s, c, o in plan if s == "pronote-resultats" and not o["classe"].startswith("3")]
+    assert lycee and all("MATHS" in c.read_text(encoding="utf-8-sig").splitlines()[0] for c in lycee)
+    # un INE tapé dans Pix qui est celui d'un camarade
+    ines = {e.ine for e in ecole.eleves}
+    assert all(ines) and len(ines) == len(ecole.eleves)
+    saisis = [p for p in ecole.pix if p.eleve.ine_saisi]
+    assert saisis and all(p.eleve.ine in ines for p in saisis)
+    annuaire = Annuaire([EleveConnu(e.ine, e.nom, e.prenom, e.classe) for e in ecole.eleves])
+    errones = {p.eleve.ine for p in saisis if annuaire.rapprocher(p.eleve.model_copy(update={"ine": None})).eleve_id
+               != p.eleve.ine}
+    assert len(errones) == 1
+
+
+def test_variations_importees(ecrite) -> None:
+    """Importées : l'identité du registre est gardée malgré l'INE erroné (remarque située) ; les codes
+    courts vont à leur matière, mêmes moyennes que Pronote, une remarque par code, aucune matière de plus."""
+    ecole, plan = ecrite
+    wh, resultats = _importer(plan, lambda s, c: c.name == "PROFLP26.csv"
+                              or (s == "pronote-resultats" and c.parent.name[0] != "3" and c.stem == "T1"))
+    with wh:
+        pix = next(r for c, r in resultats if c.name == "PROFLP26.csv")
+        remarques = [a for a in pix.anomalies if "identifiant saisi" in a]  # une par envoi de l'élève
+        assert remarques and len({a.split(" : ", 1)[1] for a in remarques}) == 1
+        assert "la ligne est rattachée à" in remarques[0] and "d'après le nom et la classe" in remarques[0]
+        # chaque participant de la campagne garde sa ligne : personne n'a pris la place d'un camarade
+        participants = {(p.eleve.nom, p.eleve.prenom) for p in ecole.pix if p.code_campagne == "PROFLP26"}
+        assert wh.valeur("SELECT count(DISTINCT eleve_id) FROM pix_profils") == len(participants)
+
+        res = next(r for c, r in resultats if c.name == "T1.csv")
+        assert "matière « MATHS » rattachée à « MATHEMATIQUES » (code déclaré dans etablissement.toml)" in \
+            " ".join(res.anomalies)
+        assert wh.valeur("SELECT count(*) FROM matieres") == len(MATIERES)
+        classe = next(c.parent.name for c, _ in resultats if c.name == "T1.csv")
+        par_nom = {(e.nom, e.prenom): e.eleve_id() for e in ecole.eleves}
+        attendu = {(par_nom[(m.eleve.nom, m.eleve.prenom)], m.matiere): m.moyenne for m in ecole.moyennes_pronote
+                   if m.eleve.classe == classe and m.periode == "Trimestre 1" and m.matiere}
+        lu = {(eid, matiere): moyenne for eid, matiere, moyenne in wh.sql(
+            "SELECT eleve_id, matiere, moyenne FROM moyennes_pronote WHERE matiere IS NOT NULL").rows()}
+        assert lu == pytest.approx(attendu)
