@@ -50,6 +50,7 @@ CIBLE_FROID = 2.0
 #: Ce qui prouve qu'une page est affichée (en plus de son titre) : son contenu principal.
 CONTENU: dict[str, tuple[str, ...]] = {
     "accueil": ("metrique", "tableau"),
+    "imports": ("tableau",),
     "classe": ("graphique", "tableau"),
     "conseil": ("graphique", "tableau"),
     "eleve": ("graphique",),

@@ -42,13 +42,14 @@ def _page(fichier: str, titre: str, icone: str, *, defaut: bool = False) -> st.P
 PAGES_PAR_ROLE = {
     "direction": None,
     "professeur_principal": None,
-    "enseignant": {"accueil", "classe", "eleve", "competences", "pix"},
-    "cpe": {"accueil", "eleve", "absences", "alertes"},
-    "coordonnateur_ulis": {"accueil", "classe", "eleve", "competences"},
+    "enseignant": {"accueil", "imports", "classe", "eleve", "competences", "pix"},
+    "cpe": {"accueil", "imports", "eleve", "absences", "alertes"},
+    "coordonnateur_ulis": {"accueil", "imports", "classe", "eleve", "competences"},
 }
 _permises = PAGES_PAR_ROLE[utilisateur.role]
 _groupes = {
-    "Accueil": [("accueil.py", "Accueil et imports", ":material/home:")],
+    # Le journal des imports est commun à tous les rôles (models/acces.py) ; importer, à la direction.
+    "Accueil": [("accueil.py", "Accueil", ":material/home:"), ("imports.py", "Imports", ":material/upload_file:")],
     "Professeur principal": [
         ("classe.py", "Classe", ":material/groups:"),
         ("conseil.py", "Conseil de classe", ":material/radar:"),

@@ -117,13 +117,17 @@ def importer_fichier(
     options: dict[str, Any] | None = None,
     ignorer_inconnus: bool = False,
     progression: Callable[[str, float], None] | None = None,
+    pieces: dict[str, tuple[str, bytes]] | None = None,
 ) -> Any:
-    """Importe un fichier déposé dans la page d'accueil par le chemin de tout import
+    """Importe un fichier déposé dans la page Imports par le chemin de tout import
     (:func:`connectors.importation.importer`, écriture atomique : les lecteurs ne voient jamais un import à
     moitié fait).
 
     Renvoie le :class:`ResultatImport` : un refus, du connecteur comme de l'entrepôt, y est décrit
-    (fichier, ligne, colonne) et consigné dans le journal des imports, comme par ``vigie import``."""
+    (fichier, ligne, colonne) et consigné dans le journal des imports, comme par ``vigie import``.
+
+    ``pieces`` : les options qui désignent un fichier (la correspondance d'un tableur), ``{option: (nom,
+    contenu)}`` ; chaque pièce est posée à côté du fichier et l'option reçoit son chemin."""
     import tempfile
 
     from connectors.importation import importer
@@ -133,8 +137,13 @@ def importer_fichier(
         # Le nom d'origine est gardé : le journal et les messages d'erreur le citent.
         depose = Path(dossier) / Path(nom).name
         depose.write_bytes(contenu)
+        options = dict(options or {})
+        for i, (option, (nom_piece, octets)) in enumerate((pieces or {}).items()):
+            (Path(dossier) / f"piece-{i}").mkdir()
+            options[option] = Path(dossier) / f"piece-{i}" / Path(nom_piece).name
+            options[option].write_bytes(octets)
         suivre("lecture du fichier", 0.0)
-        [res] = importer(chemin(), [(sorte, depose, dict(options or {}))], ignorer_inconnus=ignorer_inconnus,
+        [res] = importer(chemin(), [(sorte, depose, options)], ignorer_inconnus=ignorer_inconnus,
                          progression=lambda etape, part: suivre(etape, 0.2 + 0.8 * part))
     vider_cache()
     return res

@@ -20,9 +20,9 @@ from . import data
 
 #: Ce qu'il faut importer pour remplir le tableau de bord, dans l'ordre.
 A_IMPORTER = (
-    "Importez d'abord la liste des élèves (sorte « pronote-eleves ») et la description de "
-    "l'établissement, puis les notes, absences, compétences ou résultats Pix depuis la page "
-    "**Accueil et imports** — ou lancez `vigie demo` pour une école fictive."
+    "Importez d'abord la description de l'établissement et la liste des élèves (Pronote — élèves et "
+    "classes), puis les notes, absences, compétences ou résultats Pix depuis la page **Imports** — ou "
+    "lancez `vigie demo` pour une école fictive."
 )
 
 
@@ -173,15 +173,24 @@ def pix_16(pix: pl.DataFrame) -> pl.DataFrame:
 #: Textes anglais du dépôt de fichier de Streamlit 1.67 (« Upload », « 200MB per file ») : ni option de
 #: configuration ni paramètre de ``st.file_uploader`` ne les change (vérifié dans le code du composant,
 #: ``FileUploader.*.js``). Dernier recours, donc : une feuille de style masque le texte anglais et écrit
-#: le français à sa place. Les autres textes anglais sont coupés par des options (``select_all=False``
+#: le français à sa place (au pluriel pour un dépôt de plusieurs fichiers). Seul le bouton « Upload »,
+#: enfant direct de la zone de dépôt, est réécrit (pas les boutons des fichiers déposés) ; la taille d'un
+#: fichier déposé, écrite à l'anglaise (« 0.7KB »), et le texte pour lecteur d'écran du bouton « + »
+#: (« add icon ») sont masqués. Les autres textes anglais sont coupés par des options (``select_all=False``
 #: des listes à choix multiples, ``client.toolbarMode``, ``client.disableDataExport``).
 STYLE_FRANCAIS = """
 <style>
 [data-testid="stFileUploaderDropzoneInstructions"] span { display: none !important; }
 [data-testid="stFileUploaderDropzoneInstructions"]::after {
   content: "Glissez-déposez un fichier ici (200 Mo au plus)"; font-size: 0.875rem; opacity: 0.7; }
-[data-testid="stFileUploaderDropzone"] button p { display: none !important; }
-[data-testid="stFileUploaderDropzone"] button::after { content: "Choisir un fichier"; font-size: 0.875rem; }
+[data-testid="stFileUploaderDropzone"]:has(input[multiple]) [data-testid="stFileUploaderDropzoneInstructions"]::after {
+  content: "Glissez-déposez un ou plusieurs fichiers ici (200 Mo au plus chacun)"; }
+[data-testid="stFileUploaderDropzone"] > span > button p { display: none !important; }
+[data-testid="stFileUploaderDropzone"] > span > button::after { content: "Choisir un fichier"; font-size: 0.875rem; }
+[data-testid="stFileUploaderDropzone"]:has(input[multiple]) > span > button::after { content: "Choisir des fichiers"; }
+[data-testid="stFileUploaderDropzone"] [data-testid="stFileChipName"] + div { display: none !important; }
+[data-testid="stFileUploaderDropzone"] button[aria-label="Add files"] span[data-has-shortcut] > span:first-child {
+  display: none !important; }
 </style>
 """
 

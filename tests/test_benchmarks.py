@@ -94,7 +94,7 @@ def test_pages_jamais_mesurees_sur_le_formulaire_de_connexion(tmp_path: Path, mo
     at = pages._connecter_apptest(comptes["direction"])
     assert pages.contenu_absent(at, conseil, "direction") == "titre « Conseil de classe » absent"  # l'accueil
     # une page dont le contenu manque (un st.stop avant le graphique) ne passe pas non plus
-    titre_seul = dataclasses.replace(conseil, titre="Accueil et imports")
+    titre_seul = dataclasses.replace(conseil, titre="Accueil")
     assert pages.contenu_absent(at, titre_seul, "direction") == "contenu absent : graphique"
     at.switch_page("ecrans/conseil.py").run()
     assert pages.contenu_absent(at, conseil, "direction") is None

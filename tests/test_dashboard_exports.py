@@ -40,7 +40,9 @@ def test_aucun_masquage_css_du_bouton_de_telechargement():
         assert "stElementToolbar" not in texte, page
         for feuille in re.findall(r"<style.*?</style>", texte, flags=re.S):
             selecteurs = re.findall(r'data-testid="(\w+)"', feuille)
-            assert selecteurs and all(s.startswith("stFileUploader") for s in selecteurs), (page, selecteurs)
+            # (les « chips » sont les fichiers déposés, dans la zone de dépôt)
+            assert selecteurs and all(s.startswith(("stFileUploader", "stFileChip")) for s in selecteurs), \
+                (page, selecteurs)
             # Le texte anglais du dépôt de fichier est retiré (``display: none``, hors du texte de la page que
             # lit le parcours du navigateur) et remplacé par ``::after`` ; rien d'autre n'est masqué.
             masques = re.findall(r"([^{}]+)\{[^}]*(?:display|visibility)[^}]*\}", feuille)

@@ -1,4 +1,4 @@
-"""L'import par la page d'accueil (dépôt d'un fichier) : connecteur, écriture atomique, progression,
+"""L'import d'un fichier déposé (dashboard.data.importer_fichier, appelé par la page Imports) : connecteur, écriture atomique, progression,
 erreurs situées (fichier, ligne, colonne)."""
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def test_remarques_d_un_import_dans_le_journal_de_la_page(db: Path) -> None:
     pix = FIXTURES / "pix" / "collecte_profils.csv"  # O"Neil : « Certifiable » du fichier gardé, remarqué
     res = data.importer_fichier("pix", "pix.csv", pix.read_bytes(), ignorer_inconnus=True)
     assert res.statut == "reussi" and res.anomalies
-    at = ouvrir("accueil")
+    at = ouvrir("imports")
     journal = next(d.value for d in at.dataframe if "Lues" in d.value.columns)
     assert journal["Remarques"].iloc[0] == len(res.anomalies)
     remarques = next(d.value for d in at.dataframe if "Remarque" in d.value.columns)

@@ -19,7 +19,7 @@ from models.warehouse import lecture
 from tests.ecole_dashboard import CLASSE, construire
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
-PAGES = ["accueil", "classe", "conseil", "eleve", "absences", "alertes", "competences", "pix"]
+PAGES = ["accueil", "imports", "classe", "conseil", "eleve", "absences", "alertes", "competences", "pix"]
 
 
 @pytest.fixture
@@ -118,6 +118,7 @@ def test_accueil_comptes_et_journal(ecole: Path) -> None:
     at = ouvrir("accueil")
     m = metriques(at)
     assert m["Élèves"] == "5" and m["Notes"] == "120" and m["Imports"] == "5"
+    at = ouvrir("imports")  # le journal et le dépôt de fichiers, à un clic de l'accueil
     journal = next(d.value for d in at.dataframe if "Lues" in d.value.columns)
     assert journal.shape[0] == 5  # journal : cinq imports
     # Des libellés pour une personne, jamais le code interne (issue 22) ; cases vides en « — ».

@@ -93,16 +93,16 @@ def test_coordonnateur_ulis_sans_eleve_ulis_ne_voit_personne(ecole):
 
 
 def test_l_import_est_reserve_a_la_direction(ecole):
-    assert any(s.label == "Sorte de fichier" for s in ouvrir("accueil").selectbox)
-    at = ouvrir("accueil", utilisateur=Utilisateur("c", "cpe"))
-    assert not any(s.label == "Sorte de fichier" for s in at.selectbox)
+    assert any(s.label == "Sorte des fichiers" for s in ouvrir("imports").selectbox)
+    at = ouvrir("imports", utilisateur=Utilisateur("c", "cpe"))
+    assert not any(s.label == "Sorte des fichiers" for s in at.selectbox) and not at.file_uploader
 
 
 def test_chaque_page_ouverte_est_journalisee(ecole):
     u = Utilisateur("pp-audit", "professeur_principal", classes=("2 MELEC",))
     ouvrir("conseil", utilisateur=u)
     journal = acces.lire_audit(ecole, utilisateur="pp-audit")
-    assert {"Accueil et imports", "Conseil de classe"} <= set(journal["objet"])
+    assert {"Accueil", "Conseil de classe"} <= set(journal["objet"])
     assert set(journal["action"]) == {"consultation"}
 
 

@@ -101,7 +101,7 @@ def test_tableau_sans_telechargement_integre_et_session_qui_expire(serveur, navi
     try:
         page = _essayer(navigateur, url, "direction1", MDP)
         page.get_by_text("Connecté : Mme Principale").wait_for(timeout=60_000)
-        page.get_by_role("link", name="Accueil et imports").click()
+        page.get_by_role("link", name="Imports", exact=True).click()
         tableau = page.locator('[data-testid="stDataFrame"]').first
         tableau.wait_for(timeout=60_000)
         tableau.hover()
