@@ -196,7 +196,7 @@ def champs_options(sorte: str, *, periodes: list[str], classes: list[str]) -> tu
         elif nom in ("periode", "classe") and (periodes if nom == "periode" else classes):
             valeurs = periodes if nom == "periode" else classes
             choix = st.selectbox(libelle, [None, *valeurs], key=cle, help=aide,
-                                 format_func=lambda v: "Celle du fichier" if v is None else v)
+                                 format_func=lambda v: "D'après le fichier" if v is None else v)
             if choix is not None:
                 options[nom] = choix
         else:  # texte, niveaux

@@ -107,3 +107,19 @@ def test_ne_lit_que_le_debut() -> None:
     tete = (FIXTURES / "pronote" / "eleves_bom.csv").read_bytes()
     gros = tete + "\"ÉLÈVE\";\"Zoé\";01/01/2011;F;3A;;;;;;\n".encode() * 20_000
     assert detecter("eleves.csv", gros).sorte == "pronote-eleves"
+
+
+def test_chaque_fichier_de_l_ecole_synthetique(tmp_path: Path) -> None:
+    """Les fichiers que l'école synthétique écrit aux formats réels (variantes des producteurs comprises,
+    sample_data/) : chacun reconnu comme la sorte sous laquelle ``vigie demo`` l'importe."""
+    from sample_data.generateur import ecrire_ecole, generer
+
+    plan = ecrire_ecole(generer(3, eleves=80), tmp_path)
+    vus = {}
+    for entree in plan:
+        sorte, chemin, _ = entree
+        vus[chemin.name] = (sorte, detecter(chemin.name, chemin.read_bytes()).sorte)
+    assert {nom: v for nom, v in vus.items() if v[0] != v[1]} == {}
+    assert {s for s, _ in vus.values()} >= {"etablissement", "pronote-eleves", "pronote-notes", "pronote-resultats",
+                                           "pronote-competences", "pronote-absences", "pronote-punitions", "pix",
+                                           "lsu", "tableur"}
