@@ -20,7 +20,7 @@ if str(_RACINE) not in sys.path:
 import pandas  # noqa: E402, F401
 import streamlit as st  # noqa: E402
 
-from dashboard import auth, data, ui  # noqa: E402
+from dashboard import auth, data, recherche, ui  # noqa: E402
 from models import acces  # noqa: E402
 
 st.set_page_config(page_title="Vigie", page_icon="🎓", layout="wide")
@@ -73,6 +73,7 @@ navigation = st.navigation(
     }
 )
 ui.bandeau(utilisateur)
+recherche.barre()
 with st.sidebar:
     st.caption(f"Connecté : {utilisateur.libelle()}")
     if not utilisateur.demo:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import accueils, data, ui
 from dashboard import format as fr
 from models import lectures
 
 st.title("Accueil")
+# Chaque rôle commence par son travail (dashboard/accueils.py) ; l'état des données suit.
+accueils.afficher(ui.utilisateur())
 
 comptes = data.appel(lectures.comptes)
 LIBELLES = {
