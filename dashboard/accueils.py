@@ -157,7 +157,7 @@ def enseignant(u: Utilisateur) -> None:
         with cols[i % len(cols)]:
             titre = f"Moyenne générale — {r['periode']}" if r["periode"] else "Moyenne générale"
             effectif = f"{fr.nombre(c['effectif'], 0)} élève" + ("s" if c["effectif"] > 1 else "")
-            st.metric(f"{c['classe']} · {effectif}", fr.nombre(r["moyenne"]),
+            st.metric(f"{c['classe']} · {effectif}", "Aucune note" if r["moyenne"] is None else fr.nombre(r["moyenne"]),
                       **fr.delta(r["ecart"]), help=titre, border=True)
     st.page_link("ecrans/classe.py", label="La classe en détail", icon=":material/groups:")
 

@@ -244,7 +244,7 @@ def test_page_accueil_enseignant(ecole):
     at = ouvrir("accueil", utilisateur=Utilisateur("e", "enseignant", classes=("3B", "5A")))
     m = _metriques(at)
     assert m["3B · 6 élèves"] == ("12,08", "+0,68")
-    assert m["5A · 2 élèves"] == ("—", "")  # aucune note : ni moyenne ni écart
+    assert m["5A · 2 élèves"] == ("Aucune note", "")
     assert not any("Alertes de la période" in s.value for s in at.subheader)
 
 
