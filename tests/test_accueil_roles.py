@@ -316,3 +316,15 @@ def test_recherche_limitee_au_perimetre(ecole):
     assert [b.label for b in _rechercher(at, "3")] == [
         "ARNAUD Paul — 3B", "BERGER Chloé — 3B", "CARON Éloïse — 3B", "DUPONT Malo — 3B", "ÉTIENNE Jules — 3B",
         "FABRE Nina — 3B"]
+
+
+def test_page_accueil_professeur_principal_de_deux_classes(ecole):
+    at = ouvrir("accueil", utilisateur=Utilisateur("pp", "professeur_principal", classes=("3B", "3D")))
+    assert at.header[0].value == "Votre classe : 3B"
+    at.get("button_group")[0].set_value("3D").run()
+    assert not at.exception
+    assert at.header[0].value == "Votre classe : 3D"
+    assert any("Aucune note pour la classe 3D" in i.value for i in at.info)
+    alertes = [e.value for e in at.markdown if "**" in e.value and " — " in e.value]
+    # HENRY : 10 demi-journées non justifiées en janvier (persistance), 0 en T1 puis 10 en T2 (hausse).
+    assert len(alertes) == 2 and all("HENRY Tom" in a for a in alertes)
