@@ -6,8 +6,8 @@ que les dessiner.
 - enseignant : ses classes (effectif, moyenne de la dernière période notée) ;
 - CPE : le dernier mois (paliers de 4 et 10 demi-journées non justifiées) et les justificatifs attendus ;
 - coordination ULIS : les élèves du dispositif et leurs dernières évaluations ;
-- direction : l'établissement (alertes de la période par niveau et par classe) ; l'état des imports et
-  la fraîcheur des données suivent, sur la même page.
+- direction : l'établissement (alertes de la période par niveau et par classe) et le lien vers les
+  imports ; ce qui est chargé et la fraîcheur des données suivent, sur la même page.
 """
 
 from __future__ import annotations
@@ -317,4 +317,6 @@ def direction(u: Utilisateur) -> None:
         pl.col("classe").alias("Classe"), pl.col("niveau").fill_null("—").alias("Niveau"),
         pl.col("effectif").alias("Élèves"), pl.col("eleves_en_alerte").alias("Élèves en alerte"),
         *(pl.col(k).alias(v) for k, v in gravites.items())), hide_index=True)
-    st.page_link("ecrans/alertes.py", label="Toutes les alertes et leur suivi", icon=":material/notifications:")
+    liens = st.columns(2)
+    liens[0].page_link("ecrans/alertes.py", label="Toutes les alertes et leur suivi", icon=":material/notifications:")
+    liens[1].page_link("ecrans/imports.py", label="Imports et leur journal", icon=":material/upload_file:")

@@ -1,4 +1,5 @@
-"""Accueil : ce qui est chargé et de quand (les imports et leur journal sont sur la page Imports)."""
+"""Accueil : le travail de chaque rôle (``dashboard/accueils.py``), puis ce qui est chargé et de quand (les
+imports et leur journal sont sur la page Imports)."""
 
 from __future__ import annotations
 
