@@ -24,7 +24,7 @@ from models.alertes import GRAVITES
 from models.records import COMPOSANTES_SOCLE
 from models.reglages import charger_reglages
 
-from . import data, ui
+from . import data, recherche, ui
 from . import format as fr
 
 #: Gravité d'une alerte : l'icône accompagne le libellé (la couleur seule ne porte pas l'information).
@@ -71,11 +71,14 @@ def _liste_alertes(al: pl.DataFrame, *, vide: str) -> None:
     if al.is_empty():
         st.success(vide, icon=":material/check_circle:")
         return
-    for a in al.head(ALERTES_MAX).iter_rows(named=True):
+    for i, a in enumerate(al.head(ALERTES_MAX).iter_rows(named=True)):
         quand = fr.periode(a["periode"])
-        st.markdown(f"{_ICONES_TEXTE.get(a['gravite'], '')} **{a['nom']} {a['prenom']}** — {a['libelle']}"
-                    + (f" · {quand}" if quand else ""))
-        st.caption(a["explication"])
+        texte, fiche = st.columns([5, 1], vertical_alignment="center")
+        texte.markdown(f"{_ICONES_TEXTE.get(a['gravite'], '')} **{a['nom']} {a['prenom']}** — {a['libelle']}"
+                       + (f" · {quand}" if quand else ""))
+        texte.caption(a["explication"])
+        with fiche:
+            recherche.bouton_fiche(a["eleve_id"], a["classe"], "Fiche", f"accueil_alerte_{i}", type="tertiary")
     if al.height > ALERTES_MAX:
         st.caption(f"… et {al.height - ALERTES_MAX} autre(s) sur la page Alertes.")
 
@@ -123,15 +126,18 @@ def professeur_principal(u: Utilisateur) -> None:
             st.caption(f"Élèves dont la moyenne générale a changé d'au moins {fr.nombre(tb.SEUIL_EVOLUTION, 0)} "
                        f"point (au plus {tb.MOUVEMENTS_MAX} dans chaque sens, les plus forts d'abord).")
             hausse, baisse = st.columns(2)
-            for col, df, titre, vide in ((hausse, a.hausses, "En hausse", "Aucun élève en nette hausse."),
-                                         (baisse, a.baisses, "En baisse", "Aucun élève en nette baisse.")):
+            for col, df, titre, vide, sens in (
+                    (hausse, a.hausses, "En hausse", "Aucun élève en nette hausse.", "hausse"),
+                    (baisse, a.baisses, "En baisse", "Aucun élève en nette baisse.", "baisse")):
                 with col:
                     st.markdown(f"**{titre}**")
                     if df.is_empty():
                         st.caption(vide)
-                    for r in df.iter_rows(named=True):
+                    for i, r in enumerate(df.iter_rows(named=True)):
                         st.metric(r["eleve"], fr.nombre(r["moyenne"]), **fr.delta(r["variation"]),
                                   help=f"{fr.nombre(r['moyenne_avant'])} en {a.precedente.periode}")
+                        recherche.bouton_fiche(r["eleve_id"], classe, f"Fiche de {r['eleve']}",
+                                               f"accueil_{sens}_{i}", type="tertiary")
     periode_al = a.courante.periode if a.courante else (a.periode.periode if a.periode else "")
     st.subheader(f"Alertes de la période — {periode_al}" if periode_al else "Alertes")
     _liste_alertes(a.alertes, vide=f"Aucune alerte pour la classe {classe} sur cette période.")
@@ -206,8 +212,9 @@ def cpe(u: Utilisateur) -> None:
                     pl.col("non_justifiees").alias("Non justifiées"), pl.col("en_attente").alias("En attente"),
                     pl.col("regle").replace_strict({k: f"{TITRES_PALIERS[k]} ({v})" for k, v in libelles.items()},
                                                    default="—").alias("Palier"),
+                    _lien_fiche(),
                 ),
-                hide_index=True, placeholder="—",
+                hide_index=True, placeholder="—", column_config=_COLONNE_FICHE,
             )
     st.subheader("Justificatifs en attente")
     if a.en_attente.is_empty():
@@ -224,14 +231,24 @@ def cpe(u: Utilisateur) -> None:
                 # Pronote laisse le motif vide tant que la famille n'a rien fourni : « — », jamais « None ».
                 pl.col("motif").fill_null("—").replace("", "—").alias("Motif"),
                 pl.col("age_jours").alias("En attente depuis (jours)"),
+                _lien_fiche(),
             ),
-            hide_index=True, placeholder="—",
+            hide_index=True, placeholder="—", column_config=_COLONNE_FICHE,
         )
         if a.en_attente.height > 20:
             st.caption(f"… et {a.en_attente.height - 20} autre(s) sur la page Absences.")
     liens = st.columns(2)
     liens[0].page_link("ecrans/absences.py", label="Absences : taux, procédure, retards", icon=":material/event_busy:")
     liens[1].page_link("ecrans/alertes.py", label="Alertes et leur suivi", icon=":material/notifications:")
+
+
+#: La colonne « Fiche » d'un tableau d'élèves : un lien vers la page Élève (clé opaque, ``models.liens``).
+_COLONNE_FICHE = {"Fiche": st.column_config.LinkColumn("Fiche", display_text="Ouvrir la fiche")}
+
+
+def _lien_fiche() -> pl.Expr:
+    return pl.col("eleve_id").map_elements(lambda e: "eleve?eleve=" + ui.cle_lien("eleve", e),
+                                           return_dtype=pl.String).alias("Fiche")
 
 
 def _delta_entier(ecart: int) -> dict:

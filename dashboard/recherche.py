@@ -25,6 +25,12 @@ def _choisir(eleve_id: str, classe: str | None) -> None:
     st.session_state[_OUVRIR] = True
 
 
+def bouton_fiche(eleve_id: str, classe: str | None, libelle: str, cle: str, **options: object) -> None:
+    """Un bouton qui ouvre la fiche de l'élève (page Élève), comme un résultat de recherche. ``cle`` : une
+    clé de widget qui ne contient pas l'identifiant de l'élève (elle s'écrit dans la page)."""
+    st.button(libelle, key=cle, on_click=_choisir, args=(eleve_id, classe), icon=":material/person:", **options)
+
+
 def barre() -> None:
     """Le champ de recherche et ses résultats (au plus ``models.recherche.RESULTATS_MAX``), dans la barre
     latérale ; ouvre la page Élève après un clic sur un résultat."""

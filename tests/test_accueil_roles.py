@@ -238,6 +238,10 @@ def test_page_accueil_professeur_principal(ecole):
     assert len(alertes) == 2 and all("CARON Éloïse" in a for a in alertes)
     assert "décembre 2025" in alertes[0]
     assert "HENRY" not in texte and "JOLY" not in texte  # hors de sa classe
+    # Chaque élève qui a bougé, et chaque alerte, ouvre sa fiche.
+    next(b for b in at.button if b.label == "Fiche de CARON Éloïse").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Élève" and at.header[0].value == "CARON Éloïse — 3B"
 
 
 def test_page_accueil_enseignant(ecole):
@@ -256,6 +260,8 @@ def test_page_accueil_cpe(ecole):
     assert m["Seuil légal : 4 à 9"] == ("1", "0")  # CARON en décembre, JOLY en janvier
     assert m["Justificatifs en attente"] == ("2", "")
     franchis, attente = _tableaux(at)[:2]
+    assert franchis["Fiche"].str.startswith("eleve?eleve=").all()  # clé opaque, jamais l'identifiant
+    assert not franchis["Fiche"].str.contains("100000008AA").any()
     assert franchis[["Nom", "Classe", "Non justifiées", "Palier"]].values.tolist() == [
         ["HENRY", "3D", 10, "Persistance (10 ou plus)"], ["JOLY", "5A", 4, "Seuil légal (4 à 9)"]]
     assert attente[["Nom", "Début", "Demi-journées", "Motif"]].values.tolist() == [
