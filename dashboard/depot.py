@@ -125,34 +125,43 @@ def pour_la_page(texte: str) -> str:
 
 @dataclass
 class Depot:
-    """Un fichier déposé, sa sorte reconnue (``detection``) et la sorte retenue (``sorte``, None tant que
-    la personne doit choisir)."""
+    """Un fichier déposé, ce que son contenu désigne (``detection``) et la sorte retenue (``sorte``, None
+    tant que la personne doit choisir) ; ``choisie`` : la sorte a été imposée dans la page."""
 
     nom: str
     contenu: bytes
-    detection: Detection | None
+    detection: Detection
     sorte: str | None
+    choisie: bool = False
 
 
 def reconnaitre(nom: str, contenu: bytes, choisie: str) -> Depot:
     """La sorte retenue pour un fichier : celle choisie, sinon celle que son contenu désigne seul."""
-    if choisie != AUTO:
-        return Depot(nom, contenu, None, choisie)
     d = detecter(nom, contenu)
+    if choisie != AUTO:
+        return Depot(nom, contenu, d, choisie, choisie=True)
     return Depot(nom, contenu, d, d.sorte)
 
 
 def phrase_detection(depot: Depot) -> str:
     """« Reconnu : Pronote — élèves et classes (colonnes « Né(e) le ») » ou pourquoi il ne l'est pas."""
     d = depot.detection
-    if d is None:
-        return f"Sorte choisie : {fr.source(depot.sorte)}"
     if d.sorte:
         return f"Reconnu : {fr.source(d.sorte)} ({d.raison})"
     if d.candidates:
         return (f"Sorte ambiguë ({d.raison}) : {' ou '.join(fr.source(s) for s in d.candidates)} ? "
                 "Choisissez la sorte de ce fichier.")
     return f"Sorte non reconnue ({d.raison}). Choisissez la sorte de ce fichier."
+
+
+def desaccord(depot: Depot) -> str | None:
+    """Quand la sorte imposée n'est pas celle que le contenu désigne seul : la phrase qui le dit (le fichier
+    est tout de même confié à la sorte choisie, dont le connecteur dira s'il le refuse)."""
+    d = depot.detection
+    if not depot.choisie or not d.sorte or d.sorte == depot.sorte:
+        return None
+    return (f"ce fichier ressemble à « {fr.source(d.sorte)} » ({d.raison}), pas à « {fr.source(depot.sorte)} » : "
+            "vérifiez la sorte choisie.")
 
 
 # --- Les champs d'options ------------------------------------------------------------------------------

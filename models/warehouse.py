@@ -383,7 +383,7 @@ class Warehouse:
             if r is None:
                 r = cache[cle] = annuaire.rapprocher(ref)
                 if r.methode == "approche":  # le nom de l'élève retenu, pour la remarque (pas son identifiant)
-                    nom = next((e.libelle() for e in annuaire.eleves if e.eleve_id == r.eleve_id), r.eleve_id)
+                    nom = next((e.libelle() for e in annuaire.eleves if e.eleve_id == r.eleve_id), ELEVE_SANS_LIBELLE)
                     res.approches.append(Rapprochement(ref, r.eleve_id, r.methode, r.score, candidats=(nom,)))
             if (not r.trouve or r.remarque) and (cle, ref.ligne) not in signales:
                 signales.add((cle, ref.ligne))
@@ -898,13 +898,17 @@ _JOURNAL_IMPORTS = {
 _JOURNAL_ANOMALIES = {"import_id": pl.Int32, "ligne": pl.Int32, "colonne": pl.Utf8, "message": pl.Utf8}
 
 
+#: Ce qu'une remarque dit d'un élève rapproché dont le nom manquerait : jamais son identifiant interne.
+ELEVE_SANS_LIBELLE = "un élève de l'établissement"
+
+
 def _anomalies(lot: Lot, res: ResultatImport) -> list[tuple]:
     """Les remarques d'un import, (ligne, colonne, message) pour le résultat et le journal : celles du
     connecteur, celles de l'entrepôt, les rapprochements approchés, puis les élèves inconnus écartés."""
     return (
         [(a.ligne, a.colonne, a.message) for a in (*lot.anomalies, *res.remarques)]
         + [(r.ref.ligne, None, f"élève rapproché à {r.score:.0%} : « {r.ref.libelle()} » → "
-            f"{r.candidats[0] if r.candidats else r.eleve_id}") for r in res.approches]
+            f"{r.candidats[0] if r.candidats else ELEVE_SANS_LIBELLE}") for r in res.approches]
         + [(r.ref.ligne, None, f"élève inconnu, ligne écartée : « {r.ref.libelle()} » "
             f"(proches : {'; '.join(r.candidats) or 'aucun élève proche'})") for r in res.non_rapproches]
     )

@@ -138,6 +138,18 @@ def test_sorte_inconnue_ou_ambigue_demandee(db: Path) -> None:
     assert len(at.error) == 2 and all("refusé, rien n'a été modifié" in e.value for e in at.error)
 
 
+def test_sorte_choisie_qui_ne_ressemble_pas_au_fichier(db: Path) -> None:
+    """Une sorte imposée que le contenu contredit : la page le dit avant l'import (le connecteur choisi
+    lit tout de même le fichier, et le refuse)."""
+    at = ouvrir("imports")
+    at.selectbox(key="depot_sorte").set_value("pix").run()
+    at = _deposer(at, ("eleves.csv", ELEVES.read_bytes()))
+    [avis] = [w.value for w in at.warning]
+    assert "ressemble à « Pronote — élèves et classes »" in avis and "pas à « Pix Orga" in avis
+    at = _importer(at)
+    assert "refusé, rien n'a été modifié" in at.error[0].value
+
+
 def test_options_en_champs_types(db: Path) -> None:
     at = ouvrir("imports")
     assert not at.text_area  # plus de zone « clé=valeur »

@@ -106,9 +106,12 @@ if ui.utilisateur().role == "direction":
                 st.markdown(f":material/check: **{_md(d.nom)}** — {_md(depot.phrase_detection(d))}")
                 continue
             st.warning(f"**{_md(d.nom)}** — {_md(depot.phrase_detection(d))}", icon=":material/help:")
-            proposees = list(d.detection.candidates) if d.detection and d.detection.candidates else depot.SORTES
+            proposees = list(d.detection.candidates) or depot.SORTES
             d.sorte = st.selectbox(f"Sorte de « {d.nom} »", [None, *proposees], format_func=_libelle_sorte,
                                    key=f"depot_sorte_{i}_{d.nom}")
+    for d in depots:
+        if (phrase := depot.desaccord(d)) is not None:
+            st.warning(f"**{_md(d.nom)}** — {_md(phrase)}", icon=":material/help:")
     sortes = [choisie] if choisie != depot.AUTO else list(dict.fromkeys(d.sorte for d in depots if d.sorte))
     options: dict[str, dict] = {}
     pieces: dict[str, dict] = {}
