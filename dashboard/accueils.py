@@ -17,7 +17,8 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from models import lectures
+from models import conseil, lectures
+from models import moyennes as mm
 from models import tableau_de_bord as tb
 from models.acces import Utilisateur
 from models.alertes import GRAVITES
@@ -100,11 +101,22 @@ def _choisir_classe(u: Utilisateur, libelle: str) -> str | None:
     return st.segmented_control(libelle, classes, default=classes[0], key="accueil_classe") or classes[0]
 
 
+def _accueil_classe(classe: str) -> tb.AccueilClasse:
+    """L'accueil de la classe, à partir de la feuille du conseil **telle que la page Conseil de classe la
+    demande** (mêmes arguments : même entrée du cache) — ouvrir ensuite le conseil ne recalcule rien."""
+    periode = data.appel(tb.derniere_periode_notee, classe)
+    if periode is None:
+        return data.appel(tb.accueil_classe, classe)
+    f = data.appel(conseil.feuille, classe, periode.periode, periode.annee)
+    comparaison = data.appel(mm.comparaison_precedente, classe, periode.periode, annee=periode.annee)
+    return tb.assembler_accueil_classe(f, comparaison, data.appel(tb.periode_courante))
+
+
 def professeur_principal(u: Utilisateur) -> None:
     classe = _choisir_classe(u, "Votre classe")
     if classe is None:
         return
-    a = data.appel(tb.accueil_classe, classe)
+    a = _accueil_classe(classe)
     st.header(f"Votre classe : {classe}")
     st.caption(phrase_periode(a.courante))
     if a.periode is None:

@@ -155,20 +155,30 @@ def accueil_classe(wh: "Warehouse", classe: str, *, au: dt.date | None = None,
                              pl.DataFrame(schema=_MOUVEMENTS), pl.DataFrame(schema=_MOUVEMENTS),
                              al if courante is not None else vide_alertes)
     f = conseil.feuille(wh, classe, periode.periode, periode.annee, reglages=r, au=au)
+    comparaison = mm.comparaison_precedente(wh, classe, periode.periode, annee=periode.annee, reglages=r)
+    return assembler_accueil_classe(f, comparaison, courante)
+
+
+def assembler_accueil_classe(f: "conseil.FeuilleConseil", comparaison: pl.DataFrame,
+                             courante: PeriodeCalendrier | None) -> AccueilClasse:
+    """:class:`AccueilClasse` tiré de la feuille du conseil ``f`` (la dernière période notée de la classe),
+    de ``models.moyennes.comparaison_precedente`` pour la même classe et période, et de la période du
+    calendrier ``courante`` (:func:`periode_courante`). Sans lecture : le tableau de bord passe la feuille
+    qu'il a déjà en cache pour la page Conseil de classe (même calcul, fait une fois)."""
+    periode = Periode(f.annee, f.periode)
     hausses, baisses = (
         d.head(MOUVEMENTS_MAX).with_columns(moyenne_avant=pl.col("moyenne") - pl.col("variation"))
         .select(list(_MOUVEMENTS)) for d in f.progres())
     gen = f.generale()
     generale = None if gen is None else {"moyenne": gen["moyenne"], "precedente": _moyenne_precedente(f)}
-    comparaison = mm.comparaison_precedente(wh, classe, periode.periode, annee=periode.annee, reglages=r)
-    avant = (comparaison.filter(pl.col("periode") != periode.periode).select("matiere", precedente="moyenne")
+    avant = (comparaison.filter(pl.col("periode") != f.periode).select("matiere", precedente="moyenne")
              if f.precedente is not None else pl.DataFrame(schema={"matiere": pl.String, "precedente": pl.Float64}))
     matieres = (f.matieres().select("matiere", "famille", "moyenne")
                 .join(avant, on="matiere", how="left", maintain_order="left")
                 .with_columns(ecart=pl.col("moyenne") - pl.col("precedente")))
     ref = courante.cle if courante is not None else periode
     al = conseil.alertes_de_periode(f.alertes, ref.annee, ref.periode)
-    return AccueilClasse(classe, periode, f.precedente, courante, generale, matieres.cast(_MATIERES),
+    return AccueilClasse(f.classe, periode, f.precedente, courante, generale, matieres.cast(_MATIERES),
                          hausses.cast(_MOUVEMENTS), baisses.cast(_MOUVEMENTS), al)
 
 

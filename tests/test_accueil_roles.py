@@ -334,3 +334,28 @@ def test_page_accueil_professeur_principal_de_deux_classes(ecole):
     alertes = [e.value for e in at.markdown if "**" in e.value and " — " in e.value]
     # HENRY : 10 demi-journées non justifiées en janvier (persistance), 0 en T1 puis 10 en T2 (hausse).
     assert len(alertes) == 2 and all("HENRY Tom" in a for a in alertes)
+
+
+def test_le_conseil_reprend_la_feuille_calculee_pour_l_accueil(ecole, monkeypatch):
+    """L'accueil du professeur principal demande la feuille du conseil comme la page Conseil de classe :
+    ouvrir le conseil ensuite ne la recalcule pas (une seule entrée du cache)."""
+    import functools
+
+    import streamlit as st
+
+    from models import conseil
+
+    st.cache_data.clear()
+    vraie, appels = conseil.feuille, []
+
+    @functools.wraps(vraie)
+    def feuille(wh, *args, **kwargs):
+        appels.append(args)
+        return vraie(wh, *args, **kwargs)
+
+    monkeypatch.setattr(conseil, "feuille", feuille)
+    at = ouvrir("accueil", utilisateur=Utilisateur("pp", "professeur_principal", classes=("3B",)))
+    at.switch_page("ecrans/conseil.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Conseil de classe"
+    assert appels == [("3B", "Trimestre 2", "2025-2026")]
