@@ -104,12 +104,12 @@ def _choisir_classe(u: Utilisateur, libelle: str) -> str | None:
 def _accueil_classe(classe: str) -> tb.AccueilClasse:
     """L'accueil de la classe, à partir de la feuille du conseil **telle que la page Conseil de classe la
     demande** (mêmes arguments : même entrée du cache) — ouvrir ensuite le conseil ne recalcule rien."""
-    periode = data.appel(tb.derniere_periode_notee, classe)
+    periode, courante = data.appel(tb.periodes_de_classe, classe)
     if periode is None:
         return data.appel(tb.accueil_classe, classe)
     f = data.appel(conseil.feuille, classe, periode.periode, periode.annee)
     comparaison = data.appel(mm.comparaison_precedente, classe, periode.periode, annee=periode.annee)
-    return tb.assembler_accueil_classe(f, comparaison, data.appel(tb.periode_courante))
+    return tb.assembler_accueil_classe(f, comparaison, courante)
 
 
 def professeur_principal(u: Utilisateur) -> None:
@@ -164,18 +164,17 @@ def professeur_principal(u: Utilisateur) -> None:
 
 def enseignant(u: Utilisateur) -> None:
     st.header("Vos classes")
-    classes = data.appel(lectures.classes).filter(pl.col("classe").is_in(list(u.classes)))
+    courante, classes = data.appel(tb.accueil_enseignant, u.classes)
     if classes.is_empty():
         st.info("Aucune de vos classes n'a d'élèves dans Vigie pour l'instant.")
         return
-    st.caption(phrase_periode(data.appel(tb.periode_courante)))
+    st.caption(phrase_periode(courante))
     cols = st.columns(min(4, classes.height))
-    for i, c in enumerate(classes.iter_rows(named=True)):
-        r = data.appel(tb.resume_classe, c["classe"])
+    for i, r in enumerate(classes.iter_rows(named=True)):
         with cols[i % len(cols)]:
             titre = f"Moyenne générale — {r['periode']}" if r["periode"] else "Moyenne générale"
-            effectif = f"{fr.nombre(c['effectif'], 0)} élève" + ("s" if c["effectif"] > 1 else "")
-            st.metric(f"{c['classe']} · {effectif}", "Aucune note" if r["moyenne"] is None else fr.nombre(r["moyenne"]),
+            effectif = f"{fr.nombre(r['effectif'], 0)} élève" + ("s" if r["effectif"] > 1 else "")
+            st.metric(f"{r['classe']} · {effectif}", "Aucune note" if r["moyenne"] is None else fr.nombre(r["moyenne"]),
                       **fr.delta(r["ecart"]), help=titre, border=True)
     st.page_link("ecrans/classe.py", label="La classe en détail", icon=":material/groups:")
 

@@ -217,6 +217,28 @@ def resume_classe(wh: "Warehouse", classe: str, *, au: dt.date | None = None,
     return {"periode": periode.periode, "moyenne": moyenne, "ecart": ecart}
 
 
+def accueil_enseignant(wh: "Warehouse", classes: tuple[str, ...] | list[str], *, au: dt.date | None = None,
+                       reglages: Reglages | None = None) -> tuple[PeriodeCalendrier | None, pl.DataFrame]:
+    """L'accueil d'un enseignant : (période courante, une ligne par classe de ``classes`` qui a des élèves —
+    ``classe, effectif, periode, moyenne, ecart`` de :func:`resume_classe`), dans l'ordre de ``classes``.
+    Une seule lecture pour toute la page (chaque lecture ouvre une connexion restreinte)."""
+    connues = lectures.classes(wh).select("classe", "effectif")
+    lignes = []
+    for c in classes:
+        effectif = connues.filter(pl.col("classe") == c)["effectif"]
+        if effectif.len():
+            lignes.append({"classe": c, "effectif": int(effectif[0]), **resume_classe(wh, c, au=au, reglages=reglages)})
+    schema = {"classe": pl.String, "effectif": pl.Int64, "periode": pl.String, "moyenne": pl.Float64,
+              "ecart": pl.Float64}
+    return periode_courante(wh, au), pl.DataFrame(lignes, schema=schema, orient="row")
+
+
+def periodes_de_classe(wh: "Warehouse", classe: str, au: dt.date | None = None
+                       ) -> tuple[Periode | None, PeriodeCalendrier | None]:
+    """(:func:`derniere_periode_notee` de ``classe``, :func:`periode_courante`) en une lecture."""
+    return derniere_periode_notee(wh, classe, au), periode_courante(wh, au)
+
+
 # --- CPE ----------------------------------------------------------------------------------------------
 
 

@@ -359,3 +359,10 @@ def test_le_conseil_reprend_la_feuille_calculee_pour_l_accueil(ecole, monkeypatc
     assert not at.exception
     assert at.title[0].value == "Conseil de classe"
     assert appels == [("3B", "Trimestre 2", "2025-2026")]
+
+
+def test_accueil_enseignant(wh):
+    courante, classes = tb.accueil_enseignant(wh, ("5A", "3B", "6Z"), au=dt.date(2026, 3, 20))
+    assert courante.periode == "Trimestre 2"
+    assert classes.select("classe", "effectif", "periode").rows() == [("5A", 2, None), ("3B", 6, "Trimestre 2")]
+    assert classes["moyenne"][1] == pytest.approx(72.5 / 6)
