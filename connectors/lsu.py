@@ -12,10 +12,13 @@ publique : ``tbelliard/gepi``, ``mod_LSUN/xsd/import-bilan-complet.xsd``), espac
       donnees/bilans-periodiques/bilan-periodique
              @eleve-ref @periode-ref @date-scolarite @date-conseil-classe
          liste-acquis/acquis                     @discipline-ref ; facultatifs : @moyenne-eleve
-                                                 (« 12.5/20 »), @eleve-non-note, @moyenne-structure,
+                                                 (texte de 1 à 8 caractères : « 12.5/20 », « 12,5 »,
+                                                 « Abs »), @eleve-non-note, @moyenne-structure,
                                                  @structure-non-notee, @positionnement (1–4),
                                                  appreciation (texte)
          acquis-conseils                         appréciation générale du conseil (texte)
+         vie-scolaire                            @nb-retards @nb-abs-justifiees @nb-abs-injustifiees
+                                                 (obligatoire ; non repris : voir plus bas)
          socle/domaine                           @code, @positionnement (facultatif ici)
       donnees/bilans-cycle/bilan-cycle           @eleve-ref @cycle @millesime @date-creation
          socle/domaine                           les 8 composantes, @positionnement 1–4
@@ -34,6 +37,8 @@ Ce que le lot contient :
   l'élève n'est pas noté ou si la classe est évaluée sans notes), positionnement 1–4, appréciation de la
   discipline ; et, sur la ligne générale (matière vide), les « acquis-conseils » du bilan. Les
   appréciations sont dans la vue publique ``appreciations`` pour le conseil de classe ;
+- rien de la ``vie-scolaire`` (des totaux de la période, sans dates : Vigie tient les absences et les
+  retards, datés, des exports de Pronote) ni de la ``synthese`` du bilan de cycle (README, Formats) ;
 - des :class:`Periode` : LSU ne donne pas les bornes des périodes, on prend la plus ancienne
   ``date-scolarite`` (début de scolarité dans la période) et le plus tardif ``date-conseil-classe``.
 
@@ -341,13 +346,9 @@ class _Lecteur:
         # Le schéma (type Acquis) rend tout facultatif : moyenne, positionnement 1–4, « non noté »,
         # appréciation. Une classe sans notes n'a qu'un positionnement (SACoche l'écrit ainsi) ; un
         # élève non noté n'a pas de moyenne. Aucun n'est inventé.
-        non_note = self.booleen(a, "eleve-non-note")
-        moyenne = None
-        if "moyenne-eleve" in a.attrs and not non_note:
-            moyenne = self.moyenne(a, "moyenne-eleve")
-        classe = None
-        if "moyenne-structure" in a.attrs and not self.booleen(a, "structure-non-notee"):
-            classe = self.moyenne(a, "moyenne-structure")
+        ou = f"{ref.libelle()}, {periode}, {disciplines[did][0]}"
+        moyenne = self.moyenne_ou_rien(a, "moyenne-eleve", "eleve-non-note", ou)
+        classe = self.moyenne_ou_rien(a, "moyenne-structure", "structure-non-notee", ou)
         positionnement = a.attrs.get("positionnement", "").strip() or None
         if positionnement is not None and positionnement not in {"1", "2", "3", "4"}:
             raise self.refus(f"positionnement « {positionnement} » invalide (1 à 4 attendu)", a, "positionnement")
@@ -373,8 +374,37 @@ class _Lecteur:
             return True
         raise self.refus(f"« {a.attrs[attribut]} » n'est pas un booléen (true ou false)", a, attribut)
 
+    def moyenne_ou_rien(self, a: Noeud, attribut: str, non_note: str, ou: str) -> float | None:
+        """La moyenne d'un acquis (``moyenne-eleve`` ou ``moyenne-structure``), ou None.
+
+        Le schéma (type ``MoyenneAlphanumerique``) admet **tout texte de 1 à 8 caractères** : un nombre
+        (« 12.5/20 », « 12,5 », « 0/200 » chez GEPI), mais aussi un texte (« Abs », « NN », « Disp »).
+        Un texte qui n'est pas un nombre n'est pas une moyenne : rien n'est inventé, l'acquis est gardé
+        sans moyenne et une remarque le dit. « Non noté » (``eleve-non-note`` / ``structure-non-notee``)
+        l'emporte sur une moyenne écrite à côté, remarque à l'appui. Refusés : un texte vide ou de plus
+        de 8 caractères qui n'est pas un nombre (interdits par le schéma), une moyenne au-delà de 20."""
+        non = self.booleen(a, non_note)
+        if attribut not in a.attrs:
+            return None
+        brut = a.attrs[attribut].strip()
+        if not brut or (len(brut) > 8 and not _MOYENNE.match(brut)):
+            raise self.refus(
+                f"moyenne « {a.attrs[attribut]} » illisible : ni un nombre (12.5/20), ni un texte de 1 à 8 "
+                "caractères (type MoyenneAlphanumerique du schéma LSU)", a, attribut)
+        if non:
+            self.anomalies.append(Anomalie(ligne=a.ligne, colonne=attribut, message=(
+                f"{ou} : {attribut} « {brut} » à côté de {non_note}=true : non noté, la moyenne n'est pas "
+                "gardée")))
+            return None
+        if not _MOYENNE.match(brut):
+            self.anomalies.append(Anomalie(ligne=a.ligne, colonne=attribut, message=(
+                f"{ou} : {attribut} « {brut} » n'est pas un nombre (le schéma LSU admet un texte court) : "
+                "gardé sans moyenne")))
+            return None
+        return self.moyenne(a, attribut)
+
     def moyenne(self, a: Noeud, attribut: str) -> float:
-        """« 12.5/20 » (ou « 12.5 ») → 12.5 ; une autre base est ramenée sur 20."""
+        """« 12.5/20 » (ou « 12.5 », « 12,5/20 ») → 12.5 ; une autre base est ramenée sur 20."""
         brut = a.attrs[attribut]
         m = _MOYENNE.match(brut)
         base = int(m.group(2)) if m and m.group(2) else 20

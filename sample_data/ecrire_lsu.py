@@ -6,6 +6,14 @@ des bilans périodiques (une discipline par matière ; LSU ne porte pas de moyen
 appréciation par discipline et les « acquis-conseils » du bilan ; la dernière classe est évaluée sans
 notes (positionnement 1–4 seul, comme SACoche l'écrit).
 Les bornes d'une période sont écrites dans ``date-scolarite`` (début) et ``date-conseil-classe`` (fin).
+
+Le document suit le schéma ``import-bilan-complet.xsd`` (copie publique : ``tbelliard/gepi``,
+``mod_LSUN/xsd/``) : ``enseignants`` (obligatoire) et ``elements-programme`` déclarés, chaque acquis
+renvoie à un enseignant et à un élément de programme (``enseignant-refs``, ``element-programme-refs``,
+obligatoires), chaque bilan périodique porte sa ``vie-scolaire`` (obligatoire : retards, demi-journées
+d'absence justifiées et non justifiées de la période, d'après ``absences`` et ``retards`` ; une absence
+dont le justificatif est attendu compte non justifiée, faute de troisième case), chaque bilan de cycle
+sa ``date-verrou`` et sa ``synthese``. ``tests/test_lsu.py`` vérifie la structure écrite.
 """
 
 from __future__ import annotations
@@ -21,12 +29,15 @@ from models.annee_scolaire import rentree
 from models.matching import cle_nom
 from models.records import (
     COMPOSANTES_SOCLE,
+    Absence,
     Eleve,
     Etablissement,
     Evaluation,
     MoyenneSource,
     Periode,
     RefEleve,
+    Retard,
+    StatutAbsence,
     StatutCompetence,
 )
 
@@ -54,6 +65,8 @@ def ecrire_lsu(
     eleves: Sequence[Eleve],
     evaluations: Sequence[Evaluation],
     moyennes: Sequence[MoyenneSource],
+    absences: Sequence[Absence] = (),
+    retards: Sequence[Retard] = (),
 ) -> None:
     ET.register_namespace("", NS)
     ET.register_namespace("xsi", XSI)
@@ -80,16 +93,26 @@ def ecrire_lsu(
             raise ValueError(f"élève absent de la liste : {r.libelle()}") from None
 
     pids: dict[str, str] = {}
-    noeud_periodes = _e(donnees, "periodes")
+    noeud_periodes = _e(donnees, "periodes") if periodes else None  # au moins une période, sinon rien
     for i, p in enumerate(periodes, 1):
         pids[p.nom] = f"P_{i:02d}"
         _e(noeud_periodes, "periode", id=f"P_{i:02d}", millesime=p.annee[:4], indice=i, nb_periodes=len(periodes))
 
     matieres = sorted({m.matiere for m in moyennes if m.matiere})
     dids = {m: f"DI_{i:06d}S" for i, m in enumerate(matieres, 1)}
-    noeud_disc = _e(donnees, "disciplines")
+    noeud_disc = _e(donnees, "disciplines") if dids else None
     for m, did in dids.items():
         _e(noeud_disc, "discipline", id=did, code=did[3:9], modalite_election="S", libelle=m)
+    # Un enseignant et un élément de programme par discipline (au moins un enseignant : obligatoire).
+    noeud_ens = _e(donnees, "enseignants")
+    for i in range(1, max(1, len(dids)) + 1):
+        _e(noeud_ens, "enseignant", id=f"ENS_{i}", type="local", id_sts=str(i))
+    if dids:
+        noeud_ep = _e(donnees, "elements-programme")
+        for i, m in enumerate(dids, 1):
+            _e(noeud_ep, "element-programme", id=f"EP_{i}", libelle=f"Programme de {m.lower()}")
+    refs_disc = {m: (f"ENS_{i}", f"EP_{i}") for i, m in enumerate(dids, 1)}
+    vie = _vie_scolaire(periodes, absences, retards)
 
     par_bilan: dict[tuple[str, str], list[MoyenneSource]] = defaultdict(list)
     for m in moyennes:
@@ -119,12 +142,16 @@ def ecrire_lsu(
                         if m.moyenne_classe is not None
                         else {"structure_non_notee": "true"}
                     )
-                a = _e(acquis, "acquis", discipline_ref=dids[m.matiere], **notes, **classe)
+                ens, ep = refs_disc[m.matiere]
+                a = _e(acquis, "acquis", discipline_ref=dids[m.matiere], enseignant_refs=ens,
+                       element_programme_refs=ep, **notes, **classe)
                 texte = m.appreciation or appreciation(m.moyenne)
                 if texte:  # l'appréciation est facultative (minOccurs 0)
                     _e(a, "appreciation", texte)
             connues = [m.moyenne for m in liste if m.moyenne is not None]
             _e(b, "acquis-conseils", conseils(sum(connues) / len(connues) if connues else None))
+            retards_p, justifiees, injustifiees = vie.get((liste[0].eleve.nom, liste[0].eleve.prenom, periode), (0, 0, 0))
+            _e(b, "vie-scolaire", nb_retards=retards_p, nb_abs_justifiees=justifiees, nb_abs_injustifiees=injustifiees)
 
     par_cycle: dict[tuple[str, str], list[Evaluation]] = defaultdict(list)
     for ev in evaluations:
@@ -139,7 +166,8 @@ def ecrire_lsu(
         for (eid, cycle), liste in par_cycle.items():
             quand = max(ev.date for ev in liste)
             b = _e(noeud_bc, "bilan-cycle", eleve_ref=eid, cycle=cycle, millesime=_millesime(quand.year, quand.month),
-                   date_creation=quand.isoformat(), responsable_etab_ref="RESP_1")
+                   date_creation=quand.isoformat(), date_verrou=f"{quand.isoformat()}T18:00:00",
+                   responsable_etab_ref="RESP_1")
             socle = _e(b, "socle")
             for ev in sorted(liste, key=lambda e: list(COMPOSANTES_SOCLE).index(e.domaine)):
                 if ev.statut == StatutCompetence.DISPENSE:
@@ -154,6 +182,23 @@ def ecrire_lsu(
     ET.indent(racine)
     chemin.parent.mkdir(parents=True, exist_ok=True)
     ET.ElementTree(racine).write(chemin, encoding="UTF-8", xml_declaration=True)
+
+
+def _vie_scolaire(periodes: Sequence[Periode], absences: Sequence[Absence],
+                  retards: Sequence[Retard]) -> dict[tuple, tuple[int, int, int]]:
+    """(nom, prénom, période) → (retards, demi-journées justifiées, non justifiées) de la période."""
+    def periode(jour: dt.date) -> str | None:
+        return next((p.nom for p in periodes if p.debut <= jour <= p.fin), None)
+
+    compte: dict[tuple, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
+    for r in retards:
+        if (p := periode(r.date.date())) is not None:
+            compte[(r.eleve.nom, r.eleve.prenom, p)][0] += 1
+    for a in absences:
+        if (p := periode(a.debut.date())) is not None:
+            demi = a.demi_journees_calculees if a.demi_journees_calculees is not None else a.demi_journees_brutes
+            compte[(a.eleve.nom, a.eleve.prenom, p)][1 if a.statut == StatutAbsence.JUSTIFIEE else 2] += demi or 0
+    return {cle: (int(r), round(j), round(nj)) for cle, (r, j, nj) in compte.items()}
 
 
 def positionnement(moyenne: float) -> int:

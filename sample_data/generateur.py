@@ -1122,6 +1122,7 @@ def ecrire_ecole(ecole: Ecole, dossier: Path) -> Plan:
                 chemin, ecole.etablissement, [p for p in ecole.periodes if p.annee == annee],
                 [e for e in ecole.effectifs[annee] if e.classe in troisiemes], r["bilans"],
                 [m for m in r["moyennes"] if m.eleve.classe in troisiemes and m.matiere],
+                absences=r["absences"], retards=r["retards"],  # la vie scolaire du bilan périodique
             )
             plan.append(("lsu", chemin, {}))
 

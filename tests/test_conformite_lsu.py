@@ -100,6 +100,41 @@ def test_bilan_periodique_toutes_les_formes_d_acquis(tmp_path: Path) -> None:
     assert {m.periode for m in lot.moyennes} == {"Trimestre 1"} and {m.source for m in lot.moyennes} == {"lsu"}
 
 
+#: type Acquis, @moyenne-eleve / @moyenne-structure : ``MoyenneAlphanumerique``, un xs:string de 1 à 8
+#: caractères — un nombre (« 12.5/20 », « 12,5 » ; GEPI écrit « 0/200 »,
+#: ``tbelliard/gepi``, ``mod_LSUN/lib/creeXML.php``) ou un texte court.
+MOYENNES_TEXTE = f"""
+<acquis discipline-ref="DI_020700" {COMMUN} moyenne-eleve="12,5" moyenne-structure="0/200"/>
+<acquis discipline-ref="DI_061300" {COMMUN} moyenne-eleve="Abs" moyenne-structure="NN"/>
+<acquis discipline-ref="DI_062900" {COMMUN} moyenne-eleve="douze" eleve-non-note="true"/>
+"""
+
+
+def test_moyennes_alphanumeriques(ecole: Warehouse, tmp_path: Path) -> None:
+    """Un nombre s'importe (virgule ou point, toute base ramenée sur 20) ; un texte court qui n'est pas un
+    nombre s'importe **sans moyenne**, jamais un nombre inventé, avec une remarque située ; « non noté »
+    l'emporte sur une moyenne écrite à côté, remarque à l'appui."""
+    f = _ecrire(tmp_path, _document(MOYENNES_TEXTE))
+    lot = connectors.lire("lsu", f)
+    assert [(m.matiere, m.moyenne, m.moyenne_classe) for m in lot.moyennes if m.matiere] == [
+        ("Français", 12.5, 0.0), ("Mathématiques", None, None), ("SVT", None, None)]
+    assert [(a.colonne, a.message) for a in lot.anomalies] == [
+        ("moyenne-eleve", "DUPONT Jean-Marie (3A), Trimestre 1, Mathématiques : moyenne-eleve « Abs » n'est pas un "
+                          "nombre (le schéma LSU admet un texte court) : gardé sans moyenne"),
+        ("moyenne-structure", "DUPONT Jean-Marie (3A), Trimestre 1, Mathématiques : moyenne-structure « NN » n'est "
+                              "pas un nombre (le schéma LSU admet un texte court) : gardé sans moyenne"),
+        ("moyenne-eleve", "DUPONT Jean-Marie (3A), Trimestre 1, SVT : moyenne-eleve « douze » à côté de "
+                          "eleve-non-note=true : non noté, la moyenne n'est pas gardée"),
+    ]
+    assert all(a.ligne for a in lot.anomalies)
+    res = ecole.importer(lot)
+    assert res.statut == "reussi", res.message
+    assert len(res.anomalies) == 3
+    assert ecole.con.execute("SELECT matiere, moyenne FROM moyennes_pronote WHERE matiere IS NOT NULL "
+                             "ORDER BY matiere").fetchall() == [
+        ("Français", 12.5), ("Mathématiques", None), ("SVT", None)]
+
+
 def test_appreciations_dans_la_vue_publique(ecole, tmp_path: Path) -> None:
     """Gardées dans l'entrepôt, lisibles par le conseil de classe dans la vue ``appreciations``."""
     res = ecole.importer(connectors.lire("lsu", _ecrire(tmp_path, _document(ACQUIS))))
@@ -164,8 +199,9 @@ def test_bilan_de_cycle(tmp_path: Path) -> None:
     [
         # PositionnementAcquis : entier de 1 à 4
         (f'<acquis discipline-ref="DI_020700" {COMMUN} positionnement="5"/>', "positionnement", "1 à 4"),
-        # MoyenneAlphanumerique lue comme « 12.5/20 » ; une moyenne illisible n'est pas devinée
-        (f'<acquis discipline-ref="DI_020700" {COMMUN} moyenne-eleve="douze"/>', "moyenne-eleve", "illisible"),
+        # MoyenneAlphanumerique : xs:string de 1 à 8 caractères ; plus long et pas un nombre : interdit
+        (f'<acquis discipline-ref="DI_020700" {COMMUN} moyenne-eleve="non évalué"/>', "moyenne-eleve", "illisible"),
+        (f'<acquis discipline-ref="DI_020700" {COMMUN} moyenne-eleve=""/>', "moyenne-eleve", "illisible"),
         (f'<acquis discipline-ref="DI_020700" {COMMUN} moyenne-eleve="25/20"/>', "moyenne-eleve", "au-delà de 20"),
         # xs:boolean
         (f'<acquis discipline-ref="DI_020700" {COMMUN} eleve-non-note="peut-être"/>', "eleve-non-note", "booléen"),

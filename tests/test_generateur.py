@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 from collections import Counter, defaultdict
@@ -434,7 +435,12 @@ def test_variations_ecrites(ecrite) -> None:
     examen = fichiers["EXAM3E26.csv"].read_text(encoding="utf-8-sig").splitlines()[0]
     assert "Parcours" in examen and "% de progression" not in examen
     # LSU : acquis sans moyenne (positionnement seul), appréciations, acquis-conseils
+    from .outils.schema_lsu import erreurs
+
+    assert erreurs(next(c for s, c, _ in plan if s == "lsu")) == []  # conforme au schéma (vie-scolaire…)
     lsu = next(c for s, c, _ in plan if s == "lsu").read_text(encoding="utf-8")
+    # la vie scolaire de la période, d'après les absences et retards de l'école (pas des zéros écrits d'office)
+    assert re.search(r'nb-abs-justifiees="[1-9]', lsu) and re.search(r'nb-retards="[1-9]', lsu)
     assert 'positionnement="' in lsu and "<appreciation>" in lsu and "<acquis-conseils>" in lsu
     assert any("<acquis " in ligne and "positionnement=" in ligne and "moyenne-eleve" not in ligne
                for ligne in lsu.splitlines())

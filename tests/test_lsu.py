@@ -97,7 +97,8 @@ def _remplace(tmp_path: Path, avant: str, apres: str) -> Path:
         ('code="SYS_NAT" positionnement="1"', 'code="SYS_TEC" positionnement="1"', 52, "code", "SYS_TEC"),
         ('code="SYS_NAT" positionnement="1"', 'code="CPD_FRA" positionnement="1"', 52, "code", "deux fois"),
         ('eleve-ref="EL_2" cycle="4"', 'eleve-ref="EL_9" cycle="4"', 57, "eleve-ref", "EL_9"),
-        ('moyenne-eleve="8/20"', 'moyenne-eleve="huit"', 39, "moyenne-eleve", "huit"),
+        # MoyenneAlphanumerique : 1 à 8 caractères ; « huit » s'importe sans moyenne (test_conformite_lsu)
+        ('moyenne-eleve="8/20"', 'moyenne-eleve="huit sur vingt"', 39, "moyenne-eleve", "huit sur vingt"),
         ('date-creation="2026-06-20"', 'date-creation="20/06/2026"', 44, "date-creation", "20/06/2026"),
         ('periode-ref="P_02"', 'periode-ref="P_07"', 37, "periode-ref", "P_07"),
     ],
@@ -144,7 +145,7 @@ def _socle(e: Eleve, niveaux: dict[str, int | None]) -> list[Evaluation]:
     ]
 
 
-def _ecrire(tmp_path: Path) -> Path:
+def _ecrire(tmp_path: Path, **vie_scolaire) -> Path:
     dupont, lefevre, _, martin, _ = ELEVES
     niveaux = dict(zip(COMPOSANTES_SOCLE, [3, None, 4, 2, 3, 3, 1, 2]))
     evaluations = _socle(dupont, niveaux) + _socle(lefevre, {c: 4 for c in COMPOSANTES_SOCLE})
@@ -156,7 +157,8 @@ def _ecrire(tmp_path: Path) -> Path:
         MoyenneSource(eleve=_ref(martin), periode="Trimestre 2", matiere=None, moyenne=9.0),  # générale : non écrite
     ]
     f = tmp_path / "lsu.xml"
-    ecrire_lsu(f, Etablissement(uai="0750001A", nom="Cité scolaire"), PERIODES, ELEVES[:4], evaluations, moyennes)
+    ecrire_lsu(f, Etablissement(uai="0750001A", nom="Cité scolaire"), PERIODES, ELEVES[:4], evaluations, moyennes,
+               **vie_scolaire)
     return f
 
 
@@ -212,3 +214,48 @@ def test_import_dans_l_entrepot(ecole, tmp_path: Path) -> None:
     # réimporter le même fichier ne change rien
     deux = ecole.importer(lire_sorte("lsu", lot.fichier))
     assert deux.statut == "reussi" and deux.lignes_inserees == 0 and deux.lignes_mises_a_jour == 0
+
+
+# --- L'écrivain suit le schéma (import-bilan-complet.xsd, tests/outils/schema_lsu.py) ----------------
+
+
+def test_l_ecrivain_suit_le_schema(tmp_path: Path) -> None:
+    """Le document écrit a tout ce que le schéma exige : enseignants, éléments de programme et leurs
+    références dans chaque acquis, vie scolaire de chaque bilan périodique, date-verrou et synthèse de
+    chaque bilan de cycle."""
+    from models.records import Absence, Retard, StatutAbsence
+
+    from .outils.schema_lsu import erreurs
+
+    dupont = _ref(ELEVES[0])
+    absences = [
+        Absence(eleve=dupont, debut=dt.datetime(2025, 10, 6, 8), fin=dt.datetime(2025, 10, 6, 17),
+                demi_journees_brutes=2, statut=StatutAbsence.JUSTIFIEE),
+        Absence(eleve=dupont, debut=dt.datetime(2025, 11, 3, 8), fin=dt.datetime(2025, 11, 3, 12),
+                demi_journees_brutes=1, statut=StatutAbsence.NON_JUSTIFIEE),
+        Absence(eleve=dupont, debut=dt.datetime(2026, 1, 5, 8), fin=dt.datetime(2026, 1, 5, 12),
+                demi_journees_brutes=1, statut=StatutAbsence.NON_JUSTIFIEE),  # trimestre 2 : pas dans T1
+    ]
+    retards = [Retard(eleve=dupont, date=dt.datetime(2025, 9, 15, 8, 10), minutes=10)]
+    f = _ecrire(tmp_path, absences=absences, retards=retards)
+    assert erreurs(f) == []
+    texte = f.read_text(encoding="utf-8")
+    assert '<vie-scolaire nb-retards="1" nb-abs-justifiees="2" nb-abs-injustifiees="1" />' in texte
+    assert '<vie-scolaire nb-retards="0" nb-abs-justifiees="0" nb-abs-injustifiees="0" />' in texte  # MARTIN
+    assert lsu.lire(f).moyennes == lsu.lire(_ecrire(tmp_path)).moyennes  # la vie scolaire n'est pas reprise
+
+
+def test_la_verification_du_schema_peut_echouer(tmp_path: Path) -> None:
+    """La vérification accepte le document de conformité écrit à la main d'après le schéma, et relève ce
+    que l'écrivain oubliait avant (vie-scolaire, enseignant-refs, date-verrou)."""
+    from .outils.schema_lsu import erreurs
+    from .test_conformite_lsu import ACQUIS, _document
+
+    f = tmp_path / "main.xml"
+    f.write_text(_document(ACQUIS), encoding="utf-8")
+    assert erreurs(f) == []
+    ancien = (_document(ACQUIS).replace('<vie-scolaire nb-retards="1" nb-abs-justifiees="2" nb-abs-injustifiees="0"/>', "")
+              .replace(' enseignant-refs="ENS_01"', "").replace(' date-verrou="2026-06-21T06:00:00"', ""))
+    f.write_text(ancien, encoding="utf-8")
+    assert set(erreurs(f)) == {"<bilan-periodique> sans <vie-scolaire>", "<acquis> sans @enseignant-refs",
+                               "<bilan-cycle> sans @date-verrou"}
