@@ -292,10 +292,10 @@ def lire(chemin: Path, **options: Any) -> Lot:
         moyennes = [m.model_copy(update={"moyenne_classe": moyenne_classe}) for m in moyennes]
     colonnes = list(zip(*lues)) if lues else [[], [], [], []]
     notes = NotesLues(eleves, devoirs, *colonnes)
-    # Sans option matiere, le nom du fichier est la matière : l'entrepôt la rapproche des matières
-    # déclarées par l'établissement, ou refuse (« bad.csv », « ANGLAIS LV1 (1).csv »).
+    # La matière (option matiere, sinon le nom du fichier) : l'entrepôt la rapproche des matières déclarées
+    # par l'établissement, ou refuse (« bad.csv », « ANGLAIS LV1 (1).csv », --option matiere=MATHS).
     return Lot(source=SOURCE, fichier=chemin, lignes_lues=len(tableau.donnees), notes=notes, moyennes=moyennes,
-               matiere_du_fichier=None if options.get("matiere") else matiere,
+               matiere_du_fichier=matiere, matiere_par_option=bool(options.get("matiere")),
                matieres_nouvelles=bool(options.get("nouvelles_matieres")))
 
 

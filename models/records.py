@@ -569,10 +569,12 @@ class Lot(BaseModel):
     #: refuse le lot, ou est créée avec une remarque si ``matieres_nouvelles`` (acceptée par la personne).
     matieres_a_rapprocher: bool = False
     matieres_nouvelles: bool = False
-    #: La matière que le **nom du fichier** donne à ses devoirs (pronote-notes sans option ``matiere``) :
+    #: La matière que le **nom du fichier** (ou l'option ``matiere``) donne aux devoirs de pronote-notes :
     #: quand l'établissement déclare ses matières, elle doit en désigner une (même rapprochement que
     #: ``matieres_a_rapprocher``), sinon le lot est refusé, sauf ``matieres_nouvelles``.
     matiere_du_fichier: str | None = None
+    #: ``matiere_du_fichier`` vient de l'option ``matiere`` (vérifiée de même), pas du nom du fichier.
+    matiere_par_option: bool = False
     #: L'année scolaire qu'une liste d'élèves décrit (« 2024-2025 ») : chaque classe y est gardée dans
     #: l'historique (t_scolarites). Vide : l'entrepôt prend la dernière année de l'établissement, et le dit.
     annee: str | None = Field(default=None, pattern=r"^\d{4}-\d{4}$")

@@ -663,7 +663,8 @@ class Warehouse:
         return connues, designer
 
     def _rapprocher_matiere_du_fichier(self, lot: Lot, res: ResultatImport) -> None:
-        """La matière qu'un export de la page Notes tient de son nom de fichier (``Lot.matiere_du_fichier``)
+        """La matière qu'un export de la page Notes tient de son nom de fichier ou de l'option ``matiere``
+        (``Lot.matiere_du_fichier``, ``Lot.matiere_par_option``)
         doit désigner une matière déclarée par l'établissement (t_matieres ou le lot), rapprochée comme
         celles de pronote-resultats (:meth:`_designations_matieres`) : rattachée, ses devoirs et moyennes
         prennent le nom déclaré (avec une remarque) ; inconnue, le lot est refusé en nommant le fichier et
@@ -673,6 +674,7 @@ class Warehouse:
         libelle = lot.matiere_du_fichier
         if not libelle:
             return
+        origine = "option matiere" if lot.matiere_par_option else "nom du fichier"
         declarees = {r[0] for r in self.con.execute("SELECT matiere FROM t_matieres").fetchall()}
         declarees |= {m.libelle for m in lot.matieres}
         if not declarees or libelle in declarees:
@@ -687,22 +689,23 @@ class Warehouse:
                 proches = [par_cle[p] for p in difflib.get_close_matches(libelle.upper(), list(par_cle), n=3,
                                                                           cutoff=0.4)] or sorted(declarees)[:3]
                 raise ImportRejected(
-                    f"matière « {libelle} » (nom du fichier « {lot.fichier.name} ») inconnue de "
-                    "l'établissement ; matière(s) déclarée(s) la(les) plus proche(s) : "
-                    + ", ".join(f"« {m} »" for m in proches)
-                    + ". Renommez le fichier du nom de sa matière (ou indiquez-la : --option matiere=…) ; "
-                    "si c'est bien une nouvelle matière, réimportez avec « --option nouvelles_matieres=oui »",
+                    f"matière « {libelle} » ({'option matiere, fichier' if lot.matiere_par_option else origine} "
+                    f"« {lot.fichier.name} ») inconnue de l'établissement ; matière(s) déclarée(s) la(les) plus "
+                    "proche(s) : " + ", ".join(f"« {m} »" for m in proches)
+                    + (". Indiquez l'une d'elles (--option matiere=…) ; " if lot.matiere_par_option else
+                       ". Renommez le fichier du nom de sa matière (ou indiquez-la : --option matiere=…) ; ")
+                    + "si c'est bien une nouvelle matière, réimportez avec « --option nouvelles_matieres=oui »",
                     fichier=lot.fichier, colonne=libelle,
                     details=[f"matières déclarées : {', '.join(sorted(declarees))}"],
                 )
             res.remarques.append(Anomalie(colonne=libelle, message=(
-                f"matière « {libelle} » (nom du fichier) créée : acceptée comme nouvelle (nouvelles_matieres=oui)")))
+                f"matière « {libelle} » ({origine}) créée : acceptée comme nouvelle (nouvelles_matieres=oui)")))
             return
         cible, pourquoi = trouvee
         if cible == libelle:
             return
         res.remarques.append(Anomalie(colonne=libelle, message=(
-            f"matière « {libelle} » (nom du fichier) rattachée à « {cible} » ({pourquoi})")))
+            f"matière « {libelle} » ({origine}) rattachée à « {cible} » ({pourquoi})")))
         if isinstance(lot.notes, NotesLues):
             lot.notes.devoirs = type(lot.notes.devoirs)(
                 d.model_copy(update={"matiere": cible}) if d.matiere == libelle else d for d in lot.notes.devoirs)
@@ -710,8 +713,9 @@ class Warehouse:
                         for m in lot.moyennes]
 
     def _verifier_periodes(self, lot: Lot) -> None:
-        """Refuse une période nommée (option ``periode`` d'un export de notes) que l'établissement n'a pas
-        déclarée pour l'année scolaire de ses devoirs (« T1 » quand il déclare « Trimestre 1 ») : elle
+        """Refuse une période nommée (option ``periode`` d'un export de notes ou d'un tableau des résultats)
+        que l'établissement n'a pas déclarée pour l'année scolaire de ses devoirs (pour aucune année, pour
+        un tableau des résultats, qui n'a pas de date) (« T1 » quand il déclare « Trimestre 1 ») : elle
         créerait une période de plus, et « la période précédente » et les évolutions seraient fausses.
         Le refus nomme le fichier et les périodes déclarées. Sans période déclarée pour cette année
         (établissement pas encore décrit), rien n'est vérifié."""
@@ -725,16 +729,19 @@ class Warehouse:
         annees_periodes = self._annees_periodes(lot)
         annee_de = _annees(lot)
         nommees = {(annee_scolaire(d.date, annees_periodes), d.periode) for d in _devoirs(lot) if d.periode}
+        # La période donnée à l'import (option ``periode``) d'un export de notes ou d'un tableau des résultats.
         nommees |= {(annee_de(m.periode), m.periode) for m in lot.moyennes
-                    if m.periode and lot.source == "pronote-notes"}
+                    if m.periode and lot.source in ("pronote-notes", "pronote-resultats")}
         for annee, periode in sorted(nommees, key=lambda x: (x[0] or "", x[1])):
-            connues = declarees.get(annee) if annee else None
+            # Un tableau des résultats n'a pas de date : sa période doit être déclarée pour une année au moins.
+            connues = declarees.get(annee) if annee else set().union(*declarees.values())
             if connues and periode not in connues:
                 ordre = sorted(connues, key=lambda nom: next(
-                    (debut for a, debut, _, n in self._periodes_entrepot() if n == nom and a == annee),
+                    (debut for a, debut, _, n in self._periodes_entrepot() if n == nom and annee in (a, None)),
                     next((p.debut for p in lot.periodes if p.nom == nom), dt.date.max)))
                 raise ImportRejected(
-                    f"période « {periode} » inconnue de l'établissement pour l'année {annee} (fichier "
+                    f"période « {periode} » inconnue de l'établissement"
+                    + (f" pour l'année {annee}" if annee else "") + " (fichier "
                     f"« {lot.fichier.name} ») ; périodes déclarées : "
                     + ", ".join(f"« {n} »" for n in ordre)
                     + ". Réimportez avec l'une d'elles (--periode « " + ordre[0] + " »…)",

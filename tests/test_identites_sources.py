@@ -365,3 +365,47 @@ def test_notes_matiere_du_nom_de_fichier_rattachee_comme_pronote_resultats(wh, t
     [res] = importer(wh, [("pronote-notes", _export_notes(tmp_path, "anglais lv1.csv"), {"periode": "Trimestre 1"})])
     assert res.statut == "reussi", res.message
     assert wh.valeur("SELECT count(*) FROM t_devoirs") == 2
+
+
+# --- L'option matiere et la période d'un tableau des résultats, vérifiées de même (issue 17) -------------
+
+
+def test_notes_option_matiere_verifiee_comme_le_nom_de_fichier(wh, tmp_path) -> None:
+    """``--option matiere=…`` passait sans vérification (« MATHS » créait une matière à côté de
+    MATHEMATIQUES) : rapprochée par le même chemin que le nom du fichier, ou refusée."""
+    _ecole_declaree(wh, tmp_path)
+    f = _export_notes(tmp_path, "export.csv")
+    avant = wh.empreintes()
+    [res] = importer(wh, [("pronote-notes", f, {"periode": "Trimestre 1", "matiere": "MATHS CE"})])
+    assert res.statut == "rejete"
+    assert ("matière « MATHS CE » (option matiere, fichier « export.csv ») inconnue de l'établissement ; "
+            "matière(s) déclarée(s) la(les) plus proche(s) : « MATHEMATIQUES »") in res.message
+    assert "Indiquez l'une d'elles (--option matiere=…)" in res.message and wh.empreintes() == avant
+    [res] = importer(wh, [("pronote-notes", f, {"periode": "Trimestre 1", "matiere": "MATHS"})])
+    assert res.statut == "reussi", res.message
+    assert ("fichier « export.csv », colonne « MATHS » : matière « MATHS » (option matiere) rattachée à "
+            "« MATHEMATIQUES » (code déclaré dans etablissement.toml)") in res.anomalies
+    assert wh.sql("SELECT DISTINCT matiere FROM t_devoirs").rows() == [("MATHEMATIQUES",)]
+
+
+RESULTATS_T1 = (
+    "\ufeffÉlève;Moyenne générale;MATHEMATIQUES\r\n"
+    '"DUPONT Jean-Marie";"12,40";"11,50"\r\n'
+)
+
+
+def test_resultats_periode_non_declaree_refusee(wh, tmp_path) -> None:
+    """Le tableau des résultats n'a pas de date : « --periode T1 » à côté de « Trimestre 1 » créait une
+    période de plus. Refusé comme pour les notes, les périodes déclarées nommées ; rien d'écrit."""
+    _ecole_declaree(wh, tmp_path)
+    f = tmp_path / "resultats.csv"
+    f.write_text(RESULTATS_T1, encoding="utf-8", newline="")
+    avant = wh.empreintes()
+    [res] = importer(wh, [("pronote-resultats", f, {"periode": "T1", "classe": "3A"})])
+    assert res.statut == "rejete"
+    assert ("période « T1 » inconnue de l'établissement (fichier « resultats.csv ») ; périodes déclarées : "
+            "« Trimestre 1 », « Trimestre 2 », « Trimestre 3 »") in res.message
+    assert wh.empreintes() == avant
+    [res] = importer(wh, [("pronote-resultats", f, {"periode": "Trimestre 2", "classe": "3A"})])
+    assert res.statut == "reussi", res.message
+    assert wh.sql("SELECT DISTINCT periode FROM moyennes_pronote").rows() == [("Trimestre 2",)]
