@@ -126,11 +126,22 @@ def professeur_principal(u: Utilisateur) -> None:
         st.subheader(f"Moyennes — {a.periode.periode}{depuis}")
         g = a.generale or {}
         ecart = None if g.get("precedente") is None else g["moyenne"] - g["precedente"]
-        cols = st.columns(4)
-        cols[0].metric("Moyenne générale", fr.nombre(g.get("moyenne")), **fr.delta(ecart), border=True,
-                       help="La moyenne générale de la classe (sur 20).")
-        for i, m in enumerate(a.matieres.iter_rows(named=True), start=1):
-            cols[i % 4].metric(m["matiere"], fr.nombre(m["moyenne"]), **fr.delta(m["ecart"]))
+        tete = st.columns(4)
+        tete[0].metric("Moyenne générale", fr.nombre(g.get("moyenne")), **fr.delta(ecart), border=True,
+                       help="La moyenne générale de la classe (sur 20).", height="stretch")
+        tete[1].metric("Élèves en hausse", fr.nombre(a.nb_hausses, 0), border=True,
+                       help=f"Moyenne générale en hausse d'au moins {fr.nombre(tb.SEUIL_EVOLUTION, 0)} point.",
+                       height="stretch")
+        tete[2].metric("Élèves en baisse", fr.nombre(a.nb_baisses, 0), border=True,
+                       help=f"Moyenne générale en baisse d'au moins {fr.nombre(tb.SEUIL_EVOLUTION, 0)} point.",
+                       height="stretch")
+        tete[3].metric("Alertes de la période", fr.nombre(a.alertes.height, 0), border=True, height="stretch")
+        # Une rangée de colonnes par groupe de quatre matières : les rangées restent alignées.
+        matieres = list(a.matieres.iter_rows(named=True))
+        for debut in range(0, len(matieres), 4):
+            cols = st.columns(4)
+            for col, m in zip(cols, matieres[debut:debut + 4]):
+                col.metric(m["matiere"], fr.nombre(m["moyenne"]), **fr.delta(m["ecart"]))
         if a.precedente:
             st.caption(f"Moyennes de la classe sur 20 ; l'écart compare aux moyennes des mêmes élèves en "
                        f"{a.precedente.periode} ({a.precedente.annee}).")

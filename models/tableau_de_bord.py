@@ -116,7 +116,8 @@ class AccueilClasse:
       celle des mêmes élèves à la période précédente (``models.moyennes.comparaison_precedente``).
     - ``hausses`` / ``baisses`` : ``eleve_id, eleve, moyenne, moyenne_avant, variation`` — les élèves dont la
       moyenne générale a monté / baissé d'au moins :data:`models.conseil.SEUIL_EVOLUTION` point, les plus forts
-      d'abord, :data:`MOUVEMENTS_MAX` au plus (la synthèse du conseil, :meth:`FeuilleConseil.progres`).
+      d'abord, :data:`MOUVEMENTS_MAX` au plus (la synthèse du conseil, :meth:`FeuilleConseil.progres`) ;
+      ``nb_hausses`` / ``nb_baisses`` : combien ils sont en tout.
     - ``alertes`` : les alertes des élèves de la classe qui comptent dans la période en cours (leur
       ``periode_scolaire``), les plus graves d'abord (``models.alertes.SCHEMA``).
     """
@@ -130,6 +131,8 @@ class AccueilClasse:
     hausses: pl.DataFrame
     baisses: pl.DataFrame
     alertes: pl.DataFrame
+    nb_hausses: int = 0
+    nb_baisses: int = 0
 
 
 _MATIERES = {"matiere": pl.String, "famille": pl.String, "moyenne": pl.Float64, "precedente": pl.Float64,
@@ -166,9 +169,10 @@ def assembler_accueil_classe(f: "conseil.FeuilleConseil", comparaison: pl.DataFr
     calendrier ``courante`` (:func:`periode_courante`). Sans lecture : le tableau de bord passe la feuille
     qu'il a déjà en cache pour la page Conseil de classe (même calcul, fait une fois)."""
     periode = Periode(f.annee, f.periode)
+    tous_hausse, tous_baisse = f.progres()
     hausses, baisses = (
         d.head(MOUVEMENTS_MAX).with_columns(moyenne_avant=pl.col("moyenne") - pl.col("variation"))
-        .select(list(_MOUVEMENTS)) for d in f.progres())
+        .select(list(_MOUVEMENTS)) for d in (tous_hausse, tous_baisse))
     gen = f.generale()
     generale = None if gen is None else {"moyenne": gen["moyenne"], "precedente": _moyenne_precedente(f)}
     avant = (comparaison.filter(pl.col("periode") != f.periode).select("matiere", precedente="moyenne")
@@ -179,7 +183,8 @@ def assembler_accueil_classe(f: "conseil.FeuilleConseil", comparaison: pl.DataFr
     ref = courante.cle if courante is not None else periode
     al = conseil.alertes_de_periode(f.alertes, ref.annee, ref.periode)
     return AccueilClasse(f.classe, periode, f.precedente, courante, generale, matieres.cast(_MATIERES),
-                         hausses.cast(_MOUVEMENTS), baisses.cast(_MOUVEMENTS), al)
+                         hausses.cast(_MOUVEMENTS), baisses.cast(_MOUVEMENTS), al,
+                         nb_hausses=tous_hausse.height, nb_baisses=tous_baisse.height)
 
 
 def _moyenne_precedente(f: "conseil.FeuilleConseil") -> float | None:

@@ -77,6 +77,14 @@ def test_accueil_classe_moyennes_et_qui_a_bouge(wh):
     assert a.hausses.select("eleve", "moyenne_avant", "moyenne", "variation").rows() == [
         ("ARNAUD Paul", 9.0, 13.0, 4.0), ("BERGER Chloé", 11.0, 12.5, 1.5)]
     assert a.baisses.select("eleve", "variation").rows() == [("CARON Éloïse", -3.5), ("DUPONT Malo", -1.0)]
+    assert (a.nb_hausses, a.nb_baisses) == (2, 2)
+
+
+def test_qui_a_bouge_au_plus_cinq_par_sens_mais_tous_comptes(wh, monkeypatch):
+    monkeypatch.setattr(tb, "MOUVEMENTS_MAX", 1)
+    a = tb.accueil_classe(wh, "3B", au=dt.date(2026, 3, 20))
+    assert a.hausses["eleve"].to_list() == ["ARNAUD Paul"] and a.baisses["eleve"].to_list() == ["CARON Éloïse"]
+    assert (a.nb_hausses, a.nb_baisses) == (2, 2)
 
 
 def test_accueil_classe_alertes_de_la_periode_en_cours(wh):
@@ -228,6 +236,8 @@ def test_page_accueil_professeur_principal(ecole):
     m = _metriques(at)
     # Arrondis de models.nombres ; un écart négatif commence par « - » ASCII (flèche vers le bas).
     assert m["Moyenne générale"] == ("12,08", "+0,68")
+    assert m["Élèves en hausse"][0] == "2" and m["Élèves en baisse"][0] == "2"
+    assert m["Alertes de la période"][0] == "2"
     assert m["FRANÇAIS"] == ("11,67", "+0,47") and m["MATHÉMATIQUES"] == ("12,50", "+0,90")
     assert m["ARNAUD Paul"] == ("13,00", "+4,00") and m["BERGER Chloé"] == ("12,50", "+1,50")
     assert m["CARON Éloïse"] == ("11,50", "-3,50") and m["DUPONT Malo"] == ("11,00", "-1,00")
