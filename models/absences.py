@@ -44,7 +44,7 @@ _CRENEAUX = """
 abs_ AS (
     SELECT eleve_id, debut, fin, statut, demi_journees_calculees,
            row_number() OVER (ORDER BY eleve_id, debut, fin) AS absence_id
-    FROM absences
+    FROM absences{filtre}
 ),
 jours_ AS (
     SELECT a.*, unnest(generate_series(a.debut::DATE, a.fin::DATE, INTERVAL 1 DAY))::DATE AS jour
@@ -77,6 +77,14 @@ creneaux AS (
     FROM creneaux_abs_
     GROUP BY eleve_id, jour, demi
 )"""
+_CRENEAUX_PORTEE = _CRENEAUX
+_CRENEAUX = _CRENEAUX_PORTEE.format(filtre="")
+
+
+def creneaux_de(filtre: str) -> str:
+    """La CTE :data:`_CRENEAUX` sur les seules absences qui passent ``filtre`` (SQL sur les colonnes de la vue
+    ``absences``, ``eleve_id`` compris) : les alertes d'une classe ne dépilent que ses absences."""
+    return _CRENEAUX_PORTEE.format(filtre=f" WHERE {filtre}")
 
 #: Agrégats communs sur ``creneaux`` (alias c).
 _COMPTES = """count(c.jour)::INTEGER AS brutes,
@@ -254,7 +262,7 @@ def calendrier_enregistre(wh: "Warehouse", r: Reglages) -> Iterator[None]:
 
 
 def taux_periode_eleves(
-    wh: "Warehouse", *, au: dt.date | None = None, reglages: Reglages | None = None
+    wh: "Warehouse", *, au: dt.date | None = None, reglages: Reglages | None = None, classe: str | None = None
 ) -> pl.DataFrame:
     """Par élève et période commencée : demi-journées manquées (toutes, justifiées ou non) sur les
     demi-journées de classe écoulées (jusqu'à ``au``, aujourd'hui par défaut), et le taux de la classe.
@@ -262,20 +270,30 @@ def taux_periode_eleves(
     demi-journées de classe ni comme demi-journées manquées, comme dans :func:`taux`.
 
     Un élève compte dans les périodes des années où il figure sur une liste d'élèves, dans sa classe de
-    la période (vue ``classes_periodes``) : pas de taux nul pour une année où il n'était pas inscrit."""
+    la période (vue ``classes_periodes``) : pas de taux nul pour une année où il n'était pas inscrit.
+
+    ``classe`` : seulement les élèves qui sont aujourd'hui dans ``classe`` ; le taux de la classe de chaque
+    période reste celui de tous ses élèves d'alors (seules leurs classes sont relues)."""
     r = reglages or charger_reglages()
+    if classe is None:
+        classes, eleves_lus, garde = "TRUE", "TRUE", "TRUE"
+    else:
+        membres = "(SELECT eleve_id FROM eleves WHERE classe = $classe)"
+        classes = f"classe IN (SELECT classe FROM classes_periodes WHERE eleve_id IN {membres})"
+        eleves_lus = f"eleve_id IN (SELECT eleve_id FROM classes_periodes WHERE {classes})"
+        garde = f"eleve_id IN {membres}"
     sans_classe = ("EXISTS (SELECT 1 FROM calendrier_sans_classe n WHERE n.jour = {jour} "
                    "AND (n.classe IS NULL OR n.classe IS NOT DISTINCT FROM {classe}))")
     with calendrier_enregistre(wh, r):
         return wh.sql(
             f"""
-            WITH {_CRENEAUX},
+            WITH {creneaux_de(eleves_lus)},
             per AS (
                 SELECT p.annee, p.periode, p.debut, least(p.fin, $au) AS fin_ecoulee, cl.classe,
                        (SELECT count(*) FROM generate_series(p.debut, least(p.fin, $au), INTERVAL 1 DAY) t(d)
                         WHERE isodow(d) <= 5 AND NOT {sans_classe.format(jour="d::DATE", classe="cl.classe")})
                        * $par_semaine / 5 AS demi_journees_classe
-                FROM periodes p JOIN (SELECT DISTINCT annee, periode, classe FROM classes_periodes) cl
+                FROM periodes p JOIN (SELECT DISTINCT annee, periode, classe FROM classes_periodes WHERE {classes}) cl
                      USING (annee, periode) WHERE p.debut <= $au
             ),
             m AS (
@@ -295,10 +313,10 @@ def taux_periode_eleves(
                      AND p.annee = e.annee AND p.periode = e.periode
                 LEFT JOIN m ON m.eleve_id = e.eleve_id AND m.annee = p.annee AND m.periode = p.periode
             )
-            SELECT *, avg(taux) OVER (PARTITION BY classe, annee, periode) AS taux_classe
-            FROM t ORDER BY eleve_id, annee, debut
+            SELECT * FROM (SELECT *, avg(taux) OVER (PARTITION BY classe, annee, periode) AS taux_classe FROM t)
+            WHERE {garde} ORDER BY eleve_id, annee, debut
             """,
-            params=_params(r, au=au or dt.date.today()),
+            params=_params(r, au=au or dt.date.today(), **({} if classe is None else {"classe": classe})),
         )
 
 

@@ -53,9 +53,7 @@ import polars as pl
 
 from . import absences as abs_
 from .formules import neutraliser_cellule
-from .moyennes import familles, moyennes, moyennes_calculees
 from .nombres import nombre
-from .periodes import avec_precedente
 from .reglages import REGLES, Reglages, charger_reglages
 from .sanctions import sanction_effacee  # noqa: F401 (R511-13 : models/sanctions.py)
 
@@ -117,11 +115,15 @@ class _Ctx:
     wh: "Warehouse"
     r: Reglages
     au: dt.date
-    eleves: dict[str, dict[str, Any]]
-    #: Moyennes déjà lues (``moyennes_calculees`` ou ``moyennes``, élèves concernés) : pas de seconde lecture.
-    moyennes: pl.DataFrame | None = None
+    #: Les élèves examinés (ceux de la classe ``classe``, ou tous) : identifiant → (nom, prénom, classe).
+    eleves: dict[str, tuple[str | None, str | None, str | None]]
+    #: Les identifiants à garder parmi ceux de la classe (``moyennes`` fourni : ses élèves), ou None.
+    restreints: set[str] | None = None
     #: Les périodes de l'établissement (annee, periode, debut, fin), pour rattacher un jour à sa période.
     periodes: list[tuple[str, str, dt.date, dt.date]] = field(default_factory=list)
+    #: La classe examinée (None : tout l'établissement) ; chaque règle filtre ses requêtes par elle.
+    classe: str | None = None
+    _precedentes: pl.DataFrame | None = None
 
     def periode_de(self, jour: dt.date) -> tuple[str | None, str | None]:
         """(année scolaire, période) qui contient ``jour`` ; (None, None) hors de toute période."""
@@ -129,6 +131,28 @@ class _Ctx:
             if debut <= jour <= fin:
                 return annee, periode
         return None, None
+
+    def portee(self, colonne: str = "eleve_id") -> str:
+        """Le filtre SQL des élèves examinés sur ``colonne`` (paramètre ``$portee``, voir :meth:`params`)."""
+        if self.classe is None:
+            return "TRUE"
+        return f"({colonne} IN (SELECT eleve_id FROM eleves WHERE classe = $portee))"
+
+    def params(self, **autres: Any) -> dict[str, Any]:
+        return {**autres, **({"portee": self.classe} if self.classe is not None else {})}
+
+    def classes(self) -> pl.DataFrame:
+        """eleve_id, classe des élèves examinés."""
+        return pl.DataFrame({"eleve_id": list(self.eleves), "classe": [v[2] for v in self.eleves.values()]},
+                            schema={"eleve_id": pl.String, "classe": pl.String})
+
+    def precedentes(self) -> pl.DataFrame:
+        """``models.periodes.precedentes(meme_annee=True)``, lue une fois par calcul (elle relit les notes)."""
+        if self._precedentes is None:
+            from .periodes import precedentes
+
+            self._precedentes = precedentes(self.wh, meme_annee=True)
+        return self._precedentes
 
     def alerte(
         self,
@@ -148,26 +172,29 @@ class _Ctx:
         tendance: str | None = None,
         comparaison_classe: str | None = None,
     ) -> dict[str, Any]:
-        e = self.eleves.get(eleve_id, {})
+        nom, prenom, classe = self.eleves.get(eleve_id, _INCONNU)
         return {
-            "eleve_id": eleve_id, "nom": e.get("nom"), "prenom": e.get("prenom"), "classe": e.get("classe"),
+            "eleve_id": eleve_id, "nom": nom, "prenom": prenom, "classe": classe,
             "regle": regle, "libelle": self.r.libelle(regle), "annee": annee, "periode": periode,
             "periode_scolaire": periode_scolaire or periode,
             "gravite": gravite,
             "valeur": float(valeur), "seuil": float(seuil), "tendance": tendance,
             "comparaison_classe": comparaison_classe, "acteur": acteur, "procedure": procedure,
             "explication": explication,
-            "preuves": json.dumps(preuves, ensure_ascii=False, default=_json),
+            "preuves": _DUMPS(preuves),
         }
 
     def qui(self, eleve_id: str) -> str:
-        e = self.eleves.get(eleve_id, {})
-        return f"{e.get('prenom', '')} {e.get('nom', eleve_id)}".strip()
+        e = self.eleves.get(eleve_id)
+        return eleve_id.strip() if e is None else f"{e[1]} {e[0]}".strip()
 
     def de_qui(self, eleve_id: str) -> str:
         """« de Paul MARTIN », « d'Assia MOREAU » (élision devant une voyelle ou un h muet)."""
         nom = self.qui(eleve_id)
         return f"d'{nom}" if nom[:1].lower() in "aeiouyhàâéèêëîïôöûüœ" else f"de {nom}"
+
+
+_INCONNU: tuple[None, None, None] = (None, None, None)
 
 
 def _json(x: Any) -> Any:
@@ -176,6 +203,22 @@ def _json(x: Any) -> Any:
     if isinstance(x, dt.date):
         return fr_date(x)
     return str(x)
+
+
+#: Le JSON des preuves (``json.dumps(…, ensure_ascii=False, default=_json)``), encodeur construit une fois.
+_DUMPS = json.JSONEncoder(ensure_ascii=False, default=_json).encode
+
+
+def _avec_precedente(ctx: _Ctx, df: pl.DataFrame, par: list[str], colonnes: list[str], *,
+                     suffixe: str = "_precedente") -> pl.DataFrame:
+    """``models.periodes.avec_precedente(…, meme_annee=True)`` sur les périodes lues une fois (:meth:`_Ctx.precedentes`)."""
+    sortie = df.join(ctx.precedentes(), on=["annee", "periode"], how="left", maintain_order="left")
+    avant = df.select(
+        *par, pl.col("annee").alias("annee_precedente"), pl.col("periode").alias("periode_precedente"),
+        *(pl.col(c).alias(f"{c}{suffixe}") for c in colonnes),
+    )
+    return sortie.join(avant, on=[*par, "annee_precedente", "periode_precedente"], how="left",
+                       maintain_order="left")
 
 
 def _tendance(avant: float | None, maintenant: float, unite: str = "", hausse_mauvaise: bool = True) -> str | None:
@@ -204,27 +247,52 @@ _PROC_10 = (
 
 def _absences_mois(ctx: _Ctx) -> list[dict[str, Any]]:
     r = ctx.r.absences
-    # Le compte du mois civil (L131-8) : models.absences, le même que la page Absences et le suivi.
-    par_mois = abs_.non_justifiees_par_mois(ctx.wh, reglages=ctx.r).rename(
-        {"non_justifiees": "nj", "en_attente": "att"})
+    # Le compte du mois civil (L131-8) : celui de models.absences (_PAR_MOIS), compté en SQL pour les seuls
+    # élèves examinés ; les listes de jours et de demi-journées (les preuves) ne sont construites que pour
+    # les élèves × mois qui déclenchent une alerte, le mois précédent lu par une jointure.
+    par_mois = ctx.wh.sql(
+        f"""
+        WITH {abs_.creneaux_de(ctx.portee())},
+        cr AS MATERIALIZED (SELECT * FROM creneaux),
+        n AS (
+            SELECT eleve_id, date_trunc('month', jour)::DATE AS mois,
+                   (count(*) FILTER (WHERE statut = 'non_justifiee'))::INTEGER AS nj,
+                   (count(*) FILTER (WHERE statut = 'en_attente'))::INTEGER AS att
+            FROM cr GROUP BY ALL
+        ),
+        e AS (SELECT eleve_id, classe FROM eleves WHERE {ctx.portee()}),
+        totaux AS (SELECT e.classe, n.mois, sum(n.nj)::BIGINT AS total FROM n LEFT JOIN e USING (eleve_id) GROUP BY ALL),
+        candidats AS (
+            SELECT n.*, e.classe, avant.nj AS nj_avant
+            FROM n LEFT JOIN e USING (eleve_id)
+            LEFT JOIN n avant ON avant.eleve_id = n.eleve_id AND avant.mois = (n.mois - INTERVAL 1 MONTH)::DATE
+            WHERE n.nj >= least($seuil_mois, $seuil_persistance) OR n.att >= $seuil_attente
+        ),
+        listes AS (
+            SELECT eleve_id, date_trunc('month', jour)::DATE AS mois,
+                   list(DISTINCT jour ORDER BY jour) FILTER (WHERE statut = 'non_justifiee') AS jours,
+                   list({{'jour': jour, 'demi': demi, 'statut': statut}} ORDER BY jour, demi DESC)
+                       FILTER (WHERE statut IN ('non_justifiee', 'en_attente')) AS creneaux
+            FROM cr SEMI JOIN candidats k ON k.eleve_id = cr.eleve_id AND k.mois = date_trunc('month', cr.jour)::DATE
+            GROUP BY ALL
+        )
+        SELECT c.eleve_id, c.mois, c.nj, c.att, c.classe, c.nj_avant, l.jours, l.creneaux, t.total
+        FROM candidats c JOIN listes l USING (eleve_id, mois)
+        LEFT JOIN totaux t ON t.classe IS NOT DISTINCT FROM c.classe AND t.mois = c.mois
+        ORDER BY c.eleve_id, c.mois
+        """,
+        params=ctx.params(midi=r.heure_demi_journee, par_semaine=r.demi_journees_par_semaine,
+                          seuil_mois=r.seuil_mois_non_justifiees, seuil_persistance=r.seuil_persistance,
+                          seuil_attente=r.seuil_en_attente),
+    )
     if par_mois.is_empty():
         return []
-    classe_de = {k: v["classe"] for k, v in ctx.eleves.items()}
-    effectifs: dict[str, int] = {}
-    for cl in classe_de.values():
+    effectifs: dict[str | None, int] = {}
+    for _, _, cl in ctx.eleves.values():
         effectifs[cl] = effectifs.get(cl, 0) + 1
-    par_mois = par_mois.with_columns(classe=pl.col("eleve_id").replace_strict(classe_de, default=None))
-    total_classe = {
-        (row["classe"], row["mois"]): row["nj"]
-        for row in par_mois.group_by("classe", "mois").agg(pl.col("nj").sum()).iter_rows(named=True)
-    }
-    # Seuls les élèves × mois qui déclenchent une alerte sont parcourus en Python (quelques % des lignes) ;
-    # le mois précédent de chacun est lu d'avance par une jointure.
-    par_mois = par_mois.with_columns(precedent=pl.col("mois").dt.offset_by("-1mo")).join(
-        par_mois.select("eleve_id", precedent="mois", nj_avant="nj"), on=["eleve_id", "precedent"], how="left"
-    ).filter(abs_.regle_mensuelle_expr(ctx.r, "nj").is_not_null() | (pl.col("att") >= r.seuil_en_attente))
+    total_classe = {(row[0], row[1]): row[2] for row in par_mois.select("classe", "mois", "total").iter_rows()}
     out = []
-    for row in par_mois.sort("eleve_id", "mois").iter_rows(named=True):
+    for row in par_mois.iter_rows(named=True):
         eid, mois, nj, att = row["eleve_id"], row["mois"], row["nj"], row["att"]
         creneaux = row["creneaux"] or []
         mois_txt = fr_mois(mois)
@@ -277,12 +345,12 @@ def _absences_mois(ctx: _Ctx) -> list[dict[str, Any]]:
 
 def _absences_periodes(ctx: _Ctx) -> list[dict[str, Any]]:
     r = ctx.r.absences
-    t = abs_.taux_periode_eleves(ctx.wh, au=ctx.au, reglages=ctx.r).sort("eleve_id", "annee", "debut")
+    t = abs_.taux_periode_eleves(ctx.wh, au=ctx.au, reglages=ctx.r, classe=ctx.classe).sort("eleve_id", "annee", "debut")
     # La période précédente de la même année, sur la même ligne ; puis un premier tri en Polars, un peu
     # large (1e-9 : la décision exacte reste celle de la boucle), pour ne parcourir en Python que les
     # lignes qui peuvent donner une alerte.
     cols = ("periode", "brutes", "non_justifiees", "en_attente", "justifiees", "demi_journees_classe", "taux")
-    t = avec_precedente(ctx.wh, t, ["eleve_id"], list(cols[1:]), meme_annee=True, suffixe="_prec").with_columns(
+    t = _avec_precedente(ctx, t, ["eleve_id"], list(cols[1:]), suffixe="_prec").with_columns(
         pl.col(f"{c}_prec").alias(f"prec_{c}") for c in cols[1:]
     ).with_columns(prec_periode=pl.when(pl.col("prec_brutes").is_not_null()).then(pl.col("periode_precedente")))
     attendu = pl.col("prec_brutes") * pl.col("demi_journees_classe") / pl.col("prec_demi_journees_classe")
@@ -342,19 +410,19 @@ def _absences_periodes(ctx: _Ctx) -> list[dict[str, Any]]:
 def _absenteisme_perle(ctx: _Ctx) -> list[dict[str, Any]]:
     r = ctx.r.absences
     ev = ctx.wh.sql(
-        """
+        f"""
         WITH ev AS (
             SELECT eleve_id, debut AS moment, 'absence courte' AS nature,
                    date_diff('minute', debut, fin) AS minutes
-            FROM absences WHERE date_diff('minute', debut, fin) <= $max * 60
+            FROM absences WHERE date_diff('minute', debut, fin) <= $max * 60 AND {ctx.portee()}
             UNION ALL
-            SELECT eleve_id, date, 'retard', minutes FROM retards
+            SELECT eleve_id, date, 'retard', minutes FROM retards WHERE {ctx.portee()}
         )
         SELECT ev.*, p.annee, p.periode, date_trunc('week', ev.moment)::DATE AS semaine
         FROM ev JOIN periodes p ON ev.moment::DATE BETWEEN p.debut AND p.fin
         ORDER BY eleve_id, moment
         """,
-        params={"max": r.perle_duree_max_heures},
+        params=ctx.params(max=r.perle_duree_max_heures),
     )
     if ev.is_empty():
         return []
@@ -363,10 +431,9 @@ def _absenteisme_perle(ctx: _Ctx) -> list[dict[str, Any]]:
         retards=(pl.col("nature") == "retard").sum(),
     )
     moyenne_classe: dict[tuple, float] = {}
-    g = g.with_columns(classe=pl.col("eleve_id").replace_strict(
-        {k: v["classe"] for k, v in ctx.eleves.items()}, default=None, return_dtype=pl.String))
-    effectifs = pl.DataFrame({"classe": [v["classe"] for v in ctx.eleves.values()]},
-                             schema={"classe": pl.String}).group_by("classe").len()
+    classes = ctx.classes()
+    g = g.join(classes, on="eleve_id", how="left")
+    effectifs = classes.group_by("classe").len()
     for row in g.group_by("classe", "annee", "periode").agg(pl.col("n").sum()).join(effectifs, on="classe").iter_rows(named=True):
         moyenne_classe[(row["classe"], row["annee"], row["periode"])] = row["n"] / row["len"]
     out = []
@@ -403,46 +470,72 @@ def _absenteisme_perle(ctx: _Ctx) -> list[dict[str, Any]]:
 # --- 3. Notes -----------------------------------------------------------------------------------------
 
 
+#: Les moyennes que lisent les règles de notes : la table tenue à jour (vue ``moyennes``) jointe aux élèves
+#: examinés, avec la famille de ``notes.matieres_professionnelles`` et la confiance (moins de
+#: ``notes.nb_notes_min`` notes) — les colonnes de ``models.moyennes.moyennes_calculees``, sans tout lire.
+_MOYENNES_ALERTES = """
+m AS (
+    SELECT m.eleve_id, m.classe, m.annee, m.periode, m.matiere,
+           CASE WHEN list_contains($pro::VARCHAR[], m.matiere) THEN 'professionnel' ELSE m.famille END AS famille,
+           m.coefficient, m.moyenne, m.nb_notes, m.moyenne_classe, m.min_classe, m.max_classe,
+           m.nb_notes < $min AS faible_confiance
+    FROM moyennes m JOIN eleves e USING (eleve_id)
+    WHERE {portee}
+),
+prec AS (SELECT * FROM precedentes_alertes)"""
+
+
 def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
     r = ctx.r.notes
-    # Une seule lecture de la vue « moyennes » : les moyennes par famille s'en déduisent (familles()).
-    m = ctx.moyennes if ctx.moyennes is not None else moyennes_calculees(ctx.wh, reglages=ctx.r)
-    m = m.filter(pl.col("eleve_id").is_in(list(ctx.eleves)))
-    if m.is_empty():
-        return []
-    ordre = ctx.wh.sql("SELECT annee, periode, debut FROM periodes")
-    m = m.join(ordre, on=["annee", "periode"], how="left")
-    fiables = m.filter(~pl.col("faible_confiance"))
+    # Chaque règle est une requête sur la table des moyennes tenue à jour à l'import (models/precalcul.py) :
+    # seules les lignes qui déclenchent une alerte sortent de DuckDB.
+    portee = ctx.portee("m.eleve_id")
+    if ctx.restreints is not None:  # ``moyennes`` fourni par l'appelant : ses seuls élèves
+        portee += " AND list_contains($restreints::VARCHAR[], m.eleve_id)"
+    cte = _MOYENNES_ALERTES.format(portee=portee)
+    params = ctx.params(min=r.nb_notes_min, pro=list(r.matieres_professionnelles),
+                        **({} if ctx.restreints is None else {"restreints": sorted(ctx.restreints)}))
+    ctx.wh.con.register("precedentes_alertes", ctx.precedentes())
+    try:
+        return _notes_sql(ctx, cte, params)
+    finally:
+        ctx.wh.con.unregister("precedentes_alertes")
+
+
+def _notes_sql(ctx: _Ctx, cte: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    r = ctx.r.notes
     out = []
-    matieres = fiables.filter(pl.col("matiere").is_not_null())
-    # Moyenne de la même matière à la période précédente, pour la tendance : calculée sur les seules
-    # matières des élèves qui ont une moyenne basse (les autres lignes ne servent pas). Les tris portent
-    # sur ces petits tableaux et rendent l'ordre des alertes stable.
-    cles = ["eleve_id", "annee", "matiere"]
-    basses = avec_precedente(
-        ctx.wh, matieres.join(matieres.filter(pl.col("moyenne") < r.seuil_matiere).select(cles).unique(),
-                              on=cles, how="semi"),
-        ["eleve_id", "matiere"], ["moyenne"], meme_annee=True,
-    ).rename({"moyenne_precedente": "avant"}).filter(pl.col("moyenne") < r.seuil_matiere).sort(
-        "eleve_id", "annee", "debut", "periode", "matiere")
-    # Les notes derrière toutes les moyennes basses, en une requête (et non une par alerte).
-    preuves_de: dict[tuple, list[dict]] = {}
-    if basses.height:
-        ctx.wh.con.register("moyennes_basses", basses.select("eleve_id", "annee", "periode", "matiere"))
-        try:
-            notes_basses = ctx.wh.sql(
-                "SELECT b.eleve_id, b.annee, b.periode, b.matiere AS service, n.date, n.matiere, n.devoir, "
-                "n.valeur, n.bareme, n.coefficient, n.statut, n.bonus, n.facultatif "
-                "FROM moyennes_basses b JOIN notes n ON n.eleve_id = b.eleve_id AND n.periode = b.periode "
-                "AND n.annee = b.annee LEFT JOIN matieres m ON m.matiere = n.matiere "
-                "WHERE coalesce(m.service, trim(split_part(n.matiere, '>', 1))) = b.matiere ORDER BY n.date, n.devoir_id"
-            )
-        finally:
-            ctx.wh.con.unregister("moyennes_basses")
-        champs = [c for c in notes_basses.columns if c not in ("eleve_id", "annee", "periode", "service")]
-        for eid, annee, periode, service, lignes in notes_basses.group_by(
-                "eleve_id", "annee", "periode", "service", maintain_order=True).agg(pl.struct(champs)).iter_rows():
-            preuves_de[(eid, annee, periode, service)] = lignes
+    def fiable(alias: str = "") -> str:
+        return f"{alias}matiere IS NOT NULL AND NOT {alias}faible_confiance"
+
+    # moyenne_basse : la moyenne de la même matière à la période précédente (même année, fiable) pour la
+    # tendance, et les notes derrière chaque moyenne basse (les preuves), dans la même requête.
+    basses = ctx.wh.sql(
+        f"""
+        WITH {cte},
+        basses AS (
+            SELECT b.*, pe.debut, prec.periode_precedente, a.moyenne AS avant
+            FROM m b LEFT JOIN periodes pe USING (annee, periode)
+            LEFT JOIN prec USING (annee, periode)
+            LEFT JOIN m a ON a.eleve_id = b.eleve_id AND a.matiere = b.matiere AND a.annee = prec.annee_precedente
+                 AND a.periode = prec.periode_precedente AND a.matiere IS NOT NULL AND NOT a.faible_confiance
+            WHERE {fiable('b.')} AND b.moyenne < $seuil
+        ),
+        preuves AS (
+            SELECT b.eleve_id, b.annee, b.periode, b.matiere,
+                   list({{'date': n.date, 'matiere': n.matiere, 'devoir': n.devoir, 'valeur': n.valeur,
+                          'bareme': n.bareme, 'coefficient': n.coefficient, 'statut': n.statut, 'bonus': n.bonus,
+                          'facultatif': n.facultatif}} ORDER BY n.date, n.devoir_id) AS preuves
+            FROM basses b JOIN notes n ON n.eleve_id = b.eleve_id AND n.periode = b.periode AND n.annee = b.annee
+            LEFT JOIN matieres mt ON mt.matiere = n.matiere
+            WHERE coalesce(mt.service, trim(split_part(n.matiere, '>', 1))) = b.matiere
+            GROUP BY ALL
+        )
+        SELECT b.*, p.preuves FROM basses b LEFT JOIN preuves p USING (eleve_id, annee, periode, matiere)
+        ORDER BY b.eleve_id, b.annee, b.debut NULLS FIRST, b.periode, b.matiere
+        """,
+        params={**params, "seuil": r.seuil_matiere},
+    )
     for row in basses.iter_rows(named=True):
         eid = row["eleve_id"]
         out.append(ctx.alerte(
@@ -457,25 +550,33 @@ def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
                 "Échanger avec l'élève ; proposer un accompagnement (aide aux devoirs, tutorat, PPRE) et en "
                 "informer la famille."
             ),
-            preuves=preuves_de.get((eid, row["annee"], row["periode"], row["matiere"]), []),
+            preuves=row["preuves"] or [],
             tendance=_tendance(row["avant"], row["moyenne"], " la période précédente"),
             comparaison_classe=f"moyenne de la classe : {fr(row['moyenne_classe'])} (min {fr(row['min_classe'])}, max {fr(row['max_classe'])})",
         ))
-    sous = (
-        matieres.filter(pl.col("moyenne") < r.seuil_moyenne)
-        .group_by("eleve_id", "annee", "periode", "classe")
-        .agg(n=pl.len(), liste=pl.struct("matiere", "moyenne", "nb_notes").sort_by("matiere"))
+    # matieres_sous_moyenne : le nombre de matières sous la moyenne par élève et période, et leur total par
+    # classe (la comparaison) ; l'effectif est celui des élèves examinés de la classe.
+    sous = ctx.wh.sql(
+        f"""
+        WITH {cte},
+        sous AS (
+            SELECT eleve_id, annee, periode, classe, count(*)::INTEGER AS n,
+                   list({{'matiere': matiere, 'moyenne': moyenne, 'nb_notes': nb_notes}} ORDER BY moyenne, matiere) AS liste
+            FROM m WHERE {fiable()} AND moyenne < $seuil GROUP BY ALL
+        ),
+        totaux AS (SELECT classe, annee, periode, sum(n)::BIGINT AS total FROM sous GROUP BY ALL)
+        SELECT s.*, t.total FROM sous s JOIN totaux t ON t.classe IS NOT DISTINCT FROM s.classe
+            AND t.annee IS NOT DISTINCT FROM s.annee AND t.periode IS NOT DISTINCT FROM s.periode
+        WHERE s.n >= $nb ORDER BY s.eleve_id NULLS FIRST, s.periode NULLS FIRST, s.annee NULLS FIRST
+        """,
+        params={**params, "seuil": r.seuil_moyenne, "nb": r.nb_matieres_sous_moyenne},
     )
-    total_de = {
-        (c, a, p): t for c, a, p, t in sous.group_by("classe", "annee", "periode").agg(t=pl.col("n").sum()).iter_rows()
-    }
-    effectif_de: dict[str, int] = {}
-    for v in ctx.eleves.values():
-        effectif_de[v["classe"]] = effectif_de.get(v["classe"], 0) + 1
-    for row in sous.filter(pl.col("n") >= r.nb_matieres_sous_moyenne).sort("eleve_id", "periode", "annee").iter_rows(named=True):
+    effectif_de: dict[str | None, int] = {}
+    for _, _, cl in ctx.eleves.values():
+        effectif_de[cl] = effectif_de.get(cl, 0) + 1
+    for row in sous.iter_rows(named=True):
         eid = row["eleve_id"]
-        liste = sorted(row["liste"], key=lambda x: x["moyenne"])
-        total = total_de[(row["classe"], row["annee"], row["periode"])]
+        liste = row["liste"]
         effectif = effectif_de.get(row["classe"], 0) or 1
         out.append(ctx.alerte(
             eid, "matieres_sous_moyenne", periode=row["periode"], annee=row["annee"], gravite="attention", valeur=row["n"],
@@ -487,69 +588,91 @@ def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
             acteur="Professeur principal, équipe pédagogique",
             procedure="Faire le point en équipe pédagogique ; envisager un PPRE ou un tutorat ; rencontrer la famille.",
             preuves=liste,
-            comparaison_classe=f"{fr(total / effectif)} matière(s) sous {fr(r.seuil_moyenne)} par élève en moyenne dans la classe",
+            comparaison_classe=f"{fr(row['total'] / effectif)} matière(s) sous {fr(r.seuil_moyenne)} par élève en moyenne dans la classe",
         ))
-    generales = m.filter(pl.col("matiere").is_null())
-    generales = avec_precedente(ctx.wh, generales, ["eleve_id"], ["moyenne", "faible_confiance"],
-                                meme_annee=True).with_columns(
-        avant=pl.col("moyenne_precedente"), periode_avant=pl.col("periode_precedente"),
-        avant_fiable=~pl.col("faible_confiance_precedente"),
+    # baisse_moyenne : la moyenne générale de la période précédente de la même année, les deux fiables.
+    baisses = ctx.wh.sql(
+        f"""
+        WITH {cte}
+        SELECT g.eleve_id, g.annee, g.periode, g.moyenne, g.moyenne_classe, a.moyenne AS avant,
+               prec.periode_precedente AS periode_avant, a.moyenne - g.moyenne AS baisse
+        FROM m g LEFT JOIN periodes pe USING (annee, periode)
+        JOIN prec USING (annee, periode)
+        JOIN m a ON a.eleve_id = g.eleve_id AND a.annee = prec.annee_precedente
+             AND a.periode = prec.periode_precedente AND a.matiere IS NULL
+        WHERE g.matiere IS NULL AND g.faible_confiance IS NOT TRUE AND a.faible_confiance IS FALSE
+          AND a.moyenne - g.moyenne >= $seuil
+        ORDER BY g.eleve_id, g.annee, pe.debut NULLS FIRST
+        """,
+        params={**params, "seuil": r.baisse_generale},
     )
-    # Premier tri un peu large (1e-9) en Polars ; la boucle garde la décision exacte.
-    generales = generales.filter(pl.col("avant") - pl.col("moyenne") >= r.baisse_generale - 1e-9).sort(
-        "eleve_id", "annee", "debut")
-    for row in generales.iter_rows(named=True):
-        if row["avant"] is None or row["faible_confiance"] or not row["avant_fiable"]:
-            continue
-        baisse = row["avant"] - row["moyenne"]
-        if baisse >= r.baisse_generale:
-            eid = row["eleve_id"]
-            out.append(ctx.alerte(
-                eid, "baisse_moyenne", periode=row["periode"], annee=row["annee"], gravite="attention", valeur=baisse,
-                seuil=r.baisse_generale,
-                explication=(
-                    f"La moyenne générale {ctx.de_qui(eid)} passe de {fr(row['avant'])} en {row['periode_avant']} "
-                    f"à {fr(row['moyenne'])} en {row['periode']} (−{fr(baisse)} points ; seuil : {fr(r.baisse_generale)})."
-                ),
-                acteur="Professeur principal",
-                procedure="Entretien avec l'élève et la famille ; chercher la cause (absences, difficultés, situation personnelle).",
-                preuves=[{"periode": row["periode_avant"], "moyenne": row["avant"]},
-                         {"periode": row["periode"], "moyenne": row["moyenne"]}],
-                tendance=_tendance(row["avant"], row["moyenne"]),
-                comparaison_classe=f"moyenne générale de la classe : {fr(row['moyenne_classe'])}",
-            ))
+    for row in baisses.iter_rows(named=True):
+        baisse = row["baisse"]
+        eid = row["eleve_id"]
+        out.append(ctx.alerte(
+            eid, "baisse_moyenne", periode=row["periode"], annee=row["annee"], gravite="attention", valeur=baisse,
+            seuil=r.baisse_generale,
+            explication=(
+                f"La moyenne générale {ctx.de_qui(eid)} passe de {fr(row['avant'])} en {row['periode_avant']} "
+                f"à {fr(row['moyenne'])} en {row['periode']} (−{fr(baisse)} points ; seuil : {fr(r.baisse_generale)})."
+            ),
+            acteur="Professeur principal",
+            procedure="Entretien avec l'élève et la famille ; chercher la cause (absences, difficultés, situation personnelle).",
+            preuves=[{"periode": row["periode_avant"], "moyenne": row["avant"]},
+                     {"periode": row["periode"], "moyenne": row["moyenne"]}],
+            tendance=_tendance(row["avant"], row["moyenne"]),
+            comparaison_classe=f"moyenne générale de la classe : {fr(row['moyenne_classe'])}",
+        ))
+    # ecart_familles : les moyennes générale et professionnelle (models.moyennes.familles), en SQL.
     n_min = r.nb_notes_min
-    fam = familles(m).filter(
-        (pl.col("nb_notes_general") >= n_min) & (pl.col("nb_notes_professionnel") >= n_min)
-        & (pl.col("ecart").abs() >= r.ecart_familles - 1e-9))
+    fam = ctx.wh.sql(
+        f"""
+        WITH {cte},
+        f AS (
+            SELECT eleve_id, annee, periode, first(classe) AS classe,
+                   CASE WHEN sum(coefficient) FILTER (WHERE famille = 'general') <> 0
+                        THEN sum(coefficient * moyenne) FILTER (WHERE famille = 'general')
+                             / sum(coefficient) FILTER (WHERE famille = 'general') END AS moyenne_general,
+                   CASE WHEN sum(coefficient) FILTER (WHERE famille = 'professionnel') <> 0
+                        THEN sum(coefficient * moyenne) FILTER (WHERE famille = 'professionnel')
+                             / sum(coefficient) FILTER (WHERE famille = 'professionnel') END AS moyenne_professionnel,
+                   coalesce(sum(nb_notes) FILTER (WHERE famille = 'general'), 0)::INTEGER AS nb_notes_general,
+                   coalesce(sum(nb_notes) FILTER (WHERE famille = 'professionnel'), 0)::INTEGER AS nb_notes_professionnel
+            FROM m WHERE matiere IS NOT NULL GROUP BY eleve_id, annee, periode
+        )
+        SELECT f.*, e.nom, e.prenom, moyenne_general - moyenne_professionnel AS ecart FROM f JOIN eleves e USING (eleve_id)
+        WHERE nb_notes_general >= $n AND nb_notes_professionnel >= $n
+          AND abs(moyenne_general - moyenne_professionnel) >= $seuil
+        ORDER BY f.classe NULLS LAST, f.annee NULLS LAST, f.periode NULLS LAST, e.nom NULLS LAST,
+                 e.prenom NULLS LAST, f.eleve_id NULLS LAST
+        """,
+        params={**params, "n": n_min, "seuil": r.ecart_familles},
+    )
     for row in fam.iter_rows(named=True):
-        if row["ecart"] is None or row["nb_notes_general"] < n_min or row["nb_notes_professionnel"] < n_min:
-            continue
-        if abs(row["ecart"]) >= r.ecart_familles:
-            eid = row["eleve_id"]
-            fort_pro = row["ecart"] < 0
-            lecture = (
-                "désengagement possible des matières générales" if fort_pro
-                else "difficultés dans la spécialité : l'orientation est à interroger"
-            )
-            out.append(ctx.alerte(
-                eid, "ecart_familles", periode=row["periode"], annee=row["annee"], gravite="attention", valeur=abs(row["ecart"]),
-                seuil=r.ecart_familles,
-                explication=(
-                    f"{ctx.qui(eid)} a {fr(row['moyenne_general'])} dans les matières générales et "
-                    f"{fr(row['moyenne_professionnel'])} dans les matières professionnelles en {row['periode']} "
-                    f"(écart {fr(abs(row['ecart']))} ; seuil : {fr(r.ecart_familles)}) : {lecture}."
-                ),
-                acteur="Professeur principal, DDFPT" if not fort_pro else "Professeur principal, professeurs de matières générales",
-                procedure=(
-                    "Entretien d'orientation avec l'élève et la famille (psychologue de l'Éducation nationale)."
-                    if not fort_pro else
-                    "Montrer à l'élève le lien entre matières générales et métier ; accompagnement personnalisé."
-                ),
-                preuves=[{"famille": "general", "moyenne": row["moyenne_general"]},
-                         {"famille": "professionnel", "moyenne": row["moyenne_professionnel"]}],
-                tendance="matières professionnelles plus fortes" if fort_pro else "matières générales plus fortes",
-            ))
+        eid = row["eleve_id"]
+        fort_pro = row["ecart"] < 0
+        lecture = (
+            "désengagement possible des matières générales" if fort_pro
+            else "difficultés dans la spécialité : l'orientation est à interroger"
+        )
+        out.append(ctx.alerte(
+            eid, "ecart_familles", periode=row["periode"], annee=row["annee"], gravite="attention", valeur=abs(row["ecart"]),
+            seuil=r.ecart_familles,
+            explication=(
+                f"{ctx.qui(eid)} a {fr(row['moyenne_general'])} dans les matières générales et "
+                f"{fr(row['moyenne_professionnel'])} dans les matières professionnelles en {row['periode']} "
+                f"(écart {fr(abs(row['ecart']))} ; seuil : {fr(r.ecart_familles)}) : {lecture}."
+            ),
+            acteur="Professeur principal, DDFPT" if not fort_pro else "Professeur principal, professeurs de matières générales",
+            procedure=(
+                "Entretien d'orientation avec l'élève et la famille (psychologue de l'Éducation nationale)."
+                if not fort_pro else
+                "Montrer à l'élève le lien entre matières générales et métier ; accompagnement personnalisé."
+            ),
+            preuves=[{"famille": "general", "moyenne": row["moyenne_general"]},
+                     {"famille": "professionnel", "moyenne": row["moyenne_professionnel"]}],
+            tendance="matières professionnelles plus fortes" if fort_pro else "matières générales plus fortes",
+        ))
     return out
 
 
@@ -558,40 +681,40 @@ def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
 
 def _comportement(ctx: _Ctx) -> list[dict[str, Any]]:
     s = ctx.wh.sql(
-        """SELECT s.eleve_id, s.date, s.nature, s.motif, s.exclusion, s.disciplinaire, p.annee, p.periode
-           FROM sanctions s JOIN periodes p ON s.date BETWEEN p.debut AND p.fin ORDER BY s.eleve_id, s.date"""
+        f"""SELECT s.eleve_id, s.date, s.nature, s.motif, s.exclusion, s.disciplinaire, p.annee, p.periode
+           FROM sanctions s JOIN periodes p ON s.date BETWEEN p.debut AND p.fin WHERE {ctx.portee("s.eleve_id")}
+           ORDER BY s.eleve_id, s.date""",
+        params=ctx.params(),
     )
     if s.is_empty():
         return []
-    garde = [not sanction_effacee(r["nature"], r["date"], bool(r["exclusion"]), ctx.au) for r in s.iter_rows(named=True)]
-    s = s.filter(pl.Series(garde, dtype=pl.Boolean))
     out = []
     seuil = ctx.r.comportement.punitions_min
-    # Seuls les élèves × périodes avec une sanction ou assez de punitions passent dans la boucle.
-    cles = ["eleve_id", "annee", "periode"]
-    sanction = pl.col("disciplinaire") | pl.col("exclusion")
-    retenues = s.group_by(cles).agg(n=pl.len(), sanctions=sanction.sum()).filter(
-        (pl.col("sanctions") > 0) | (pl.col("n") - pl.col("sanctions") >= seuil))
-    s = s.join(retenues.select(cles), on=cles, how="semi")
-    for (eid, annee, periode), lignes in s.group_by(cles, maintain_order=True):
-        sanctions = lignes.filter(pl.col("disciplinaire") | pl.col("exclusion"))
-        punitions = lignes.height - sanctions.height
-        if sanctions.height == 0 and punitions < seuil:
+    # Une seule passe sur les lignes (quelques-unes par élève) : rangées par élève × période, dans l'ordre
+    # de leur première apparition, les sanctions effacées (R511-13) écartées.
+    par_cle: dict[tuple, list[dict[str, Any]]] = {}
+    for r in s.iter_rows(named=True):
+        if not sanction_effacee(r["nature"], r["date"], bool(r["exclusion"]), ctx.au):
+            par_cle.setdefault((r["eleve_id"], r["annee"], r["periode"]), []).append(r)
+    for (eid, annee, periode), lignes in par_cle.items():
+        n_sanctions = sum(1 for r in lignes if r["disciplinaire"] is True or r["exclusion"] is True)
+        punitions = len(lignes) - n_sanctions
+        if n_sanctions == 0 and punitions < seuil:
             continue
-        detail = ", ".join(f"{r['nature']} le {fr_date(r['date'])}" for r in lignes.iter_rows(named=True))
+        detail = ", ".join(f"{r['nature']} le {fr_date(r['date'])}" for r in lignes)
         out.append(ctx.alerte(
-            eid, "comportement", periode=periode, annee=annee, gravite="attention" if sanctions.height else "info",
-            valeur=lignes.height, seuil=1 if sanctions.height else seuil,
+            eid, "comportement", periode=periode, annee=annee, gravite="attention" if n_sanctions else "info",
+            valeur=len(lignes), seuil=1 if n_sanctions else seuil,
             explication=(
-                f"{ctx.qui(eid)} a {_pluriel(sanctions.height, 'sanction')} et {_pluriel(punitions, 'punition')} "
+                f"{ctx.qui(eid)} a {_pluriel(n_sanctions, 'sanction')} et {_pluriel(punitions, 'punition')} "
                 f"en {periode} : {detail}."
             ),
-            acteur="CPE, professeur principal" + (", chef d'établissement" if sanctions.height else ""),
+            acteur="CPE, professeur principal" + (", chef d'établissement" if n_sanctions else ""),
             procedure=(
                 "Faire le point avec l'élève et sa famille ; mesures de prévention et d'accompagnement "
                 "(fiche de suivi, commission éducative — R511-19-1 du Code de l'éducation)."
             ),
-            preuves=lignes.select("date", "nature", "motif", "disciplinaire", "exclusion").to_dicts(),
+            preuves=[{k: r[k] for k in ("date", "nature", "motif", "disciplinaire", "exclusion")} for r in lignes],
         ))
     return out
 
@@ -601,63 +724,86 @@ def _comportement(ctx: _Ctx) -> list[dict[str, Any]]:
 
 def _competences(ctx: _Ctx) -> list[dict[str, Any]]:
     r = ctx.r.competences
-    ev = ctx.wh.sql(
-        """SELECT c.eleve_id, c.referentiel, c.domaine, c.item, c.niveau, c.libelle_source, c.date,
-                  coalesce(c.periode, p.periode) AS periode, p.annee
-           FROM competences c LEFT JOIN periodes p ON c.date BETWEEN p.debut AND p.fin
-           WHERE c.statut = 'evalue' AND c.niveau IS NOT NULL
-           ORDER BY c.eleve_id, c.referentiel, c.domaine, c.item, c.date"""
-    )
-    if ev.is_empty():
-        return []
-    par_item = ev.group_by("eleve_id", "referentiel", "domaine", "item", maintain_order=True).agg(
-        premier=pl.col("niveau").first(), dernier=pl.col("niveau").last(), n=pl.len(),
-        date=pl.col("date").last(), periode=pl.col("periode").last(), annee=pl.col("annee").last(), libelle=pl.col("libelle_source").last(),
+    # Premier et dernier niveau de chaque item (par date), puis les élèves × référentiels en alerte, en SQL ;
+    # seuls leurs items sortent de DuckDB, avec les évaluations des items figés (les preuves).
+    items = ctx.wh.sql(
+        f"""
+        WITH ev AS (
+            SELECT c.eleve_id, c.referentiel, c.domaine, c.item, c.niveau, c.libelle_source, c.date,
+                   coalesce(c.periode, p.periode) AS periode, p.annee
+            FROM competences c LEFT JOIN periodes p ON c.date BETWEEN p.debut AND p.fin
+            WHERE c.statut = 'evalue' AND c.niveau IS NOT NULL AND {ctx.portee("c.eleve_id")}
+        ),
+        par_item AS (
+            SELECT eleve_id, referentiel, domaine, item,
+                   first(niveau ORDER BY date) AS premier, last(niveau ORDER BY date) AS dernier,
+                   count(*)::INTEGER AS n, last(date ORDER BY date) AS date,
+                   last(periode ORDER BY date) AS periode, last(annee ORDER BY date) AS annee,
+                   last(libelle_source ORDER BY date) AS libelle
+            FROM ev GROUP BY ALL
+        ),
+        f AS (SELECT *, n >= 2 AND dernier <= premier AND dernier <= 2 AS fige FROM par_item),
+        en_alerte AS (
+            SELECT eleve_id, referentiel FROM f GROUP BY ALL
+            HAVING count(*) FILTER (WHERE dernier = 1) >= $insuffisants OR count(*) FILTER (WHERE fige) >= $figes
+        ),
+        cand AS (SELECT f.* FROM f SEMI JOIN en_alerte a ON a.eleve_id = f.eleve_id AND a.referentiel = f.referentiel),
+        evs AS (
+            SELECT ev.eleve_id, ev.referentiel, ev.domaine, ev.item,
+                   list({{'item': ev.item, 'date': ev.date, 'niveau': ev.niveau, 'libelle_source': ev.libelle_source}}
+                        ORDER BY ev.date) AS evaluations
+            FROM ev SEMI JOIN (SELECT * FROM cand WHERE fige) k ON k.eleve_id = ev.eleve_id
+                 AND k.referentiel = ev.referentiel AND k.domaine = ev.domaine AND k.item = ev.item
+            GROUP BY ALL
+        )
+        SELECT cand.*, evs.evaluations FROM cand LEFT JOIN evs ON evs.eleve_id = cand.eleve_id
+            AND evs.referentiel = cand.referentiel AND evs.domaine = cand.domaine AND evs.item = cand.item
+        ORDER BY cand.eleve_id, cand.referentiel, cand.domaine, cand.item
+        """,
+        params=ctx.params(insuffisants=r.items_insuffisants, figes=r.items_sans_progres),
     )
     libelles = r.libelles
-    # Les élèves × référentiels qui déclenchent une alerte, comptés en Polars ; la boucle ne parcourt qu'eux.
-    fige = (pl.col("n") >= 2) & (pl.col("dernier") <= pl.col("premier")) & (pl.col("dernier") <= 2)
-    en_alerte = par_item.group_by("eleve_id", "referentiel").agg(
-        insuffisants=(pl.col("dernier") == 1).sum(), figes=fige.sum(),
-    ).filter((pl.col("insuffisants") >= r.items_insuffisants) | (pl.col("figes") >= r.items_sans_progres))
-    par_item = par_item.join(en_alerte.select("eleve_id", "referentiel"), on=["eleve_id", "referentiel"], how="semi")
-    ev_de = ev.join(en_alerte.select("eleve_id", "referentiel"), on=["eleve_id", "referentiel"],
-                    how="semi").partition_by("eleve_id", "referentiel", as_dict=True)
+    groupes: dict[tuple, list[dict[str, Any]]] = {}
+    for row in items.iter_rows(named=True):
+        groupes.setdefault((row["eleve_id"], row["referentiel"]), []).append(row)
     out = []
-    for (eid, ref), items in par_item.group_by("eleve_id", "referentiel", maintain_order=True):
+    for (eid, ref), lignes in groupes.items():
         acteur = "Coordonnateur ULIS" if "ulis" in ref.casefold() else "Professeur principal, équipe pédagogique"
-        insuffisants = items.filter(dernier=1)
-        periode, annee = items.sort("date")["periode"][-1], items.sort("date")["annee"][-1]
-        if insuffisants.height >= r.items_insuffisants:
+        insuffisants = [x for x in lignes if x["dernier"] == 1]
+        # La période de l'évaluation la plus récente du référentiel.
+        recente = lignes[-1]
+        for x in lignes:  # la dernière des plus récentes, comme un tri stable par date
+            if x["date"] is not None and (recente["date"] is None or x["date"] >= recente["date"]):
+                recente = x
+        periode, annee = recente["periode"], recente["annee"]
+        if len(insuffisants) >= r.items_insuffisants:
             out.append(ctx.alerte(
                 eid, "competences_insuffisantes", periode=periode, annee=annee, gravite="attention",
-                valeur=insuffisants.height, seuil=r.items_insuffisants,
+                valeur=len(insuffisants), seuil=r.items_insuffisants,
                 explication=(
-                    f"{ctx.qui(eid)} a {insuffisants.height} items en « {libelles[1]} » dans le référentiel {ref} "
+                    f"{ctx.qui(eid)} a {len(insuffisants)} items en « {libelles[1]} » dans le référentiel {ref} "
                     f"(dernière évaluation ; seuil : {r.items_insuffisants}) : "
-                    + ", ".join(insuffisants["item"].to_list()) + "."
+                    + ", ".join(x["item"] for x in insuffisants) + "."
                 ),
                 acteur=acteur,
                 procedure="Adapter les objectifs et les aides (PPRE) ; en parler avec l'élève et sa famille.",
-                preuves=insuffisants.select("domaine", "item", "libelle", "date").to_dicts(),
+                preuves=[{k: x[k] for k in ("domaine", "item", "libelle", "date")} for x in insuffisants],
             ))
-        figes = items.filter(fige)
-        if figes.height >= r.items_sans_progres:
+        figes = [x for x in lignes if x["fige"]]
+        if len(figes) >= r.items_sans_progres:
             out.append(ctx.alerte(
-                eid, "competences_sans_progres", periode=periode, annee=annee, gravite="info", valeur=figes.height,
+                eid, "competences_sans_progres", periode=periode, annee=annee, gravite="info", valeur=len(figes),
                 seuil=r.items_sans_progres,
                 explication=(
-                    f"{ctx.qui(eid)} ne progresse pas sur {figes.height} items du référentiel {ref} évalués "
+                    f"{ctx.qui(eid)} ne progresse pas sur {len(figes)} items du référentiel {ref} évalués "
                     "plusieurs fois : " + ", ".join(
                         f"{x['item']} ({libelles[x['premier']].lower()} → {libelles[x['dernier']].lower()})"
-                        for x in figes.iter_rows(named=True)
+                        for x in figes
                     ) + "."
                 ),
                 acteur=acteur,
                 procedure="Revoir les aides apportées sur ces items et les modalités d'évaluation.",
-                preuves=ev_de[(eid, ref)].join(figes.select("eleve_id", "referentiel", "domaine", "item"),
-                      on=["eleve_id", "referentiel", "domaine", "item"], maintain_order="left")
-                .select("item", "date", "niveau", "libelle_source").to_dicts(),
+                preuves=[e for x in figes for e in (x["evaluations"] or [])],
             ))
     return out
 
@@ -668,9 +814,11 @@ def _competences(ctx: _Ctx) -> list[dict[str, Any]]:
 def _pix(ctx: _Ctx) -> list[dict[str, Any]]:
     r = ctx.r.pix
     profils = ctx.wh.sql(
-        """SELECT x.eleve_id, e.classe, e.niveau, x.campagne, x.date_envoi, x.partage, x.progression, p.periode, p.annee
+        f"""SELECT x.eleve_id, e.classe, e.niveau, x.campagne, x.date_envoi, x.partage, x.progression, p.periode, p.annee
            FROM pix_profils x JOIN eleves e USING (eleve_id)
-           LEFT JOIN periodes p ON x.date_envoi::DATE BETWEEN p.debut AND p.fin"""
+           LEFT JOIN periodes p ON x.date_envoi::DATE BETWEEN p.debut AND p.fin
+           WHERE {ctx.portee("x.eleve_id")}""",
+        params=ctx.params(),
     )
     out = []
     if profils.is_empty():
@@ -703,8 +851,8 @@ def _pix(ctx: _Ctx) -> list[dict[str, Any]]:
     # Absents d'une campagne suivie par une bonne part de leur classe.
     participants = profils.group_by("classe", "campagne").agg(ids=pl.col("eleve_id").unique(), n=pl.len())
     effectifs: dict[str, list[str]] = {}
-    for eid, e in ctx.eleves.items():
-        effectifs.setdefault(e["classe"], []).append(eid)
+    for eid, (_, _, cl) in ctx.eleves.items():
+        effectifs.setdefault(cl, []).append(eid)
     for row in participants.sort("classe", "campagne").iter_rows(named=True):
         membres = effectifs.get(row["classe"], [])
         if not membres or row["n"] / len(membres) < r.participation_classe_min:
@@ -723,14 +871,15 @@ def _pix(ctx: _Ctx) -> list[dict[str, Any]]:
             ))
     # Terminale : compétences au niveau 1 ou plus (meilleur niveau toutes campagnes confondues).
     niveaux = ctx.wh.sql(
-        """SELECT e.eleve_id, e.classe,
+        f"""SELECT e.eleve_id, e.classe,
                   count(DISTINCT x.competence) FILTER (WHERE x.niveau >= 1)::INTEGER AS n,
                   list(DISTINCT x.competence ORDER BY x.competence) FILTER (WHERE x.niveau >= 1) AS liste
            FROM eleves e LEFT JOIN pix x USING (eleve_id)
            WHERE e.niveau IN (SELECT unnest($niv::VARCHAR[]))
              AND e.classe IN (SELECT DISTINCT e2.classe FROM pix_profils p2 JOIN eleves e2 USING (eleve_id))
+             AND {ctx.portee("e.eleve_id")}
            GROUP BY ALL HAVING n < $min ORDER BY e.eleve_id""",
-        params={"niv": list(r.niveaux_terminale), "min": r.competences_min_terminale},
+        params=ctx.params(niv=list(r.niveaux_terminale), min=r.competences_min_terminale),
     )
     for row in niveaux.iter_rows(named=True):
         if row["n"] < r.competences_min_terminale:
@@ -772,18 +921,32 @@ def alertes(
     reglages: Reglages | None = None,
     au: dt.date | None = None,
     moyennes: pl.DataFrame | None = None,
+    eleve: str | None = None,
 ) -> pl.DataFrame:
-    """Toutes les alertes, les plus graves d'abord (``au`` : date de référence, aujourd'hui par défaut).
+    """Toutes les alertes, les plus graves d'abord (``au`` : date de référence, aujourd'hui par défaut) ;
+    colonnes : :data:`SCHEMA`.
 
-    ``classe`` : seuls les élèves de la classe sont examinés (les comparaisons se font dans la classe,
-    le résultat est celui de l'école filtré). ``moyennes`` : les moyennes de ces élèves déjà lues
-    (``models.moyennes.moyennes(classe=…)``, toutes périodes), pour ne pas relire la vue."""
+    ``classe`` : seuls les élèves de la classe sont examinés, chaque règle ne lit que leurs lignes (les
+    comparaisons se font dans la classe ; le résultat est celui de l'école filtré). ``eleve`` : les seules
+    alertes de cet élève, calculées sur sa classe (les comparaisons en ont besoin). ``moyennes`` : les
+    moyennes déjà lues par l'appelant (``models.moyennes.moyennes(eleves=…)``, toutes périodes) ; les
+    règles de notes lisent la table des moyennes tenue à jour, pour les seuls élèves de ce tableau.
+
+    Chaque règle est une requête ensembliste (SQL sur les vues publiques, dont ``moyennes`` que
+    ``models/precalcul.py`` tient à jour à l'import) qui ne rend que les lignes en alerte ; seul le texte
+    de chaque alerte (explication, preuves en JSON) est écrit ligne à ligne."""
     r = reglages or charger_reglages()
+    if eleve is not None:
+        sa_classe = wh.sql("SELECT classe FROM eleves WHERE eleve_id = $e", params={"e": eleve})
+        if sa_classe.is_empty() or (classe is not None and sa_classe["classe"][0] != classe):
+            return pl.DataFrame(schema=SCHEMA)
+        classe = sa_classe["classe"][0] if classe is None else classe
     eleves = wh.sql("SELECT eleve_id, nom, prenom, classe FROM eleves WHERE $c IS NULL OR classe = $c",
                     params={"c": classe})
     periodes = wh.sql("SELECT annee, periode, debut, fin FROM periodes ORDER BY debut").rows()
-    ctx = _Ctx(wh, r, au or dt.date.today(), {row["eleve_id"]: row for row in eleves.iter_rows(named=True)},
-               moyennes, periodes)
+    ctx = _Ctx(wh, r, au or dt.date.today(),
+               dict(zip(eleves["eleve_id"], zip(eleves["nom"], eleves["prenom"], eleves["classe"]))),
+               None if moyennes is None else set(moyennes["eleve_id"]), periodes, classe)
     lignes: list[dict[str, Any]] = []
     for regles, calcul in _FAMILLES:
         actives = set(regles) - set(r.alertes.desactivees)
@@ -793,6 +956,8 @@ def alertes(
     df = pl.DataFrame(lignes, schema=SCHEMA, orient="row") if lignes else pl.DataFrame(schema=SCHEMA)
     if classe is not None:
         df = df.filter(classe=classe)
+    if eleve is not None:
+        df = df.filter(eleve_id=eleve)
     if regle is not None:
         df = df.filter(regle=regle)
     if gravite is not None:

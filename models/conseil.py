@@ -249,7 +249,7 @@ def _sanctions_retenues(wh: Warehouse, ids: list[str], annee: str | None, period
 def alertes_eleve(wh: Warehouse, eleve_id: str, classe: str | None = None) -> pl.DataFrame:
     """Les alertes d'un élève (``models.alertes``, calculées pour sa classe seulement), les plus graves
     d'abord."""
-    df = alertes.alertes(wh, classe=classe).filter(pl.col("eleve_id") == eleve_id)
+    df = alertes.alertes(wh, classe=classe, eleve=eleve_id)
     return df.sort(alertes.rang_gravite(), "regle", maintain_order=True)
 
 

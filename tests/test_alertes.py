@@ -10,7 +10,7 @@ import itertools
 
 import pytest
 
-from models.alertes import alertes, fr, mentions, publier_alertes, sanction_effacee, tableau_alertes
+from models.alertes import fr, mentions, publier_alertes, sanction_effacee, tableau_alertes
 from models.reglages import valider
 from models.records import (
     Absence, Classe, Devoir, Eleve, Evaluation, Famille, Matiere, Note, PixCompetence, PixParticipation,
@@ -18,6 +18,8 @@ from models.records import (
 )
 
 from .conftest import lot
+# Chaque appel compare le calcul ensembliste à la référence figée (l'ancien calcul ligne à ligne).
+from .outils.differentiel import memes_alertes as alertes
 
 JEAN = RefEleve(nom_complet="DUPONT Jean-Marie", classe="3A")
 CHLOE = RefEleve(nom_complet="LEFEVRE Chloé", classe="3A")

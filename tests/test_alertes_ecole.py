@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 import connectors
-from models.alertes import alertes
 from models.warehouse import Warehouse
 from sample_data.generateur import ecrire_ecole, generer
+
+from .outils.differentiel import memes_alertes
 
 #: Profil planté → règles qui doivent le repérer (au moins une).
 ATTENDU: dict[str, set[str]] = {
@@ -41,7 +42,7 @@ def ecole_demo(tmp_path_factory):
         res = wh.importer(connectors.lire(sorte, Path(chemin), **options))
         assert res.statut == "reussi", res.message
     fin = max(p.fin for p in ecole.periodes)
-    df = alertes(wh, au=fin + dt.timedelta(days=1))
+    df = memes_alertes(wh, au=fin + dt.timedelta(days=1))  # égal à la référence figée
     yield wh, ecole.verite, df
     wh.close()
 
@@ -82,3 +83,21 @@ def test_precision_et_rappel_par_regle(ecole_demo):
         assert rappel == 1.0, regle
     autres = df.filter(~df["regle"].is_in(sorted({r for rs in ATTENDU.values() for r in rs})))
     print("autres règles :", dict(autres.group_by("regle").len().iter_rows()))
+
+
+def test_une_classe_et_un_eleve_comme_la_reference(ecole_demo):
+    """Les alertes d'une classe (``classe=``) et d'un élève (``eleve=``, celles de la fiche) ne lisent que
+    leurs lignes et sont exactement celles de la référence figée, filtrée ; à deux dates (fin d'année, et
+    en cours d'année : périodes pas encore écoulées)."""
+    wh, _, df = ecole_demo
+    fin = wh.valeur("SELECT max(fin) FROM periodes")
+    classes = df.group_by("classe").len().sort("len", "classe", descending=[True, False])["classe"].head(2).to_list()
+    for au in (fin + dt.timedelta(days=1), fin - dt.timedelta(days=150)):
+        for classe in classes:
+            a = memes_alertes(wh, au=au, classe=classe)
+            assert a.height and set(a["classe"]) == {classe}
+            eleve = a["eleve_id"][0]
+            b = memes_alertes(wh, au=au, eleve=eleve)
+            assert b.height and set(b["eleve_id"]) == {eleve}
+            assert b.equals(a.filter(eleve_id=eleve))
+    assert memes_alertes(wh, au=fin, eleve="inconnu").is_empty()

@@ -194,7 +194,11 @@ def test_alertes_filtres_et_liens(ecole: Path) -> None:
     assert m["Attention"] == "0" and m["Information"] == "0" and m["Alerte"] != "0"
     liens = at.get("page_link")
     assert liens and all("eleve" in json.dumps(str(l.proto)) for l in liens)
-    assert any("PETIT" in e.label for e in at.expander)
+    # Un tableau (25 alertes par page), pas une boîte par alerte ; le détail d'une seule alerte.
+    tableau = next(d.value for d in at.dataframe if "Explication" in d.value.columns)
+    assert any("PETIT" in e for e in tableau["Élève"]) and set(tableau["Gravité"]) == {"Alerte"}
+    assert not at.expander and len(liens) == 1
+    assert not any("None" in str(v) for v in tableau.astype(str).to_numpy().ravel())
 
 
 def test_competences_progres(ecole: Path) -> None:

@@ -72,10 +72,14 @@ def test_alertes_etat_et_formulaire(ecole: Path) -> None:
         suivi.ajouter(ecole, wh, CPE, suivi.Saisie(eid, "alerte", "prise_en_charge", dt.date(2026, 2, 2),
                                                    regle="absences_mois", periode="2026-01"))
     at = ouvrir("alertes", CPE)
-    titres = [e.label for e in at.expander]
-    assert any("PETIT" in t and "Prise en charge" in t for t in titres)
+
+    def lignes(at) -> list[tuple[str, str]]:  # noqa: ANN001 (AppTest)
+        tableau = next(d.value for d in at.dataframe if "Explication" in d.value.columns)
+        return list(zip(tableau["Élève"], tableau["État"]))
+
+    assert any("PETIT" in e and "Prise en charge" in etat for e, etat in lignes(at))
     at.multiselect(key="alertes_etats").set_value(["prise_en_charge"]).run()
-    assert all("Prise en charge" in e.label for e in at.expander)
+    assert lignes(at) and all("Prise en charge" in etat for _, etat in lignes(at))
 
 
 def test_conseil_decision_et_projection(ecole: Path) -> None:

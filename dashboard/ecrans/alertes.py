@@ -1,6 +1,7 @@
-"""Alertes : filtrées par classe, règle, gravité et état de suivi ; chacune avec son explication, la
-procédure, son état (vue, prise en charge, close : ``models/suivi.py``), un formulaire pour le changer ou
-consigner une étape, et un lien vers la fiche de l'élève ; export CSV (formules neutralisées)."""
+"""Alertes : filtrées par classe, règle, gravité et état de suivi, en tableau de 25 alertes par page (triable,
+une ligne choisie) ; le détail de l'alerte choisie : son explication, la procédure, son état (vue, prise en
+charge, close : ``models/suivi.py``), un formulaire pour le changer ou consigner une étape, et un lien vers la
+fiche de l'élève ; export CSV de toutes les alertes filtrées (formules neutralisées)."""
 
 from __future__ import annotations
 
@@ -68,14 +69,46 @@ export = choisies.select(
 ui.telecharger("Exporter les alertes affichées (CSV)", fr.csv(export), file_name="alertes.csv",
                    mime="text/csv", key="csv_alertes")
 
-LIMITE = 200
-for a in choisies.head(LIMITE).iter_rows(named=True):
+# Un tableau d'une page d'alertes (triable, une ligne choisie) et le détail d'une seule alerte : dessiner
+# une boîte dépliable par alerte (200 et plus) coûtait plusieurs secondes au navigateur à chaque passage.
+PAR_PAGE = 25
+nb_pages = max(1, -(-choisies.height // PAR_PAGE))
+if nb_pages > 1:
+    page = st.selectbox("Page", range(1, nb_pages + 1), key="alertes_page",
+                        format_func=lambda n: f"{n} / {nb_pages} (alertes {(n - 1) * PAR_PAGE + 1} à "
+                                              f"{min(n * PAR_PAGE, choisies.height)} sur {choisies.height})")
+else:
+    page = 1
+page_alertes = choisies.slice((page - 1) * PAR_PAGE, PAR_PAGE)
+if page_alertes.is_empty():
+    st.info("Aucune alerte ne correspond à ces filtres.")
+else:
+    etats_page = [fsuivi.etat(statut, date, auteur) for statut, date, auteur in
+                  zip(page_alertes["statut"], page_alertes["statut_date"], page_alertes["statut_auteur"])]
+    tableau = page_alertes.select(
+        pl.col("gravite").replace_strict(GRAVITES, default="—").alias("Gravité"),
+        (pl.col("nom").fill_null("") + " " + pl.col("prenom").fill_null("")).alias("Élève"),
+        pl.col("classe").fill_null("—").alias("Classe"),
+        pl.col("libelle").fill_null("—").alias("Règle"),
+        pl.col("periode").map_elements(fr.periode, return_dtype=pl.String).fill_null("—").replace("", "—").alias("Période"),
+        pl.Series("État", etats_page, dtype=pl.String),
+        pl.col("explication").fill_null("—").alias("Explication"),
+    )
+    st.caption("Choisissez une ligne pour voir le détail de l'alerte (la première de la page par défaut) ; "
+               "un clic sur un en-tête trie le tableau.")
+    choix_ligne = st.dataframe(
+        tableau, hide_index=True, on_select="rerun", selection_mode="single-row", key="alertes_tableau",
+        column_config={"Explication": st.column_config.TextColumn(width="large")},
+    )
+    lignes = choix_ligne.selection.rows if choix_ligne is not None else []
+    a = page_alertes.row(lignes[0] if lignes and lignes[0] < page_alertes.height else 0, named=True)
     # Clé stable d'une alerte (deux alertes d'une règle, d'une période et d'un élève diffèrent par leur matière).
     rang = zlib.crc32(f"{a['eleve_id']}|{a['regle']}|{a['periode']}|{a['explication']}".encode())
-    titre = f"{GRAVITES.get(a['gravite'], a['gravite'])} — {a['nom']} {a['prenom']} ({a['classe']}) — {a['libelle']}"
     etat = fsuivi.etat(a["statut"], a["statut_date"], a["statut_auteur"])
-    with st.expander(titre + (f" · {fr.periode(a['periode'])}" if a.get("periode") else "") + f" · {etat.split(' le ')[0]}",
-                     icon=ICONES.get(a["gravite"])):
+    with st.container(border=True):
+        st.markdown(f"{ICONES.get(a['gravite'], '')} **{GRAVITES.get(a['gravite'], a['gravite'])} — "
+                    f"{a['nom']} {a['prenom']} ({a['classe'] or '—'}) — {a['libelle']}**"
+                    + (f" · {fr.periode(a['periode'])}" if a.get("periode") else ""))
         st.write(a["explication"])
         st.caption(f"État du suivi : {etat}")
         details = []
@@ -95,6 +128,4 @@ for a in choisies.head(LIMITE).iter_rows(named=True):
             fsuivi.formulaire(a["eleve_id"], cle=f"alerte_{rang}_{a['eleve_id']}_{a['regle']}",
                               sortes=("alerte", "procedure"), regle=a["regle"], periode=a["periode_suivie"],
                               annee=a["annee"], titre="État de l'alerte ou étape de la procédure")
-if choisies.height > LIMITE:
-    st.caption(f"{choisies.height - LIMITE} alerte(s) de plus : affinez les filtres ou exportez le CSV.")
 fvalidation.section()
