@@ -504,9 +504,10 @@ def _traduire(message: str) -> str:
     return _ARGPARSE_FR.get(message, message)
 
 
-def parser() -> argparse.ArgumentParser:
-    import connectors
-
+def parser(*, sortes: bool = True) -> argparse.ArgumentParser:
+    """Le parseur de la commande. ``sortes`` : les sortes de ``vigie import`` sont lues dans ``connectors``
+    (qui importe pydantic et tous les enregistrements : plus d'une seconde) ; sans elles, la sorte n'est
+    pas contrôlée par argparse — :func:`main` ne s'en passe que si la ligne de commande n'est pas un import."""
     argparse._ = _traduire  # type: ignore[attr-defined]  # argparse lit ``_`` à chaque message
 
     commun = argparse.ArgumentParser(add_help=False)
@@ -526,8 +527,13 @@ def parser() -> argparse.ArgumentParser:
     d.set_defaults(func=cmd_demo)
 
     i = sous.add_parser("import", parents=[commun], help="importe un ou plusieurs fichiers")
-    i.add_argument("sorte", choices=sorted(connectors.SOURCES), metavar="SORTE",
-                   help="sorte de fichier : " + ", ".join(sorted(connectors.SOURCES)))
+    if sortes:
+        import connectors
+
+        i.add_argument("sorte", choices=sorted(connectors.SOURCES), metavar="SORTE",
+                       help="sorte de fichier : " + ", ".join(sorted(connectors.SOURCES)))
+    else:
+        i.add_argument("sorte", metavar="SORTE")
     i.add_argument("fichiers", nargs="*", metavar="FICHIER",
                    help="fichiers à importer (pronote-live : fichier d'identifiants, facultatif)")
     i.add_argument("--classe", help="classe des élèves quand le fichier ne l'indique pas")
@@ -622,7 +628,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    p = parser()
+    # « vigie alerts » ne charge pas les connecteurs (démarrage ≤ 1 s, BENCHMARKS.md (c)) : seule une ligne
+    # de commande qui contient « import » en a besoin (la liste des sortes).
+    p = parser(sortes="import" in (sys.argv[1:] if argv is None else argv))
     # « vigie import SORTE --option CLE=VALEUR FICHIER » : argparse range FICHIER parmi les inconnus une
     # fois une option lue après la sorte ; ce sont des fichiers à importer, comme avant l'option.
     args, reste = p.parse_known_args(argv)
