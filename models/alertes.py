@@ -181,7 +181,7 @@ class _Ctx:
             "valeur": float(valeur), "seuil": float(seuil), "tendance": tendance,
             "comparaison_classe": comparaison_classe, "acteur": acteur, "procedure": procedure,
             "explication": explication,
-            "preuves": _DUMPS(preuves),
+            "preuves": preuves if isinstance(preuves, _JsonSql) else _DUMPS(preuves),
         }
 
     def qui(self, eleve_id: str) -> str:
@@ -207,6 +207,33 @@ def _json(x: Any) -> Any:
 
 #: Le JSON des preuves (``json.dumps(…, ensure_ascii=False, default=_json)``), encodeur construit une fois.
 _DUMPS = json.JSONEncoder(ensure_ascii=False, default=_json).encode
+
+
+class _JsonSql(str):
+    """Des preuves déjà écrites en JSON par DuckDB (:func:`_objet_json`), gardées telles quelles."""
+
+
+def _objet_json(champs: list[tuple[str, str, str]]) -> str:
+    """L'expression SQL qui écrit un objet JSON exactement comme :data:`_DUMPS` : ``champs`` = (clé,
+    expression, sorte) avec sorte ``texte`` (``to_json``), ``nombre`` (un DOUBLE s'écrit en SQL comme le
+    ``repr`` de Python : 12.5, 20.0, 0.3333333333333333, 1e-05), ``booleen`` ou ``date`` (jj/mm/aaaa).
+    Les preuves d'une moyenne basse (toutes ses notes) pèsent plus que le reste de l'alerte : les écrire
+    en SQL évite de convertir puis d'encoder des centaines de milliers de dictionnaires en Python."""
+    morceaux = []
+    for cle, x, sorte in champs:
+        if sorte == "texte":
+            v = f"coalesce(to_json({x}), 'null')"
+        elif sorte == "nombre":
+            v = (f"CASE WHEN {x} IS NULL THEN 'null' WHEN isfinite({x}) THEN CAST({x} AS VARCHAR) "
+                 f"WHEN isnan({x}) THEN 'NaN' WHEN {x} > 0 THEN 'Infinity' ELSE '-Infinity' END")
+        elif sorte == "booleen":
+            v = f"CASE WHEN {x} IS NULL THEN 'null' WHEN {x} THEN 'true' ELSE 'false' END"
+        elif sorte == "date":
+            v = f"coalesce('\"' || strftime({x}, '%d/%m/%Y') || '\"', 'null')"
+        else:
+            raise ValueError(sorte)
+        morceaux.append(f"'{json.dumps(cle)}: ' || {v}")
+    return "'{' || " + " || ', ' || ".join(morceaux) + " || '}'"
 
 
 def _avec_precedente(ctx: _Ctx, df: pl.DataFrame, par: list[str], colonnes: list[str], *,
@@ -505,6 +532,12 @@ def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
 def _notes_sql(ctx: _Ctx, cte: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     r = ctx.r.notes
     out = []
+    preuve_note = _objet_json([
+        ("date", "n.date", "date"), ("matiere", "n.matiere", "texte"), ("devoir", "n.devoir", "texte"),
+        ("valeur", "n.valeur", "nombre"), ("bareme", "n.bareme", "nombre"), ("coefficient", "n.coefficient", "nombre"),
+        ("statut", "n.statut", "texte"), ("bonus", "n.bonus", "booleen"), ("facultatif", "n.facultatif", "booleen"),
+    ])
+
     def fiable(alias: str = "") -> str:
         return f"{alias}matiere IS NOT NULL AND NOT {alias}faible_confiance"
 
@@ -523,9 +556,7 @@ def _notes_sql(ctx: _Ctx, cte: str, params: dict[str, Any]) -> list[dict[str, An
         ),
         preuves AS (
             SELECT b.eleve_id, b.annee, b.periode, b.matiere,
-                   list({{'date': n.date, 'matiere': n.matiere, 'devoir': n.devoir, 'valeur': n.valeur,
-                          'bareme': n.bareme, 'coefficient': n.coefficient, 'statut': n.statut, 'bonus': n.bonus,
-                          'facultatif': n.facultatif}} ORDER BY n.date, n.devoir_id) AS preuves
+                   '[' || string_agg({preuve_note}, ', ' ORDER BY n.date, n.devoir_id) || ']' AS preuves
             -- les notes des seuls élèves en alerte, filtrées avant la jointure (sinon toutes les notes sont
             -- jointes à leurs devoirs) : 2 à 3 fois moins de calcul
             FROM basses b JOIN (SELECT * FROM notes WHERE eleve_id IN (SELECT eleve_id FROM basses)) n
@@ -553,7 +584,7 @@ def _notes_sql(ctx: _Ctx, cte: str, params: dict[str, Any]) -> list[dict[str, An
                 "Échanger avec l'élève ; proposer un accompagnement (aide aux devoirs, tutorat, PPRE) et en "
                 "informer la famille."
             ),
-            preuves=row["preuves"] or [],
+            preuves=_JsonSql(row["preuves"] or "[]"),
             tendance=_tendance(row["avant"], row["moyenne"], " la période précédente"),
             comparaison_classe=f"moyenne de la classe : {fr(row['moyenne_classe'])} (min {fr(row['min_classe'])}, max {fr(row['max_classe'])})",
         ))
