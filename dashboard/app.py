@@ -20,10 +20,13 @@ if str(_RACINE) not in sys.path:
 import pandas  # noqa: E402, F401
 import streamlit as st  # noqa: E402
 
-from dashboard import auth, data, recherche, ui  # noqa: E402
+from dashboard import auth, data, erreurs, recherche, ui  # noqa: E402
 from models import acces  # noqa: E402
 
 st.set_page_config(page_title="Vigie", page_icon="🎓", layout="wide")
+# Aucune trace Python ni lien « Ask Google/ChatGPT » à l'écran, même lancé sans .streamlit/config.toml
+# (dashboard/erreurs.py : le message français et le journal).
+st.set_option("client.showErrorDetails", "none")
 ui.style_francais()
 
 # Le seul point de contrôle : aucune page ne s'exécute sans utilisateur (sauf l'école fictive).
@@ -83,4 +86,4 @@ with st.sidebar:
 if st.session_state.get("vigie_derniere_page") != navigation.title:
     st.session_state["vigie_derniere_page"] = navigation.title
     acces.journaliser(data.chemin(), utilisateur, "consultation", navigation.title)
-navigation.run()
+erreurs.executer(navigation.run, navigation.title, data.chemin(), utilisateur)

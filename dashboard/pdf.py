@@ -14,15 +14,20 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 from fpdf import FPDF
 
 from models import conseil, lectures
+from models.acces import ROLES
+from models.annee_scolaire import annee_scolaire
 from models.alertes import GRAVITES
+from models.records import COMPOSANTES_SOCLE
 from models.reglages import charger_reglages
 from models.warehouse import Warehouse
 
@@ -457,38 +462,159 @@ def _page_eleve(doc: _Document, f: conseil.FeuilleConseil, r: dict, decision: di
 
 
 # --- Attestation de compétences ---------------------------------------------------------------------
+#
+# Ce qu'un coordonnateur ULIS remet à la famille ou à l'établissement d'accueil : l'établissement (nom et
+# UAI), l'année scolaire, l'élève, puis pour chaque item le dernier niveau atteint — en couleur de
+# l'établissement ET en libellé — et ce que cela veut dire en toutes lettres (« Acquis », « En cours
+# d'acquisition », « Non acquis » : ``models/reglages.toml``, ``[competences.acquisition]``). Le tableau est
+# celui de fpdf2 (``FPDF.table``) : les libellés longs passent à la ligne dans leur colonne, jamais par-dessus
+# la voisine, et l'en-tête est répété en haut de chaque page.
+
+#: Nom d'un référentiel pour une personne (le code reste dans l'entrepôt).
+REFERENTIELS = {"socle": "Socle commun de connaissances, de compétences et de culture", "ULIS": "Grille ULIS"}
+#: Colonnes du tableau de l'attestation (titre, largeur en mm) : 190 mm entre les marges d'une page A4.
+COLONNES_ATTESTATION = (("Domaine", 35.0), ("Item", 63.0), ("Niveau atteint", 42.0), ("Acquisition", 27.0),
+                        ("Date", 23.0))
 
 
-def attestation_pdf(wh: Warehouse, eleve_id: str, referentiel: str | None = None) -> bytes:
-    """Attestation de compétences d'un élève : dernier niveau atteint sur chaque item, avec sa date
-    (et le libellé du niveau, jamais la couleur seule)."""
+@dataclass(frozen=True)
+class Attestation:
+    """Ce que dit l'attestation, lu une fois dans l'entrepôt (:func:`donnees_attestation`).
+
+    ``items`` : une ligne par item évalué (referentiel, domaine, item, niveau 1–4, date), son **dernier**
+    niveau, libellés du socle déjà traduits ; ``etablissements`` : (UAI, nom) déclarés ; ``annee`` :
+    l'année scolaire de la dernière évaluation (« 2025-2026 ») ; ``redacteur`` : (nom affiché, rôle) de la
+    personne connectée qui l'édite."""
+
+    eleve: dict
+    annee: str
+    etablissements: tuple[tuple[str, str], ...]
+    items: pl.DataFrame
+    redacteur: tuple[str, str] | None = None
+
+
+def donnees_attestation(wh: Warehouse, eleve_id: str, referentiel: str | None = None,
+                        redacteur: tuple[str, str] | None = None) -> Attestation:
+    """Lit l'attestation de ``eleve_id`` (un seul référentiel si ``referentiel``). Lève ``ValueError`` pour
+    un élève inconnu (ou hors du périmètre de la personne connectée)."""
     eleve = lectures.eleve(wh, eleve_id)
     if eleve is None:
         raise ValueError(f"élève inconnu : {eleve_id}")
-    reg = charger_reglages()
     comp = lectures.competences(wh, eleve_id=eleve_id).filter(pl.col("niveau").is_not_null())
     if referentiel:
         comp = comp.filter(pl.col("referentiel") == referentiel)
-    derniers = comp.sort("date").group_by("referentiel", "domaine", "item", maintain_order=True).last()
-    doc = _Document(f"Attestation de compétences — {eleve['nom']} {eleve['prenom']}")
+    # Le dernier niveau de chaque item, dans l'ordre du référentiel (domaine, item) que donne la lecture.
+    derniers = (comp.group_by("referentiel", "domaine", "item", maintain_order=True)
+                .agg(pl.col("niveau", "date").sort_by("date").last())
+                .with_columns(pl.col(c).replace_strict(COMPOSANTES_SOCLE, default=pl.col(c), return_dtype=pl.String)
+                              for c in ("domaine", "item")))
+    periodes = [(r["annee"], r["debut"], r["fin"]) for r in lectures.periodes(wh).iter_rows(named=True)
+                if r["debut"] is not None and r["fin"] is not None]
+    jour = derniers["date"].max() if derniers.height else dt.date.today()
+    etabs = tuple((u, n) for u, n in lectures.etablissements(wh).iter_rows())
+    return Attestation(eleve, annee_scolaire(jour, periodes), etabs, derniers, redacteur)
+
+
+def nom_fichier_attestation(a: Attestation) -> str:
+    """``attestation_LOPEZ_Ines_2025-2026.pdf`` : nom, prénom et année, en lettres sans accent, chiffres et
+    tirets (un nom de fichier sûr sur tous les postes et dans une pièce jointe)."""
+    def sur(texte: str) -> str:
+        ascii_ = unicodedata.normalize("NFKD", texte or "").encode("ascii", "ignore").decode()
+        return re.sub(r"[^A-Za-z0-9]+", "-", ascii_).strip("-") or "eleve"
+
+    return f"attestation_{sur(a.eleve['nom'])}_{sur(a.eleve['prenom'])}_{sur(a.annee)}.pdf"
+
+
+def _texte_sur_fond(hexa: str) -> tuple[int, int, int]:
+    """Noir ou blanc, le plus lisible sur la couleur ``hexa`` (luminance relative WCAG 2.1)."""
+    def canal(c: int) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (canal(c) for c in _rgb(hexa))
+    lum = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return (0, 0, 0) if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else (255, 255, 255)
+
+
+def dessiner_attestation(a: Attestation) -> bytes:
+    """Le PDF de l'attestation ``a`` (une page A4 ou plus ; l'en-tête du tableau se répète)."""
+    from fpdf.fonts import FontFace
+
+    reg = charger_reglages().competences
+    e = a.eleve
+    doc = _Document(f"Attestation de compétences — {e['nom']} {e['prenom']} — {a.annee}")
     doc.add_page()
-    doc.titre("Attestation de compétences")
-    doc.ligne(f"Élève : {eleve['nom']} {eleve['prenom']} — classe {eleve['classe']}", 11, gras=True)
-    if eleve.get("date_naissance"):
-        doc.ligne(f"Né(e) le {fr.date(eleve['date_naissance'])}")
+    doc.police(10, gras=True)
+    for uai, nom in a.etablissements:
+        doc.ligne(f"{nom} — UAI {uai}", 10, gras=True)
+    doc.ligne(f"Année scolaire {a.annee}", 10)
     doc.ln(3)
-    if derniers.is_empty():
+    doc.titre("Attestation de compétences")
+    doc.ligne(f"Élève : {e['nom']} {e['prenom']} — classe {e['classe'] or '—'}", 11, gras=True)
+    if e.get("date_naissance"):
+        doc.ligne(f"Né(e) le {fr.date(e['date_naissance'])}")
+    doc.ln(2)
+    # La légende : couleur, niveau, libellé et ce qu'il veut dire.
+    doc.ligne("Niveaux de maîtrise (dernier niveau évalué pour chaque item) :", 9)
+    for n in sorted(reg.libelles):
+        y = doc.get_y()
+        doc.set_fill_color(*_rgb(reg.couleurs[n]))
+        doc.rect(doc.l_margin + 2, y + 1.2, 4, 3, style="F")
+        doc.set_x(doc.l_margin + 8)
+        doc.police(9)
+        doc.multi_cell(0, 5, doc._t(f"{n} — {reg.libelles[n]} : {reg.acquisition[n].lower()}"),
+                       new_x="LMARGIN", new_y="NEXT")
+    doc.ln(3)
+    if a.items.is_empty():
         doc.ligne("Aucune compétence évaluée.")
-    for ref in derniers["referentiel"].unique(maintain_order=True):
-        doc.ligne(f"Référentiel : {ref}", 12, gras=True)
-        lignes = [
-            [r["domaine"], r["item"], f"{r['niveau']} — {reg.competences.libelles.get(r['niveau'], '')}",
-             fr.date(r["date"])]
-            for r in derniers.filter(pl.col("referentiel") == ref).iter_rows(named=True)
-        ]
-        doc.tableau(["Domaine", "Item", "Niveau atteint", "Date"], lignes, [45, 55, 62, 24])
-    doc.ln(8)
+    for ref in a.items["referentiel"].unique(maintain_order=True):
+        items = a.items.filter(pl.col("referentiel") == ref)
+        doc.ligne(REFERENTIELS.get(ref, ref), 12, gras=True)
+        comptes = items["niveau"].replace_strict(reg.acquisition, return_dtype=pl.String).value_counts(sort=True)
+        parts = dict(comptes.iter_rows())
+        bilan = " · ".join(f"{etat} : {parts[etat]}" for etat in dict.fromkeys(reversed(reg.acquisition.values()))
+                           if etat in parts)
+        doc.ligne(f"{items.height} item(s) évalué(s) — {bilan}", 9)
+        doc.ln(1)
+        doc.police(9)
+        doc.set_fill_color(255, 255, 255)  # fpdf2 prend la couleur courante pour le fond de chaque cellule
+        with doc.table(col_widths=[w for _, w in COLONNES_ATTESTATION], width=sum(w for _, w in COLONNES_ATTESTATION),
+                       line_height=4.6, text_align="LEFT", repeat_headings=1, v_align="MIDDLE",
+                       headings_style=FontFace(emphasis="BOLD", fill_color=(230, 230, 230))) as tableau:
+            entete = tableau.row()
+            for titre, _ in COLONNES_ATTESTATION:
+                entete.cell(doc._t(titre))
+            for r in items.iter_rows(named=True):
+                n = r["niveau"]
+                couleur = reg.couleurs.get(n)
+                ligne = tableau.row()
+                ligne.cell(doc._t(r["domaine"] or "—"))
+                ligne.cell(doc._t(r["item"]))
+                ligne.cell(doc._t(f"{n} — {reg.libelles.get(n, '')}"),
+                           style=FontFace(fill_color=_rgb(couleur), color=_texte_sur_fond(couleur)) if couleur else None)
+                ligne.cell(doc._t(reg.acquisition.get(n, "—")), style=FontFace(emphasis="BOLD"))
+                ligne.cell(doc._t(fr.date(r["date"])))
+        doc.ln(4)
+    doc.ln(4)
     doc.ligne(f"Fait le {dt.date.today():%d/%m/%Y}.")
-    doc.ln(10)
-    doc.ligne("Signature du chef d'établissement :                Signature du coordonnateur :")
+    doc.ln(6)
+    y = doc.get_y()
+    doc.police(10)
+    doc.multi_cell(90, 5.5, doc._t("Le chef d'établissement\n(signature et cachet)"), new_x="RIGHT", new_y="TOP")
+    if a.redacteur and a.redacteur[1] == "coordonnateur_ulis":
+        qui = f"Le coordonnateur ou la coordonnatrice ULIS\n{a.redacteur[0]}\n(signature)"
+    elif a.redacteur:
+        qui = f"Établie par {a.redacteur[0]} ({ROLES.get(a.redacteur[1], a.redacteur[1])})\n" \
+              "Le coordonnateur ou la coordonnatrice ULIS (signature)"
+    else:
+        qui = "Le coordonnateur ou la coordonnatrice ULIS\n(signature)"
+    doc.set_xy(doc.l_margin + 100, y)
+    doc.multi_cell(90, 5.5, doc._t(qui), new_x="LMARGIN", new_y="NEXT")
     return bytes(doc.output())
+
+
+def attestation_pdf(wh: Warehouse, eleve_id: str, referentiel: str | None = None,
+                    redacteur: tuple[str, str] | None = None) -> bytes:
+    """L'attestation de compétences d'un élève (:func:`dessiner_attestation` sur
+    :func:`donnees_attestation`) ; ``redacteur`` : (nom affiché, rôle) de la personne connectée."""
+    return dessiner_attestation(donnees_attestation(wh, eleve_id, referentiel, redacteur))

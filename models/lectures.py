@@ -274,3 +274,10 @@ def pix_profils(wh: Warehouse, *, eleve_id: str | None = None, classe: str | Non
            ORDER BY e.nom, e.prenom, p.date_envoi DESC NULLS LAST""",
         {"eleve": eleve_id, "classe": classe},
     )
+
+
+def etablissements(wh: Warehouse) -> pl.DataFrame:
+    """Les établissements déclarés (etablissement.toml : ``uai``, ``nom``), par UAI. La table elle-même :
+    ni nom d'élève ni donnée de suivi, donc lisible par tous les rôles (``models.acces.restreindre`` ne
+    masque que les vues publiques)."""
+    return wh.sql("SELECT uai, nom FROM t_etablissement ORDER BY uai")

@@ -102,8 +102,12 @@ class Competences(_Section):
         4: "Très bonne maîtrise",
     }
     couleurs: dict[int, str] = {1: "#d62728", 2: "#ff7f0e", 3: "#2ca02c", 4: "#1f77b4"}
+    #: Ce que l'attestation écrit en toutes lettres pour chaque niveau : une compétence est acquise à
+    #: partir de la « maîtrise satisfaisante » (niveau 3), comme une composante du socle commun est
+    #: validée au DNB (arrêté du 31 décembre 2015, livret scolaire : quatre niveaux de maîtrise).
+    acquisition: dict[int, str] = {1: "Non acquis", 2: "En cours d'acquisition", 3: "Acquis", 4: "Acquis"}
 
-    @field_validator("libelles", "couleurs")
+    @field_validator("libelles", "couleurs", "acquisition")
     @classmethod
     def _quatre_niveaux(cls, v: dict[int, str]) -> dict[int, str]:
         if sorted(v) != [1, 2, 3, 4]:

@@ -73,9 +73,13 @@ with onglet_eleve:
             hide_index=True,
         )
         if st.button("Préparer l'attestation de compétences (PDF)", key="attestation"):
-            contenu = data.appel(pdf.attestation_pdf, eleve_id, referentiel)
-            ui.telecharger("Télécharger l'attestation", contenu, file_name=f"attestation-{eleve_id}.pdf",
-                               mime="application/pdf", key="attestation_telecharger")
+            # Signée du nom de la personne connectée (la coordination ULIS) ; le fichier porte le nom de l'élève.
+            moi = ui.utilisateur()
+            attestation = data.appel(pdf.donnees_attestation, eleve_id, referentiel,
+                                     (moi.nom or moi.identifiant, moi.role))
+            ui.telecharger("Télécharger l'attestation", pdf.dessiner_attestation(attestation),
+                           file_name=pdf.nom_fichier_attestation(attestation), mime="application/pdf",
+                           key="attestation_telecharger")
 
 with onglet_classe:
     derniers = (comp_classe.sort("date").group_by("eleve_id", "nom", "prenom", "item", maintain_order=True)
