@@ -20,19 +20,18 @@ import os
 import re
 import resource
 import statistics
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
+
+from tests.outils.navigateur import CHROMIUM, chromium, connecter, serveur
 
 from .jeux import RACINE, jeu
 from .mesure import Mesure
 
 CIBLE_PDF = 5.0
 CIBLE_OUVERTURE = 1.0
-CHROMIUM = Path("/usr/bin/chromium")
 
 _SCRIPT_PDF = """
 import sys, time, json
@@ -140,12 +139,6 @@ def _script(db: Path, classes: list[str], annee: str, periode: str, passages: in
     return m
 
 
-def _port_libre() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _navigateur(db: Path, classes: list[str], periode: str, passages: int) -> Mesure:
     m = Mesure("e", "conseil : 1re ouverture d'une classe dans chromium (démo)", [],
                cible=f"≤ {CIBLE_OUVERTURE:g} s", atteinte=lambda x: x.mediane <= CIBLE_OUVERTURE)
@@ -157,31 +150,12 @@ def _navigateur(db: Path, classes: list[str], periode: str, passages: int) -> Me
     from models import acces
 
     acces.ajouter_compte(db, "mesure", "direction", "mesure du conseil de classe", nom="Mesure")
-    port = _port_libre()
-    env = {k: v for k, v in os.environ.items() if k != "VIGIE_DEMO"}
-    env["VIGIE_DB"] = str(db)
-    serveur = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(RACINE / "dashboard" / "app.py"), "--server.headless",
-         "true", "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats",
-         "false"], cwd=RACINE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
     try:
-        fin = time.monotonic() + 60
-        while time.monotonic() < fin:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.3)
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-                "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"])
+        with serveur(db) as url, sync_playwright() as p:
+            b = chromium(p)
             try:
                 page = b.new_page(viewport={"width": 1280, "height": 720})
-                page.goto(url, wait_until="domcontentloaded")
-                page.get_by_label("Identifiant").fill("mesure", timeout=60_000)
-                page.get_by_label("Mot de passe").fill("mesure du conseil de classe")
-                page.get_by_role("button", name="Se connecter").click()
+                connecter(page, url, "mesure", "mesure du conseil de classe")
                 page.get_by_role("link", name="Conseil de classe").click(timeout=60_000)
                 _fini(page, None)
                 # Les plus grandes classes, sauf celle ouverte par défaut (déjà en cache).
@@ -189,12 +163,12 @@ def _navigateur(db: Path, classes: list[str], periode: str, passages: int) -> Me
                 cpu = []
                 for classe in candidates:
                     page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
-                    avant = _cpu(serveur.pid)
+                    avant = _cpu(url.processus.pid)
                     debut = time.perf_counter()
                     page.get_by_role("option", name=classe, exact=True).click()
                     _fini(page, classe)
                     m.valeurs.append(time.perf_counter() - debut)
-                    cpu.append(_cpu(serveur.pid) - avant)
+                    cpu.append(_cpu(url.processus.pid) - avant)
                 m.detail = (f"1280×720, classes {', '.join(candidates)}, {periode} ; temps CPU du serveur "
                             f"(médiane) {statistics.median(cpu):.2f} s ; charge de la machine "
                             f"{os.getloadavg()[0]:.1f}").replace(".", ",")
@@ -202,9 +176,6 @@ def _navigateur(db: Path, classes: list[str], periode: str, passages: int) -> Me
                 b.close()
     except Exception as err:  # noqa: BLE001 - une mesure ratée s'écrit dans le tableau
         m.erreurs.append(f"{type(err).__name__} : {str(err)[:140]}")
-    finally:
-        serveur.terminate()
-        serveur.wait(timeout=10)
     return m
 
 

@@ -28,21 +28,19 @@ import ast
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.outils import navigateur as outils_navigateur
+from tests.outils.navigateur import CHROMIUM, chromium
+
 from .jeux import RACINE
 from .mesure import Mesure
 
 APP = RACINE / "dashboard" / "app.py"
-CHROMIUM = Path("/usr/bin/chromium")
 #: Cibles du ticket, dans le navigateur.
 CIBLE_CHAUD = 1.0
 CIBLE_FROID = 2.0
@@ -278,12 +276,6 @@ _RENDUE = """([titre, selecteurs]) => {
 }"""
 
 
-def _port_libre() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 PLANCHER = Path(__file__).resolve().parent / "plancher_app.py"
 PAGES_PLANCHER = [Page("plancher_a", PLANCHER, "Plancher A", "Plancher A"),
                   Page("plancher_b", PLANCHER, "Plancher B", "Plancher B")]
@@ -292,36 +284,9 @@ PAGES_PLANCHER = [Page("plancher_a", PLANCHER, "Plancher A", "Plancher A"),
 @contextmanager
 def serveur(db: Path, app: Path = APP) -> Iterator[str]:
     """``streamlit run <app>`` sur un port libre (menu développeur : « Clear cache »)."""
-    port = _port_libre()
-    env = {k: v for k, v in os.environ.items() if k not in ("VIGIE_DEMO", "VIGIE_COMPTES")}
-    env["VIGIE_DB"] = str(db)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--client.toolbarMode", "developer", "--server.fileWatcherType", "none"],
-        cwd=RACINE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        fin = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit s'est arrêté (code {proc.returncode})")
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > fin:
-                    raise TimeoutError("streamlit ne répond pas") from None
-                time.sleep(0.2)
+    options = ("--client.toolbarMode", "developer", "--server.fileWatcherType", "none")
+    with outils_navigateur.serveur(db, app, sans=("VIGIE_DEMO", "VIGIE_COMPTES"), options=options) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def _attendre(onglet, page: Page, role: str, limite: float = 120) -> float:  # noqa: ANN001
@@ -342,11 +307,7 @@ def _aller(onglet, page: Page, role: str) -> float:  # noqa: ANN001
 def _connecter(onglet, url: str, compte: Compte, accueil: Page) -> float:  # noqa: ANN001
     """Ouvre ``url``, se connecte par le formulaire ; la durée du clic sur « Se connecter » jusqu'à
     l'accueil rendu (s)."""
-    onglet.goto(url, wait_until="domcontentloaded")
-    onglet.get_by_label("Identifiant").fill(compte.identifiant, timeout=120_000)
-    onglet.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
-    debut = time.perf_counter()
-    onglet.get_by_role("button", name="Se connecter").click()
+    debut = outils_navigateur.connecter(onglet, url, compte.identifiant, MOT_DE_PASSE)
     return _attendre(onglet, accueil, compte.role) - debut
 
 
@@ -401,10 +362,7 @@ def mesurer_navigateur(db: Path, comptes: dict[str, Compte], passages: int, nom_
     cible_chaud = f"≤ {CIBLE_CHAUD:g} s".replace(".", ",")
     cible_froid = f"≤ {CIBLE_FROID:g} s".replace(".", ",")
     with sync_playwright() as p:
-        navigateur = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True,
-            args=["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"],
-        )
+        navigateur = chromium(p)
         try:
             plancher = _plancher(navigateur, db, passages, nom_jeu)
             lignes.append(plancher)

@@ -126,3 +126,16 @@ FAMILLES = {"general": "Enseignement général", "professionnel": "Enseignement 
 def famille(code: str | None) -> str:
     """« Enseignement général » pour ``general`` ; un code inconnu reste tel quel."""
     return FAMILLES.get(code or "", code or "—")
+
+
+#: Statut d'une note (``models.records.StatutNote``) → libellé (les mentions de Pronote en toutes lettres).
+STATUTS_NOTE = {
+    "note": "Noté", "absent": "Absent", "dispense": "Dispensé", "non_note": "Non noté", "inapte": "Inapte",
+    "non_rendu": "Non rendu", "absent_zero": "Absent (compté 0)", "non_rendu_zero": "Non rendu (compté 0)",
+    "non_concerne": "Non concerné",
+}
+
+
+def statut_note(code: str | None) -> str:
+    """« Non rendu » pour ``non_rendu`` ; un code inconnu reste tel quel."""
+    return STATUTS_NOTE.get(code or "", code or "—")

@@ -95,7 +95,7 @@ def chronologie(eleve_id: str, classe: str | None) -> None:
     st.dataframe(c.select(
         pl.col("date").map_elements(fr.date, return_dtype=pl.String).fill_null("—").alias("Date"),
         pl.col("quoi").alias("Quoi"), pl.col("detail").alias("Détail"), pl.col("par").alias("Par"),
-    ), hide_index=True)
+    ), hide_index=True, placeholder="—")
 
 
 def etat(statut: str | None, date: dt.date | None = None, auteur: str | None = None) -> str:

@@ -177,9 +177,14 @@ def pix_16(pix: pl.DataFrame) -> pl.DataFrame:
 #: enfant direct de la zone de dépôt, est réécrit (pas les boutons des fichiers déposés) ; la taille d'un
 #: fichier déposé, écrite à l'anglaise (« 0.7KB »), et le texte pour lecteur d'écran du bouton « + »
 #: (« add icon ») sont masqués. Les autres textes anglais sont coupés par des options (``select_all=False``
-#: des listes à choix multiples, ``client.toolbarMode``, ``client.disableDataExport``).
+#: des listes à choix multiples, ``client.toolbarMode = "minimal"`` pour le menu « ⋮ »,
+#: ``client.disableDataExport`` pour « Download as CSV », ``client.showErrorDetails = "none"`` et
+#: ``client.showErrorLinks = false`` pour les erreurs). La barre d'outils des tableaux et graphiques
+#: (« Search », « Fullscreen », et leurs info-bulles) n'a ni option ni traduction dans Streamlit 1.67 : elle
+#: est masquée ici (trier une colonne d'un clic sur son titre reste possible).
 STYLE_FRANCAIS = """
 <style>
+[data-testid="stElementToolbar"] { display: none !important; }
 [data-testid="stFileUploaderDropzoneInstructions"] span { display: none !important; }
 [data-testid="stFileUploaderDropzoneInstructions"]::after {
   content: "Glissez-déposez un fichier ici (200 Mo au plus)"; font-size: 0.875rem; opacity: 0.7; }

@@ -70,7 +70,7 @@ def section() -> None:
     if not choisis["mesurable"].any():
         st.info("Cette issue ne se mesure pas sur cet historique (pas de période après la coupure, ou pas "
                 "d'historique des classes de l'année suivante).")
-    st.dataframe(tableau(choisis.filter(pl.col("alertes") > 0)), hide_index=True)
+    st.dataframe(tableau(choisis.filter(pl.col("alertes") > 0)), hide_index=True, placeholder="—")
     ui.telecharger("Exporter la validation (CSV)", fr.csv(df), file_name="validation_alertes.csv",
                    mime="text/csv", key="csv_validation")
     if st.toggle(f"Et si les seuils réglables changeaient ? (calcul limité à {fr.nombre(v.BUDGET_ET_SI, 0)} s)",
@@ -82,7 +82,7 @@ def section() -> None:
                 lambda x: fr.nombre(x, 2, entier_nu=True), return_dtype=pl.String),
                 pl.when("actuelle").then(pl.lit(" (actuel)")).otherwise(pl.lit(""))).alias("Seuil"))
             t = tableau(e)
-            st.dataframe(pl.concat([e.select("Seuil"), t], how="horizontal"), hide_index=True)
+            st.dataframe(pl.concat([e.select("Seuil"), t], how="horizontal"), hide_index=True, placeholder="—")
         st.caption(f"Calculé en {fr.nombre(res.secondes, 0)} s. Rien n'est changé : les seuils restent ceux "
                    "des réglages tant que la direction ne les modifie pas."
                    + (f" {len(res.non_calcules)} variante(s) non calculée(s), faute de temps." if res.non_calcules else ""))

@@ -29,25 +29,37 @@ def test_l_export_integre_des_tableaux_est_coupe_par_l_option_de_streamlit():
     assert vigie_cli.RACINE == RACINE
 
 
-def test_aucun_masquage_css_du_bouton_de_telechargement():
-    """Aucune feuille de style ne touche la barre d'outils des tableaux (le téléchargement est coupé par
-    l'option ``client.disableDataExport``). La seule feuille de style permise est celle qui met le dépôt
-    de fichier en français (``ui.STYLE_FRANCAIS``) : elle ne vise que le dépôt de fichier."""
+def test_ni_menu_ni_liens_anglais_de_streamlit():
+    """Le menu « ⋮ » (« Print », « Settings », « About ») et les liens « Ask Google / ChatGPT » des erreurs
+    sont coupés par les options de Streamlit, dans la configuration que lit ``vigie serve``."""
+    reglage = tomllib.loads((RACINE / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["client"]
+    assert reglage["toolbarMode"] == "minimal" and reglage["showErrorLinks"] is False
+    assert reglage["showErrorDetails"] == "none"
+
+
+def test_le_telechargement_est_coupe_par_l_option_et_la_css_ne_masque_que_l_anglais():
+    """Le téléchargement des tableaux est coupé par l'option ``client.disableDataExport`` (ci-dessus), pas
+    par une feuille de style. La seule feuille de style, ``ui.STYLE_FRANCAIS``, retire l'anglais que
+    Streamlit 1.67 ne permet ni de traduire ni de couper par une option (issue 22) : le texte du dépôt de
+    fichier (remplacé en français par ``::after``) et la barre d'outils des tableaux et graphiques
+    (« Search », « Fullscreen »). Rien d'autre n'est masqué."""
     import re
 
+    permis = ("stFileUploader", "stFileChip", "stElementToolbar")
     for page in (RACINE / "dashboard").rglob("*.py"):
         texte = page.read_text(encoding="utf-8")
-        assert "stElementToolbar" not in texte, page
         for feuille in re.findall(r"<style.*?</style>", texte, flags=re.S):
             selecteurs = re.findall(r'data-testid="(\w+)"', feuille)
             # (les « chips » sont les fichiers déposés, dans la zone de dépôt)
-            assert selecteurs and all(s.startswith(("stFileUploader", "stFileChip")) for s in selecteurs), \
-                (page, selecteurs)
-            # Le texte anglais du dépôt de fichier est retiré (``display: none``, hors du texte de la page que
-            # lit le parcours du navigateur) et remplacé par ``::after`` ; rien d'autre n'est masqué.
+            assert selecteurs and all(s.startswith(permis) for s in selecteurs), (page, selecteurs)
+            # Le texte anglais est retiré (``display: none``, hors du texte de la page que lit le parcours du
+            # navigateur) ; celui du dépôt de fichier est remplacé par ``::after``.
             masques = re.findall(r"([^{}]+)\{[^}]*(?:display|visibility)[^}]*\}", feuille)
-            assert all("stFileUploaderDropzone" in m for m in masques), (page, masques)
+            assert masques and all(any(x in m for x in ("stFileUploaderDropzone", "stElementToolbar"))
+                                   for m in masques), (page, masques)
             assert "::after" in feuille, page
+        if page.name != "ui.py":
+            assert "stElementToolbar" not in texte, page
 
 
 def test_aucun_telechargement_ne_contourne_le_journal():

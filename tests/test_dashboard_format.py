@@ -89,3 +89,10 @@ def test_chaque_sorte_d_import_a_son_libelle() -> None:
 
     assert set(fr.SOURCES) == set(connectors.SOURCES)
     assert fr.statut_import("rejete") == "Refusé" and fr.statut_import("reussi") == "Réussi"
+
+
+def test_chaque_statut_de_note_a_son_libelle() -> None:
+    from models.records import StatutNote
+
+    assert set(fr.STATUTS_NOTE) == {s.value for s in StatutNote}
+    assert fr.statut_note("non_rendu") == "Non rendu" and fr.statut_note(None) == "—"

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import pytest
 
 from models import acces
 from tests.ecole_dashboard import construire
-from tests.test_navigateur import CHROMIUM, RACINE, SORTIE, _attendre, _port_libre
+from tests.outils.navigateur import CHROMIUM, SORTIE, chromium, connecter, serveur as servir
 
 pytestmark = [
     pytest.mark.browser,
@@ -33,23 +32,16 @@ def serveur(tmp_path_factory):
     db = construire(dossier / "ecole.duckdb")
     reglages = dossier / "reglages.toml"
     reglages.write_text("", encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k != "VIGIE_DEMO"}
-    env.update(VIGIE_REGLAGES=str(reglages), VIGIE_COMPTES=str(dossier / "utilisateurs.json"))
+    env = {"VIGIE_REGLAGES": str(reglages), "VIGIE_COMPTES": str(dossier / "utilisateurs.json")}
     os.environ["VIGIE_COMPTES"] = env["VIGIE_COMPTES"]
     acces.ajouter_compte(db, "direction1", "direction", MDP, nom="Mme Principale")
-    port = _port_libre()
-    processus = subprocess.Popen(
-        [sys.executable, "-m", "vigie_cli", "serve", "--db", str(db), "--port", str(port)],
-        cwd=RACINE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://localhost:{port}"
+    # ``vigie serve`` tel qu'on le lance (sa configuration .streamlit/ du dépôt comprise)
+    commande = [sys.executable, "-m", "vigie_cli", "serve", "--db", str(db), "--port", "{port}"]
     try:
-        _attendre(url, processus)
-        yield url, db, reglages
+        with servir(None, commande=commande, env=env, hote="localhost") as url:
+            yield url, db, reglages
     finally:
         os.environ.pop("VIGIE_COMPTES", None)
-        processus.terminate()
-        processus.wait(timeout=15)
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +49,7 @@ def navigateur():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM),
-                              args=["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"])
+        b = chromium(p)
         yield b
         b.close()
 
@@ -67,10 +58,7 @@ def _essayer(navigateur, url: str, identifiant: str, mot_de_passe: str, en_tete:
     contexte = navigateur.new_context(viewport={"width": 1400, "height": 1000},
                                       extra_http_headers={"X-Forwarded-For": en_tete} if en_tete else {})
     page = contexte.new_page()
-    page.goto(url, wait_until="domcontentloaded")
-    page.get_by_label("Identifiant").fill(identifiant, timeout=60_000)
-    page.get_by_label("Mot de passe").fill(mot_de_passe)
-    page.get_by_role("button", name="Se connecter").click()
+    connecter(page, url, identifiant, mot_de_passe)
     return page
 
 
@@ -105,12 +93,13 @@ def test_tableau_sans_telechargement_integre_et_session_qui_expire(serveur, navi
         tableau = page.locator('[data-testid="stDataFrame"]').first
         tableau.wait_for(timeout=60_000)
         tableau.hover()
-        barre = page.locator('[data-testid="stElementToolbar"]').first
-        barre.wait_for(timeout=10_000)
-        boutons = [b.get_attribute("aria-label") or "" for b in barre.locator("button").all()]
+        page.wait_for_timeout(500)
         SORTIE.mkdir(exist_ok=True)
         page.screenshot(path=str(SORTIE / "tableau_sans_telechargement.png"))
-        assert boutons, "la barre d'outils du tableau devrait s'afficher au survol"
+        # Ni « Download as CSV » (client.disableDataExport), ni « Search » / « Fullscreen » en anglais : la
+        # barre d'outils des tableaux est masquée (dashboard/ui.py, STYLE_FRANCAIS).
+        assert page.locator('[data-testid="stElementToolbar"]:visible').count() == 0
+        boutons = [b.get_attribute("aria-label") or "" for b in tableau.locator("button:visible").all()]
         assert not any("download" in b.lower() or "csv" in b.lower() for b in boutons), boutons
         # Aucun clic : après 15 s d'inactivité, le fragment de surveillance ramène à la connexion.
         page.get_by_text("Session terminée après 0,25 min sans activité").wait_for(timeout=45_000)

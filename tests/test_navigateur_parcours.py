@@ -1,97 +1,132 @@
-"""Chaque page, pour chaque rôle, dans un vrai navigateur (issue 22) : Playwright + chromium de Debian sur
-l'école des tests (``tests.ecole_dashboard``). Le parcours ouvre les listes déroulantes, les listes à
-choix multiples, le menu et chaque onglet, et échoue sur tout texte qu'une personne ne doit pas lire :
-``None``, ``nan``, ``null``, ``−0,00``, un code interne, l'anglais de Streamlit, une trace Python ou un
-encadré d'erreur. Une capture de chaque page pour chaque rôle est gardée dans ``tests/output/``."""
+"""Chaque page, pour chaque rôle, dans un vrai navigateur, sur l'école de démonstration (issue 22).
+
+L'école est celle de ``make demo`` (``vigie demo`` : ``sample_data`` écrit aux formats réels, importé par les
+vrais connecteurs), construite une fois par session de tests dans un dossier temporaire, puis servie avec
+connexion et un compte par rôle (``tests.outils.navigateur``). Le parcours ouvre chaque page, chaque
+onglet, chaque liste déroulante et à choix multiples, chaque dépliant, le dépôt de fichier et le menu de
+l'application, et échoue sur tout texte qu'une personne ne doit pas lire : ``None``, ``nan``, ``null``,
+``−0,00``, un code interne, l'anglais de Streamlit, une trace Python ou un encadré d'erreur. Une capture de
+chaque page pour chaque rôle est gardée dans ``tests/output/parcours_<rôle>_<page>.png``."""
 
 from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 
 import pytest
 
-from models import acces
-from tests.ecole_dashboard import CLASSE, construire
-from tests.test_navigateur import CHROMIUM, RACINE, SORTIE, _attendre, _port_libre
+from tests.outils.navigateur import (
+    CHROMIUM, MOT_DE_PASSE, SORTIE, chromium, comptes_par_role, connecter, ecole_demo, serveur,
+)
 
 pytestmark = [
     pytest.mark.browser, pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium absent de /usr/bin/chromium (apt install chromium)"),
 ]
-MDP = "un mot de passe solide"
-COMPTES = {
-    "direction": ("direction1", {}),
-    "professeur_principal": ("pp1", {"classes": (CLASSE,)}),
-    "cpe": ("cpe1", {}),
-    "coordonnateur_ulis": ("ulis1", {}),
-}
 #: Textes interdits, en mots entiers : valeurs vides, codes internes, anglais de Streamlit, erreurs.
 INTERDITS = [r"\bNone\b", r"\bnan\b", r"\bNaN\b", r"\bnull\b", r"[−-]0,00\b", r"\breussi\b", r"\brejete\b",
-             r"\bnon_rendu\b", r"\bgeneral\b", r"\bnon_justifiee\b", r"\ben_attente\b", r"\bCPD_FRA\b",
-             r"Drag and drop", r"Browse files", r"per file", r"Select all", r"No results", r"Choose an option",
-             r"Traceback", r"Error:", r"Exception"]
+             r"\bnon_rendu\b", r"\bgeneral\b", r"\bnon_justifiee\b", r"\ben_attente\b", r"\bCPD_[A-Z]{3}\b",
+             r"\bpronote-[a-z]+\b", r"Drag and drop", r"Browse files", r"per file", r"Select all", r"No results",
+             r"Choose an option", r"Choose options", r"\bFullscreen\b", r"\bSearch\b", r"Download as CSV",
+             r"\bDeploy\b", r"\bRerun\b", r"\bSettings\b", r"\bPrint\b", r"Record a screencast", r"Clear cache",
+             r"Ask Google", r"Ask ChatGPT", r"This app has encountered an error", r"Traceback", r"Error:",
+             r"Exception", r"\bFile \""]
 
 
 @pytest.fixture(scope="module")
-def serveur(tmp_path_factory):
-    dossier = tmp_path_factory.mktemp("parcours")
-    db = construire(dossier / "ecole.duckdb")
-    env = {k: v for k, v in os.environ.items() if k != "VIGIE_DEMO"}
-    env.update(VIGIE_DB=str(db), VIGIE_COMPTES=str(dossier / "utilisateurs.json"))
-    os.environ["VIGIE_COMPTES"] = env["VIGIE_COMPTES"]
-    for role, (identifiant, options) in COMPTES.items():
-        acces.ajouter_compte(db, identifiant, role, MDP, nom=f"Compte {identifiant}", **options)
-    port = _port_libre()
-    processus = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(RACINE / "dashboard" / "app.py"),
-         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false"],
-        cwd=RACINE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
+def serveur_demo(tmp_path_factory):
+    dossier = tmp_path_factory.mktemp("parcours_demo")
+    db = ecole_demo(dossier)
+    comptes_fichier = str(dossier / "utilisateurs.json")
+    ancien = os.environ.get("VIGIE_COMPTES")
+    os.environ["VIGIE_COMPTES"] = comptes_fichier
     try:
-        _attendre(url, processus)
-        yield url
+        comptes = comptes_par_role(db)
+        with serveur(db, env={"VIGIE_COMPTES": comptes_fichier}) as url:
+            yield url, comptes
     finally:
-        os.environ.pop("VIGIE_COMPTES", None)
-        processus.terminate()
-        processus.wait(timeout=15)
+        if ancien is None:
+            os.environ.pop("VIGIE_COMPTES", None)
+        else:
+            os.environ["VIGIE_COMPTES"] = ancien
 
 
-def _fautes(page) -> list[str]:
+def _fautes(page) -> list[str]:  # noqa: ANN001
     texte = page.locator("body").inner_text()
-    fautes = [m for m in INTERDITS if re.search(m, texte)]
+    fautes = [f"{m} ({re.search(m, texte).group(0)!r})" for m in INTERDITS if re.search(m, texte)]
     if page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]').count():
-        fautes.append("encadré d'erreur")
+        fautes.append("encadré d'erreur : " + page.locator(
+            '[data-testid="stException"], [data-testid="stAlertContentError"]').first.inner_text()[:200])
     return fautes
 
 
-def _attendre_rendu(page) -> None:
-    page.wait_for_timeout(600)
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=60_000)
-    page.wait_for_timeout(400)
+def _attendre_rendu(page) -> None:  # noqa: ANN001
+    """Le script a fini (``stApp`` n'est plus « running ») et plus rien n'est périmé à l'écran."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        """() => { const app = document.querySelector('[data-testid="stApp"]');
+                   return app && app.getAttribute('data-test-script-state') !== 'running'
+                          && !document.querySelector('[data-stale="true"]'); }""",
+        timeout=120_000, polling=100)
+    page.wait_for_timeout(300)
 
 
-@pytest.mark.parametrize("role", list(COMPTES))
-def test_chaque_page_de_chaque_role(serveur, role: str) -> None:
+def _ouvrir_tout(page) -> list[str]:  # noqa: ANN001
+    """Ouvre les listes, les dépliants et le dépôt de fichier de la page affichée ; ce qu'on y a lu de faux."""
+    fautes: list[str] = []
+    for selecteur in ('[data-testid="stSelectbox"]', '[data-testid="stMultiSelect"]'):
+        boites = page.locator(selecteur)
+        for k in range(boites.count()):
+            if boites.nth(k).is_visible():
+                boites.nth(k).click()
+                page.wait_for_timeout(300)
+                fautes += _fautes(page)  # les options de la liste ouverte sont dans la page
+                page.keyboard.press("Escape")
+    depliants = page.locator('[data-testid="stExpander"] summary')
+    for k in range(depliants.count()):
+        if depliants.nth(k).is_visible():
+            depliants.nth(k).click()
+            page.wait_for_timeout(300)
+    if depliants.count():
+        fautes += _fautes(page)
+    depots = page.locator('[data-testid="stFileUploaderDropzone"] button')
+    for k in range(depots.count()):
+        if depots.nth(k).is_visible():
+            with page.expect_file_chooser(timeout=10_000):  # la fenêtre de choix s'ouvre ; on n'y dépose rien
+                depots.nth(k).click()
+            fautes += _fautes(page)
+    # Le menu de l'application (« ⋮ ») : coupé par client.toolbarMode = "minimal" ; s'il revenait, on le lit.
+    menu = page.locator('[data-testid="stMainMenu"]')
+    if menu.count() and menu.first.is_visible():
+        menu.first.click()
+        page.wait_for_timeout(300)
+        fautes.append("menu de l'application affiché")
+        fautes += _fautes(page)
+        page.keyboard.press("Escape")
+    # La barre d'outils d'un tableau (au survol) : masquée, rien d'anglais ne doit apparaître.
+    tableaux = page.locator('[data-testid="stDataFrame"]')
+    if tableaux.count() and tableaux.first.is_visible():
+        tableaux.first.hover()
+        page.wait_for_timeout(300)
+        if page.locator('[data-testid="stElementToolbar"]:visible').count():
+            fautes.append("barre d'outils anglaise d'un tableau")
+    return fautes
+
+
+@pytest.mark.parametrize("role", ["direction", "professeur_principal", "enseignant", "cpe", "coordonnateur_ulis"])
+def test_chaque_page_de_chaque_role_sur_l_ecole_de_demonstration(serveur_demo, role: str) -> None:
     from playwright.sync_api import sync_playwright
 
-    identifiant, _ = COMPTES[role]
+    url, comptes = serveur_demo
+    identifiant, _ = comptes[role]
     SORTIE.mkdir(exist_ok=True)
     constats: dict[str, list[str]] = {}
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM),
-                              args=["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"])
+        b = chromium(p)
         try:
             page = b.new_page(viewport={"width": 1280, "height": 720})
-            page.goto(serveur, wait_until="domcontentloaded")
-            page.get_by_label("Identifiant").fill(identifiant, timeout=60_000)
-            page.get_by_label("Mot de passe").fill(MDP)
-            page.get_by_role("button", name="Se connecter").click()
-            page.get_by_text(f"Connecté : Compte {identifiant}").wait_for(timeout=60_000)
+            connecter(page, url, identifiant, MOT_DE_PASSE)
+            page.get_by_text("Connecté : Compte ").wait_for(timeout=120_000)
             liens = page.locator('[data-testid="stSidebarNav"] a')
             # Le texte d'un lien commence par le nom de son icône (« home ») : la dernière ligne est le titre.
             noms = [liens.nth(i).inner_text().strip().splitlines()[-1] for i in range(liens.count())]
@@ -100,28 +135,14 @@ def test_chaque_page_de_chaque_role(serveur, role: str) -> None:
                 page.locator('[data-testid="stSidebarNav"] a').nth(i).click()
                 _attendre_rendu(page)
                 fautes = _fautes(page)
-                # Les onglets, un par un.
                 onglets = page.get_by_role("tab")
-                for k in range(onglets.count()):
-                    onglets.nth(k).click()
-                    _attendre_rendu(page)
-                    fautes += _fautes(page)
-                # Listes déroulantes et à choix multiples : ouvertes, leur contenu lu, refermées.
-                for selecteur in ('[data-testid="stSelectbox"]', '[data-testid="stMultiSelect"]'):
-                    boites = page.locator(selecteur)
-                    for k in range(boites.count()):
-                        if boites.nth(k).is_visible():
-                            boites.nth(k).click()
-                            page.wait_for_timeout(300)
-                            fautes += _fautes(page)
-                            page.keyboard.press("Escape")
-                # Le menu de l'application (« ⋮ »).
-                menu = page.locator('[data-testid="stMainMenu"]')
-                if menu.count():
-                    menu.first.click()
-                    page.wait_for_timeout(300)
-                    fautes += _fautes(page)
-                    page.keyboard.press("Escape")
+                if onglets.count():
+                    for k in range(onglets.count()):
+                        onglets.nth(k).click()
+                        _attendre_rendu(page)
+                        fautes += _fautes(page) + _ouvrir_tout(page)
+                else:
+                    fautes += _ouvrir_tout(page)
                 nom_fichier = re.sub(r"\W+", "_", nom).strip("_").lower()
                 page.screenshot(path=str(SORTIE / f"parcours_{role}_{nom_fichier}.png"), full_page=True)
                 if fautes:

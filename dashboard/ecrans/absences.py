@@ -79,7 +79,7 @@ else:
                 pl.col("non_justifiees").alias("Non justifiées"), pl.col("en_attente").alias("En attente"),
                 pl.col("jours").alias("Jours"),
             )
-            st.dataframe(affiche, hide_index=True)
+            st.dataframe(affiche, hide_index=True, placeholder="—")
             ui.telecharger(f"Exporter (CSV)", fr.csv(affiche), file_name=f"absences-{mois:%Y-%m}-{seuil}.csv",
                                mime="text/csv", key=f"csv_seuil_{seuil}")
 
@@ -98,7 +98,7 @@ else:
         pl.col("part").map_elements(fr.pourcentage, return_dtype=pl.String).fill_null("—"),
     ).pivot("mois", index=par_depp, values="part")
     st.dataframe(large.rename({par_depp: {"classe": "Classe", "niveau": "Niveau",
-                                          "etablissement": "Établissement"}[par_depp]}), hide_index=True)
+                                          "etablissement": "Établissement"}[par_depp]}), hide_index=True, placeholder="—")
     st.caption(f"Part des élèves ayant au moins {ma.SEUIL_DEPP} demi-journées d'absence non justifiées dans le "
                "mois, de septembre à mai (définition de la DEPP), parmi les élèves inscrits ce mois-là.")
 
@@ -113,7 +113,7 @@ else:
         (pl.col("seuil") == reglages.seuil_persistance).sum().alias(f"≥ {reglages.seuil_persistance}"),
         pl.col("statut").is_null().sum().alias("Sans suivi"),
     ).sort("mois").with_columns(pl.col("mois").dt.strftime("%m/%Y").alias("Mois")).drop("mois")
-    st.dataframe(synthese.select("Mois", pl.exclude("Mois")), hide_index=True)
+    st.dataframe(synthese.select("Mois", pl.exclude("Mois")), hide_index=True, placeholder="—")
     detail = annee_vue.sort("mois", "classe", "nom", descending=[True, False, False]).select(
         pl.col("mois").dt.strftime("%m/%Y").alias("Mois"), pl.col("nom").alias("Nom"),
         pl.col("prenom").alias("Prénom"), pl.col("classe").alias("Classe"),
@@ -128,7 +128,7 @@ else:
                                         return_dtype=pl.String).alias("Fiche"),
     )
     st.dataframe(detail, hide_index=True, column_config={
-        "Fiche": st.column_config.LinkColumn("Fiche", display_text="Ouvrir la fiche")})
+        "Fiche": st.column_config.LinkColumn("Fiche", display_text="Ouvrir la fiche")}, placeholder="—")
     if msuivi.peut_ecrire(ui.utilisateur(), "procedure"):
         ids = annee_vue.unique("eleve_id", keep="first", maintain_order=True)
         noms = {r["eleve_id"]: f"{r['nom']} {r['prenom']} ({r['classe']})" for r in ids.iter_rows(named=True)}
@@ -147,7 +147,7 @@ else:
         pl.col("debut").alias("Début"), pl.col("fin").alias("Fin"), pl.col("demi_journees").alias("Demi-journées"),
         pl.col("motif").alias("Motif"), pl.col("age_jours").alias("En attente depuis (jours)"),
     )
-    st.dataframe(affiche.with_columns(pl.col("Début", "Fin").dt.strftime("%d/%m/%Y %H:%M")), hide_index=True)
+    st.dataframe(affiche.with_columns(pl.col("Début", "Fin").dt.strftime("%d/%m/%Y %H:%M")), hide_index=True, placeholder="—")
     ui.telecharger("Exporter (CSV)", fr.csv(affiche), file_name="justificatifs-en-attente.csv",
                        mime="text/csv", key="csv_attente")
 
@@ -162,7 +162,7 @@ else:
         pl.col("annee").alias("Année"), pl.col("retards").alias("Retards"),
         pl.col("minutes_retard").alias("Minutes"),
     )
-    st.dataframe(affiche, hide_index=True)
+    st.dataframe(affiche, hide_index=True, placeholder="—")
     ui.telecharger("Exporter (CSV)", fr.csv(affiche), file_name="retards.csv", mime="text/csv", key="csv_retards")
 
 # --- Punitions et sanctions ---------------------------------------------------------------------------
@@ -175,7 +175,7 @@ else:
                                           pl.col("classe").alias("Classe")),
                          fiches.sanctions_affichees(sanctions)], how="horizontal").select(
         "Date", "Nom", "Prénom", "Classe", "Nature", "Type", "Motif", "Donnée par")
-    st.dataframe(affiche, hide_index=True)
+    st.dataframe(affiche, hide_index=True, placeholder="—")
     st.caption("Les sanctions effacées du dossier de l'élève (Code de l'éducation, R511-13 : avertissement, "
                "blâme et mesure de responsabilisation à la fin de l'année scolaire, exclusions temporaires un an "
                "après) ne sont plus listées.")

@@ -51,7 +51,7 @@ st.dataframe(
           for c, t in (("moyenne_classe", "Moyenne"), ("mediane_classe", "Médiane"),
                        ("min_classe", "Min"), ("max_classe", "Max"))),
     ),
-    hide_index=True,
+    hide_index=True, placeholder="—",
 )
 
 libelles = matieres.with_columns((pl.col("nom") + " " + pl.col("prenom")).alias("eleve"))

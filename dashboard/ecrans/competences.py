@@ -70,7 +70,7 @@ with onglet_eleve:
                 fleche.alias("Évolution"), pl.col("evaluations").alias("Évaluations"),
                 pl.col("du").dt.strftime("%d/%m/%Y").alias("Du"), pl.col("au").dt.strftime("%d/%m/%Y").alias("Au"),
             ),
-            hide_index=True,
+            hide_index=True, placeholder="—",
         )
         if st.button("Préparer l'attestation de compétences (PDF)", key="attestation"):
             # Signée du nom de la personne connectée (la coordination ULIS) ; le fichier porte le nom de l'élève.

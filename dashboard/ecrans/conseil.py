@@ -100,7 +100,7 @@ if not projection:
             "Ret./sanct.": st.column_config.TextColumn(help="Retards / punitions et sanctions de la période"),
             "Mention": st.column_config.TextColumn(help="Mention proposée (une proposition : le conseil décide)"),
             "Alertes": st.column_config.TextColumn(help="Sortes d'alertes de la période", width="medium"),
-        },
+        }, placeholder="—",
     )
     # l'export est consigné au journal d'accès ; jamais depuis l'écran projeté
     ui.telecharger(
@@ -159,7 +159,7 @@ with droite:
                     width="stretch")
 
 st.markdown("**Matières**")
-st.dataframe(pdf.tableau_affiche(fiches.tableau_matieres(f.moyennes, eleve_id)), hide_index=True)
+st.dataframe(pdf.tableau_affiche(fiches.tableau_matieres(f.moyennes, eleve_id)), hide_index=True, placeholder="—")
 
 if not projection:
     app = f.appreciations.filter(pl.col("eleve_id") == eleve_id)
@@ -221,7 +221,7 @@ def _agregats() -> None:
                 *(pl.col(k).map_elements(fr.nombre, return_dtype=pl.String).fill_null("—").alias(t)
                   for k, t in (("moyenne", "Moyenne"), ("min", "Min"), ("max", "Max"))),
             ),
-            hide_index=True, width="stretch",
+            hide_index=True, width="stretch", placeholder="—",
         )
 
 

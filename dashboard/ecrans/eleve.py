@@ -75,7 +75,7 @@ if "notes" in onglets:
                 st.altair_chart(charts.radar(fiches.radar_eleve(moy, eleve_id, prec)), width="content")
             with d:
                 st.altair_chart(charts.tendance(fiches.tendance_eleve(evo), titre="Moyenne générale"))
-            st.dataframe(pdf.tableau_affiche(fiches.tableau_matieres(moy, eleve_id)), hide_index=True)
+            st.dataframe(pdf.tableau_affiche(fiches.tableau_matieres(moy, eleve_id)), hide_index=True, placeholder="—")
             with st.expander("Toutes les notes"):
                 notes = data.appel(lectures.notes_eleve, eleve_id)
                 st.dataframe(
@@ -86,9 +86,9 @@ if "notes" in onglets:
                         pl.col("valeur").map_elements(fr.nombre, return_dtype=pl.String).alias("Note"),
                         pl.col("bareme").map_elements(lambda x: fr.nombre(x, 0), return_dtype=pl.String).alias("Sur"),
                         pl.col("coefficient").map_elements(lambda x: fr.nombre(x, 1), return_dtype=pl.String).alias("Coef."),
-                        pl.col("statut").alias("Statut"),
+                        pl.col("statut").replace_strict(fr.STATUTS_NOTE, default=pl.col("statut")).alias("Statut"),
                     ),
-                    hide_index=True,
+                    hide_index=True, placeholder="—",
                 )
 
 if "absences" in onglets:
@@ -103,12 +103,12 @@ if "absences" in onglets:
                     pl.col("non_justifiees").alias("Non justifiées"), pl.col("en_attente").alias("En attente"),
                     pl.col("justifiees").alias("Justifiées"), pl.col("retards").alias("Retards"),
                 ),
-                hide_index=True,
+                hide_index=True, placeholder="—",
             )
         st.altair_chart(charts.chronologie_absences(absences), width="stretch")
         if absences.height:
             st.markdown("**Les absences une à une**")
-            st.dataframe(fiches.absences_affichees(absences), hide_index=True)
+            st.dataframe(fiches.absences_affichees(absences), hide_index=True, placeholder="—")
         retards = data.appel(lectures.retards, None, eleve_id)
         if retards.height:
             st.caption(f"{retards.height} retard(s), le dernier le {fr.date(retards['date'][0])}.")
@@ -116,7 +116,7 @@ if "absences" in onglets:
             sanctions = data.appel(lectures.punitions_sanctions, None, eleve_id)
             if sanctions.height:
                 st.markdown("**Punitions et sanctions**")
-                st.dataframe(fiches.sanctions_affichees(sanctions), hide_index=True)
+                st.dataframe(fiches.sanctions_affichees(sanctions), hide_index=True, placeholder="—")
                 st.caption("Les sanctions effacées du dossier (R511-13) ne sont plus listées.")
 
 if "competences" in onglets:

@@ -49,7 +49,7 @@ st.dataframe(
         .alias("Partagé"),
         pl.col("date_envoi").map_elements(fr.date, return_dtype=pl.String).fill_null("—").alias("Envoi"),
     ),
-    hide_index=True,
+    hide_index=True, placeholder="—",
 )
 ui.telecharger(
     "Exporter les participants (CSV)",
