@@ -30,6 +30,7 @@ from pathlib import Path
 import streamlit as st
 
 from models import acces
+from models.errors import VigieError
 
 JOURNAL = logging.getLogger("vigie.tableau_de_bord")
 if not JOURNAL.handlers:
@@ -68,8 +69,12 @@ def consigner(err: Exception, page: str, db: Path | None, utilisateur: acces.Uti
 
 def executer(page: Callable[[], object], titre: str, db: Path | None,
              utilisateur: acces.Utilisateur | None) -> None:
-    """Exécute ``page`` (``st.navigation(...).run``) ; une exception imprévue devient le message français."""
+    """Exécute ``page`` (``st.navigation(...).run``) ; une exception imprévue devient le message français
+    (référence, journaux), une :class:`VigieError` montre son propre message, déjà écrit pour la personne."""
     try:
         page()
+    except VigieError as err:  # une erreur du projet parle déjà français à la personne (models/errors.py)
+        JOURNAL.warning("page « %s » : %s", titre, err)
+        st.error(str(err), icon=":material/error:")
     except Exception as err:  # noqa: BLE001 — le filet de toutes les pages ; st.rerun/st.stop passent
         st.error(MESSAGE.format(reference=consigner(err, titre, db, utilisateur)), icon=":material/error:")

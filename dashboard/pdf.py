@@ -471,7 +471,7 @@ def _page_eleve(doc: _Document, f: conseil.FeuilleConseil, r: dict, decision: di
 # la voisine, et l'en-tête est répété en haut de chaque page.
 
 #: Nom d'un référentiel pour une personne (le code reste dans l'entrepôt).
-REFERENTIELS = {"socle": "Socle commun de connaissances, de compétences et de culture", "ULIS": "Grille ULIS"}
+REFERENTIELS = {"socle": "Socle commun", "ULIS": "Grille ULIS"}
 #: Colonnes du tableau de l'attestation (titre, largeur en mm) : 190 mm entre les marges d'une page A4.
 COLONNES_ATTESTATION = (("Domaine", 35.0), ("Item", 63.0), ("Niveau atteint", 42.0), ("Acquisition", 27.0),
                         ("Date", 23.0))

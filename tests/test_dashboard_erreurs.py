@@ -72,3 +72,16 @@ def test_streamlit_ne_montre_ni_trace_ni_liens(ecole: Path) -> None:
     assert reglage["client"]["showErrorDetails"] == "none"
     ouvrir("accueil")
     assert config.get_option("client.showErrorDetails") == "none"
+
+
+def test_une_erreur_du_projet_montre_son_propre_message(ecole: Path, monkeypatch) -> None:
+    """Une :class:`VigieError` est écrite pour la personne (models/errors.py) : elle s'affiche telle quelle."""
+    from dashboard import charts
+    from models.errors import VigieError
+
+    def refuse(*_a, **_k):
+        raise VigieError("Réglage invalide (reglages.toml) : « notes.bareme » doit être positif")
+
+    monkeypatch.setattr(charts, "boites", refuse)
+    at = ouvrir("classe")
+    assert [e.value for e in at.error] == ["Réglage invalide (reglages.toml) : « notes.bareme » doit être positif"]

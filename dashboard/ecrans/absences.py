@@ -22,7 +22,7 @@ st.title("Absences")
 if ui.entrepot_vide():
     st.stop()
 if data.appel(lectures.comptes)["absences"] == 0:
-    st.info("Aucune absence importée. Importez les absences (sorte « pronote-absences »).")
+    st.info(f"Aucune absence importée. Importez les absences (« {fr.source('pronote-absences')} »).")
     st.stop()
 
 reglages = charger_reglages().absences

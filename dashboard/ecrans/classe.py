@@ -22,7 +22,7 @@ if classe is None or periode is None:
 
 moy = data.appel(mm.moyennes, classe=classe, periode=periode, annee=annee)
 if moy.is_empty():
-    st.info(f"Aucune note pour la classe {classe} en {periode}. Importez les notes (sorte « pronote-notes »).")
+    st.info(f"Aucune note pour la classe {classe} en {periode}. Importez les notes (« {fr.source('pronote-notes')} »).")
     st.stop()
 
 st.caption(f"{classe} — {periode} {annee or ''}")

@@ -7,6 +7,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, data, pdf, ui
+from dashboard import format as fr
 from models import lectures
 from models.reglages import charger_reglages
 from models.records import COMPOSANTES_SOCLE
@@ -15,8 +16,8 @@ st.title("Compétences")
 if ui.entrepot_vide():
     st.stop()
 if data.appel(lectures.comptes)["competences"] == 0:
-    st.info("Aucune évaluation de compétences. Importez un relevé (sortes « pronote-competences », « lsu » "
-            "ou « tableur »).")
+    st.info(f"Aucune évaluation de compétences. Importez un relevé (« {fr.source('pronote-competences')} », "
+            f"« {fr.source('lsu')} » ou « {fr.source('tableur')} »).")
     st.stop()
 
 reg = charger_reglages().competences
@@ -34,7 +35,7 @@ referentiels = comp_classe["referentiel"].unique(maintain_order=True).to_list()
 if classe == lectures.DISPOSITIF_ULIS and "ULIS" in referentiels:  # la grille du dispositif d'abord
     referentiels.insert(0, referentiels.pop(referentiels.index("ULIS")))
 referentiel = st.sidebar.selectbox("Référentiel", referentiels, key="competences_referentiel",
-                                   format_func=lambda r: {"socle": "Socle commun", "ULIS": "Grille ULIS"}.get(r, r))
+                                   format_func=lambda r: pdf.REFERENTIELS.get(r, r))
 comp_classe = comp_classe.filter(pl.col("referentiel") == referentiel).with_columns(
     # Le code LSU d'une composante du socle (« CPD_FRA », domaine ou item) n'est pas pour l'écran : son intitulé.
     pl.col(c).replace_strict(COMPOSANTES_SOCLE, default=pl.col(c), return_dtype=pl.String) for c in ("domaine", "item")

@@ -37,7 +37,7 @@ if classe is None or periode is None:
 
 f = data.appel(conseil.feuille, classe, periode, annee)
 if f.moyennes.is_empty():
-    st.info(f"Aucune note pour la classe {classe} en {periode}. Importez les notes (sorte « pronote-notes »).")
+    st.info(f"Aucune note pour la classe {classe} en {periode}. Importez les notes (« {fr.source('pronote-notes')} »).")
     st.stop()
 eleves = f.eleves
 

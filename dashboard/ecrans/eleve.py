@@ -60,7 +60,7 @@ if "notes" in onglets:
     with onglets["notes"]:
         evo = data.appel(mm.evolution, eleve_id)
         if evo.is_empty():
-            st.info("Aucune note pour cet élève. Importez les notes (sorte « pronote-notes »).")
+            st.info(f"Aucune note pour cet élève. Importez les notes (« {fr.source('pronote-notes')} »).")
         else:
             periodes = evo["periode"].to_list()
             annees = evo["annee"].to_list()
@@ -123,11 +123,12 @@ if "competences" in onglets:
     with onglets["competences"]:
         comp = data.appel(lectures.competences, eleve_id=eleve_id)
         if comp.is_empty():
-            st.info("Aucune évaluation de compétences (sortes « pronote-competences », « lsu » ou « tableur »).")
+            st.info(f"Aucune évaluation de compétences (« {fr.source('pronote-competences')} », "
+                    f"« {fr.source('lsu')} » ou « {fr.source('tableur')} »).")
         else:
             reg = charger_reglages().competences
             for ref in comp["referentiel"].unique(maintain_order=True):
-                st.markdown(f"**{ref}**")
+                st.markdown(f"**{pdf.REFERENTIELS.get(ref, ref)}**")
                 st.altair_chart(charts.grille_competences(
                     comp.filter((pl.col("referentiel") == ref) & pl.col("niveau").is_not_null())
                     .sort("date").with_columns(pl.col("date").dt.strftime("%d/%m/%Y")),
@@ -137,7 +138,7 @@ if "pix" in onglets:
     with onglets["pix"]:
         profils = data.appel(lectures.pix_profils, eleve_id=eleve_id)
         if profils.is_empty():
-            st.info("Aucun résultat Pix (sorte « pix »).")
+            st.info(f"Aucun résultat Pix (« {fr.source('pix')} »).")
         else:
             p = profils.row(0, named=True)
             c = st.columns(3)

@@ -15,7 +15,7 @@ st.title("Pix")
 if ui.entrepot_vide():
     st.stop()
 if data.appel(lectures.comptes)["pix_profils"] == 0:
-    st.info("Aucun résultat Pix. Importez un export de campagne Pix Orga (sorte « pix »).")
+    st.info(f"Aucun résultat Pix. Importez un export de campagne Pix Orga (« {fr.source('pix')} »).")
     st.stop()
 
 classe = ui.choisir_classe()
