@@ -350,12 +350,12 @@ def direction(u: Utilisateur) -> None:
     st.dataframe(par_niveau.select(
         pl.col("niveau").fill_null("Sans niveau").alias("Niveau"), pl.col("classes").alias("Classes"),
         pl.col("effectif").alias("Élèves"), pl.col("eleves_en_alerte").alias("Élèves en alerte"),
-        *(pl.col(k).alias(v) for k, v in gravites.items())), hide_index=True)
+        *(pl.col(k).alias(v) for k, v in gravites.items())), hide_index=True, placeholder="—")
     st.subheader("Alertes par classe")
     st.dataframe(par_classe.select(
         pl.col("classe").alias("Classe"), pl.col("niveau").fill_null("—").alias("Niveau"),
         pl.col("effectif").alias("Élèves"), pl.col("eleves_en_alerte").alias("Élèves en alerte"),
-        *(pl.col(k).alias(v) for k, v in gravites.items())), hide_index=True)
+        *(pl.col(k).alias(v) for k, v in gravites.items())), hide_index=True, placeholder="—")
     liens = st.columns(2)
     liens[0].page_link("ecrans/alertes.py", label="Toutes les alertes et leur suivi", icon=":material/notifications:")
     liens[1].page_link("ecrans/imports.py", label="Imports et leur journal", icon=":material/upload_file:")

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 
 import pytest
 
 from models import acces
 from tests.ecole_accueils import construire
-from tests.test_navigateur import CHROMIUM, RACINE, SORTIE, _attendre, _port_libre
+from tests.outils.navigateur import CHROMIUM, SORTIE, chromium, connecter, serveur as servir
 from tests.test_navigateur_parcours import INTERDITS
 
 pytestmark = [
@@ -47,26 +45,15 @@ ATTENDUS = {
 def serveur(tmp_path_factory):
     dossier = tmp_path_factory.mktemp("accueils-navigateur")
     db = construire(dossier / "ecole.duckdb")
-    env = {k: v for k, v in os.environ.items() if k != "VIGIE_DEMO"}
-    env.update(VIGIE_DB=str(db), VIGIE_COMPTES=str(dossier / "utilisateurs.json"))
+    env = {"VIGIE_COMPTES": str(dossier / "utilisateurs.json")}
     os.environ["VIGIE_COMPTES"] = env["VIGIE_COMPTES"]
     for role, (identifiant, options) in COMPTES.items():
         acces.ajouter_compte(db, identifiant, role, MDP, nom=f"Compte {identifiant}", **options)
-    port = _port_libre()
-    processus = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(RACINE / "dashboard" / "app.py"),
-         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false"],
-        cwd=RACINE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
     try:
-        _attendre(url, processus)
-        yield url
+        with servir(db, env=env) as url:
+            yield url
     finally:
         os.environ.pop("VIGIE_COMPTES", None)
-        processus.terminate()
-        processus.wait(timeout=15)
 
 
 @pytest.fixture(scope="module")
@@ -74,8 +61,7 @@ def navigateur():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM),
-                              args=["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"])
+        b = chromium(p)
         try:
             yield b
         finally:
@@ -91,10 +77,7 @@ def _rendu(page) -> None:
 def _connecter(navigateur, serveur: str, role: str):
     identifiant, _ = COMPTES[role]
     page = navigateur.new_page(viewport={"width": 1280, "height": 1400})
-    page.goto(serveur, wait_until="domcontentloaded")
-    page.get_by_label("Identifiant").fill(identifiant, timeout=60_000)
-    page.get_by_label("Mot de passe").fill(MDP)
-    page.get_by_role("button", name="Se connecter").click()
+    connecter(page, serveur, identifiant, MDP)
     page.get_by_text(f"Connecté : Compte {identifiant}").wait_for(timeout=120_000)
     _rendu(page)
     return page

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 
 import pytest
@@ -15,7 +14,7 @@ import pytest
 from models import acces
 from tests.conftest import FIXTURES
 from tests.ecole_dashboard import construire
-from tests.test_navigateur import CHROMIUM, RACINE, SORTIE, _attendre, _port_libre
+from tests.outils.navigateur import CHROMIUM, SORTIE, chromium, connecter, serveur as servir
 
 pytestmark = [
     pytest.mark.browser,
@@ -30,23 +29,15 @@ ANGLAIS = re.compile(r"Drag and drop|Browse files|per file|Limit \d|Showing page
 def serveur(tmp_path_factory):
     dossier = tmp_path_factory.mktemp("imports")
     db = construire(dossier / "ecole.duckdb")
-    env = {k: v for k, v in os.environ.items() if k != "VIGIE_DEMO"}
-    env.update(VIGIE_COMPTES=str(dossier / "utilisateurs.json"))
+    env = {"VIGIE_COMPTES": str(dossier / "utilisateurs.json")}
     os.environ["VIGIE_COMPTES"] = env["VIGIE_COMPTES"]
     acces.ajouter_compte(db, "direction1", "direction", MDP, nom="Mme Principale")
-    port = _port_libre()
-    processus = subprocess.Popen(
-        [sys.executable, "-m", "vigie_cli", "serve", "--db", str(db), "--port", str(port)],
-        cwd=RACINE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://localhost:{port}"
+    commande = [sys.executable, "-m", "vigie_cli", "serve", "--db", str(db), "--port", "{port}"]
     try:
-        _attendre(url, processus)
-        yield url, dossier
+        with servir(None, commande=commande, env=env, hote="localhost") as url:
+            yield url, dossier
     finally:
         os.environ.pop("VIGIE_COMPTES", None)
-        processus.terminate()
-        processus.wait(timeout=15)
 
 
 def test_plusieurs_fichiers_dans_le_navigateur(serveur) -> None:
@@ -62,15 +53,11 @@ def test_plusieurs_fichiers_dans_le_navigateur(serveur) -> None:
     fichiers = [FIXTURES / "pronote" / "eleves_bom.csv", faux, FIXTURES / "pix" / "collecte_profils.csv", inconnu]
     SORTIE.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM),
-                              args=["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"])
+        b = chromium(p)
         try:
             page = b.new_page(viewport={"width": 1280, "height": 720})
             page.set_default_timeout(90_000)  # machine partagée : un rendu peut prendre du temps
-            page.goto(url, wait_until="domcontentloaded")
-            page.get_by_label("Identifiant").fill("direction1", timeout=60_000)
-            page.get_by_label("Mot de passe").fill(MDP)
-            page.get_by_role("button", name="Se connecter").click()
+            connecter(page, url, "direction1", MDP)
             page.get_by_text("Connecté : Mme Principale").wait_for(timeout=60_000)
             page.get_by_role("link", name="Imports", exact=True).click()
             depot = page.locator('[data-testid="stFileUploader"]').first

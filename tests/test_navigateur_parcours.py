@@ -113,6 +113,24 @@ def _ouvrir_tout(page) -> list[str]:  # noqa: ANN001
     return fautes
 
 
+def _attestation(page) -> list[str]:  # noqa: ANN001
+    """La coordination ULIS télécharge l'attestation de l'élève affiché : un PDF nommé d'après l'élève et
+    l'année (gardé sous tests/output/attestation_demo.pdf)."""
+    page.get_by_role("tab", name="Par élève").click()
+    _attendre_rendu(page)
+    page.get_by_role("button", name="Préparer l'attestation de compétences (PDF)").click()
+    _attendre_rendu(page)
+    with page.expect_download(timeout=60_000) as telechargement:
+        page.get_by_role("button", name="Télécharger l'attestation").click()
+    nom = telechargement.value.suggested_filename
+    telechargement.value.save_as(str(SORTIE / "attestation_demo.pdf"))
+    if not re.fullmatch(r"attestation_[A-Za-z-]+_[A-Za-z-]+_\d{4}-\d{4}\.pdf", nom):
+        return [f"attestation mal nommée : {nom}"]
+    if not (SORTIE / "attestation_demo.pdf").read_bytes().startswith(b"%PDF"):
+        return ["attestation : pas un PDF"]
+    return _fautes(page)
+
+
 def _capturer(page, chemin) -> None:  # noqa: ANN001
     """La page entière : Streamlit fait défiler son cadre principal, pas la fenêtre (``full_page`` n'en
     verrait que le haut) ; la fenêtre est agrandie à la hauteur du contenu le temps de la capture."""
@@ -154,6 +172,8 @@ def test_chaque_page_de_chaque_role_sur_l_ecole_de_demonstration(serveur_demo, r
                         fautes += _fautes(page) + _ouvrir_tout(page)
                 else:
                     fautes += _ouvrir_tout(page)
+                if nom == "Compétences" and role == "coordonnateur_ulis":
+                    fautes += _attestation(page)
                 nom_fichier = re.sub(r"\W+", "_", nom).strip("_").lower()
                 _capturer(page, SORTIE / f"parcours_{role}_{nom_fichier}.png")
                 if fautes:

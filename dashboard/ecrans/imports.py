@@ -64,13 +64,13 @@ def _resultat(nom: str, sorte: str, res) -> None:  # noqa: ANN001 (ResultatImpor
             "Écrit dans le fichier": [r.ref.libelle() for r in res.approches],
             "Élève retenu (classe)": [r.candidats[0] if r.candidats else "—" for r in res.approches],
             "Ressemblance": [f"{fr.nombre(100 * r.score, 0)} %" for r in res.approches],
-        }), hide_index=True)
+        }), hide_index=True, placeholder="—")
     if res.non_rapproches:
         st.dataframe(pl.DataFrame({
             "Ligne": [str(r.ref.ligne or "") for r in res.non_rapproches],
             "Élève inconnu (ligne écartée)": [r.ref.libelle() for r in res.non_rapproches],
             "Élèves proches": ["; ".join(r.candidats) or "aucun" for r in res.non_rapproches],
-        }), hide_index=True)
+        }), hide_index=True, placeholder="—")
     if res.anomalies:
         with st.expander(f"Remarques de l'import ({len(res.anomalies)})"):
             st.markdown("\n".join(f"- {_md(depot.pour_la_page(a))}" for a in res.anomalies[:200]))
@@ -184,7 +184,7 @@ else:
                     pl.col("colonne").fill_null("").alias("Colonne"),
                     pl.col("message").map_elements(depot.pour_la_page, return_dtype=pl.String).alias("Remarque"),
                 ),
-                hide_index=True,
+                hide_index=True, placeholder="—",
             )
             avec = journal.filter(pl.col("remarques") > 50)
             if avec.height:
@@ -197,4 +197,4 @@ else:
                         pl.col("ligne").cast(pl.String).fill_null("").alias("Ligne"),
                         pl.col("colonne").fill_null("").alias("Colonne"),
                         pl.col("message").map_elements(depot.pour_la_page, return_dtype=pl.String).alias("Remarque"),
-                    ), hide_index=True)
+                    ), hide_index=True, placeholder="—")
