@@ -27,7 +27,6 @@ st.set_page_config(page_title="Vigie", page_icon="🎓", layout="wide")
 # Aucune trace Python ni lien « Ask Google/ChatGPT » à l'écran, même lancé sans .streamlit/config.toml
 # (dashboard/erreurs.py : le message français et le journal).
 st.set_option("client.showErrorDetails", "none")
-st.set_option("client.toolbarMode", "minimal")  # ni menu « ⋮ » anglais ni « Deploy » (.streamlit/config.toml)
 ui.style_francais()
 
 # Le seul point de contrôle : aucune page ne s'exécute sans utilisateur (sauf l'école fictive).
