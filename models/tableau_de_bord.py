@@ -187,22 +187,26 @@ def assembler_accueil_classe(f: "conseil.FeuilleConseil", comparaison: pl.DataFr
                          nb_hausses=tous_hausse.height, nb_baisses=tous_baisse.height)
 
 
-def _moyenne_precedente(f: "conseil.FeuilleConseil") -> float | None:
-    """La moyenne générale, à la période précédente, des élèves de la classe notés à cette période : la
+def generale_des_memes_eleves(maintenant: pl.DataFrame, avant: pl.DataFrame) -> float | None:
+    """La moyenne générale de la classe à la période précédente, **pour les élèves notés maintenant** : la
     moyenne de leurs moyennes générales d'alors (où qu'ils fussent), comme
-    ``models.moyennes.comparaison_precedente`` le fait matière par matière."""
-    if f.precedente is None:
-        return None
-    ids = f.moyennes.filter(pl.col("matiere").is_null())["eleve_id"]
-    avant = f.precedentes.filter(pl.col("matiere").is_null() & pl.col("eleve_id").is_in(ids.implode()))
-    return None if avant.is_empty() else float(avant["moyenne"].mean())
+    ``models.moyennes.comparaison_precedente`` le fait matière par matière. ``maintenant`` / ``avant`` :
+    lignes de ``models.moyennes.moyennes`` (``matiere`` nulle = moyenne générale) ; None si aucun de ces
+    élèves n'a de moyenne générale avant."""
+    ids = maintenant.filter(pl.col("matiere").is_null())["eleve_id"]
+    passe = avant.filter(pl.col("matiere").is_null() & pl.col("eleve_id").is_in(ids.implode()))
+    return None if passe.is_empty() else float(passe["moyenne"].mean())
+
+
+def _moyenne_precedente(f: "conseil.FeuilleConseil") -> float | None:
+    return None if f.precedente is None else generale_des_memes_eleves(f.moyennes, f.precedentes)
 
 
 def resume_classe(wh: "Warehouse", classe: str, *, au: dt.date | None = None,
                   reglages: Reglages | None = None) -> dict:
     """Pour l'accueil d'un enseignant : ``periode`` (la dernière notée de la classe, son nom ; None sans
     note), ``moyenne`` (moyenne générale de la classe) et ``ecart`` (avec celle des mêmes élèves à la période
-    précédente, :func:`_moyenne_precedente` ; None sans période précédente)."""
+    précédente, :func:`generale_des_memes_eleves` ; None sans période précédente)."""
     periode = derniere_periode_notee(wh, classe, au)
     if periode is None:
         return {"periode": None, "moyenne": None, "ecart": None}
@@ -216,9 +220,9 @@ def resume_classe(wh: "Warehouse", classe: str, *, au: dt.date | None = None,
     ecart = None
     if avant is not None:
         passe = mm.moyennes(wh, periode=avant.periode, annee=avant.annee, eleves=maintenant["eleve_id"].to_list(),
-                            reglages=r).filter(pl.col("matiere").is_null())
-        if passe.height:
-            ecart = moyenne - float(passe["moyenne"].mean())
+                            reglages=r)
+        precedente = generale_des_memes_eleves(maintenant, passe)
+        ecart = None if precedente is None else moyenne - precedente
     return {"periode": periode.periode, "moyenne": moyenne, "ecart": ecart}
 
 

@@ -376,3 +376,23 @@ def test_accueil_enseignant(wh):
     assert courante.periode == "Trimestre 2"
     assert classes.select("classe", "effectif", "periode").rows() == [("5A", 2, None), ("3B", 6, "Trimestre 2")]
     assert classes["moyenne"][1] == pytest.approx(72.5 / 6)
+
+
+def test_generale_des_memes_eleves():
+    maintenant = pl.DataFrame({"eleve_id": ["a", "b", "c", "a"], "matiere": [None, None, None, "FR"],
+                               "moyenne": [12.0, 10.0, 14.0, 12.0]})
+    avant = pl.DataFrame({"eleve_id": ["a", "b", "d", "a"], "matiere": [None, None, None, "FR"],
+                          "moyenne": [9.0, 13.0, 20.0, 1.0]})
+    assert tb.generale_des_memes_eleves(maintenant, avant) == 11.0  # (9 + 13) / 2 : ni « d », ni le français
+    assert tb.generale_des_memes_eleves(maintenant, avant.clear()) is None
+
+
+@pytest.mark.parametrize("role", [Utilisateur("pp", "professeur_principal", classes=("3B",)),
+                                  Utilisateur("e", "enseignant", classes=("3B",)), Utilisateur("c", "cpe"),
+                                  Utilisateur("u", "coordonnateur_ulis"), Utilisateur("d", "direction")])
+def test_accueil_entrepot_vide(tmp_path, monkeypatch, role):
+    monkeypatch.setenv("VIGIE_DB", str(tmp_path / "vide.duckdb"))
+    monkeypatch.delenv("VIGIE_DEMO", raising=False)
+    at = ouvrir("accueil", utilisateur=role)
+    assert [h.value for h in at.header] == []  # pas d'accueil de rôle : la page dit quoi importer
+    assert any("L'entrepôt est vide" in i.value for i in at.info)
