@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,7 +20,7 @@ import streamlit as st
 
 from models import lectures
 from models.acces import DEMO, Utilisateur
-from models.warehouse import chemin_par_defaut, lecture
+from models.warehouse import chemin_par_defaut, ecriture, lecture
 
 T = TypeVar("T")
 
@@ -109,6 +110,68 @@ def nb_eleves() -> int:
     return appel(lectures.comptes)["eleves"]
 
 
+@dataclass(frozen=True)
+class Fichier:
+    """Un fichier déposé à importer : sa sorte, son nom d'origine, son contenu, ses options et ses pièces
+    (les options qui désignent un fichier, la correspondance d'un tableur : ``{option: (nom, contenu)}``)."""
+
+    sorte: str
+    nom: str
+    contenu: bytes
+    options: dict[str, Any] = field(default_factory=dict)
+    pieces: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+
+
+def importer_fichiers(
+    fichiers: Sequence[Fichier],
+    *,
+    ignorer_inconnus: bool = False,
+    progression: Callable[[int, str, float], None] | None = None,
+    rapport: Callable[[int, Any], None] | None = None,
+) -> list[Any]:
+    """Importe des fichiers déposés dans la page Imports, **chacun seul** : un appel de
+    :func:`connectors.importation.importer` par fichier (sa transaction, sa ligne au journal, son
+    :class:`ResultatImport`), dans une seule ouverture de l'entrepôt en écriture
+    (:func:`models.warehouse.ecriture` : une copie de l'entrepôt pour tout le dépôt, pas une par fichier,
+    et les lecteurs ne voient le résultat qu'une fois le dépôt entier traité).
+
+    Un refus, du connecteur comme de l'entrepôt, est décrit dans le résultat de son fichier (fichier,
+    ligne, colonne) et consigné au journal, comme par ``vigie import`` ; il n'empêche pas les autres.
+    ``progression(i, étape, fraction)`` suit le fichier ``i`` ; ``rapport(i, résultat)`` est appelé dès
+    qu'il est écrit ou refusé. Lève :class:`models.errors.WarehouseBusy` si un autre import est en cours."""
+    import tempfile
+
+    from connectors.importation import importer
+
+    resultats: list[Any] = []
+    with tempfile.TemporaryDirectory(prefix="vigie-import-") as dossier, ecriture(chemin()) as wh:
+        for i, f in enumerate(fichiers):
+            ici = Path(dossier) / str(i)
+            ici.mkdir()
+            # Le nom d'origine est gardé : le journal et les messages d'erreur le citent.
+            depose = ici / Path(f.nom).name
+            depose.write_bytes(f.contenu)
+            options = dict(f.options)
+            for k, (option, (nom_piece, octets)) in enumerate(f.pieces.items()):
+                (ici / f"piece-{k}").mkdir()
+                options[option] = ici / f"piece-{k}" / Path(nom_piece).name
+                options[option].write_bytes(octets)
+
+            def suivre(etape: str, part: float, i: int = i) -> None:
+                if progression:
+                    progression(i, etape, 0.2 + 0.8 * part)
+
+            if progression:
+                progression(i, "lecture du fichier", 0.0)
+            [res] = importer(wh, [(f.sorte, depose, options)], ignorer_inconnus=ignorer_inconnus,
+                             progression=suivre)
+            resultats.append(res)
+            if rapport:
+                rapport(i, res)
+    vider_cache()
+    return resultats
+
+
 def importer_fichier(
     sorte: str,
     nom: str,
@@ -119,31 +182,9 @@ def importer_fichier(
     progression: Callable[[str, float], None] | None = None,
     pieces: dict[str, tuple[str, bytes]] | None = None,
 ) -> Any:
-    """Importe un fichier déposé dans la page Imports par le chemin de tout import
-    (:func:`connectors.importation.importer`, écriture atomique : les lecteurs ne voient jamais un import à
-    moitié fait).
-
-    Renvoie le :class:`ResultatImport` : un refus, du connecteur comme de l'entrepôt, y est décrit
-    (fichier, ligne, colonne) et consigné dans le journal des imports, comme par ``vigie import``.
-
-    ``pieces`` : les options qui désignent un fichier (la correspondance d'un tableur), ``{option: (nom,
-    contenu)}`` ; chaque pièce est posée à côté du fichier et l'option reçoit son chemin."""
-    import tempfile
-
-    from connectors.importation import importer
-
-    suivre = progression or (lambda *_: None)
-    with tempfile.TemporaryDirectory(prefix="vigie-import-") as dossier:
-        # Le nom d'origine est gardé : le journal et les messages d'erreur le citent.
-        depose = Path(dossier) / Path(nom).name
-        depose.write_bytes(contenu)
-        options = dict(options or {})
-        for i, (option, (nom_piece, octets)) in enumerate((pieces or {}).items()):
-            (Path(dossier) / f"piece-{i}").mkdir()
-            options[option] = Path(dossier) / f"piece-{i}" / Path(nom_piece).name
-            options[option].write_bytes(octets)
-        suivre("lecture du fichier", 0.0)
-        [res] = importer(chemin(), [(sorte, depose, options)], ignorer_inconnus=ignorer_inconnus,
-                         progression=lambda etape, part: suivre(etape, 0.2 + 0.8 * part))
-    vider_cache()
+    """Un seul fichier déposé (:func:`importer_fichiers`) ; renvoie son :class:`ResultatImport`."""
+    [res] = importer_fichiers(
+        [Fichier(sorte, nom, contenu, dict(options or {}), dict(pieces or {}))], ignorer_inconnus=ignorer_inconnus,
+        progression=(lambda _i, etape, part: progression(etape, part)) if progression else None,
+    )
     return res

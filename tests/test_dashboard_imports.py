@@ -222,3 +222,33 @@ def test_pour_la_page() -> None:
         "la liste des élèves (« Pronote — élèves et classes »)")
     assert depot.pour_la_page("option « niveaux » : « huit » refusé") == (
         "champ « Niveaux de l'établissement » : « huit » refusé")
+
+
+def test_un_depot_une_seule_ouverture_de_l_entrepot(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chaque fichier a sa transaction et sa ligne au journal, mais l'entrepôt n'est ouvert (copié) en
+    écriture qu'une fois pour tout le dépôt, pas une fois par fichier."""
+    from dashboard import data
+
+    ouvertures: list[object] = []
+    vraie = data.ecriture
+
+    def compter(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        ouvertures.append(args)
+        return vraie(*args, **kwargs)
+
+    monkeypatch.setattr(data, "ecriture", compter)
+    vus: list[tuple[int, str]] = []
+    res = data.importer_fichiers(
+        [data.Fichier("pronote-eleves", "eleves.csv", ELEVES.read_bytes()),
+         data.Fichier("pronote-eleves", "eleves-faux.csv", _eleves_faux()),
+         data.Fichier("pronote-punitions", "punitions.csv", PUNITIONS.read_bytes())],
+        rapport=lambda i, r: vus.append((i, r.statut)),
+    )
+    assert len(ouvertures) == 1
+    assert vus == [(0, "reussi"), (1, "rejete"), (2, "reussi")] == [(i, r.statut) for i, r in enumerate(res)]
+    with lecture(db) as wh:
+        journal = wh.journal().sort("import_id")
+        assert journal.select("fichier", "statut").rows() == [
+            ("eleves.csv", "reussi"), ("eleves-faux.csv", "rejete"), ("punitions.csv", "reussi")]
+        assert journal["import_id"].n_unique() == 3
+        assert wh.valeur("SELECT count(*) FROM sanctions") > 0

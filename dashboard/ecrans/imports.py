@@ -131,22 +131,25 @@ if ui.utilisateur().role == "direction":
                      + ". Rien n'a été importé.")
         else:
             bilan = {"reussi": 0, "rejete": 0}
-            for d in depots:
-                barre = st.progress(0.0, text=f"{d.nom} : lecture du fichier…")
-                try:
-                    res = data.importer_fichier(
-                        d.sorte, d.nom, d.contenu, options=options.get(d.sorte), pieces=pieces.get(d.sorte),
-                        ignorer_inconnus=ignorer,
-                        progression=lambda etape, part, nom=d.nom: barre.progress(min(1.0, part), text=f"{nom} : {etape}"),
-                    )
-                except VigieError as err:  # un autre import en cours (WarehouseBusy) : rien n'a été tenté
-                    barre.empty()
-                    bilan["rejete"] += 1
-                    st.error(f"**{_md(d.nom)}** : **non importé, rien n'a été modifié.**\n\n{_md(str(err))}")
-                    continue
-                barre.empty()  # jamais « Terminé » : la ligne de résultat dit ce qui s'est passé
+            barre = st.progress(0.0, text=f"{depots[0].nom} : lecture du fichier…")
+
+            def suivre(i: int, etape: str, part: float) -> None:
+                barre.progress(min(1.0, (i + min(1.0, part)) / len(depots)),
+                               text=f"Fichier {i + 1} sur {len(depots)}, {depots[i].nom} : {etape}")
+
+            def rapporter(i: int, res) -> None:  # noqa: ANN001 (ResultatImport)
                 bilan[res.statut] = bilan.get(res.statut, 0) + 1
-                _resultat(d.nom, d.sorte, res)
+                _resultat(depots[i].nom, depots[i].sorte, res)
+
+            try:
+                data.importer_fichiers(
+                    [data.Fichier(d.sorte, d.nom, d.contenu, options.get(d.sorte, {}), pieces.get(d.sorte, {}))
+                     for d in depots],
+                    ignorer_inconnus=ignorer, progression=suivre, rapport=rapporter,
+                )
+            except VigieError as err:  # un autre import en cours (WarehouseBusy) : rien n'a été importé
+                st.error(f"**Aucun fichier importé, rien n'a été modifié.**\n\n{_md(str(err))}")
+            barre.empty()  # jamais « Terminé » : la ligne de résultat de chaque fichier dit ce qui s'est passé
             if len(depots) > 1:
                 st.info(f"{len(depots)} fichiers : {bilan['reussi']} importé(s), {bilan['rejete']} refusé(s).")
 else:
