@@ -10,6 +10,7 @@ d'options du tableau de bord) est convertie ici une fois ; le connecteur reçoit
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from models.records import NOMS_STATUTS_COMPETENCE, StatutCompetence
 
 from .common import cle_entete, date_fr
 
-Genre = Literal["texte", "date", "booleen", "entier", "choix", "chemin", "niveaux", "objet"]
+Genre = Literal["texte", "date", "booleen", "entier", "choix", "chemin", "niveaux", "objet", "annee"]
 
 #: Les mots acceptés pour oui et non (« ramener_sur_20=non »).
 OUI = frozenset({"oui", "o", "vrai", "true", "1", "yes"})
@@ -134,6 +135,19 @@ def _niveaux(o: Option, v: Any) -> dict[str, int | StatutCompetence]:
     return sortie
 
 
+def _annee(o: Option, v: Any) -> str:
+    """« 2024-2025 » (« 2024/2025 », « 2024 - 2025 » admis) : la règle de models/annee_scolaire.py."""
+    from models.annee_scolaire import bornes
+    from models.errors import VigieError
+
+    lue = re.sub(r"\s*[-/]\s*", "-", str(v).strip())
+    try:
+        bornes(lue)
+    except VigieError:
+        raise ValueError("année scolaire illisible (attendu par exemple 2024-2025)") from None
+    return lue
+
+
 def _objet(o: Option, v: Any) -> Any:
     if isinstance(v, str):
         raise ValueError("cette option se donne par le programme, pas en texte")
@@ -142,7 +156,7 @@ def _objet(o: Option, v: Any) -> Any:
 
 _CONVERTIR = {
     "texte": _texte, "date": _date, "booleen": _booleen, "entier": _entier, "choix": _choix,
-    "chemin": _chemin, "niveaux": _niveaux, "objet": _objet,
+    "chemin": _chemin, "niveaux": _niveaux, "objet": _objet, "annee": _annee,
 }
 
 #: Les options qu'on retrouve d'un connecteur à l'autre, décrites une fois.
@@ -150,6 +164,7 @@ CLASSE = Option("texte", "classe des élèves quand le fichier ne l'indique pas"
 PERIODE = Option("texte", "période (« Trimestre 1 ») quand le fichier ne l'indique pas")
 MATIERE = Option("texte", "matière (service) quand le fichier ne l'indique pas")
 NOUVELLES_MATIERES = Option("booleen", "créer les matières inconnues de l'établissement (oui / non)")
+ANNEE = Option("annee", "année scolaire que le fichier décrit (« 2024-2025 ») ; l'export ne la dit pas")
 NIVEAUX = Option("niveaux", "traduction des niveaux de l'établissement : « LIBELLÉ=1–4; LIBELLÉ=dispensé; … »")
 
 

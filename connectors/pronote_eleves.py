@@ -30,12 +30,12 @@ from models.records import Accompagnement, Anomalie, Classe, Eleve, Lot
 
 from .common import cle_entete
 from .pronote_csv import Ligne, Tableau, est_ligne_total, lire_date, lire_tableau, titre_plat, trouver_colonnes, valeurs
-from .options import Option
+from .options import ANNEE, Option
 
 SOURCE = "pronote-eleves"
 #: Options acceptées (connectors/options.py) ; toute autre est refusée.
 OPTIONS: dict[str, Option] = {
-    "annee": Option("texte", "année scolaire que la liste décrit (« 2024-2025 ») ; l'export ne la dit pas"),
+    "annee": ANNEE,
 }
 
 #: Colonne → titres possibles (comparés par :func:`connectors.common.cle_entete`).

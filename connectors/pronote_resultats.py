@@ -25,8 +25,10 @@ Une ligne par élève ; disposition lue (titres comparés avec tolérance, voir 
 - les demi-journées d'absence, retards et absences par matière sont reconnus mais pas repris : ils
   viennent des exports d'absences, avec leurs dates.
 
-Options : ``periode`` (obligatoire : le tableau ne la dit pas), ``classe`` (obligatoire sans colonne
-Classe).
+Options : ``periode`` (obligatoire : le tableau ne la dit pas ; une période déclarée par l'établissement),
+``classe`` (obligatoire sans colonne Classe), ``annee`` (« 2024-2025 » : le tableau ne la dit pas ; sans
+elle, l'année de l'établissement qui déclare cette période, la dernière s'il y en a plusieurs, remarque à
+l'appui).
 """
 
 from __future__ import annotations
@@ -49,11 +51,11 @@ from .pronote_csv import (
     titre_plat,
     trouver_colonnes,
 )
-from .options import CLASSE, NOUVELLES_MATIERES, PERIODE
+from .options import ANNEE, CLASSE, NOUVELLES_MATIERES, PERIODE
 
 SOURCE = "pronote-resultats"
 #: Options acceptées (connectors/options.py) ; toute autre est refusée.
-OPTIONS = {"classe": CLASSE, "periode": PERIODE,
+OPTIONS = {"classe": CLASSE, "periode": PERIODE, "annee": ANNEE,
            "nouvelles_matieres": NOUVELLES_MATIERES}
 
 #: Colonnes fixes → titres possibles.
@@ -163,8 +165,9 @@ def lire(chemin: Path, **options: Any) -> Lot:
                              colonne=plats[cols["eleve"]])
     # Les en-têtes de matières sont des libellés ou des codes d'export (« MATHS », « HI-GE ») : l'entrepôt
     # les rapproche des matières de l'établissement (codes déclarés dans etablissement.toml) ou refuse.
+    # Le tableau ne dit pas son année : option annee, sinon celle qui déclare la période (l'entrepôt).
     return Lot(source=SOURCE, fichier=chemin, lignes_lues=len(tableau.donnees), moyennes=moyennes,
-               matieres_a_rapprocher=True, matieres_nouvelles=bool(options.get("nouvelles_matieres")))
+               annee=options.get("annee"), matieres_a_rapprocher=True, matieres_nouvelles=bool(options.get("nouvelles_matieres")))
 
 
 def _colonnes_matieres(tableau: Tableau, fixes: set[int]) -> dict[str, dict[str, int]]:

@@ -111,16 +111,25 @@ def moyennes(
     (moyenne, min, max, médiane, rang) restent ceux de la classe de la ligne, quel que soit le filtre.
 
     Colonnes : celles de la vue ``moyennes`` plus nom, prenom, moyenne_pronote (la moyenne que Pronote a
-    exportée, si connue), ecart_pronote (la nôtre moins celle de Pronote : un écart se montre, il ne se
-    cache pas) et faible_confiance (moins de ``notes.nb_notes_min`` notes).
+    exportée, si connue : une seule par libellé et par source, la source donnant deux services de même
+    libellé n'en a pas une à comparer), ecart_pronote (la nôtre moins celle de Pronote : un écart se
+    montre, il ne se cache pas) et faible_confiance (moins de ``notes.nb_notes_min`` notes).
     """
     r = reglages or charger_reglages()
     return wh.sql(
         f"""
-        WITH pronote AS (
-            SELECT eleve_id, annee, periode, matiere, moyenne
+        WITH par_source AS (
+            -- Une source qui donne, pour un même libellé, plusieurs services (identifiants différents :
+            -- deux sous-services de même libellé) n'a pas **une** moyenne à comparer à la nôtre, calculée
+            -- par libellé : elle ne sert pas de référence (une autre source peut le faire).
+            SELECT eleve_id, annee, periode, matiere, source, any_value(moyenne) AS moyenne
             FROM moyennes_pronote
             WHERE moyenne IS NOT NULL
+            GROUP BY eleve_id, annee, periode, matiere, source
+            HAVING count(*) = 1
+        ), pronote AS (
+            SELECT eleve_id, annee, periode, matiere, moyenne
+            FROM par_source
             QUALIFY row_number() OVER (PARTITION BY eleve_id, annee, periode, matiere
                                        ORDER BY source <> 'pronote', source) = 1
         )

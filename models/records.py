@@ -577,6 +577,7 @@ class Lot(BaseModel):
     matiere_par_option: bool = False
     #: L'année scolaire qu'une liste d'élèves décrit (« 2024-2025 ») : chaque classe y est gardée dans
     #: l'historique (t_scolarites). Vide : l'entrepôt prend la dernière année de l'établissement, et le dit.
+    #: Pour un lot sans date (tableau des résultats) : l'année de ses moyennes.
     annee: str | None = Field(default=None, pattern=r"^\d{4}-\d{4}$")
     etablissement: Etablissement | None = None
     periodes: list[Periode] = Field(default_factory=list)

@@ -394,7 +394,7 @@ class Warehouse:
                     res.lignes_rejetees += 1
             return r.eleve_id
 
-        annee_de = _annees(lot)
+        annee_de = self._annees_sans_date(lot) or _annees(lot)
         periode_de = self._periodes(lot)
         annees_periodes = self._annees_periodes(lot)
         self._verifier_dates(lot)
@@ -727,7 +727,7 @@ class Warehouse:
         if not declarees:
             return
         annees_periodes = self._annees_periodes(lot)
-        annee_de = _annees(lot)
+        annee_de = self._annees_sans_date(lot) or _annees(lot)
         nommees = {(annee_scolaire(d.date, annees_periodes), d.periode) for d in _devoirs(lot) if d.periode}
         # La période donnée à l'import (option ``periode``) d'un export de notes ou d'un tableau des résultats.
         nommees |= {(annee_de(m.periode), m.periode) for m in lot.moyennes
@@ -794,6 +794,32 @@ class Warehouse:
         """(annee, debut, fin) des périodes connues (lot puis entrepôt), pour ``annee_scolaire``."""
         return [(p.annee, p.debut, p.fin) for p in lot.periodes] + [
             (annee, debut, fin) for annee, debut, fin, _ in self._periodes_entrepot()]
+
+    def _annees_sans_date(self, lot: Lot) -> Callable[[str], str | None] | None:
+        """L'année scolaire des moyennes d'un lot qui n'a ni date ni période (le tableau des résultats de
+        Pronote ne dit pas son année) : ``Lot.annee`` (option ``annee``), sinon l'année de l'établissement qui
+        déclare une période de ce nom ; si plusieurs la déclarent, la dernière, avec une remarque (l'option
+        ``annee`` en choisit une autre). None pour un lot daté (ses dates et ses périodes le disent)."""
+        if not lot.moyennes or lot.periodes or _devoirs(lot):
+            return None
+        par_nom: dict[str, set[str]] = {}
+        for annee, _, _, nom in self._periodes_entrepot():
+            par_nom.setdefault(nom, set()).add(annee)
+
+        def annee_de(nom: str) -> str | None:
+            if lot.annee:
+                return lot.annee
+            annees = par_nom.get(nom, set())
+            if len(annees) > 1:
+                remarque = Anomalie(colonne="periode", message=(
+                    f"« {nom} » rattaché à l'année scolaire {max(annees)} (dernière année de l'établissement qui "
+                    "déclare cette période ; le fichier ne dit pas son année) : pour une autre année, importez-le "
+                    "avec l'option annee=AAAA-AAAA"))
+                if remarque not in lot.anomalies:
+                    lot.anomalies.append(remarque)
+            return max(annees) if annees else None
+
+        return annee_de
 
     def _annee_effectif(self, lot: Lot) -> str:
         """L'année scolaire d'une liste d'élèves : celle qu'elle dit (``Lot.annee``), sinon la dernière

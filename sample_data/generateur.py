@@ -1087,7 +1087,8 @@ def ecrire_ecole(ecole: Ecole, dossier: Path) -> Plan:
                 chemin = pronote / "resultats" / classe / f"{noms_periodes[periode.nom]}.csv"
                 chemin.parent.mkdir(parents=True, exist_ok=True)
                 ecrire_resultats(chemin, classe, moyennes, codes=variantes.codes_resultats(ecole.classes, classe))
-                plan.append(("pronote-resultats", chemin, {"periode": periode.nom, "classe": classe}))
+                plan.append(("pronote-resultats", chemin,
+                             {"periode": periode.nom, "classe": classe, "annee": annee}))
 
         for sorte, nom, ecrire, records, encodage in (
             ("pronote-absences", "absences.csv", ecrire_absences, r["absences"], "cp1252"),

@@ -409,3 +409,62 @@ def test_resultats_periode_non_declaree_refusee(wh, tmp_path) -> None:
     [res] = importer(wh, [("pronote-resultats", f, {"periode": "Trimestre 2", "classe": "3A"})])
     assert res.statut == "reussi", res.message
     assert wh.sql("SELECT DISTINCT periode FROM moyennes_pronote").rows() == [("Trimestre 2",)]
+
+
+def test_ecart_pronote_sans_reference_quand_deux_services_de_meme_libelle(wh, tmp_path) -> None:
+    """Deux services « MATHEMATIQUES » d'identifiants différents (11 et 15) : notre moyenne est par libellé
+    ((11 + 15) / 2 = 13) ; l'écart était pris contre l'un des deux, au hasard de l'ordre des lignes (±2).
+    Sans moyenne unique de Pronote pour ce libellé, pas de référence : l'écart reste vide ; une autre
+    source (le tableau des résultats, une seule moyenne) la donne."""
+    from models.records import Devoir, MoyenneSource, Note, RefEleve
+
+    from .conftest import ELEVES, PERIODES
+
+    ref = RefEleve(nom_complet="DUPONT Jean-Marie", classe="3A")
+    notes = [Note(eleve=ref, valeur=v, devoir=Devoir(classe="3A", matiere="MATHEMATIQUES", service_source=s,
+                                                      date=dt.date(2025, 10, 3), titre="DS", periode="Trimestre 1"))
+             for s, v in (("141#A", 11), ("141#B", 15))]
+    moyennes_live = [MoyenneSource(eleve=ref, periode="Trimestre 1", matiere="MATHEMATIQUES", service_source=s,
+                                   moyenne=v, source="pronote-live") for s, v in (("141#A", 11), ("141#B", 15))]
+    importer(wh, [lot(tmp_path, "pronote-eleves", "e", effectif=True, eleves=ELEVES, periodes=PERIODES,
+                      classes=[Classe(nom="3A", niveau="3e")])])
+    [res] = importer(wh, [lot(tmp_path, "pronote-live", "n", notes=notes, moyennes=moyennes_live)])
+    assert res.statut == "reussi", res.message
+    m = moyennes(wh).filter(nom="DUPONT", matiere="MATHEMATIQUES")
+    assert m["moyenne"].to_list() == [pytest.approx(13)]
+    assert m["moyenne_pronote"].to_list() == [None] and m["ecart_pronote"].to_list() == [None]
+    [res] = importer(wh, [lot(tmp_path, "pronote-resultats", "r", moyennes=[
+        MoyenneSource(eleve=ref, periode="Trimestre 1", matiere="MATHEMATIQUES", moyenne=12.5,
+                      source="pronote")])])
+    assert res.statut == "reussi", res.message
+    m = moyennes(wh).filter(nom="DUPONT", matiere="MATHEMATIQUES")
+    assert m["moyenne_pronote"].to_list() == [12.5] and m["ecart_pronote"].to_list() == [pytest.approx(0.5)]
+
+
+def test_resultats_rattaches_a_l_annee_de_leur_periode(wh, tmp_path) -> None:
+    """Le tableau des résultats ne dit pas son année : ses moyennes étaient gardées sans année (ni écart à
+    Pronote, ni appréciation au conseil de l'année). Une seule année déclare la période : celle-là ; deux :
+    la dernière, remarque à l'appui ; l'option annee choisit."""
+    _ecole_declaree(wh, tmp_path)
+    f = tmp_path / "resultats.csv"
+    f.write_text(RESULTATS_T1, encoding="utf-8", newline="")
+    [res] = importer(wh, [("pronote-resultats", f, {"periode": "Trimestre 1", "classe": "3A"})])
+    assert res.statut == "reussi", res.message
+    assert not [a for a in res.anomalies if "année scolaire" in a]
+    assert wh.sql("SELECT DISTINCT annee FROM moyennes_pronote").rows() == [("2025-2026",)]
+
+    toml = tmp_path / "etablissement-2024.toml"
+    toml.write_text(ETABLISSEMENT_TRIMESTRES.replace("2025", "2024").replace("2026", "2025"), encoding="utf-8")
+    [res] = importer(wh, [("etablissement", toml, {})])
+    assert res.statut == "reussi", res.message
+    g = tmp_path / "resultats-t2.csv"
+    g.write_text(RESULTATS_T1, encoding="utf-8", newline="")
+    [res] = importer(wh, [("pronote-resultats", g, {"periode": "Trimestre 2", "classe": "3A"})])
+    assert res.statut == "reussi", res.message
+    assert ("fichier « resultats-t2.csv », colonne « periode » : « Trimestre 2 » rattaché à l'année scolaire "
+            "2025-2026 (dernière année de l'établissement qui déclare cette période ; le fichier ne dit pas son "
+            "année) : pour une autre année, importez-le avec l'option annee=AAAA-AAAA") in res.anomalies
+    [res] = importer(wh, [("pronote-resultats", g, {"periode": "Trimestre 2", "classe": "3A", "annee": "2024/2025"})])
+    assert res.statut == "reussi", res.message
+    assert sorted(wh.sql("SELECT annee, periode FROM moyennes_pronote WHERE matiere IS NULL").rows()) == [
+        ("2024-2025", "Trimestre 2"), ("2025-2026", "Trimestre 1"), ("2025-2026", "Trimestre 2")]
