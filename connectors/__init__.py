@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from models.errors import ImportRejected
+from models.errors import ImportRejected, VigieError
 from models.messages import refus_enregistrement
 from models.records import Lot
 
@@ -57,6 +57,40 @@ def lire(sorte: str, chemin: str | Path, **options: Any) -> Lot:
         raise _abrege(err) from err
     except ValidationError as err:  # un enregistrement qu'un connecteur n'a pas vérifié : refus en français
         raise _abrege(refus_enregistrement(err, fichier=chemin)) from err
+
+
+def lire_plusieurs(sorte: str, entrees: list[tuple[str | Path, dict[str, Any]]]) -> list[Lot | ImportRejected]:
+    """Lit plusieurs fichiers d'une même sorte : un résultat par entrée, dans l'ordre, le :class:`Lot` ou le
+    :class:`ImportRejected` qui refuse le fichier — exactement ce que :func:`lire` rendrait ou lèverait pour
+    chacun. Un connecteur qui sait lire un paquet ensemble (``lire_plusieurs``, comme ``pronote-notes``)
+    le lit d'un coup ; les autres, fichier par fichier."""
+    module = importlib.import_module(SOURCES[sorte]) if sorte in SOURCES else None
+    if module is None or not hasattr(module, "lire_plusieurs"):
+        return [_ou_refus(sorte, Path(chemin), options) for chemin, options in entrees]
+    resultats: list[Lot | ImportRejected | None] = []
+    a_lire: list[tuple[int, Path, dict[str, Any]]] = []
+    for chemin, options in entrees:
+        chemin = Path(chemin)
+        try:
+            verifiees = verifier(sorte, getattr(module, "OPTIONS", {}), options or {}, fichier=chemin)
+            if not chemin.is_file():
+                raise ImportRejected("fichier introuvable", fichier=chemin)
+        except ImportRejected as err:
+            resultats.append(_abrege(err))
+            continue
+        a_lire.append((len(resultats), chemin, verifiees))
+        resultats.append(None)
+    lus = module.lire_plusieurs([(c, o) for _, c, o in a_lire]) if a_lire else []
+    for (i, _, _), lu in zip(a_lire, lus):
+        resultats[i] = _abrege(lu) if isinstance(lu, ImportRejected) else lu
+    return resultats  # type: ignore[return-value]
+
+
+def _ou_refus(sorte: str, chemin: Path, options: dict[str, Any] | None) -> Lot | ImportRejected:
+    try:
+        return lire(sorte, chemin, **(options or {}))
+    except VigieError as err:  # un réglage invalide refuse aussi le fichier
+        return err if isinstance(err, ImportRejected) else ImportRejected(str(err), fichier=chemin)
 
 
 #: Longueur maximale d'un morceau de message : une cellule de 10 Mo citée dans un refus ne doit finir ni

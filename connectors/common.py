@@ -76,9 +76,15 @@ def _part_controle(texte: str) -> float:
 @functools.lru_cache(maxsize=1 << 16)
 def cle_entete(texte: str) -> str:
     """Compare des en-têtes en ignorant casse, accents, espaces et ponctuation (« Né(e) le » → « neele »)."""
-    t = unicodedata.normalize("NFKD", texte or "")
+    texte = texte or ""
+    if texte.isascii():  # rien à décomposer : le même résultat, sans parcourir les caractères en Python
+        return _NON_ALNUM.sub("", texte.lower())
+    t = unicodedata.normalize("NFKD", texte)
     t = "".join(c for c in t if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^0-9a-z]", "", t)
+    return _NON_ALNUM.sub("", t)
+
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]")
 
 
 _BALISE = re.compile(r"<[^>]*>")

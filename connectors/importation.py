@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Union
 
-from models.errors import ImportRejected, VigieError
+from models.errors import ImportRejected
 from models.records import Lot
 from models.warehouse import ResultatImport, Warehouse, ecriture
 
@@ -42,8 +42,6 @@ def importer(
     chaque fichier dès qu'il est écrit ou refusé. Renvoie un :class:`ResultatImport` par entrée, dans
     l'ordre du plan : statut, décomptes, remarques (``resultat.remarques``) ou refus.
     """
-    import connectors
-
     suivre = progression or (lambda *_: None)
     resultats: list[ResultatImport] = []
     # Les fichiers consécutifs d'une même sorte (les centaines d'exports de notes d'un établissement)
@@ -65,18 +63,12 @@ def importer(
                 garder(res)
             paquet.clear()
 
-        for entree in plan:
-            if isinstance(entree, Lot):
-                lot = entree
-            else:
-                sorte, chemin, options = entree
-                try:
-                    lot = connectors.lire(sorte, chemin, **(options or {}))
-                except VigieError as err:  # un réglage invalide refuse aussi le fichier, consigné
-                    refus = err if isinstance(err, ImportRejected) else ImportRejected(str(err), fichier=chemin)
-                    vider()
-                    garder(wh.journaliser_refus(sorte, Path(chemin), refus))
-                    continue
+        for entree, lu in _lire_par_paquets(plan):
+            if isinstance(lu, ImportRejected):  # un réglage invalide refuse aussi le fichier, consigné
+                vider()
+                garder(wh.journaliser_refus(entree[0], Path(entree[1]), lu))
+                continue
+            lot = lu
             if paquet and (paquet[0].source != lot.source or lot.effectif or len(paquet) >= TAILLE_PAQUET):
                 vider()
             paquet.append(lot)
@@ -84,6 +76,31 @@ def importer(
                 vider()
         vider()
     return resultats
+
+
+def _lire_par_paquets(plan: Iterable[Entree]) -> Iterator[tuple[Entree, Lot | ImportRejected]]:
+    """Chaque entrée du plan et son lot lu (ou le refus de son connecteur), dans l'ordre ; les fichiers
+    consécutifs d'une même sorte sont lus ensemble par :func:`connectors.lire_plusieurs`, au plus
+    :data:`TAILLE_PAQUET` à la fois (mémoire bornée)."""
+    import connectors
+
+    def lire(paquet: list[tuple[str, Path, dict[str, Any]]]) -> Iterator[tuple[Entree, Lot | ImportRejected]]:
+        yield from zip(paquet, connectors.lire_plusieurs(paquet[0][0], [(c, o) for _, c, o in paquet]))
+
+    paquet: list[tuple[str, Path, dict[str, Any]]] = []
+    for entree in plan:
+        if isinstance(entree, Lot):
+            if paquet:
+                yield from lire(paquet)
+                paquet = []
+            yield entree, entree
+            continue
+        if paquet and (paquet[0][0] != entree[0] or len(paquet) >= TAILLE_PAQUET):
+            yield from lire(paquet)
+            paquet = []
+        paquet.append(entree)
+    if paquet:
+        yield from lire(paquet)
 
 
 @contextlib.contextmanager

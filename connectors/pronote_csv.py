@@ -39,6 +39,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import polars as pl
+
 from models.errors import ImportRejected
 from models.nombres import borne
 from models.records import StatutNote
@@ -183,25 +185,72 @@ def decouper(texte: str, chemin: Path | None = None) -> list[Ligne]:
     """Le texte d'un export en lignes numérotées à partir de 1 ; les lignes vides sont omises.
 
     Une cellule citée sans guillemet fermant → :class:`ImportRejected` situé (ligne, colonne)."""
-    if texte.startswith("\ufeff"):
-        texte = texte[1:]
-    brutes = texte.split("\r\n") if "\r\n" in texte else texte.replace("\r", "\n").split("\n")
-    lignes = []
-    for numero, brute in enumerate(brutes, start=1):
-        if len(brute) > MAX_LIGNE:
-            raise ImportRejected(
-                "ligne anormalement longue (plus d'un million de caractères) : ce n'est pas un "
-                "export Pronote (fins de ligne perdues ?)",
-                fichier=chemin, ligne=numero,
-            )
-        if not brute.strip().strip(SEPARATEUR).strip():
+    lignes, refus = decouper_plusieurs([texte], [chemin])
+    if 0 in refus:
+        raise refus[0]
+    return [Ligne(n, tuple(c), tuple(q)) for n, c, q in lignes.select("numero", "cellules", "citees").iter_rows()]
+
+
+#: Ce que le découpage en Polars ne sait pas reproduire à l'identique de :func:`decouper_ligne` : une ligne
+#: qui n'est pas « simple » (:data:`_LIGNE_SIMPLE`), une balise à retirer, un saut de ligne dans une cellule,
+#: ou un séparateur de l'ASCII (``\x1c``–``\x1f``) que ``str.strip`` de Python retire et Polars non.
+_PARTICULIER = r'[<\n\x1c-\x1f]'
+
+
+def decouper_plusieurs(
+    textes: Sequence[str], chemins: Sequence[Path | None]
+) -> tuple[pl.DataFrame, dict[int, ImportRejected]]:
+    """Les textes de plusieurs exports découpés ensemble : ``(lignes, refus)``.
+
+    ``lignes`` : une ligne non vide par rangée, ``f`` (indice du texte), ``numero`` (1 = première ligne du
+    fichier), ``cellules`` (liste de textes nettoyés), ``citees`` (liste de booléens), dans l'ordre des
+    fichiers puis des lignes ; ``refus`` : indice du texte → le premier refus de ce fichier (ligne trop longue,
+    guillemet non fermé), ses lignes étant alors absentes. Même résultat que :func:`decouper` fichier par
+    fichier : les lignes « simples » (presque toutes) sont coupées par Polars pour tout le paquet, les autres
+    par :func:`decouper_ligne`, une à une (``tests/test_fuzz.py`` épingle l'équivalence)."""
+    t = pl.col("texte").str.strip_prefix("\ufeff")
+    brutes = (
+        pl.DataFrame({"f": pl.Series(range(len(textes)), dtype=pl.Int32), "texte": pl.Series(list(textes), dtype=pl.String)})
+        .select("f", brute=pl.when(t.str.contains("\r\n", literal=True)).then(t.str.split("\r\n"))
+                .otherwise(t.str.replace_all("\r", "\n", literal=True).str.split("\n")))
+        .explode("brute")
+        .with_columns(numero=pl.int_range(1, pl.len() + 1, dtype=pl.Int32).over("f"),
+                      ligne=pl.col("brute").str.strip_chars_end("\r"))
+        .with_columns(
+            longue=pl.col("brute").str.len_chars() > MAX_LIGNE,
+            particuliere=pl.col("brute").str.contains(_PARTICULIER) | ~pl.col("ligne").str.contains(f"^{_LIGNE_SIMPLE.pattern}$"),
+            vide=pl.col("brute").str.strip_chars().str.strip_chars(SEPARATEUR).str.strip_chars() == "",
+        )
+    )
+    refus: dict[int, ImportRejected] = {}
+    for f, numero in brutes.filter("longue").group_by("f").agg(pl.col("numero").min()).iter_rows():
+        refus[f] = ImportRejected(
+            "ligne anormalement longue (plus d'un million de caractères) : ce n'est pas un "
+            "export Pronote (fins de ligne perdues ?)", fichier=chemins[f], ligne=numero)
+    # Les lignes particulières, une à une en Python (vide ou pas : jugé par str.strip, comme avant).
+    autres: list[tuple[int, int, list[str], list[bool]]] = []
+    for f, numero, brute, ligne in brutes.filter(pl.col("particuliere") & ~pl.col("longue")).select(
+            "f", "numero", "brute", "ligne").iter_rows():
+        if (f in refus and refus[f].ligne < numero) or not brute.strip().strip(SEPARATEUR).strip():
             continue
         try:
-            cellules, citees = decouper_ligne(brute.rstrip("\r"))
+            cellules, citees = decouper_ligne(ligne)
         except ImportRejected as err:
-            raise ImportRejected(err.raison, fichier=chemin, ligne=numero, colonne=err.colonne) from None
-        lignes.append(Ligne(numero, cellules, citees))
-    return lignes
+            if f not in refus or refus[f].ligne > numero:
+                refus[f] = ImportRejected(err.raison, fichier=chemins[f], ligne=numero, colonne=err.colonne)
+            continue
+        autres.append((f, numero, list(cellules), list(citees)))
+    morceaux = pl.col("ligne").str.split(SEPARATEUR)
+    simples = brutes.filter(~pl.col("particuliere") & ~pl.col("vide") & ~pl.col("longue")).select(
+        "f", "numero",
+        cellules=morceaux.list.eval(pl.element().str.strip_chars().str.strip_chars('"').str.strip_chars()),
+        citees=morceaux.list.eval(pl.element().str.contains('"', literal=True)),
+    )
+    schema = {"f": pl.Int32, "numero": pl.Int32, "cellules": pl.List(pl.String), "citees": pl.List(pl.Boolean)}
+    lignes = pl.concat([simples, pl.DataFrame(autres, schema=schema, orient="row")]).sort("f", "numero")
+    if refus:
+        lignes = lignes.filter(~pl.col("f").is_in(list(refus)))
+    return lignes, refus
 
 
 # --- En-têtes -----------------------------------------------------------------------------------------

@@ -41,6 +41,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from models.errors import ImportRejected
 from models.records import (
     RAMENER_SUR_20_PAR_DEFAUT,
@@ -52,14 +54,17 @@ from models.records import (
     StatutNote,
 )
 
-from .common import cle_entete, date_fr
+from .common import cle_entete, date_fr, lire_texte
 from .pronote_csv import (
+    MAX_ENTETES,
     Ligne,
     Tableau,
+    decouper_plusieurs,
     est_ligne_total,
     lire_moyenne,
     lire_note,
     lire_tableau,
+    nb_entetes,
     titre_plat,
     trouver_colonnes,
 )
@@ -314,3 +319,296 @@ def _moyenne(tableau: Tableau, ligne: Ligne, col: int) -> float | None:
     """Une moyenne sur 20 ; « pas de valeur » ou jeton → None, jamais 0 (:func:`lire_moyenne`)."""
     return lire_moyenne(ligne.cellule(col), fichier=tableau.fichier, ligne=ligne.numero,
                         colonne=tableau.nom_colonne(col))
+
+
+# --- Lecture ensembliste d'un paquet d'exports ---------------------------------------------------------
+
+
+@dataclass
+class _Fichier:
+    """Ce qu'on sait d'un fichier du paquet avant ses lignes de données (options, en-têtes, colonnes)."""
+
+    chemin: Path
+    options: dict[str, Any]
+    matiere: str = ""
+    classe_option: str | None = None
+    periode: str | None = None
+    ramener: bool = RAMENER_SUR_20_PAR_DEFAUT
+    tableau: Tableau | None = None
+    cols: dict[str, int] | None = None
+    colonnes_devoirs: list[ColonneDevoir] | None = None
+    col_moy: int | None = None
+    nb_lignes: int = 0
+
+
+def lire_plusieurs(entrees: list[tuple[Path, dict[str, Any]]]) -> list[Lot | ImportRejected]:
+    """Lit un paquet d'exports de la page Notes **ensemble** : un résultat par entrée, dans l'ordre —
+    le :class:`Lot` du fichier, ou le :class:`ImportRejected` qui le refuse (mêmes lots et mêmes refus,
+    message, ligne, colonne, que :func:`lire` fichier par fichier).
+
+    Le texte de chaque fichier est décodé en Python (UTF-8, Windows-1252 : :func:`connectors.common.lire_texte`),
+    les lignes de tout le paquet sont découpées par Polars (:func:`connectors.pronote_csv.decouper_plusieurs`),
+    les en-têtes (trois lignes au plus par fichier) lus en Python, puis les cellules de notes de tout le paquet
+    mises en colonnes et **chaque valeur distincte** (texte et barème, nom d'élève, moyenne) lue une fois.
+    Le premier refus d'un fichier est celui que la lecture ligne par ligne rencontrerait : les refus possibles
+    de chaque ligne sont rangés par (ligne, étape de la lecture d'une ligne, colonne)."""
+    resultats: list[Lot | ImportRejected | None] = [None] * len(entrees)
+    fichiers: dict[int, _Fichier] = {}
+    textes: list[str] = []
+    indices: list[int] = []
+    for i, (chemin, options) in enumerate(entrees):
+        try:
+            fichiers[i] = _preparer_fichier(chemin, options)
+            textes.append(lire_texte(chemin))
+            indices.append(i)
+        except ImportRejected as err:
+            resultats[i] = err
+    lignes, refus = decouper_plusieurs(textes, [entrees[i][0] for i in indices])
+    for f, err in refus.items():
+        resultats[indices[f]] = err
+    lignes = lignes.with_columns(f=_selon(pl.col("f"), dict(enumerate(indices)), pl.Int32),
+                                 rang=pl.int_range(pl.len(), dtype=pl.Int32).over("f"))
+    # En-têtes : fichier par fichier, sur ses trois premières lignes.
+    tetes: dict[int, list[Ligne]] = {}
+    for f, numero, cellules, citees in lignes.filter(pl.col("rang") < MAX_ENTETES).select(
+            "f", "numero", "cellules", "citees").iter_rows():
+        tetes.setdefault(f, []).append(Ligne(numero, tuple(cellules), tuple(citees)))
+    comptes = dict(lignes.group_by("f").len().iter_rows())
+    for i in indices:
+        if resultats[i] is not None:
+            continue
+        try:
+            _lire_entetes(fichiers[i], tetes.get(i, []), comptes.get(i, 0))
+        except ImportRejected as err:
+            resultats[i] = err
+    ok = [i for i in indices if resultats[i] is None]
+    for i, lot in _lire_donnees(lignes.filter(pl.col("f").is_in(ok)), {i: fichiers[i] for i in ok}).items():
+        resultats[i] = lot
+    return resultats  # type: ignore[return-value]
+
+
+def _preparer_fichier(chemin: Path, options: dict[str, Any]) -> _Fichier:
+    inconnues = set(options) - {"matiere", "classe", "periode", "ramener_sur_20", "nouvelles_matieres"}
+    if inconnues:
+        raise ImportRejected(f"option(s) inconnue(s) pour {SOURCE} : {', '.join(sorted(inconnues))}", fichier=chemin)
+    ramener = options.get("ramener_sur_20", RAMENER_SUR_20_PAR_DEFAUT)
+    if isinstance(ramener, str):
+        ramener = cle_entete(ramener) not in {"non", "false", "0", "faux", "no"}
+    return _Fichier(chemin, options, matiere=str(options.get("matiere") or chemin.stem).strip(),
+                    classe_option=(options.get("classe") or "").strip() or None,
+                    periode=(options.get("periode") or "").strip() or None, ramener=bool(ramener))
+
+
+def _lire_entetes(fi: _Fichier, tete: list[Ligne], nb_lignes: int) -> None:
+    """Les en-têtes d'un fichier : colonnes fixes, colonnes de devoirs ; refus situés."""
+    chemin = fi.chemin
+    if not tete:
+        raise ImportRejected("le fichier ne contient aucune ligne", fichier=chemin)
+    n = nb_entetes(tete)
+    tableau = fi.tableau = Tableau(chemin, tete[:n], [])
+    fi.nb_lignes = nb_lignes - n
+    titres = tableau.titres
+    plats = [titre_plat(t) for t in titres]
+    cols = fi.cols = trouver_colonnes(plats, COLONNES, requises=["eleve"], fichier=chemin, ligne=tableau.ligne_entete)
+    if "classe" not in cols and not fi.classe_option:
+        raise ImportRejected(
+            "colonne « Classe » absente : précisez la classe (option classe)",
+            fichier=chemin, ligne=tableau.ligne_entete, colonne="Classe",
+        )
+    fixes = set(cols.values())
+    fi.colonnes_devoirs = [
+        d for i, t in enumerate(titres) if i not in fixes
+        if (d := lire_entete_devoir(t, fichier=chemin, ligne=tableau.entetes[0].numero, colonne=i))
+    ]
+    if not fi.colonnes_devoirs and "moyenne" not in cols:
+        raise ImportRejected(
+            "aucune colonne de devoir (en-tête avec une date JJ/MM/AAAA) ni de moyenne",
+            fichier=chemin, ligne=tableau.ligne_entete, colonne=len(plats),
+        )
+    fi.col_moy = cols.get("moyenne", cols.get("moyenne_periode"))
+
+
+#: Une colonne absente : un indice au-delà de toute ligne (la cellule lue est alors vide).
+_ABSENTE = 1 << 30
+
+
+def _cellule(indice: str) -> pl.Expr:
+    return pl.col("cellules").list.get(pl.col(indice), null_on_oob=True).fill_null("")
+
+
+def _par_valeur(serie: pl.Series, lire_valeur: Any) -> dict[str, Any]:
+    """Chaque valeur distincte de ``serie`` lue une fois par ``lire_valeur``."""
+    return {v: lire_valeur(v) for v in serie.unique().to_list()}
+
+
+class _Refus:
+    """Le refus d'une valeur lue hors de son fichier : sa raison, situé ensuite (fichier, ligne, colonne)."""
+
+    def __init__(self, raison: str) -> None:
+        self.raison = raison
+
+
+def _essayer(lire_valeur: Any) -> Any:
+    def lire_ou_refus(*args: Any) -> Any:
+        try:
+            return lire_valeur(*args)
+        except ImportRejected as err:
+            return _Refus(err.raison)
+    return lire_ou_refus
+
+
+def _lire_donnees(lignes: pl.DataFrame, fichiers: dict[int, _Fichier]) -> dict[int, Lot | ImportRejected]:
+    """Les lignes de données de tous les fichiers (en-têtes lus) : lots, ou premier refus de chaque fichier."""
+    if not fichiers:
+        return {}
+    meta = pl.DataFrame(
+        [(i, len(fi.tableau.entetes), fi.cols["eleve"], fi.cols.get("classe", _ABSENTE),
+          _ABSENTE if fi.col_moy is None else fi.col_moy, fi.classe_option or "")
+         for i, fi in fichiers.items()],
+        schema={"f": pl.Int32, "n_entetes": pl.Int32, "i_eleve": pl.Int32, "i_classe": pl.Int32,
+                "i_moy": pl.Int32, "classe_option": pl.String}, orient="row")
+    d = (lignes.join(meta, on="f").filter(pl.col("rang") >= pl.col("n_entetes"))
+         .with_columns(nom=_cellule("i_eleve"), classe_cellule=_cellule("i_classe"), moy=_cellule("i_moy")))
+    # Chaque nom distinct : total ou élève ? (est_ligne_total), moyenne de la classe ?
+    cles = _par_valeur(pl.concat([d["nom"], d["classe_cellule"]]), cle_entete)
+    totaux = {v: est_ligne_total(Ligne(0, (v,), (False,))) for v in d["nom"].unique().to_list()}
+    d = d.with_columns(
+        total=_selon(pl.col("nom"), totaux, pl.Boolean),
+        cle_nom=_selon(pl.col("nom"), cles, pl.String),
+        cle_classe=_selon(pl.col("classe_cellule"), cles, pl.String),
+        classe=pl.when(pl.col("classe_cellule") != "").then("classe_cellule").otherwise("classe_option"),
+    )
+    # Les refus possibles de chaque ligne, rangés comme la lecture ligne par ligne les rencontrerait :
+    # (ligne, étape, colonne) ; étape 0 moyenne de la classe, 1 doublon, 2 classe vide, 3 notes, 4 moyenne.
+    evenements: list[pl.DataFrame] = []
+    schema_ev = {"f": pl.Int32, "numero": pl.Int32, "etape": pl.Int32, "k": pl.Int32, "raison": pl.String,
+                 "colonne": pl.String}
+    avec_moy = [i for i, fi in fichiers.items() if fi.col_moy is not None]
+    lues_moy: dict[str, Any] = {}
+
+    def lire_moy(texte: str) -> Any:
+        return _essayer(lambda t: lire_moyenne(t, fichier=None, ligne=None, colonne=None))(texte)
+
+    classe_moy = d.filter(pl.col("total") & pl.col("f").is_in(avec_moy) & pl.col("cle_nom").str.starts_with("moyenne"))
+    eleves = d.filter(~pl.col("total"))
+    periodes = [i for i in avec_moy if fichiers[i].periode]
+    moy_eleves = eleves.filter(pl.col("f").is_in(periodes))
+    lues_moy = _par_valeur(pl.concat([classe_moy["moy"], moy_eleves["moy"]]), lire_moy)
+    for etape, cadre in ((0, classe_moy), (4, moy_eleves)):
+        mauvaises = [v for v, lu in lues_moy.items() if isinstance(lu, _Refus)]
+        if mauvaises and cadre.height:
+            ev = cadre.filter(pl.col("moy").is_in(mauvaises)).select(
+                "f", "numero", etape=pl.lit(etape, pl.Int32), k=pl.lit(0, pl.Int32),
+                raison=_selon(pl.col("moy"), {v: lues_moy[v].raison for v in mauvaises}, pl.String),
+                colonne=_selon(pl.col("f"), {i: fichiers[i].tableau.nom_colonne(fichiers[i].col_moy) for i in avec_moy},
+                               pl.String))
+            evenements.append(ev)
+    # Le même élève deux fois avec d'autres valeurs (la première ligne fait foi).
+    groupe = ["f", "cle_classe", "cle_nom"]
+    eleves = eleves.with_columns(premiere=pl.col("numero").first().over(groupe),
+                                 doublon=pl.col("cellules") != pl.col("cellules").first().over(groupe))
+    noms_eleve = {i: fi.tableau.nom_colonne(fi.cols["eleve"]) for i, fi in fichiers.items()}
+    evenements.append(eleves.filter("doublon").select(
+        "f", "numero", etape=pl.lit(1, pl.Int32), k=pl.lit(0, pl.Int32),
+        raison=pl.format("élève « {} » déjà présent ligne {} avec d'autres valeurs", "nom", "premiere"),
+        colonne=_selon(pl.col("f"), noms_eleve, pl.String)))
+    noms_classe = {i: fi.tableau.nom_colonne(fi.cols["classe"]) if "classe" in fi.cols else "" for i, fi in fichiers.items()}
+    evenements.append(eleves.filter(pl.col("classe") == "").select(
+        "f", "numero", etape=pl.lit(2, pl.Int32), k=pl.lit(0, pl.Int32), raison=pl.lit("classe vide"),
+        colonne=_selon(pl.col("f"), noms_classe, pl.String)))
+    # Les cellules de notes : une rangée par élève et colonne de devoir non vide ; chaque (texte, barème)
+    # distinct lu une fois.
+    dcols = pl.DataFrame(
+        [(i, k, cd.index, cd.bareme, fi.tableau.nom_colonne(cd.index))
+         for i, fi in fichiers.items() for k, cd in enumerate(fi.colonnes_devoirs)],
+        schema={"f": pl.Int32, "k": pl.Int32, "indice": pl.Int32, "bareme": pl.Float64, "nom_colonne": pl.String},
+        orient="row")
+    eleves = eleves.with_columns(e=pl.int_range(pl.len(), dtype=pl.Int32).over("f"))
+    cellules = (eleves.select("f", "numero", "e", "classe", "cellules").join(dcols, on="f")
+                .with_columns(texte=_cellule("indice")).drop("cellules").filter(pl.col("texte") != "")
+                .sort("f", "numero", "k"))
+    paires = cellules.select("texte", "bareme").unique()
+    lire_n = _essayer(lambda t, b: lire_note(t, fichier=None, ligne=None, colonne=None, bareme=b))
+    lues = [lire_n(t, b) for t, b in paires.iter_rows()]
+    paires = paires.with_columns(
+        refus=pl.Series([lu.raison if isinstance(lu, _Refus) else None for lu in lues], dtype=pl.String),
+        vide=pl.Series([lu is None for lu in lues], dtype=pl.Boolean),
+        valeur=pl.Series([lu[0] if isinstance(lu, tuple) else None for lu in lues], dtype=pl.Float64),
+        statut=pl.Series([lu[1].value if isinstance(lu, tuple) else None for lu in lues], dtype=pl.String),
+    )
+    cellules = cellules.join(paires, on=["texte", "bareme"], how="left", maintain_order="left")
+    evenements.append(cellules.filter(pl.col("refus").is_not_null()).select(
+        "f", "numero", "k", etape=pl.lit(3, pl.Int32), raison="refus", colonne="nom_colonne"))
+    premiers = {f: (numero, raison, colonne) for f, numero, raison, colonne in
+                pl.concat([e.select(list(schema_ev)).cast(schema_ev) for e in evenements] or [pl.DataFrame(schema=schema_ev)])
+                .sort("f", "numero", "etape", "k").group_by("f", maintain_order=True).first()
+                .select("f", "numero", "raison", "colonne").iter_rows()}
+    # Les lots des fichiers sans refus.
+    # Un devoir par classe et colonne, numéroté dans l'ordre de sa première note (ligne, puis colonne).
+    notes = cellules.filter(pl.col("refus").is_null() & ~pl.col("vide")).with_columns(
+        ordre=pl.int_range(pl.len()).over("f")).with_columns(
+        premiere_note=pl.col("ordre").min().over("f", "classe", "k")).with_columns(
+        d=(pl.col("premiere_note").rank("dense").over("f") - 1).cast(pl.Int32))
+    # Chaque colonne en liste Python une fois, puis découpée par fichier (aucune requête Polars par fichier).
+    refs_tous = [_ref(nom, classe, numero) for nom, classe, numero in
+                 zip(eleves["nom"].to_list(), eleves["classe"].to_list(), eleves["numero"].to_list())]
+    tranches_eleves = _tranches(eleves["f"])
+    tranches_notes = _tranches(notes["f"])
+    colonnes_notes = [notes[c].to_list() for c in ("e", "d", "valeur", "statut")]
+    moy_eleves_tous = eleves["moy"].to_list()
+    premieres: dict[int, list[tuple[str, int]]] = {}
+    for f, classe, k in notes.filter(pl.col("ordre") == pl.col("premiere_note")).sort("f", "d").select(
+            "f", "classe", "k").iter_rows():
+        premieres.setdefault(f, []).append((classe, k))
+    moyennes_classe = {f: lues_moy[m] for f, m in
+                       classe_moy.group_by("f").agg(pl.col("moy").last()).iter_rows()}
+    resultats: dict[int, Lot | ImportRejected] = {}
+    for i, fi in fichiers.items():
+        chemin = fi.chemin
+        if i in premiers:
+            numero, raison, colonne = premiers[i]
+            resultats[i] = ImportRejected(raison, fichier=chemin, ligne=numero, colonne=colonne)
+            continue
+        debut, fin = tranches_eleves.get(i, (0, 0))
+        if debut == fin:
+            resultats[i] = ImportRejected("aucun élève dans l'export", fichier=chemin,
+                                          ligne=fi.tableau.ligne_entete + 1, colonne=noms_eleve[i])
+            continue
+        refs = refs_tous[debut:fin]
+        devoirs = [_devoir(fi.colonnes_devoirs[k], classe, fi.matiere, fi.periode, fi.ramener, fi.colonnes_devoirs)
+                   for classe, k in premieres.get(i, [])]
+        n0, n1 = tranches_notes.get(i, (0, 0))
+        bloc = NotesLues(refs, devoirs, *(c[n0:n1] for c in colonnes_notes))
+        moyennes: list[MoyenneSource] = []
+        if fi.periode and fi.col_moy is not None:
+            moyenne_classe = moyennes_classe.get(i)
+            moyennes = [MoyenneSource(eleve=r, periode=fi.periode, matiere=fi.matiere, moyenne=lues_moy[m],
+                                      moyenne_classe=moyenne_classe)
+                        for r, m in zip(refs, moy_eleves_tous[debut:fin])]
+        resultats[i] = Lot(source=SOURCE, fichier=chemin, lignes_lues=fi.nb_lignes, notes=bloc, moyennes=moyennes,
+                           matiere_du_fichier=None if fi.options.get("matiere") else fi.matiere,
+                           matieres_nouvelles=bool(fi.options.get("nouvelles_matieres")))
+    return resultats
+
+
+def _tranches(f: pl.Series) -> dict[int, tuple[int, int]]:
+    """Fichier → (début, fin) de ses rangées dans une colonne triée par fichier."""
+    tranches = f.rle()
+    fins = tranches.struct.field("len").cum_sum().to_list()
+    return {v: (fin - n, fin) for v, n, fin in zip(tranches.struct.field("value").to_list(),
+                                                      tranches.struct.field("len").to_list(), fins)}
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _ref(nom: str, classe: str, numero: int) -> RefEleve:
+    """L'élève désigné par une ligne ; un enregistrement figé, partagé par les exports où le même élève est
+    à la même ligne (les exports d'une classe suivent la même liste : dix fois moins d'enregistrements)."""
+    return RefEleve(nom_complet=nom, classe=classe, ligne=numero)
+
+
+def _selon(expr: pl.Expr, correspondance: dict[Any, Any], type_: pl.DataType) -> pl.Expr:
+    """``expr`` traduit par ``correspondance`` (chaque valeur doit y être), du type ``type_`` — même sans
+    aucune valeur (Polars ignore alors ``return_dtype`` de ``replace_strict``)."""
+    if not correspondance:
+        return pl.lit(None, dtype=type_)
+    return expr.replace_strict(correspondance, return_dtype=type_)
