@@ -80,7 +80,10 @@ def lire_plusieurs(sorte: str, entrees: list[tuple[str | Path, dict[str, Any]]])
             continue
         a_lire.append((len(resultats), chemin, verifiees))
         resultats.append(None)
-    lus = module.lire_plusieurs([(c, o) for _, c, o in a_lire]) if a_lire else []
+    try:
+        lus = module.lire_plusieurs([(c, o) for _, c, o in a_lire]) if a_lire else []
+    except ValidationError:  # un enregistrement que le connecteur n'a pas vérifié : chaque fichier seul, refusé en français
+        return [_ou_refus(sorte, Path(chemin), options) for chemin, options in entrees]
     for (i, _, _), lu in zip(a_lire, lus):
         resultats[i] = _abrege(lu) if isinstance(lu, ImportRejected) else lu
     return resultats  # type: ignore[return-value]

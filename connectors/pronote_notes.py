@@ -51,7 +51,6 @@ from models.records import (
     MoyenneSource,
     NotesLues,
     RefEleve,
-    StatutNote,
 )
 
 from .common import cle_entete, date_fr, lire_texte
@@ -63,7 +62,6 @@ from .pronote_csv import (
     est_ligne_total,
     lire_moyenne,
     lire_note,
-    lire_tableau,
     nb_entetes,
     titre_plat,
     trouver_colonnes,
@@ -208,100 +206,12 @@ def _decimal(texte: str) -> float:
 
 
 def lire(chemin: Path, **options: Any) -> Lot:
-    """Lit l'export de la page Notes d'un service (voir le docstring du module pour les options)."""
-    inconnues = set(options) - {"matiere", "classe", "periode", "ramener_sur_20", "nouvelles_matieres"}
-    if inconnues:
-        raise ImportRejected(f"option(s) inconnue(s) pour {SOURCE} : {', '.join(sorted(inconnues))}", fichier=chemin)
-    matiere = str(options.get("matiere") or chemin.stem).strip()
-    classe_option = (options.get("classe") or "").strip() or None
-    periode = (options.get("periode") or "").strip() or None
-    ramener = options.get("ramener_sur_20", RAMENER_SUR_20_PAR_DEFAUT)
-    if isinstance(ramener, str):
-        ramener = cle_entete(ramener) not in {"non", "false", "0", "faux", "no"}
-
-    tableau = lire_tableau(chemin)
-    titres = tableau.titres
-    plats = [titre_plat(t) for t in titres]
-    cols = trouver_colonnes(plats, COLONNES, requises=["eleve"], fichier=chemin, ligne=tableau.ligne_entete)
-    if "classe" not in cols and not classe_option:
-        raise ImportRejected(
-            "colonne « Classe » absente : précisez la classe (option classe)",
-            fichier=chemin, ligne=tableau.ligne_entete, colonne="Classe",
-        )
-    fixes = set(cols.values())
-    colonnes_devoirs = [
-        d for i, t in enumerate(titres) if i not in fixes
-        if (d := lire_entete_devoir(t, fichier=chemin, ligne=tableau.entetes[0].numero, colonne=i))
-    ]
-    if not colonnes_devoirs and "moyenne" not in cols:
-        raise ImportRejected(
-            "aucune colonne de devoir (en-tête avec une date JJ/MM/AAAA) ni de moyenne",
-            fichier=chemin, ligne=tableau.ligne_entete, colonne=len(plats),
-        )
-
-    # Les notes en colonnes (NotesLues) : un élève désigné par ligne, un devoir par colonne et classe.
-    eleves: list[RefEleve] = []
-    devoirs: list[Devoir] = []
-    indices_devoirs: dict[tuple[str, int], int] = {}
-    lues: list[tuple[int, int, float | None, StatutNote]] = []  # élève, devoir, valeur, statut
-    moyennes: list[MoyenneSource] = []
-    moyenne_classe: float | None = None
-    col_moy = cols.get("moyenne", cols.get("moyenne_periode"))
-    noms = [tableau.nom_colonne(cd.index) for cd in colonnes_devoirs]
-    nb_eleves = 0
-    vues: dict[tuple[str, str], Ligne] = {}
-    for ligne in tableau.donnees:
-        if est_ligne_total(ligne, cols["eleve"]):
-            if col_moy is not None and cle_entete(ligne.cellule(cols["eleve"])).startswith("moyenne"):
-                moyenne_classe = _moyenne(tableau, ligne, col_moy)
-            continue
-        nb_eleves += 1
-        # Le même élève deux fois : identique, c'est un doublon sans conséquence ; avec d'autres notes,
-        # l'entrepôt garderait la dernière ligne sans le dire.
-        cle_ligne = (cle_entete(ligne.cellule(cols.get("classe"))), cle_entete(ligne.cellule(cols["eleve"])))
-        deja = vues.setdefault(cle_ligne, ligne)
-        if deja is not ligne and deja.cellules != ligne.cellules:
-            raise ImportRejected(
-                f"élève « {ligne.cellule(cols['eleve'])} » déjà présent ligne {deja.numero} avec d'autres valeurs",
-                fichier=chemin, ligne=ligne.numero, colonne=tableau.nom_colonne(cols["eleve"]),
-            )
-        classe = ligne.cellule(cols.get("classe")) or classe_option
-        if not classe:
-            raise ImportRejected("classe vide", fichier=chemin, ligne=ligne.numero,
-                                 colonne=tableau.nom_colonne(cols["classe"]))
-        eleve = RefEleve(nom_complet=ligne.cellule(cols["eleve"]), classe=classe, ligne=ligne.numero)
-        indice_eleve = len(eleves)
-        eleves.append(eleve)
-        cellules = ligne.cellules
-        for cd, nom in zip(colonnes_devoirs, noms):
-            texte = cellules[cd.index] if cd.index < len(cellules) else ""
-            if not texte:  # cellules déjà débarrassées de leurs espaces : vide = pas de note
-                continue
-            lu = lire_note(texte, fichier=chemin, ligne=ligne.numero, colonne=nom, bareme=cd.bareme)
-            if lu is None:
-                continue
-            indice = indices_devoirs.get((classe, cd.index))
-            if indice is None:
-                indice = indices_devoirs[(classe, cd.index)] = len(devoirs)
-                devoirs.append(_devoir(cd, classe, matiere, periode, bool(ramener), colonnes_devoirs))
-            lues.append((indice_eleve, indice, *lu))
-        if periode and col_moy is not None:
-            moyennes.append(MoyenneSource(eleve=eleve, periode=periode, matiere=matiere,
-                                          moyenne=_moyenne(tableau, ligne, col_moy)))
-    if not nb_eleves:
-        # La page Notes liste toujours les élèves du service, notés ou non : sans eux, c'est un export
-        # coupé ou vide, pas « aucune note » (comme pronote-eleves et pronote-resultats).
-        raise ImportRejected("aucun élève dans l'export", fichier=chemin, ligne=tableau.ligne_entete + 1,
-                             colonne=tableau.nom_colonne(cols["eleve"]))
-    if moyenne_classe is not None:
-        moyennes = [m.model_copy(update={"moyenne_classe": moyenne_classe}) for m in moyennes]
-    colonnes = list(zip(*lues)) if lues else [[], [], [], []]
-    notes = NotesLues(eleves, devoirs, *colonnes)
-    # La matière (option matiere, sinon le nom du fichier) : l'entrepôt la rapproche des matières déclarées
-    # par l'établissement, ou refuse (« bad.csv », « ANGLAIS LV1 (1).csv », --option matiere=MATHS).
-    return Lot(source=SOURCE, fichier=chemin, lignes_lues=len(tableau.donnees), notes=notes, moyennes=moyennes,
-               matiere_du_fichier=matiere, matiere_par_option=bool(options.get("matiere")),
-               matieres_nouvelles=bool(options.get("nouvelles_matieres")))
+    """Lit l'export de la page Notes d'un service (voir le docstring du module pour les options) : un paquet
+    d'un seul fichier pour :func:`lire_plusieurs`, le seul chemin de lecture. Refus → :class:`ImportRejected`."""
+    lu = lire_plusieurs([(chemin, options)])[0]
+    if isinstance(lu, ImportRejected):
+        raise lu
+    return lu
 
 
 def _devoir(cd: ColonneDevoir, classe: str, matiere: str, periode: str | None, ramener: bool,
@@ -313,12 +223,6 @@ def _devoir(cd: ColonneDevoir, classe: str, matiere: str, periode: str | None, r
         bareme=cd.bareme, coefficient=cd.coefficient, ramener_sur_20=ramener, bonus=cd.bonus,
         facultatif=cd.facultatif, rang=rang,
     )
-
-
-def _moyenne(tableau: Tableau, ligne: Ligne, col: int) -> float | None:
-    """Une moyenne sur 20 ; « pas de valeur » ou jeton → None, jamais 0 (:func:`lire_moyenne`)."""
-    return lire_moyenne(ligne.cellule(col), fichier=tableau.fichier, ligne=ligne.numero,
-                        colonne=tableau.nom_colonne(col))
 
 
 # --- Lecture ensembliste d'un paquet d'exports ---------------------------------------------------------
@@ -586,7 +490,9 @@ def _lire_donnees(lignes: pl.DataFrame, fichiers: dict[int, _Fichier]) -> dict[i
                                       moyenne_classe=moyenne_classe)
                         for r, m in zip(refs, moy_eleves_tous[debut:fin])]
         resultats[i] = Lot(source=SOURCE, fichier=chemin, lignes_lues=fi.nb_lignes, notes=bloc, moyennes=moyennes,
-                           matiere_du_fichier=None if fi.options.get("matiere") else fi.matiere,
+                           # la matière (option matiere, sinon le nom du fichier) : l'entrepôt la rapproche des
+                           # matières déclarées, ou refuse (« bad.csv », --option matiere=MATHS)
+                           matiere_du_fichier=fi.matiere, matiere_par_option=bool(fi.options.get("matiere")),
                            matieres_nouvelles=bool(fi.options.get("nouvelles_matieres")))
     return resultats
 

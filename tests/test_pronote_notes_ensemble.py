@@ -3,7 +3,12 @@ fichier, exactement ce que rend la lecture d'un seul fichier (``pronote_notes.li
 désignés, mêmes devoirs, mêmes notes dans le même ordre, mêmes moyennes et décomptes, et le même refus
 (raison, ligne, colonne) — sur tous les fichiers CSV des tests (fixtures, corpus de fichiers invalides,
 exports d'autres sortes que Notes, qui doivent être refusés de même) et sur une école générée, lus
-ensemble dans un seul paquet avec plusieurs jeux d'options."""
+ensemble dans un seul paquet avec plusieurs jeux d'options.
+
+Écrit contre l'ancien lecteur ligne par ligne (commit 3b877c4 : mêmes lots et mêmes refus sur ces fichiers,
+sur les 6 318 exports du jeu M et sur 500 paquets d'exports mutés), qui a ensuite été retiré : ``lire`` lit
+maintenant un paquet d'un seul fichier. Le test garde ce qu'il reste à garantir : un fichier lu au milieu
+d'un paquet (autres fichiers, autres options, refus voisins) rend ce qu'il rend seul."""
 
 from __future__ import annotations
 
@@ -32,7 +37,8 @@ def _forme(r: Lot | ImportRejected) -> tuple:
     if isinstance(r, ImportRejected):
         return ("refus", r.raison, str(r.fichier), r.ligne, r.colonne, tuple(r.details))
     n = r.notes
-    return ("lot", r.source, str(r.fichier), r.lignes_lues, r.matiere_du_fichier, r.matieres_nouvelles,
+    return ("lot", r.source, str(r.fichier), r.lignes_lues, r.matiere_du_fichier, r.matiere_par_option,
+            r.matieres_nouvelles,
             [e.model_dump() for e in n.eleves], [d.model_dump() for d in n.devoirs],
             list(n.eleve), list(n.devoir), list(n.valeur), [s.value for s in n.statut],
             [m.model_dump() for m in r.moyennes], [a.model_dump() for a in r.anomalies])
