@@ -21,8 +21,12 @@ from models.warehouse import ResultatImport, Warehouse, ecriture
 #: mesure ; il s'écrit alors sans connecteur).
 Entree = Union[tuple[str, Path, dict[str, Any]], Lot]
 
-#: Fichiers écrits ensemble au plus (mémoire bornée : un paquet de notes tient en quelques Mo).
-TAILLE_PAQUET = 200
+#: Fichiers lus ensemble et écrits en une transaction, au plus : la mémoire reste bornée quel que soit le
+#: nombre de fichiers (un paquet de notes tient en quelques Mo de texte). Chaque transaction rafraîchit les
+#: moyennes de ses périodes (models/precalcul.py) : 1 000 plutôt que 200, c'est cinq fois moins de
+#: rafraîchissements — l'écriture de l'école fictive passe de 2,4 à 1,2 s de CPU — pour une pointe de
+#: mémoire un peu plus haute (BENCHMARKS.md, cas d : la vitesse l'emporte).
+TAILLE_PAQUET = 1000
 
 
 def importer(

@@ -104,6 +104,9 @@ class Warehouse:
         self.con = duckdb.connect(self.path, read_only=read_only)
         self._annuaire: Annuaire | None = None
         self._periodes_cache: list[tuple] | None = None
+        #: Les matières déclarées (t_matieres), lues une fois par écriture (:meth:`importer`,
+        #: :meth:`importer_plusieurs`) : aucun fichier d'un paquet ne les change avant l'écriture du paquet.
+        self._matieres_ecriture: set[str] | None = None
         if self.path != ":memory:" and not read_only and neuf:
             os.chmod(self.path, 0o600)
         if not read_only:
@@ -200,6 +203,7 @@ class Warehouse:
         Ne lève pas :class:`ImportRejected` : le refus est dans ``resultat.erreur``.
         """
         debut = dt.datetime.now()
+        self._matieres_ecriture = None
         sha = lot.sha256()
         res = ResultatImport(0, lot.source, lot.fichier.name, sha, lignes_lues=lot.lignes_lues)
         try:
@@ -243,6 +247,7 @@ class Warehouse:
                     for lot in lots]
         progression = progression or (lambda *_: None)
         debut = dt.datetime.now()
+        self._matieres_ecriture = None
         resultats = [ResultatImport(0, lot.source, lot.fichier.name, lot.sha256(), lignes_lues=lot.lignes_lues)
                      for lot in lots]
         try:
@@ -675,8 +680,9 @@ class Warehouse:
         if not libelle:
             return
         origine = "option matiere" if lot.matiere_par_option else "nom du fichier"
-        declarees = {r[0] for r in self.con.execute("SELECT matiere FROM t_matieres").fetchall()}
-        declarees |= {m.libelle for m in lot.matieres}
+        if self._matieres_ecriture is None:  # une lecture par écriture, pas une par fichier du paquet
+            self._matieres_ecriture = {r[0] for r in self.con.execute("SELECT matiere FROM t_matieres").fetchall()}
+        declarees = self._matieres_ecriture | {m.libelle for m in lot.matieres}
         if not declarees or libelle in declarees:
             return
         connues, designer = self._designations_matieres(lot)
