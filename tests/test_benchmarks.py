@@ -39,8 +39,13 @@ def test_tous_les_cas_sur_un_jeu_minuscule(tmp_path: Path) -> None:
     assert "| 1 |" in lignes["import Vigie des notes (XS)"]
     notes = int(re.search(r"(\d+) notes", lignes["import Vigie des notes (XS)"])[1])
     assert f"{notes} notes, mêmes notes" in lignes["chargeur naïf (pandas + pydantic + SQLite)"]
-    assert "× DuckDB read_csv" in lignes["import Vigie des notes (XS)"]
-    assert "24 fichiers" in lignes["DuckDB read_csv (référence)"]
+    assert "× DuckDB read_csv de la liste" in lignes["import Vigie des notes (XS)"]
+    assert "24 fichiers" in lignes["DuckDB read_csv de la liste (référence)"]
+    # … fichier par fichier aussi, et le temps CPU de chacun contre celui des références
+    assert "× DuckDB read_csv fichier par fichier" in lignes["import Vigie vs DuckDB fichier par fichier"]
+    assert "| 1 |" in lignes["DuckDB read_csv fichier par fichier (référence)"]
+    assert "× temps CPU : DuckDB read_csv de la liste" in lignes["temps CPU : import Vigie des notes (XS)"]
+    assert "× temps CPU : chargeur naïf" in lignes["temps CPU : Vigie vs naïf"]
     assert "mêmes notes que Vigie : oui" in lignes["chargeur naïf (pandas + pydantic + SQLite)"]
     assert "| erreur |" not in texte
     # (c) « vigie alerts » de bout en bout, processus neufs, contre l'interpréteur et ses imports

@@ -363,6 +363,42 @@ def test_decoupage_rapide_identique_au_complet(ligne: str) -> None:
         assert pc.decouper_ligne(ligne) == attendu
 
 
+def _decouper_ligne_par_ligne(texte: str) -> list[tuple[int, tuple[str, ...], tuple[bool, ...]]] | tuple:
+    """L'oracle : le découpage d'un texte ligne par ligne, par le découpeur caractère par caractère (la règle
+    de ``pronote_csv.decouper`` avant le découpage par paquets) ; un refus → ``("refus", ligne, colonne)``."""
+    texte = texte[1:] if texte.startswith("\ufeff") else texte
+    brutes = texte.split("\r\n") if "\r\n" in texte else texte.replace("\r", "\n").split("\n")
+    lignes = []
+    for numero, brute in enumerate(brutes, start=1):
+        if not brute.strip().strip(";").strip():
+            continue
+        try:
+            cellules, citees = pc.decouper_ligne_complet(brute.rstrip("\r"))
+        except ImportRejected as err:
+            return ("refus", numero, err.colonne)
+        lignes.append((numero, cellules, citees))
+    return lignes
+
+
+@REGLAGES_LEGERS
+@given(textes=st.lists(st.lists(LIGNES_PIEGES | st.sampled_from(LIGNES_PRONOTE).flatmap(mute) | st.text(max_size=30),
+                                max_size=6).map("\r\n".join) | st.text(alphabet=';" \tab<>\n\r&\x1f\u00a0', max_size=60),
+                       min_size=1, max_size=4))
+def test_decoupage_par_paquet_identique_ligne_par_ligne(textes: list[str]) -> None:
+    """Plusieurs textes découpés ensemble (Polars pour les lignes simples, le découpeur de toujours pour les
+    autres) donnent, texte par texte, les lignes et le refus du découpage caractère par caractère."""
+    lignes, refus = pc.decouper_plusieurs(textes, [None] * len(textes))
+    for f, texte in enumerate(textes):
+        attendu = _decouper_ligne_par_ligne(texte)
+        if isinstance(attendu, tuple):
+            assert f in refus and (refus[f].ligne, refus[f].colonne) == attendu[1:]
+            continue
+        assert f not in refus
+        obtenu = [(n, tuple(c), tuple(q)) for n, c, q in
+                  lignes.filter(lignes["f"] == f).select("numero", "cellules", "citees").iter_rows()]
+        assert obtenu == attendu
+
+
 @pytest.mark.slow
 @REGLAGES_LEGERS
 @given(texte=st.sampled_from(["\r\n".join(LIGNES_PRONOTE), "\n".join(LIGNES_PRONOTE)]).flatmap(mute))

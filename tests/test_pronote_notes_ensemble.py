@@ -5,7 +5,7 @@ désignés, mêmes devoirs, mêmes notes dans le même ordre, mêmes moyennes et
 exports d'autres sortes que Notes, qui doivent être refusés de même) et sur une école générée, lus
 ensemble dans un seul paquet avec plusieurs jeux d'options.
 
-Écrit contre l'ancien lecteur ligne par ligne (commit 3b877c4 : mêmes lots et mêmes refus sur ces fichiers,
+Écrit contre l'ancien lecteur ligne par ligne (au commit qui l'a introduit : mêmes lots et mêmes refus sur ces fichiers,
 sur les 6 318 exports du jeu M et sur 500 paquets d'exports mutés), qui a ensuite été retiré : ``lire`` lit
 maintenant un paquet d'un seul fichier. Le test garde ce qu'il reste à garantir : un fichier lu au milieu
 d'un paquet (autres fichiers, autres options, refus voisins) rend ce qu'il rend seul."""
