@@ -404,25 +404,31 @@ def indicateur_depp(
     """Part des élèves ayant au moins :data:`SEUIL_DEPP` demi-journées non justifiées dans le mois, par
     ``par`` et par mois de septembre à mai (mois des périodes de l'établissement).
 
-    Dénominateur : les élèves inscrits ce mois-là (entrée avant la fin du mois, sortie après son début).
+    Dénominateur : les élèves inscrits ce mois-là sur la liste d'élèves de l'année scolaire du mois (vue
+    ``scolarites`` : entrée avant la fin du mois, sortie après son début), comptés dans leur classe (leur
+    niveau) de cette année-là — un élève parti l'an dernier n'est pas dans les mois de cette année, un
+    élève de 3e cette année compte en 4e dans les mois de l'an dernier ; inscrit sur deux listes de l'année
+    (changement de classe), il compte une fois, dans la classe de sa dernière entrée.
     Colonnes : ``par`` (« Établissement » pour ``etablissement``), mois (DATE, le 1er), nb_eleves,
     nb_eleves_seuil, part (0–1, vide sans élève). C'est le seul endroit où l'indicateur est calculé :
     la page Absences et la validation des alertes le lisent ici."""
     r = reglages or charger_reglages()
     if par not in ("classe", "niveau", "etablissement"):
         raise ValueError(f"par = {par!r} : attendu classe, niveau ou etablissement")
-    groupe = "'Établissement'" if par == "etablissement" else f"e.{par}"
+    groupe = "'Établissement'" if par == "etablissement" else f"s.{par}"
     return wh.sql(
         f"""
         WITH {_CRENEAUX}, {_PAR_MOIS},
         mois_ AS (
-            SELECT DISTINCT date_trunc('month', j)::DATE AS mois
-            FROM (SELECT unnest(generate_series(debut, fin, INTERVAL 1 DAY)) AS j FROM periodes)
+            SELECT DISTINCT annee, date_trunc('month', j)::DATE AS mois
+            FROM (SELECT annee, unnest(generate_series(debut, fin, INTERVAL 1 DAY)) AS j FROM periodes)
             WHERE month(j) IN (SELECT unnest($mois))
         ),
         inscrits AS (
-            SELECT e.eleve_id, {groupe} AS groupe, m.mois FROM eleves e CROSS JOIN mois_ m
-            WHERE (e.entree IS NULL OR e.entree <= last_day(m.mois)) AND (e.sortie IS NULL OR e.sortie >= m.mois)
+            SELECT s.eleve_id, {groupe} AS groupe, m.mois FROM scolarites s JOIN mois_ m USING (annee)
+            WHERE (s.entree IS NULL OR s.entree <= last_day(m.mois)) AND (s.sortie IS NULL OR s.sortie >= m.mois)
+            QUALIFY row_number() OVER (PARTITION BY s.eleve_id, m.mois
+                                       ORDER BY s.entree DESC NULLS LAST, s.classe) = 1
         ),
         nj AS (SELECT eleve_id, mois, non_justifiees AS n FROM par_mois)
         SELECT i.groupe AS {par if par != "etablissement" else "etablissement"}, i.mois,

@@ -101,6 +101,7 @@ from models.records import (
 )
 
 from . import calendrier, noms, variantes
+from .absenteisme import Absenteisme
 from .calcul_pronote import NoteBrute, moyenne, moyenne_generale, moyenne_service, rangs
 from .pix_examen import examen as examen_pix
 
@@ -383,6 +384,8 @@ class _Generateur:
             for e in suivants:
                 d = e.classes[apres]
                 avant = next((n for n, s in _SUIVANT.items() if s == d.classe.niveau), None)
+                if Absenteisme.pour(self).redouble(e):
+                    avant = d.classe.niveau  # il refaisait ce niveau (sample_data/absenteisme.py)
                 if avant is None:
                     continue  # arrivé cette année-là (6e, 2nde, 1re année de CAP)
                 cle = (d.filiere, avant)
@@ -466,10 +469,12 @@ class _Generateur:
             refs = {id(e): RefEleve(nom=r.nom, prenom=r.prenom, classe=r.classe) for e, r in zip(presents, effectif)}
             courante = annee == self.annee
             Annee(self, ecole, rentree, presents, refs, courante).generer()
+            ecole.effectifs[annee] = Absenteisme.pour(self).avec_sorties(presents, effectif, annee)
         ecole.eleves = list(ecole.effectifs[self.annee])
         ecole.moyennes_pronote = [m for a in ecole.moyennes_par_annee.values() for m in a]
         actuels = [e for e in tous if self.annee in e.classes]
-        ecole.verite = {r.eleve_id(): [e.profil] for e, r in zip(actuels, ecole.eleves)}
+        ecole.verite = {r.eleve_id(): [e.profil] + Absenteisme.pour(self).marques(e, self.annee)
+                        for e, r in zip(actuels, ecole.eleves)}
         return ecole
 
 
@@ -512,8 +517,9 @@ class Annee:
         self._jours_de: dict[str, list[dt.date]] = {}
 
     def profil(self, e: _Eleve) -> str:
-        """Les années passées, chacun se comporte en élève régulier : les profils sont de cette année."""
-        return e.profil if self.courante else "regulier"
+        """Les profils sont de cette année ; les années passées, chacun se comporte en élève régulier, sauf
+        les décrocheurs tirés selon leur propension à l'absentéisme (``sample_data/absenteisme.py``)."""
+        return e.profil if self.courante else self.absenteisme.profil_passe(e, self.annee)
 
     def division(self, e: _Eleve) -> _Division:
         return e.classes[self.annee]
@@ -524,6 +530,8 @@ class Annee:
         return self._jours_de[p.nom]
 
     def generer(self) -> None:
+        self.absenteisme = Absenteisme.pour(self.g)  # absentéistes de chaque mois, issues des années passées
+        self.absenteisme.preparer(self)
         par_division: dict[str, list[_Eleve]] = defaultdict(list)
         for e in self.eleves:
             par_division[self.division(e).classe.nom].append(e)
@@ -534,6 +542,7 @@ class Annee:
         self.competences(par_division)
         self.pix()
         self.ecole.pix += examen_pix(self.ecole.pix, self.annee)  # campagne EXAM (sample_data/pix_examen.py)
+        self.absenteisme.retirer_apres_depart(self)
 
     # -- notes --------------------------------------------------------------------------------------
 
@@ -871,6 +880,7 @@ class Vie:
         }
         if self.profil in planifies:
             planifies[self.profil]()
+        self.a.absenteisme.placer(self)  # les mois d'absentéisme (sample_data/absenteisme.py)
         self.mois_plante = None  # le mois planté est complet : le plafond ordinaire s'y applique
         if self.profil != "decrocheur":
             nb = (0, 0, 1, 1, 2, 2, 3, 4) if self.profil == "regulier" else (0, 1, 1, 2)
@@ -1012,15 +1022,21 @@ class Vie:
         self.sanction(rng.choice(self.a.jours_de(self.a.periodes[1])), "Retenue", "Retards répétés")
 
     def planter_decrochage(self) -> None:
-        """Absences en hausse d'un trimestre à l'autre ; une retenue, puis un avertissement."""
+        """Absences en hausse d'un trimestre à l'autre (1–2, 4–6, puis 8–12 demi-journées : la hausse tient
+        par construction, quels que soient les jours déjà pris) ; une retenue, puis un avertissement."""
         rng = self.rng
-        for ip, (nb, per) in enumerate(zip((1, 3, 5), self.a.periodes)):
-            jours = self.a.jours_de(per)
-            for j in rng.sample(jours, nb + rng.randint(0, 1)):
-                if rng.random() < 0.25:
-                    self.absence([j], StatutAbsence.NON_JUSTIFIEE, None, demi=self._demi(j))
-                else:
-                    self.absence([j], StatutAbsence.JUSTIFIEE, rng.choice(_MOTIFS_JUSTIFIES))
+        for ip, ((bas, haut), per) in enumerate(zip(((1, 2), (4, 6), (8, 12)), self.a.periodes)):
+            jours = list(self.a.jours_de(per))
+            rng.shuffle(jours)
+            cible, faites = rng.randint(bas, haut), 0
+            for j in jours:
+                if faites >= cible:
+                    break
+                if cible - faites >= 2 and j.weekday() != 2 and rng.random() >= 0.25:
+                    faites += 2 * self.absence([j], StatutAbsence.JUSTIFIEE, rng.choice(_MOTIFS_JUSTIFIES))
+                elif (self.absence([j], StatutAbsence.NON_JUSTIFIEE, None, demi=self._demi(j))
+                      or self.absence([j], StatutAbsence.JUSTIFIEE, rng.choice(_MOTIFS_JUSTIFIES), demi=self._demi(j))):
+                    faites += 1
             for j in rng.sample(jours, 1 + 2 * ip):
                 self.retard(j, rng.randint(5, 20))
         self.sanction(rng.choice(self.a.jours_de(self.a.periodes[1])), "Retenue", "Travail non fait")

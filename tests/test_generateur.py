@@ -21,6 +21,7 @@ import pytest
 
 from models.matching import Annuaire, EleveConnu, cle_nom
 from models.records import STATUTS_COMPTES_ZERO, Famille, Note, StatutAbsence, StatutNote
+from sample_data import absenteisme
 from sample_data.generateur import MATIERES, PROFILS, Ecole, ecrire_ecole, generer
 
 RACINE = Path(__file__).resolve().parents[1]
@@ -157,14 +158,21 @@ def test_identifiants_uniques(ecole: Ecole) -> None:
     assert len({e.eleve_id() for e in ecole.eleves}) == 600
 
 
-def test_echelle() -> None:
-    grande = generer(1, eleves=300, annees=2)
+@pytest.fixture(scope="module")
+def deux_ans() -> Ecole:
+    return generer(1, eleves=300, annees=2)
+
+
+def test_echelle(deux_ans: Ecole) -> None:
+    grande = deux_ans
     assert len(grande.eleves) == 300
     assert len(grande.effectifs) == 2 and {p.annee for p in grande.periodes} == {"2024-2025", "2025-2026"}
-    # les élèves de 3e cette année étaient en 4e l'an dernier, sous le même identifiant
+    # les élèves de 3e cette année étaient en 4e l'an dernier, sous le même identifiant, sauf les
+    # redoublants (en 3e déjà : sample_data/absenteisme.py), peu nombreux
     avant = {e.eleve_id(): e.classe for e in grande.effectifs["2024-2025"]}
     troisiemes = [e for e in grande.eleves if e.classe.startswith("3")]
-    assert troisiemes and all(avant[e.eleve_id()].startswith("4") for e in troisiemes)
+    assert troisiemes and all(avant[e.eleve_id()][0] in "43" for e in troisiemes)
+    assert sum(avant[e.eleve_id()].startswith("4") for e in troisiemes) >= 0.85 * len(troisiemes)
     plusieurs = generer(1, eleves=100, etablissements=3)
     assert len(plusieurs.eleves) == 300 and len(plusieurs.autres_etablissements) == 2
     assert len({c.nom for c in plusieurs.classes}) == len(plusieurs.classes)
@@ -175,7 +183,9 @@ def test_echelle() -> None:
 
 def test_chaque_profil_est_plante(ecole: Ecole) -> None:
     compte = Counter(p for ps in ecole.verite.values() for p in ps)
-    assert set(compte) == set(PROFILS)
+    assert set(compte) == set(PROFILS) | {absenteisme.MARQUE}
+    # la marque des absentéistes de l'année (calés sur la DEPP) s'ajoute à un profil, jamais seule
+    assert all(ps[0] in PROFILS and ps[1:] in ([], [absenteisme.MARQUE]) for ps in ecole.verite.values())
     for profil in PROFILS[1:]:
         assert (2 if profil == "competences_sans_progres" else 3) <= compte[profil] <= 8, profil
     assert compte["regulier"] > 500
@@ -229,6 +239,8 @@ def test_ecart_entre_familles(ecole: Ecole) -> None:
 def test_absences_non_justifiees_par_mois(ecole: Ecole) -> None:
     nj = _nj_par_mois(ecole)
     attente = _nj_par_mois(ecole, StatutAbsence.EN_ATTENTE)
+    par_id = {e.eleve_id(): (e.nom, e.prenom) for e in ecole.eleves}
+    marques = {par_id[i] for i, ps in ecole.verite.items() if absenteisme.MARQUE in ps}
     vus = Counter()
     for cle, profil in _profils(ecole).items():
         pire = max(nj[cle].values(), default=0)
@@ -238,12 +250,16 @@ def test_absences_non_justifiees_par_mois(ecole: Ecole) -> None:
             assert pire >= 10, (cle, dict(nj[cle]))
         elif profil == "justificatifs_en_attente":
             assert max(attente[cle].values()) >= 4 and pire < 4
+        elif cle in marques:  # absentéiste calé sur la DEPP : au moins un mois à 4 demi-journées ou plus
+            assert profil not in absenteisme.PROFILS_ABSENCES and pire >= 4, (cle, profil, dict(nj[cle]))
         else:
             assert pire < 4, (cle, profil, dict(nj[cle]))
-        if profil == "regulier":
+        if profil == "regulier" and cle not in marques:
             assert pire <= 2 and not attente[cle]
         vus[profil] += 1
     assert vus["absenteisme_10"] >= 3
+    # les profils dont les absences sont plantées ne reçoivent pas d'absentéisme en plus
+    assert not any(p in absenteisme.PROFILS_ABSENCES for p in (_profils(ecole)[c] for c in marques))
 
 
 def test_absence_en_demi_journees() -> None:
@@ -489,3 +505,66 @@ def test_variations_importees(ecrite) -> None:
         lu = {(eid, matiere): moyenne for eid, matiere, moyenne in wh.sql(
             "SELECT eleve_id, matiere, moyenne FROM moyennes_pronote WHERE matiere IS NOT NULL").rows()}
         assert lu == pytest.approx(attendu)
+
+
+# --- Absentéisme calé sur la DEPP et issues des années passées (sample_data/absenteisme.py) -------------
+
+
+def test_absences_sur_des_demi_journees_de_classe(ecole: Ecole) -> None:
+    """Chaque absence tombe sur des jours de classe de l'école (ni week-end, ni vacances, ni jour férié),
+    jamais un mercredi après-midi ; une absence de plusieurs jours reste dans une semaine."""
+    from sample_data import calendrier
+
+    jours = set(calendrier.jours_de_classe(2025))
+    for a in ecole.absences:
+        j = a.debut.date()
+        assert j in jours and a.fin.date() in jours, a
+        assert not (j.weekday() == 2 and a.debut.time() >= dt.time(12)), a
+        assert a.fin.isocalendar()[1] == a.debut.isocalendar()[1]
+
+
+def test_part_d_absenteistes_par_type_et_par_mois(ecole: Ecole) -> None:
+    """Sur les enregistrements : chaque mois, la part d'élèves à 4 demi-journées non justifiées ou plus
+    suit la part visée (``absenteisme.part_visee``) à 2 points près, par type d'établissement."""
+    nj = _nj_par_mois(ecole)
+    types = {(e.nom, e.prenom): "college" if e.classe[0] in "3456" and "CAP" not in e.classe else "lp"
+             for e in ecole.eleves}
+    for type_ in ("college", "lp"):
+        eleves = [k for k, t in types.items() if t == type_]
+        for an, m in [(2025, m) for m in (9, 10, 11, 12)] + [(2026, m) for m in (1, 2, 3, 4, 5)]:
+            part = sum(nj[k][(an, m)] >= 4 for k in eleves) / len(eleves)
+            assert abs(part - absenteisme.part_visee(type_, m)) <= 0.02, (type_, m, part)
+
+
+def test_issues_des_annees_passees(deux_ans: Ecole) -> None:
+    """L'an dernier : des redoublants (même niveau cette année), des partants de terminale ou de CAP en
+    cours d'année (plus rien d'eux après leur sortie), des décrocheurs ; les trois plus fréquents chez les
+    élèves les plus absentéistes, sans leur être réservés (du bruit : aucune règle ne sera parfaite)."""
+    avant, apres = deux_ans.effectifs["2024-2025"], deux_ans.effectifs["2025-2026"]
+    niveau = {c.nom: c.niveau for c in deux_ans.classes}
+    cette_annee = {e.eleve_id(): niveau[e.classe] for e in apres}
+    redoublants = {e.eleve_id() for e in avant if cette_annee.get(e.eleve_id()) == niveau[e.classe]}
+    partants = {e.eleve_id(): e.sortie for e in avant if e.sortie}
+    assert redoublants and partants
+    assert all(niveau[e.classe] in ("Tle", "CAP2") and e.eleve_id() not in cette_annee for e in avant if e.sortie)
+    assert all(dt.date(2024, 12, 1) <= s < dt.date(2025, 6, 1) for s in partants.values())
+    ids = {(e.nom, e.prenom): e.eleve_id() for e in avant}
+    for a in deux_ans.absences:
+        s = partants.get(ids.get((a.eleve.nom, a.eleve.prenom), ""))
+        assert s is None or a.debut.date() < s
+    for n in deux_ans.notes:
+        s = partants.get(ids.get((n.eleve.nom, n.eleve.prenom), ""))
+        assert s is None or n.devoir.date < s
+    # mois d'absentéisme de l'an dernier (septembre à mai) par élève
+    nj: dict[str, Counter] = defaultdict(Counter)
+    for a in deux_ans.absences:
+        if a.statut == StatutAbsence.NON_JUSTIFIEE and a.debut.date() < dt.date(2025, 6, 1):
+            i = ids.get((a.eleve.nom, a.eleve.prenom))
+            if i:
+                nj[i][(a.debut.year, a.debut.month)] += a.demi_journees_brutes
+    mois = {i: sum(n >= 4 for n in c.values()) for i, c in nj.items()}
+    absenteistes = {i for i, n in mois.items() if n >= 3}
+    autres = {e.eleve_id() for e in avant} - absenteistes
+    issues = redoublants | set(partants)
+    assert issues - absenteistes, "du bruit : des issues chez des élèves sans absentéisme"
+    assert len(issues & absenteistes) / len(absenteistes) > 2 * len(issues & autres) / len(autres)
