@@ -80,28 +80,37 @@ def test_absenteisme_de_la_depp_par_type_et_par_mois(demo) -> None:
 
 
 def test_les_absenteistes_reviennent_d_un_mois_a_l_autre(demo) -> None:
-    """Part des élèves absentéistes trois mois ou plus (septembre à mai) : bien au-dessus de ce que
-    donneraient des mois indépendants (loi binomiale à la part moyenne du type)."""
+    """Un absentéiste d'un mois l'est souvent le mois suivant : la part des absentéistes du mois qui le sont
+    encore le mois d'après dépasse du double la part moyenne du type (ce qu'elle vaudrait si les mois étaient
+    indépendants) ; moins d'élèves sont touchés au moins une fois que sous des mois indépendants, et plus
+    le sont trois mois ou plus. Les parts « au moins un mois » et « trois mois ou plus » sont imprimées."""
     wh, _ = demo
-    mois = non_justifiees_par_mois(wh).filter(pl.col("non_justifiees") >= 4,
-                                                pl.col("mois").dt.month().is_in([9, 10, 11, 12, 1, 2, 3, 4, 5]))
-    s = wh.sql("SELECT eleve_id, annee, niveau FROM scolarites")
-    mois = mois.with_columns(annee=pl.col("mois").map_elements(
-        lambda m: f"{m.year - (m.month < 9)}-{m.year - (m.month < 9) + 1}", return_dtype=pl.String))
-    comptes = mois.group_by("eleve_id", "annee").len("n")
+    d = (non_justifiees_par_mois(wh).filter(pl.col("non_justifiees") >= 4)
+         .with_columns(m=pl.col("mois").dt.month())
+         .filter(pl.col("m").is_in(list(absenteisme.FORME_DEPP)))
+         .with_columns(annee=pl.col("mois").map_elements(
+             lambda m: f"{m.year - (m.month < 9)}-{m.year - (m.month < 9) + 1}", return_dtype=pl.String)))
+    s = wh.sql("SELECT eleve_id, annee, niveau FROM scolarites").with_columns(
+        type=pl.when(pl.col("niveau").is_in(sorted(COLLEGE))).then(pl.lit("college")).otherwise(pl.lit("lp")))
+    d = d.join(s, on=["eleve_id", "annee"])
+    suivant = d.select("eleve_id", mois=pl.col("mois").dt.offset_by("-1mo"), suivant=pl.lit(True))
+    d = d.join(suivant, on=["eleve_id", "mois"], how="left")
     print()
     for annee in ANNEES:
-        for type_, niveaux in (("college", COLLEGE), ("lp", None)):
-            inscrits = s.filter(annee=annee).filter(
-                pl.col("niveau").is_in(sorted(COLLEGE)) if niveaux else ~pl.col("niveau").is_in(sorted(COLLEGE)))
-            c = comptes.filter(annee=annee).join(inscrits, on="eleve_id")
-            trois = c.filter(pl.col("n") >= 3).height / inscrits.height
-            une = c.height / inscrits.height
+        for type_ in ("college", "lp"):
+            g = d.filter(annee=annee, type=type_)
+            n = s.filter(annee=annee, type=type_).height
             p = absenteisme.PART_DEPP[type_]
-            independants = sum(comb(9, k) * p ** k * (1 - p) ** (9 - k) for k in range(3, 10))
-            print(f"{annee} {type_:<8} absentéistes au moins un mois : {100 * une:.1f} % ; trois mois ou plus : "
-                  f"{100 * trois:.1f} % (mois indépendants : {100 * independants:.1f} %)")
-            assert trois >= 3 * independants and trois < une
+            avant_mai = g.filter(pl.col("m") != 5)
+            encore = avant_mai["suivant"].fill_null(False).mean()
+            par_eleve = g.group_by("eleve_id").len("k")
+            une, trois = par_eleve.height / n, par_eleve.filter(pl.col("k") >= 3).height / n
+            une_ind = 1 - (1 - p) ** 9
+            trois_ind = sum(comb(9, k) * p ** k * (1 - p) ** (9 - k) for k in range(3, 10))
+            print(f"{annee} {type_:<8} encore absentéiste le mois suivant : {100 * encore:.0f} % (part moyenne "
+                  f"{100 * p:.1f} %) ; au moins un mois : {100 * une:.1f} % (indépendants : {100 * une_ind:.1f} %) ; "
+                  f"trois mois ou plus : {100 * trois:.1f} % (indépendants : {100 * trois_ind:.1f} %)")
+            assert encore >= 2 * p and une < une_ind and trois > trois_ind, (annee, type_)
 
 
 def test_validation_de_la_demo_a_des_issues_imparfaites(demo) -> None:
