@@ -10,7 +10,12 @@ A+…E au collège, socle du LSU en 3e, grille ULIS), campagnes Pix de collecte 
 connecteurs. Seul ``random.Random(graine)`` tire le hasard : même graine, mêmes fichiers.
 
 Profils plantés (vérité terrain, ``Ecole.verite`` et ``verite_terrain.json``) — sur l'année en cours ;
-les années précédentes, tous les élèves se comportent en réguliers :
+les années précédentes, tous les élèves se comportent en réguliers, sauf les décrocheurs, redoublants et
+partants tirés selon leur propension à l'absentéisme. Par-dessus, toutes les années, l'absentéisme des
+établissements réels (``sample_data/absenteisme.py``, calé sur la DEPP) : un élève des profils sans
+absences plantées (réguliers compris) peut être absentéiste certains mois (4 à 14 demi-journées non
+justifiées) ; il porte alors aussi la marque ``absenteiste`` dans la vérité terrain. Ce qui suit décrit
+les élèves sans cette marque :
 
 ``regulier``
     La grande majorité. Aucune règle de niveau « alerte » ne doit se déclencher : moyenne ≥ 10 dans
