@@ -1,6 +1,12 @@
 """Le suivi de l'école fictive : quelques étapes franchies, quelques alertes encore ouvertes, des décisions
 du conseil — écrites par les voies normales (``models.suivi.ajouter``, journal compris), de façon
-déterministe à partir de la graine."""
+déterministe à partir de la graine.
+
+Le CPE consigne la procédure d'un élève la première fois qu'il atteint 4 demi-journées non justifiées
+dans l'année (L131-8 : dialogue avec la famille) ; les mois suivants de la même année, la procédure est
+déjà engagée et rien de plus n'est écrit (leurs alertes restent à voir). Avec l'absentéisme des
+établissements réels (``sample_data/absenteisme.py`` : plusieurs centaines d'élève-mois par an), une
+entrée par mois aurait multiplié par quatre le temps de ``vigie demo``."""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from models import suivi
 from models.absences import mois_non_justifies
 from models.acces import Utilisateur
 from models.alertes import mentions
+from models.annee_scolaire import annee_scolaire
 from models.errors import VigieError
 from models.warehouse import lecture
 
@@ -29,8 +36,12 @@ def ecrire_suivi_demo(db: Path, graine: int = 2026) -> int:
     n = 0
     with lecture(db) as wh:
         cas = mois_non_justifies(wh).sort("mois", "classe", "nom")
+        deja: set[tuple[str, str]] = set()  # (élève, année scolaire) dont la procédure est engagée
         for i, c in enumerate(cas.iter_rows(named=True)):
             eid, mois = c["eleve_id"], c["mois"]
+            if (eid, annee_scolaire(mois)) in deja:
+                continue
+            deja.add((eid, annee_scolaire(mois)))
             fin_mois = (mois + dt.timedelta(days=32)).replace(day=1)
             tirage = hasard.random()
             if tirage < 0.3:
