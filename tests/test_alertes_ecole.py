@@ -117,7 +117,7 @@ def test_une_classe_et_un_eleve_comme_la_reference(ecole_demo):
     """Les alertes d'une classe (``classe=``) et d'un élève (``eleve=``, celles de la fiche) ne lisent que
     leurs lignes et sont exactement celles de la référence figée, filtrée ; à deux dates (fin d'année, et
     en cours d'année : périodes pas encore écoulées)."""
-    wh, _, df = ecole_demo
+    wh, _, df, _ = ecole_demo
     fin = wh.valeur("SELECT max(fin) FROM periodes")
     classes = df.group_by("classe").len().sort("len", "classe", descending=[True, False])["classe"].head(2).to_list()
     for au in (fin + dt.timedelta(days=1), fin - dt.timedelta(days=150)):
