@@ -98,7 +98,7 @@ else:
                "un clic sur un en-tête trie le tableau.")
     choix_ligne = st.dataframe(
         tableau, hide_index=True, on_select="rerun", selection_mode="single-row", key="alertes_tableau",
-        column_config={"Explication": st.column_config.TextColumn(width="large")},
+        column_config={"Explication": st.column_config.TextColumn(width="large")}, placeholder="—",
     )
     lignes = choix_ligne.selection.rows if choix_ligne is not None else []
     a = page_alertes.row(lignes[0] if lignes and lignes[0] < page_alertes.height else 0, named=True)
