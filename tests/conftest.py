@@ -79,3 +79,25 @@ def ecole(wh: Warehouse, tmp_path: Path) -> Warehouse:
     )
     assert res.statut == "reussi", res.message
     return wh
+
+
+@pytest.fixture(autouse=True)
+def _erreur_de_page_jamais_silencieuse(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """Une page qui plante n'affiche plus de trace mais un message français (``dashboard/erreurs.py``) :
+    un AppTest ne la verrait plus dans ``at.exception``. Toute erreur de page consignée pendant un test le
+    fait donc échouer, trace comprise — sauf s'il l'attend (marque ``erreur_de_page``)."""
+    import traceback
+
+    from dashboard import erreurs
+
+    vues: list[BaseException] = []
+    original = erreurs.consigner
+
+    def consigner(err, *args, **kwargs):  # noqa: ANN001, ANN202
+        vues.append(err)
+        return original(err, *args, **kwargs)
+
+    monkeypatch.setattr(erreurs, "consigner", consigner)
+    yield
+    if vues and request.node.get_closest_marker("erreur_de_page") is None:
+        pytest.fail("erreur sur une page pendant le test :\n" + "".join(traceback.format_exception(vues[0])))

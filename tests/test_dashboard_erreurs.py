@@ -23,6 +23,7 @@ def _textes(at) -> str:  # noqa: ANN001
                                                    "code", "text") for e in at.get(sorte))
 
 
+@pytest.mark.erreur_de_page
 def test_une_page_qui_plante_affiche_un_message_francais_et_consigne_l_erreur(ecole: Path, monkeypatch, caplog):
     from dashboard import charts
 
