@@ -181,10 +181,13 @@ def pix_16(pix: pl.DataFrame) -> pl.DataFrame:
 #: ``client.disableDataExport`` pour « Download as CSV », ``client.showErrorDetails = "none"`` et
 #: ``client.showErrorLinks = false`` pour les erreurs). La barre d'outils des tableaux et graphiques
 #: (« Search », « Fullscreen », et leurs info-bulles) n'a ni option ni traduction dans Streamlit 1.67 : elle
-#: est masquée ici (trier une colonne d'un clic sur son titre reste possible).
+#: est masquée ici, comme le menu d'une colonne (« Sort ascending », « Pin column », « Hide column » : le
+#: « ⋮ » de l'en-tête, dessiné dans le canevas du tableau, reste mais n'ouvre plus rien) ; trier une colonne
+#: d'un clic sur son titre reste possible.
 STYLE_FRANCAIS = """
 <style>
 [data-testid="stElementToolbar"] { display: none !important; }
+[data-testid="stDataFrameColumnMenu"] { display: none !important; }
 [data-testid="stFileUploaderDropzoneInstructions"] span { display: none !important; }
 [data-testid="stFileUploaderDropzoneInstructions"]::after {
   content: "Glissez-déposez un fichier ici (200 Mo au plus)"; font-size: 0.875rem; opacity: 0.7; }

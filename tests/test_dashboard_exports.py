@@ -41,11 +41,11 @@ def test_le_telechargement_est_coupe_par_l_option_et_la_css_ne_masque_que_l_angl
     """Le téléchargement des tableaux est coupé par l'option ``client.disableDataExport`` (ci-dessus), pas
     par une feuille de style. La seule feuille de style, ``ui.STYLE_FRANCAIS``, retire l'anglais que
     Streamlit 1.67 ne permet ni de traduire ni de couper par une option (issue 22) : le texte du dépôt de
-    fichier (remplacé en français par ``::after``) et la barre d'outils des tableaux et graphiques
-    (« Search », « Fullscreen »). Rien d'autre n'est masqué."""
+    fichier (remplacé en français par ``::after``), la barre d'outils des tableaux et graphiques
+    (« Search », « Fullscreen ») et le menu d'une colonne (« Sort ascending »…). Rien d'autre n'est masqué."""
     import re
 
-    permis = ("stFileUploader", "stFileChip", "stElementToolbar")
+    permis = ("stFileUploader", "stFileChip", "stElementToolbar", "stDataFrameColumnMenu")
     for page in (RACINE / "dashboard").rglob("*.py"):
         texte = page.read_text(encoding="utf-8")
         for feuille in re.findall(r"<style.*?</style>", texte, flags=re.S):
@@ -55,7 +55,8 @@ def test_le_telechargement_est_coupe_par_l_option_et_la_css_ne_masque_que_l_angl
             # Le texte anglais est retiré (``display: none``, hors du texte de la page que lit le parcours du
             # navigateur) ; celui du dépôt de fichier est remplacé par ``::after``.
             masques = re.findall(r"([^{}]+)\{[^}]*(?:display|visibility)[^}]*\}", feuille)
-            assert masques and all(any(x in m for x in ("stFileUploaderDropzone", "stElementToolbar"))
+            assert masques and all(any(x in m for x in ("stFileUploaderDropzone", "stElementToolbar",
+                                                         "stDataFrameColumnMenu"))
                                    for m in masques), (page, masques)
             assert "::after" in feuille, page
         if page.name != "ui.py":
