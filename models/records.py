@@ -315,8 +315,14 @@ class Devoir(_Record):
     commentaire: str | None = None
     rang: int = 0  # distingue deux devoirs du même jour et du même titre
 
-    def devoir_id(self) -> str:
-        parts = (self.classe, self.matiere, self.periode, self.date, self.titre, self.rang)
+    def devoir_id(self, periode_du_calendrier: str | None = None) -> str:
+        """L'identité du devoir (« D » + 15 chiffres hexadécimaux), stable d'un import à l'autre.
+
+        Elle est faite de la période où le devoir est rangé : ``periode`` si la source la donne (option
+        ``periode``, API), sinon ``periode_du_calendrier``, celle que le calendrier de l'établissement
+        donne à ``date`` (l'entrepôt la passe). Le même export importé avec ou sans ``--periode`` désigne
+        donc les mêmes devoirs : réimporter ne change rien."""
+        parts = (self.classe, self.matiere, self.periode or periode_du_calendrier, self.date, self.titre, self.rang)
         # Sans identité de service, l'identifiant reste celui d'avant (réimporter ne change rien).
         base = "|".join(map(str, parts + ((self.service_source,) if self.service_source else ())))
         return "D" + hashlib.sha1(base.encode()).hexdigest()[:15].upper()

@@ -408,11 +408,12 @@ class Warehouse:
         devoirs: dict[str, tuple] = {}
 
         def devoir_id(d: Devoir) -> str:
-            did = d.devoir_id()
+            periode = d.periode or periode_de(d.date, lot)
+            did = d.devoir_id(periode)  # l'identité suit la période où le devoir est rangé
             if did not in devoirs:
                 devoirs[did] = (
                     did, d.classe, d.matiere, d.service_source, annee_scolaire(d.date, annees_periodes),
-                    d.periode or periode_de(d.date, lot),
+                    periode,
                     d.date, d.titre,
                     d.bareme, d.coefficient, d.ramener_sur_20, d.bonus, d.facultatif, d.commentaire,
                 )

@@ -281,3 +281,21 @@ def test_l_export_donne_des_notes_en_colonnes() -> None:
     # un élève désigné par ligne d'élève, un devoir par colonne et par classe notée
     assert len(lot.notes.eleves) == len({n.eleve for n in lot.notes})
     assert len(lot.notes.devoirs) == len({n.devoir for n in lot.notes})
+
+
+def test_reimporter_avec_ou_sans_periode_designe_les_memes_devoirs(ecole: Warehouse) -> None:
+    """Le même export importé d'abord sans ``--periode`` (période déduite des dates par le calendrier),
+    puis avec la période que le calendrier donne à ces dates : mêmes devoirs, mêmes notes, aucun doublon
+    (README : « Réimporter le même fichier ne change rien »). Trouvé en essai : la seconde importation
+    doublait chaque note sous un autre identifiant de devoir. Une période indiquée qui contredit le
+    calendrier reste, elle, une autre identité (le devoir n'est pas déplacé en silence)."""
+    res = ecole.importer(lire(FIX / "MATHEMATIQUES.csv"))
+    assert res.statut == "reussi", res.message
+    avant = ecole.sql("SELECT devoir_id, eleve_id, valeur, statut FROM notes ORDER BY ALL").rows()
+    assert len(avant) == 27 and ecole.valeur("SELECT count(*) FROM t_devoirs") == 13
+    res = ecole.importer(lire(FIX / "MATHEMATIQUES.csv", periode="Trimestre 1"))
+    assert res.statut == "reussi", res.message
+    assert ecole.sql("SELECT devoir_id, eleve_id, valeur, statut FROM notes ORDER BY ALL").rows() == avant
+    assert ecole.valeur("SELECT count(*) FROM t_devoirs") == 13
+    # seules les moyennes de Pronote, qui ne se lisent qu'avec une période, sont nouvelles
+    assert res.lignes_mises_a_jour == 0 and res.lignes_inserees == ecole.valeur("SELECT count(*) FROM moyennes_pronote")
