@@ -11,10 +11,10 @@ Qui voit quoi (README, « Protection des données ») :
 rôle                          élèves                          données
 ============================  ==============================  =========================================
 direction                     tous                            tout
-professeur_principal          ses classes                     notes, absences, retards, sanctions,
+professeur_principal          ses classes (cette année)       notes, absences, retards, sanctions,
                                                               compétences, Pix, alertes ; le besoin
                                                               d'accompagnement réduit à « aménagements »
-enseignant                    ses classes                     notes, compétences, Pix
+enseignant                    ses classes (cette année)       notes, compétences, Pix
 cpe                           tous                            absences, retards, sanctions, alertes
 coordonnateur_ulis            les élèves du dispositif ULIS   notes, compétences, accompagnement
 ============================  ==============================  =========================================
@@ -107,9 +107,12 @@ def restreindre(con: duckdb.DuckDBPyConnection, u: Utilisateur) -> None:
         ).fetchall()
     }
     if u.role in ("professeur_principal", "enseignant"):
-        filtre, params = "classe IN (SELECT unnest($classes))", {"classes": list(u.classes) or [""]}
+        # Les élèves de ses classes cette année : pas ceux qui ont quitté l'établissement depuis une
+        # année où ils étaient dans une classe du même nom (vue « eleves », colonne ``actuel``).
+        filtre, params = "actuel AND classe IN (SELECT unnest($classes))", {"classes": list(u.classes) or [""]}
     elif u.role == "coordonnateur_ulis":
-        filtre = f"eleve_id IN (SELECT eleve_id FROM {base}.main.eleves_accompagnement WHERE accompagnement = 'ULIS')"
+        filtre = (f"actuel AND eleve_id IN (SELECT eleve_id FROM {base}.main.eleves_accompagnement "
+                  "WHERE accompagnement = 'ULIS')")
         params = {}
     else:
         filtre, params = "TRUE", {}

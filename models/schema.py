@@ -257,10 +257,13 @@ _JOURNAL = [
 VUES_INTERNES: dict[str, str] = {
     # La classe actuelle : celle de la dernière année où l'élève figure sur une liste (la dernière liste
     # importée pour cette année) ; sans historique (entrepôt d'avant le schéma 3), t_eleves.classe.
+    # ``actuel`` : l'élève figure sur une liste de la dernière année importée (sinon il a quitté
+    # l'établissement, et sa « classe actuelle » est celle de sa dernière année ici) ; sans historique, vrai.
     "t_classes_actuelles": """
-SELECT e.eleve_id, coalesce(s.classe, e.classe) AS classe
+SELECT e.eleve_id, coalesce(s.classe, e.classe) AS classe,
+       s.annee IS NULL OR s.annee = (SELECT max(annee) FROM t_scolarites) AS actuel
 FROM t_eleves e
-LEFT JOIN (SELECT eleve_id, arg_max(classe, {'annee': annee, 'import': import_id}) AS classe
+LEFT JOIN (SELECT eleve_id, arg_max(classe, {'annee': annee, 'import': import_id}) AS classe, max(annee) AS annee
            FROM t_scolarites GROUP BY eleve_id) s USING (eleve_id)""",
     # La classe de l'élève à chaque période (voir « Historique des classes » du README) :
     # 1. celle que les exports de notes de la période lui donnent — la classe des devoirs où il est noté,
@@ -297,7 +300,7 @@ FROM par_liste l FULL JOIN par_notes n USING (eleve_id, annee, periode)""",
 VUES: dict[str, str] = {
     "eleves": """
 SELECT e.eleve_id, e.nom, e.prenom, a.classe, c.niveau, c.voie, e.ine, e.date_naissance,
-       e.entree, e.sortie
+       e.entree, e.sortie, a.actuel
 FROM t_eleves e JOIN t_classes_actuelles a USING (eleve_id) LEFT JOIN t_classes c ON c.classe = a.classe""",
     "scolarites": """
 SELECT s.eleve_id, s.annee, s.classe, c.niveau, c.voie, s.entree, s.sortie

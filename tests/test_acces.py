@@ -104,3 +104,23 @@ def test_journal_d_acces(tmp_path):
     df = acces.lire_audit(db)
     assert df["action"].to_list() == ["export", "consultation"]
     assert stat.S_IMODE(os.stat(acces.fichier_audit(db)).st_mode) == 0o600
+
+
+def test_un_eleve_parti_n_est_plus_vu_par_le_professeur_principal_de_sa_classe(base, tmp_path):
+    """Un élève de 3A en 2024-2025 qui ne figure sur aucune liste de 2025-2026 a quitté l'établissement :
+    sa « classe actuelle » reste 3A (celle de sa dernière année ici, vue ``eleves``), mais le professeur
+    principal de la 3A de cette année ne le voit pas, ni par la recherche, ni dans l'effectif (trouvé en
+    essai : l'accueil comptait 54 élèves en 3A pour 27, et la recherche montrait un ancien élève). La
+    direction et le CPE gardent l'historique de l'établissement ; ``actuel`` le distingue."""
+    from models.records import Eleve
+    parti = Eleve(nom="ANCIEN", prenom="Paul", classe="3A", date_naissance=dt.date(2010, 5, 5),
+                  accompagnement=frozenset({"ULIS"}))
+    r = base.importer(lot(tmp_path, "pronote-eleves", "2024", effectif=True, annee="2024-2025", eleves=[parti]))
+    assert r.statut == "reussi", r.message
+    assert base.sql("SELECT nom, classe, actuel FROM eleves WHERE nom = 'ANCIEN'").rows() == [("ANCIEN", "3A", False)]
+    restreindre(base.con, Utilisateur("pp", "professeur_principal", classes=("3A",)))
+    assert sorted(base.sql("SELECT nom FROM eleves")["nom"]) == ["DUPONT", "LEFÈVRE", "N'DIAYE"]
+    restreindre(base.con, Utilisateur("u", "coordonnateur_ulis"))
+    assert base.sql("SELECT nom FROM eleves")["nom"].to_list() == ["MARTIN"]
+    restreindre(base.con, Utilisateur("c", "cpe"))
+    assert base.valeur("SELECT count(*) FROM eleves WHERE nom = 'ANCIEN'") == 1
