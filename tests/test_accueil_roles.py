@@ -269,6 +269,9 @@ def test_page_accueil_cpe(ecole):
     assert m["Persistance : 10 ou plus"] == ("1", "+1")  # 0 en décembre
     assert m["Seuil légal : 4 à 9"] == ("1", "0")  # CARON en décembre, JOLY en janvier
     assert m["Justificatifs en attente"] == ("2", "")
+    # l'état des données : seulement ce que le CPE peut lire (un « Notes 0 » se lirait « aucune note »)
+    assert {"Élèves", "Absences", "Retards", "Punitions et sanctions"} <= set(m)
+    assert not {"Notes", "Moyennes Pronote", "Évaluations de compétences", "Participations Pix"} & set(m)
     franchis, attente = _tableaux(at)[:2]
     assert franchis["Fiche"].str.startswith("eleve?eleve=").all()  # clé opaque, jamais l'identifiant
     assert not franchis["Fiche"].str.contains("100000008AA").any()

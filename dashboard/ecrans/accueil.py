@@ -20,8 +20,10 @@ LIBELLES = {
     "retards": "Retards", "sanctions": "Punitions et sanctions", "competences": "Évaluations de compétences",
     "pix_profils": "Participations Pix", "imports": "Imports",
 }
+# Seulement ce que le rôle peut lire : un « 0 » pour une donnée hors de ses droits se lirait « aucune ».
+visibles = [(vue, libelle) for vue, libelle in LIBELLES.items() if ui.utilisateur().voit(vue)]
 cols = st.columns(5)
-for i, (vue, libelle) in enumerate(LIBELLES.items()):
+for i, (vue, libelle) in enumerate(visibles):
     cols[i % 5].metric(libelle, fr.nombre(comptes.get(vue, 0), 0))
 
 if comptes["eleves"] == 0:
