@@ -65,7 +65,11 @@ def exiger_utilisateur(db: Path) -> Utilisateur:
         acces.journaliser(db, ent, "connexion", "ENT" + (f" — adresse {adresse}" if adresse else ""))
         return ent
     # Sans ceci, le menu des pages de la session précédente (déconnexion, session expirée) resterait affiché.
-    st.navigation([st.Page(_connexion, title="Connexion", default=True)], position="hidden")
+    # L'adresse d'une page (/classe, ouverte par un favori ou un rechargement) mène aussi à la connexion,
+    # sans le « Page not found » anglais de Streamlit ; connecté, la même adresse ouvre la page.
+    st.navigation([st.Page(_connexion, title="Connexion", default=True)] + [
+        st.Page(_connexion, title="Connexion", url_path=page) for page in _PAGES_DE_L_APPLICATION
+    ], position="hidden")
     st.title("Vigie — connexion")
     st.caption("Les données des élèves sont réservées aux personnels habilités.")
     if st.session_state.get(_EXPIREE):
@@ -95,6 +99,11 @@ def exiger_utilisateur(db: Path) -> Utilisateur:
         st.info("Aucun compte n'existe encore : créez-en un avec `vigie user add IDENTIFIANT --role direction`.")
     st.stop()
     raise AssertionError  # st.stop() ne revient pas
+
+
+#: Les adresses des pages de l'application (``dashboard/ecrans/*.py`` : Streamlit les nomme d'après le fichier).
+_PAGES_DE_L_APPLICATION = sorted(p.stem for p in (Path(__file__).parent / "ecrans").glob("*.py")
+                                 if p.stem not in ("accueil", "__init__"))
 
 
 def _connexion() -> None:

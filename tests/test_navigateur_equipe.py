@@ -110,3 +110,23 @@ def test_tableau_sans_telechargement_integre_et_session_qui_expire(serveur, navi
         assert actions[0] == "fin_de_session"
     finally:
         reglages.write_text("", encoding="utf-8")
+
+
+def test_l_adresse_d_une_page_mene_a_la_connexion_puis_a_la_page(serveur, navigateur):
+    """Un favori ou un rechargement sur /classe sans session : le formulaire de connexion, sans le
+    « Page not found » anglais de Streamlit (trouvé en essai : la fenêtre masquait le formulaire) ; une fois
+    connecté, la page demandée s'ouvre."""
+    url, db, reglages = serveur
+    contexte = navigateur.new_context(viewport={"width": 1400, "height": 1000})
+    page = contexte.new_page()
+    try:
+        connecter(page, f"{url}/classe", "direction1", MDP)
+        page.get_by_text("Connecté : Mme Principale").wait_for(timeout=60_000)
+        page.get_by_role("heading", name="Classe", exact=False).first.wait_for(timeout=60_000)
+        assert "/classe" in page.url
+        texte = page.inner_text("body")
+        assert "Page not found" not in texte and "does not seem to exist" not in texte
+        SORTIE.mkdir(exist_ok=True)
+        page.screenshot(path=str(SORTIE / "adresse_directe_classe.png"))
+    finally:
+        contexte.close()
