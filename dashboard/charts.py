@@ -9,6 +9,7 @@ catégories, échelles séquentielles « viridis » ou divergentes « blueorange
 from __future__ import annotations
 
 import math
+import re
 
 import altair as alt
 import polars as pl
@@ -370,22 +371,47 @@ def comparaison_periodes(df: pl.DataFrame) -> alt.TopLevelMixin:
     )
 
 
+_PERIODE_NOMMEE = re.compile(r"^(Trimestre|Semestre)\s+(\d+)(?:\s+\((\d{4})-(\d{4})\))?$")
+#: Séparateur des lignes d'un libellé d'axe sur plusieurs lignes (``labelExpr`` le découpe).
+SAUT = "|"
+
+
+def periode_courte(texte: str) -> str:
+    """Libellé d'axe d'une période : « Trimestre 1 (2024-2025) » → « T1|24-25 » (deux lignes, ``SAUT``),
+    « Semestre 2 » → « S2 » ; un autre nom est abrégé (``abrege``). Le nom entier reste en infobulle."""
+    m = _PERIODE_NOMMEE.match(texte.strip())
+    if m is None:
+        return abrege(texte, 16)
+    return m[1][0] + m[2] + (f"{SAUT}{m[3][2:]}-{m[4][2:]}" if m[3] else "")
+
+
 def tendance(df: pl.DataFrame, *, titre: str = "") -> alt.TopLevelMixin:
-    """Évolution d'une moyenne au fil des périodes. ``df`` : ``periode``, ``moyenne``, ``serie``."""
+    """Évolution d'une moyenne au fil des périodes. ``df`` : ``periode``, ``moyenne``, ``serie``.
+
+    Chaque période garde son libellé sur l'axe (``periode_courte``, sur deux lignes quand il porte son
+    année) et la largeur suit leur nombre : six trimestres sur deux ans ne se masquent pas l'un l'autre."""
     if df.is_empty():
         return vide()
     periodes = df["periode"].unique(maintain_order=True).to_list()
+    courtes = {p: periode_courte(p) for p in periodes}
+    if len(set(courtes.values())) < len(courtes):  # deux périodes confondues : les noms entiers
+        courtes = {p: p for p in periodes}
+    df = df.with_columns(pl.col("periode").replace_strict(courtes, return_dtype=pl.String).alias("_periode"))
+    lignes = [ligne for c in courtes.values() for ligne in c.split(SAUT)]
+    largeur = max(360, len(periodes) * (largeur_texte(lignes) + 2 * MARGE))
     series = df["serie"].unique(maintain_order=True).to_list()
     return _fr(
         alt.Chart(df).mark_line(point=alt.OverlayMarkDef(filled=True, size=60)).encode(
-            alt.X("periode:N", title=None, sort=periodes, axis=alt.Axis(labelAngle=0)),
+            alt.X("_periode:N", title=None, sort=list(courtes.values()),
+                  axis=_axe_categories(lignes, labelAngle=0, labelExpr=f"split(datum.label, '{SAUT}')")),
             alt.Y("moyenne:Q", title="Moyenne /20", scale=NOTES),
             alt.Color("serie:N", title=None, sort=series,
-                      scale=alt.Scale(domain=series, range=OKABE_ITO[: len(series)])),
+                      scale=alt.Scale(domain=series, range=OKABE_ITO[: len(series)]),
+                      legend=alt.Legend(orient="top", labelLimit=0)),
             alt.StrokeDash("serie:N", sort=series, legend=None),
             tooltip=[alt.Tooltip("serie:N", title="Série"), alt.Tooltip("periode:N", title="Période"),
                      alt.Tooltip("moyenne:Q", title="Moyenne", format=".2f")],
-        ).properties(width=360, height=200, title=titre)
+        ).properties(width=largeur, height=200, title=titre)
     )
 
 

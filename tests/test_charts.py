@@ -276,3 +276,20 @@ def test_ordre_des_niveaux_comme_a_l_ecole() -> None:
     noms = ["ULIS", "CAP2", "Tle", "1re", "2nde", "3e", "6e", "5e", "4e", "CAP1", "10A"]
     assert sorted(noms, key=rang_classe) == ["6e", "5e", "4e", "3e", "2nde", "1re", "Tle", "CAP1", "CAP2",
                                              "10A", "ULIS"]
+
+
+def test_tendance_sur_deux_ans_garde_chaque_periode_lisible() -> None:
+    """Six trimestres sur deux ans (« Trimestre 1 (2024-2025) ») : l'axe les nommait « Trimestre 1 (2024… » et
+    en masquait un sur deux dans 360 px (trouvé en essai, page Élève). Chaque période a son libellé court sur
+    deux lignes, la place de chacun tient dans la largeur, et le nom entier reste en infobulle."""
+    periodes = [f"Trimestre {t} ({a}-{a + 1})" for a in (2024, 2025) for t in (1, 2, 3)]
+    df = pl.DataFrame({"periode": periodes * 2, "moyenne": [12.0] * 12, "serie": ["Élève"] * 6 + ["Classe"] * 6})
+    spec = charts.tendance(df).to_dict()
+    x = spec["encoding"]["x"]
+    assert x["sort"] == ["T1|24-25", "T2|24-25", "T3|24-25", "T1|25-26", "T2|25-26", "T3|25-26"]
+    assert x["axis"]["labelExpr"] == "split(datum.label, '|')"
+    # la place d'un libellé (la largeur par période) couvre sa plus longue ligne (« 24-25 ») à la police de l'axe
+    assert spec["width"] / 6 >= charts.largeur_texte(["24-25", "T1"], x["axis"]["labelFontSize"])
+    assert x["axis"]["labelLimit"] >= charts.largeur_texte(["24-25"])
+    assert {t["title"] for t in spec["encoding"]["tooltip"]} >= {"Période"}
+    assert charts.periode_courte("Semestre 2") == "S2" and charts.periode_courte("Année") == "Année"
