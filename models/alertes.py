@@ -248,14 +248,16 @@ def _avec_precedente(ctx: _Ctx, df: pl.DataFrame, par: list[str], colonnes: list
                        maintain_order="left")
 
 
-def _tendance(avant: float | None, maintenant: float, unite: str = "", hausse_mauvaise: bool = True) -> str | None:
+def _tendance(avant: float | None, maintenant: float, unite: str = "", hausse_mauvaise: bool = True,
+              quand: str = " avant") -> str | None:
+    """« en hausse (3 avant) » ; ``quand`` nomme le point de comparaison (« le mois précédent »)."""
     if avant is None:
         return None
     if abs(maintenant - avant) < 1e-9:
         sens = "stable"
     else:
         sens = "en hausse" if maintenant > avant else "en baisse"
-    return f"{sens} ({fr(avant)}{unite} avant)"
+    return f"{sens} ({fr(avant)}{unite}{quand})"
 
 
 # --- 1 et 2. Absences ---------------------------------------------------------------------------------
@@ -323,7 +325,7 @@ def _absences_mois(ctx: _Ctx) -> list[dict[str, Any]]:
         eid, mois, nj, att = row["eleve_id"], row["mois"], row["nj"], row["att"]
         creneaux = row["creneaux"] or []
         mois_txt = fr_mois(mois)
-        tendance = _tendance(row["nj_avant"] or 0, nj, " le mois précédent")
+        tendance = _tendance(row["nj_avant"] or 0, nj, quand=" le mois précédent")
         effectif = effectifs.get(row["classe"], 1)
         comparaison = (
             f"{fr(total_classe.get((row['classe'], mois), 0) / effectif)} demi-journée(s) non justifiée(s) "
@@ -585,7 +587,7 @@ def _notes_sql(ctx: _Ctx, cte: str, params: dict[str, Any]) -> list[dict[str, An
                 "informer la famille."
             ),
             preuves=_JsonSql(row["preuves"] or "[]"),
-            tendance=_tendance(row["avant"], row["moyenne"], " la période précédente"),
+            tendance=_tendance(row["avant"], row["moyenne"], quand=" la période précédente"),
             comparaison_classe=f"moyenne de la classe : {fr(row['moyenne_classe'])} (min {fr(row['min_classe'])}, max {fr(row['max_classe'])})",
         ))
     # matieres_sous_moyenne : le nombre de matières sous la moyenne par élève et période, et leur total par

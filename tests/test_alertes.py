@@ -89,6 +89,7 @@ def test_quatre_demi_journees_dans_le_mois(ecole, tmp_path):
     assert "L131-8" in a["procedure"] and "DASEN" in a["procedure"]
     assert "06/10/2025" in a["explication"] and "octobre 2025" in a["explication"]
     assert len(json.loads(a["preuves"])) == 4
+    assert a["tendance"] == "en hausse (0 le mois précédent)"  # et non « (0 le mois précédent avant) »
     att = df.filter(regle="justificatifs_en_attente").row(0, named=True)
     assert (att["valeur"], att["gravite"]) == (3, "info")
     assert df.filter(regle="absences_persistance").height == 0

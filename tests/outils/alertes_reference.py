@@ -143,14 +143,16 @@ def _json(x: Any) -> Any:
     return str(x)
 
 
-def _tendance(avant: float | None, maintenant: float, unite: str = "", hausse_mauvaise: bool = True) -> str | None:
+def _tendance(avant: float | None, maintenant: float, unite: str = "", hausse_mauvaise: bool = True,
+              quand: str = " avant") -> str | None:
+    """« en hausse (3 avant) » ; ``quand`` nomme le point de comparaison (« le mois précédent »)."""
     if avant is None:
         return None
     if abs(maintenant - avant) < 1e-9:
         sens = "stable"
     else:
         sens = "en hausse" if maintenant > avant else "en baisse"
-    return f"{sens} ({fr(avant)}{unite} avant)"
+    return f"{sens} ({fr(avant)}{unite}{quand})"
 
 
 # --- 1 et 2. Absences ---------------------------------------------------------------------------------
@@ -193,7 +195,7 @@ def _absences_mois(ctx: _Ctx) -> list[dict[str, Any]]:
         eid, mois, nj, att = row["eleve_id"], row["mois"], row["nj"], row["att"]
         creneaux = row["creneaux"] or []
         mois_txt = fr_mois(mois)
-        tendance = _tendance(row["nj_avant"] or 0, nj, " le mois précédent")
+        tendance = _tendance(row["nj_avant"] or 0, nj, quand=" le mois précédent")
         effectif = effectifs.get(row["classe"], 1)
         comparaison = (
             f"{fr(total_classe.get((row['classe'], mois), 0) / effectif)} demi-journée(s) non justifiée(s) "
@@ -423,7 +425,7 @@ def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
                 "informer la famille."
             ),
             preuves=preuves_de.get((eid, row["annee"], row["periode"], row["matiere"]), []),
-            tendance=_tendance(row["avant"], row["moyenne"], " la période précédente"),
+            tendance=_tendance(row["avant"], row["moyenne"], quand=" la période précédente"),
             comparaison_classe=f"moyenne de la classe : {fr(row['moyenne_classe'])} (min {fr(row['min_classe'])}, max {fr(row['max_classe'])})",
         ))
     sous = (
