@@ -2,76 +2,34 @@
 e1e2033), ligne à ligne en Python, gardée seulement pour les tests différentiels
 (``tests/outils/differentiel.py``) : l'implémentation de ``models/alertes.py`` doit rendre exactement les
 mêmes alertes (texte, preuves et ordre compris). Ne pas la modifier pour suivre ``models`` : une règle qui
-change volontairement change ici aussi, dans le même commit, avec sa raison."""
+change volontairement change ici aussi, dans le même commit, avec sa raison. Seules les règles sont figées ;
+les gravités, l'écriture des nombres et des dates, la tendance et les procédures sont celles de ``models/alertes.py``."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from models import absences as abs_
-from models.formules import neutraliser_cellule
 from models.moyennes import familles, moyennes, moyennes_calculees
-from models.nombres import nombre
 from models.periodes import avec_precedente
 from models.reglages import REGLES, Reglages, charger_reglages
 from models.sanctions import sanction_effacee  # noqa: F401 (R511-13 : models/sanctions.py)
 
+# Ce qui n'a pas changé avec le calcul ensembliste (gravités, écriture des nombres et des dates, tendance,
+# procédures) est lu dans models/alertes.py plutôt que recopié : seules les règles d'avant sont figées ici.
+from models.alertes import (
+    _PROC_10, _PROC_4, SCHEMA, Gravite, _json, _pluriel, _tendance, fr, fr_date, fr_mois, pct,
+    rang_gravite,
+)
+
 if TYPE_CHECKING:
     from models.warehouse import Warehouse
-
-Gravite = Literal["info", "attention", "alerte"]
-#: Les gravités, de la plus grave à la moins grave, avec leur libellé : l'ordre de tous les tris d'alertes.
-GRAVITES: dict[str, str] = {"alerte": "Alerte", "attention": "Attention", "info": "Information"}
-ORDRE_GRAVITE = {g: i for i, g in enumerate(GRAVITES)}
-
-
-def rang_gravite(colonne: str = "gravite") -> pl.Expr:
-    """Clé de tri des alertes, la plus grave d'abord (une gravité inconnue après les autres)."""
-    return pl.col(colonne).replace_strict(ORDRE_GRAVITE, default=len(ORDRE_GRAVITE), return_dtype=pl.Int64)
-
-SCHEMA: dict[str, Any] = {
-    "eleve_id": pl.String, "nom": pl.String, "prenom": pl.String, "classe": pl.String,
-    "regle": pl.String, "libelle": pl.String, "annee": pl.String, "periode": pl.String, "periode_scolaire": pl.String,
-    "gravite": pl.String,
-    "valeur": pl.Float64, "seuil": pl.Float64, "tendance": pl.String, "comparaison_classe": pl.String,
-    "acteur": pl.String, "procedure": pl.String, "explication": pl.String, "preuves": pl.String,
-}
-
-MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-        "novembre", "décembre")
-
-
-# --- Mise en forme française --------------------------------------------------------------------------
-
-
-def fr(x: float | None, decimales: int = 2) -> str:
-    """``12.5`` → ``12,50`` ; ``8.666`` → ``8,67`` ; ``4.0`` → ``4`` (un compte de demi-journées reste
-    entier) : l'arrondi et l'écriture de ``models.nombres``, ceux des tableaux."""
-    return nombre(x, decimales, milliers=False, entier_nu=True)
-
-
-def fr_date(d: dt.date) -> str:
-    return d.strftime("%d/%m/%Y")
-
-
-def fr_mois(d: dt.date) -> str:
-    return f"{MOIS[d.month - 1]} {d.year}"
-
-
-def pct(x: float) -> str:
-    return f"{fr(100 * x, 1)} %"
-
-
-def _pluriel(n: float, mot: str, pluriel: str | None = None) -> str:
-    return f"{fr(n)} {mot if abs(n) < 2 else (pluriel or mot + 's')}"
 
 
 # --- Contexte et construction -------------------------------------------------------------------------
@@ -135,38 +93,7 @@ class _Ctx:
         return f"d'{nom}" if nom[:1].lower() in "aeiouyhàâéèêëîïôöûüœ" else f"de {nom}"
 
 
-def _json(x: Any) -> Any:
-    if isinstance(x, dt.datetime):
-        return x.strftime("%d/%m/%Y %H:%M")
-    if isinstance(x, dt.date):
-        return fr_date(x)
-    return str(x)
-
-
-def _tendance(avant: float | None, maintenant: float, unite: str = "", hausse_mauvaise: bool = True,
-              quand: str = " avant") -> str | None:
-    """« en hausse (3 avant) » ; ``quand`` nomme le point de comparaison (« le mois précédent »)."""
-    if avant is None:
-        return None
-    if abs(maintenant - avant) < 1e-9:
-        sens = "stable"
-    else:
-        sens = "en hausse" if maintenant > avant else "en baisse"
-    return f"{sens} ({fr(avant)}{unite}{quand})"
-
-
 # --- 1 et 2. Absences ---------------------------------------------------------------------------------
-
-_PROC_4 = (
-    "Dialogue avec l'élève et sa famille (entretien avec le CPE), réunion de l'équipe éducative ou "
-    "commission éducative, puis signalement au DASEN par le chef d'établissement "
-    "(Code de l'éducation, L131-8 et R131-7)."
-)
-_PROC_10 = (
-    "Absentéisme persistant : le chef d'établissement informe le DASEN, qui peut adresser un avertissement "
-    "aux responsables légaux et les convoquer ; un personnel d'éducation référent accompagne l'élève "
-    "(circulaire n° 2014-159 du 24 décembre 2014)."
-)
 
 
 def _absences_mois(ctx: _Ctx) -> list[dict[str, Any]]:
@@ -767,96 +694,3 @@ def alertes(
     return df.with_columns(_o=rang_gravite()).sort(
         "_o", "classe", "nom", "prenom", "regle", "annee", "periode", nulls_last=True, maintain_order=True
     ).drop("_o")
-
-
-def publier_alertes(wh: "Warehouse", *, reglages: Reglages | None = None, au: dt.date | None = None) -> int:
-    """Publie la vue ``alertes`` (table temporaire de cette connexion) ; renvoie le nombre d'alertes."""
-    df = alertes(wh, reglages=reglages, au=au).select(
-        "eleve_id", "regle", "annee", "periode", "periode_scolaire", "gravite", "valeur", "seuil", "explication",
-        "classe", "libelle", "acteur", "procedure", "tendance", "comparaison_classe",
-    )
-    wh.con.register("alertes_calculees", df)
-    try:
-        wh.con.execute("CREATE OR REPLACE TEMP TABLE alertes AS SELECT * FROM alertes_calculees")
-    finally:
-        wh.con.unregister("alertes_calculees")
-    return df.height
-
-
-# --- Mentions du conseil de classe --------------------------------------------------------------------
-
-
-def mentions(
-    wh: "Warehouse",
-    classe: str,
-    periode: str,
-    reglages: Reglages | None = None,
-    *,
-    annee: str | None = None,
-    au: dt.date | None = None,
-) -> pl.DataFrame:
-    """La mention proposée au conseil pour chaque élève : la règle et ses signaux vivent dans
-    ``models.conseil`` (:func:`models.conseil.proposer_mentions`, sur la feuille du conseil). Colonnes :
-    eleve_id, nom, prenom, classe, periode, moyenne, progression, sanction, faible_confiance, mention,
-    signaux. Une proposition : le conseil décide."""
-    from models import conseil  # conseil lit les alertes : import à l'appel
-
-    f = conseil.feuille(wh, classe, periode, annee, reglages=reglages, au=au)
-    t = f.tableau
-    noms = wh.sql("SELECT eleve_id, nom, prenom, classe FROM eleves WHERE classe = $c", {"c": classe})
-    return (
-        t.join(noms, on="eleve_id", how="left")
-        .filter(pl.col("moyenne").is_not_null())
-        .select("eleve_id", "nom", "prenom", "classe", pl.lit(periode).alias("periode"), "moyenne",
-                pl.col("variation").alias("progression"), pl.col("sanction_retenue").alias("sanction"),
-                "faible_confiance", "mention", "signaux")
-        .sort("nom", "prenom")
-    )
-
-
-# --- Ligne de commande --------------------------------------------------------------------------------
-
-def _cellule_csv(valeur: Any) -> str:
-    """Une cellule sûre pour un tableur : une formule (=, +, -, @…) est neutralisée par une apostrophe
-    (``models.formules``)."""
-    return neutraliser_cellule("" if valeur is None else fr(valeur) if isinstance(valeur, float) else str(valeur))
-
-
-def _table(lignes: Iterable[list[str]], entetes: list[str]) -> str:
-    lignes = [entetes, *lignes]
-    largeurs = [max(len(l[i]) for l in lignes) for i in range(len(entetes))]
-    rendu = ["  ".join(c.ljust(w) for c, w in zip(l, largeurs)).rstrip() for l in lignes]
-    rendu.insert(1, "  ".join("-" * w for w in largeurs))
-    return "\n".join(rendu)
-
-
-def tableau_alertes(
-    wh: "Warehouse",
-    *,
-    classe: str | None = None,
-    format: Literal["table", "csv"] = "table",
-    reglages: Reglages | None = None,
-    au: dt.date | None = None,
-) -> str:
-    """Les alertes pour ``vigie alerts`` : un tableau lisible, ou un CSV (séparateur « ; », nombres à
-    virgule) sûr à ouvrir dans un tableur."""
-    df = alertes(wh, classe=classe, reglages=reglages, au=au)
-    if format == "csv":
-        colonnes = [c for c in SCHEMA if c != "preuves"]
-        sortie = io.StringIO()
-        w = csv.writer(sortie, delimiter=";", lineterminator="\n")
-        w.writerow(colonnes)
-        for row in df.select(colonnes).iter_rows():
-            w.writerow([_cellule_csv(v) for v in row])
-        return sortie.getvalue()
-    if format != "table":
-        raise ValueError(f"format {format!r} : attendu table ou csv")
-    if df.is_empty():
-        return "Aucune alerte."
-    entetes = ["Gravité", "Classe", "Élève", "Règle", "Période", "Explication"]
-    lignes = [
-        [row["gravite"], row["classe"] or "", f"{row['nom']} {row['prenom']}", row["libelle"],
-         row["periode"] or "", row["explication"]]
-        for row in df.iter_rows(named=True)
-    ]
-    return _table(lignes, entetes) + f"\n\n{df.height} alerte(s)."
