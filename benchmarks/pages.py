@@ -10,7 +10,9 @@ erreur (une première version mesurait, sans le dire, le formulaire de connexion
 
 - **Temps de script** : ``AppTest`` dans ce processus ; *à froid* = caches ``st.cache_data`` et
   ``st.cache_resource`` vidés juste avant le passage (modules déjà importés) ; *à chaud* = la même page
-  relancée, caches pleins (un filtre changé, un retour sur la page).
+  relancée, caches pleins (un filtre changé, un retour sur la page). Le temps CPU médian du processus
+  (utilisateur + système, fils de DuckDB compris) est donné à côté de l'horloge : sur une machine
+  partagée, c'est lui qui dit ce que coûte la page.
 - **Navigateur** : un serveur ``streamlit run`` neuf par rôle ; connexion par le formulaire, puis chaque
   page visitée une fois (modules importés). *À froid* : caches vidés (« Clear cache » de Streamlit, touche
   ``c`` ; Streamlit vide aussi la session), reconnexion — l'accueil, page d'arrivée, est le seul affiché
@@ -27,7 +29,9 @@ from __future__ import annotations
 import ast
 import os
 import re
+import resource
 import shutil
+import statistics
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -213,6 +217,12 @@ def _connecter_apptest(compte: Compte):  # noqa: ANN202
     return at
 
 
+def _cpu() -> float:
+    """Temps CPU de ce processus (utilisateur + système, tous ses fils : le script AppTest et DuckDB), en s."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def mesurer_script(db: Path, comptes: dict[str, Compte], passages: int, nom_jeu: str,
                    roles: list[str] | None = None) -> list[Mesure]:
     """Temps de script, à froid et à chaud, de chaque page pour chaque rôle qui la voit."""
@@ -243,18 +253,23 @@ def mesurer_script(db: Path, comptes: dict[str, Compte], passages: int, nom_jeu:
             for page in liste:
                 froid = Mesure("b", f"script, {page.nom}, {role}, à froid ({nom_jeu})", [], reference=plancher)
                 chaud = Mesure("b", f"script, {page.nom}, {role}, à chaud ({nom_jeu})", [], reference=plancher)
+                cpu: dict[int, list[float]] = {id(froid): [], id(chaud): []}
                 try:
                     at.switch_page(str(page.fichier.relative_to(APP.parent)))
                     for mesure, vider in [(froid, True)] * passages + [(chaud, False)] * passages:
                         if vider:
                             st.cache_data.clear()
                             st.cache_resource.clear()
+                        cpu0 = _cpu()
                         debut = time.perf_counter()
                         at.run()
                         duree = time.perf_counter() - debut
+                        cpu[id(mesure)].append(_cpu() - cpu0)
                         if (absent := contenu_absent(at, page, role)) is not None:
                             raise RuntimeError(absent)
                         mesure.valeurs.append(duree)
+                    for m in (froid, chaud):
+                        m.detail = f"CPU {statistics.median(cpu[id(m)]):.3f} s".replace(".", ",")
                 except Exception as err:  # noqa: BLE001 — une page cassée n'arrête pas les autres mesures
                     for m in (froid, chaud):
                         m.erreurs.append(f"{type(err).__name__} : {str(err)[:160]}")

@@ -75,15 +75,17 @@ navigation = st.navigation(
         if _permises is None or any(f.removesuffix(".py") in _permises for f, _, _ in pages)
     }
 )
-ui.bandeau(utilisateur)
-recherche.barre()
-with st.sidebar:
-    st.caption(f"Connecté : {utilisateur.libelle()}")
-    if not utilisateur.demo:
-        st.button("Se déconnecter", on_click=auth.deconnecter, args=(data.chemin(),), key="deconnexion")
-        auth.surveiller_inactivite()
-# Journal d'accès : une ligne par page ouverte (pas à chaque interaction).
-if st.session_state.get("vigie_derniere_page") != navigation.title:
-    st.session_state["vigie_derniere_page"] = navigation.title
-    acces.journaliser(data.chemin(), utilisateur, "consultation", navigation.title)
-erreurs.executer(navigation.run, navigation.title, data.chemin(), utilisateur)
+# Les lectures de cette exécution partagent une connexion, fermée à la fin (dashboard/data.py).
+with data.connexion_de_page():
+    ui.bandeau(utilisateur)
+    recherche.barre()
+    with st.sidebar:
+        st.caption(f"Connecté : {utilisateur.libelle()}")
+        if not utilisateur.demo:
+            st.button("Se déconnecter", on_click=auth.deconnecter, args=(data.chemin(),), key="deconnexion")
+            auth.surveiller_inactivite()
+    # Journal d'accès : une ligne par page ouverte (pas à chaque interaction).
+    if st.session_state.get("vigie_derniere_page") != navigation.title:
+        st.session_state["vigie_derniere_page"] = navigation.title
+        acces.journaliser(data.chemin(), utilisateur, "consultation", navigation.title)
+    erreurs.executer(navigation.run, navigation.title, data.chemin(), utilisateur)

@@ -33,7 +33,16 @@ _EXPIREE = "vigie_session_expiree"
 
 
 def est_demo(db: Path) -> bool:
-    if not db.exists():
+    """L'entrepôt est-il l'école fictive ? Lu une fois par version de l'entrepôt (le drapeau ne change
+    qu'avec un import, qui remplace le fichier) : pas une connexion à chaque exécution de page."""
+    from dashboard.data import version
+
+    return _est_demo(str(db), version(db))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _est_demo(db: str, version_entrepot: tuple[int, int]) -> bool:
+    if version_entrepot == (0, 0):  # pas d'entrepôt
         return False
     with lecture(db) as wh:
         return wh.est_demo()

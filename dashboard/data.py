@@ -1,17 +1,22 @@
-"""L'accès aux données des pages : une connexion en lecture seule de courte durée par requête, en cache.
+"""L'accès aux données des pages : une connexion en lecture seule de courte durée, en cache.
 
 Le cache (``st.cache_data``) est indexé par le chemin de l'entrepôt et sa *version* (inode + date de
 modification) : un import remplace le fichier (``os.replace`` dans ``models.warehouse.ecriture``), la
-version change, les pages relisent. Chaque appel ouvre sa propre connexion (``lecture``) et
-``Warehouse.sql`` y prend un curseur par requête : les connexions DuckDB ne se partagent pas entre les
-sessions Streamlit (threads).
+version change, les pages relisent. Les lectures qui manquent le cache pendant une exécution de page
+(:func:`connexion_de_page`, ouverte par ``app.py``) partagent **une** connexion (``lecture``), fermée à la
+fin de l'exécution : ouvrir une connexion, vérifier son schéma et poser les vues du périmètre coûte
+≈ 25 ms, une page à froid en faisait jusqu'à vingt. Hors d'une exécution de page, chaque appel ouvre la
+sienne. Les connexions DuckDB ne se partagent pas entre les sessions Streamlit (threads) : celle de la
+page n'est vue que du fil qui l'exécute.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -41,6 +46,55 @@ def version(path: Path | None = None) -> tuple[int, int]:
     return (s.st_ino, s.st_mtime_ns)
 
 
+_FIL = threading.local()
+
+
+@contextlib.contextmanager
+def connexion_de_page() -> Iterator[None]:
+    """Pendant le bloc, les lectures de ce fil partagent une connexion par (entrepôt, version, utilisateur),
+    ouverte à la première lecture qui manque le cache et fermée en sortie (``st.stop`` et ``st.rerun``
+    compris) : aucune connexion ne survit à l'exécution de la page (un fichier remplacé par un import n'est
+    jamais lu par une connexion restée ouverte sur l'ancien)."""
+    if getattr(_FIL, "connexions", None) is not None:  # déjà dans une exécution de page
+        yield
+        return
+    _FIL.connexions = {}
+    try:
+        yield
+    finally:
+        connexions, _FIL.connexions = _FIL.connexions, None
+        for wh in connexions.values():
+            wh.close()
+
+
+@contextlib.contextmanager
+def _connexion(path: str, version_entrepot: tuple[int, int], utilisateur: Utilisateur | None) -> Iterator[Any]:
+    """La connexion de lecture de la page en cours (:func:`connexion_de_page`), sinon une connexion neuve
+    fermée en sortie. Une lecture qui échoue ferme la connexion partagée (pas d'état douteux réutilisé)."""
+    connexions = getattr(_FIL, "connexions", None)
+    if connexions is None:
+        wh = lecture(path, utilisateur=utilisateur)
+        try:
+            yield wh
+        finally:
+            wh.close()
+        return
+    cle = (path, version_entrepot, utilisateur)
+    wh = connexions.get(cle)
+    if wh is None:
+        # Une autre version (import pendant l'exécution) : l'ancienne connexion d'abord fermée, sinon DuckDB
+        # rendrait l'instance déjà ouverte sur l'ancien fichier pour le même chemin.
+        for autre in [c for c in connexions if c[0] == path]:
+            connexions.pop(autre).close()
+        wh = connexions[cle] = lecture(path, utilisateur=utilisateur)
+    try:
+        yield wh
+    except BaseException:
+        if connexions.get(cle) is wh:
+            connexions.pop(cle).close()
+        raise
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
 def _executer(
     path: str, version_entrepot: tuple[int, int], utilisateur: Utilisateur, module: str, fonction: str,
@@ -51,11 +105,8 @@ def _executer(
     f = getattr(importlib.import_module(module), fonction)
     # Le périmètre de l'utilisateur est appliqué à la connexion même (vues restreintes, models/acces.py) ;
     # il fait partie de la clé du cache : deux rôles ne partagent jamais un résultat.
-    wh = lecture(path, utilisateur=utilisateur)
-    try:
+    with _connexion(path, version_entrepot, utilisateur) as wh:
         return f(wh, *args, **dict(kwargs))
-    finally:
-        wh.close()
 
 
 def appel(fonction: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -83,11 +134,8 @@ def _executer_suivi(
 ) -> Any:
     # Les versions sont des paramètres sans « _ » : st.cache_data ne hache pas ceux qui en commencent un.
     f = getattr(importlib.import_module(module), fonction)
-    wh = lecture(path, utilisateur=utilisateur)
-    try:
+    with _connexion(path, version_entrepot, utilisateur) as wh:
         return f(path, wh, utilisateur, *args, **dict(kwargs))
-    finally:
-        wh.close()
 
 
 def appel_suivi(fonction: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -12,7 +12,7 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from models import suivi
+from models import conseil, suivi
 from models.errors import VigieError
 from models.warehouse import lecture
 
@@ -88,7 +88,9 @@ def formulaire(
 
 def chronologie(eleve_id: str, classe: str | None) -> None:
     """La chronologie de l'élève : alertes, étapes, décisions, les plus récentes d'abord."""
-    c = data.appel_suivi(suivi.chronologie, eleve_id, classe=classe)
+    # Les alertes de l'élève sont celles de l'onglet Alertes (même appel, déjà en cache) : pas calculées deux fois.
+    alertes = data.appel_suivi(suivi.avec_statuts, data.appel(conseil.alertes_eleve, eleve_id, classe))
+    c = data.appel_suivi(suivi.chronologie, eleve_id, classe=classe, alertes=alertes)
     if c.is_empty():
         st.caption("Rien n'est encore consigné pour cet élève.")
         return
