@@ -95,7 +95,19 @@ def jeu(taille: str, data: Path = DATA, *, graine: int = GRAINE, reutiliser: boo
         preparer_base(j)
         preparer_complet(j)
         fiche.write_bytes(pickle.dumps(plan))  # en dernier : sa présence dit que le jeu est complet
-    return Jeu(taille, dossier, pickle.loads(fiche.read_bytes()))
+    return Jeu(taille, dossier, _replacer(pickle.loads(fiche.read_bytes()), dossier / "fichiers"))
+
+
+def _replacer(plan: Plan, fichiers: Path) -> Plan:
+    """Le plan d'un jeu recopié ailleurs (un autre arbre de travail) : les chemins, absolus dans
+    ``plan.pkl``, repris sous son dossier ``fichiers`` actuel."""
+    def ici(chemin: Path) -> Path:
+        if chemin.is_relative_to(fichiers) or "fichiers" not in chemin.parts:
+            return chemin
+        parties = chemin.parts
+        k = len(parties) - 1 - parties[::-1].index("fichiers")
+        return fichiers.joinpath(*parties[k + 1:])
+    return [(p[0], ici(p[1]), *p[2:]) for p in plan]
 
 
 def derniere_annee(j: Jeu) -> Jeu:

@@ -22,10 +22,9 @@ from models.warehouse import ResultatImport, Warehouse, ecriture
 Entree = Union[tuple[str, Path, dict[str, Any]], Lot]
 
 #: Fichiers lus ensemble et écrits en une transaction, au plus : la mémoire reste bornée quel que soit le
-#: nombre de fichiers (un paquet de notes tient en quelques Mo de texte). Chaque transaction rafraîchit les
-#: moyennes de ses périodes (models/precalcul.py) : 1 000 plutôt que 200, c'est cinq fois moins de
-#: rafraîchissements — l'écriture de l'école fictive passe de 2,4 à 1,2 s de CPU — pour une pointe de
-#: mémoire un peu plus haute (BENCHMARKS.md, cas d : la vitesse l'emporte).
+#: nombre de fichiers (un paquet de notes tient en quelques Mo de texte). 1 000 plutôt que 200 : une fusion
+#: par table coûte moins cher en grand, pour une pointe de mémoire un peu plus haute (BENCHMARKS.md,
+#: cas d : la vitesse l'emporte). Les moyennes sont recalculées une fois pour tout l'import.
 TAILLE_PAQUET = 1000
 
 
@@ -58,7 +57,9 @@ def importer(
         if rapport:
             rapport(res)
 
-    with _ouvrir(cible) as wh:
+    # Les moyennes des périodes touchées sont recalculées une fois, après le dernier paquet
+    # (Warehouse.moyennes_differees), pas à chaque transaction de paquet.
+    with _ouvrir(cible) as wh, wh.moyennes_differees():
         def vider() -> None:
             if not paquet:
                 return

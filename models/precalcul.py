@@ -9,7 +9,13 @@ Qui rafraîchit, dans sa propre transaction (un import refusé n'a donc rien raf
 - un import (``Warehouse._ecrire_lignes``) : les seules périodes (année × période) de ses devoirs, avant et
   après l'import (un devoir qui change de période est recalculé des deux côtés) ; tout, s'il change un élève,
   une classe, une matière (coefficient, famille, service) ou une période ; rien si aucune ligne n'a changé
-  (réimport à l'identique) ;
+  (réimport à l'identique). Un import de plusieurs fichiers (``connectors.importation.importer``, ses
+  paquets de 1 000 fichiers) **diffère** ces rafraîchissements : chaque transaction de paquet note ses
+  périodes et retire l'empreinte du calcul (:func:`invalider`), et une transaction finale les recalcule
+  toutes une fois (:func:`rafraichir_et_valider`, ``Warehouse.moyennes_differees``) — trois fois moins de
+  calcul pour l'année d'un lycée, et les lecteurs ne voient jamais l'état intermédiaire (la session
+  d'écriture travaille sur une copie, remise en place à la fin) ; si le processus meurt entre les deux,
+  l'empreinte manquante fait tout recalculer à la prochaine ouverture en écriture ;
 - une purge (``models.retention.purger``) : les périodes de l'année purgée ;
 - l'ouverture en écriture (``Warehouse.migrer``) : tout, si le calcul a changé depuis le dernier
   remplissage (empreinte du SQL dans ``t_meta``, clé ``moyennes_calcul``) — une mise à jour de Vigie
@@ -62,6 +68,23 @@ def assurer(con: duckdb.DuckDBPyConnection, sql_calcul: str) -> bool:
     con.execute("DELETE FROM t_meta WHERE cle = ?", [_CLE_META])
     con.execute("INSERT INTO t_meta VALUES (?, ?)", [_CLE_META, voulue])
     return True
+
+
+def invalider(con: duckdb.DuckDBPyConnection) -> None:
+    """Marque ``t_moyennes`` comme à refaire en entier (empreinte retirée de ``t_meta``), dans la transaction
+    de l'appelant : un import dont le rafraîchissement est différé (:meth:`models.warehouse.Warehouse.moyennes_differees`)
+    le dit dans la transaction de ses données ; si le processus s'arrête avant le rafraîchissement, la
+    prochaine ouverture en écriture (:func:`assurer`) recalcule tout."""
+    con.execute("DELETE FROM t_meta WHERE cle = ?", [_CLE_META])
+
+
+def rafraichir_et_valider(con: duckdb.DuckDBPyConnection, sql_calcul: str,
+                          periodes: Iterable[tuple[str, str]] | None = None) -> None:
+    """Le rafraîchissement différé : :func:`rafraichir` les ``periodes`` (``None`` : toutes), puis l'empreinte
+    du calcul remise (la table est de nouveau exacte) ; dans la transaction de l'appelant."""
+    rafraichir(con, periodes)
+    con.execute("DELETE FROM t_meta WHERE cle = ?", [_CLE_META])
+    con.execute("INSERT INTO t_meta VALUES (?, ?)", [_CLE_META, empreinte(sql_calcul)])
 
 
 def rafraichir(con: duckdb.DuckDBPyConnection, periodes: Iterable[tuple[str, str]] | None = None) -> None:

@@ -107,6 +107,9 @@ class Warehouse:
         #: Les matières déclarées (t_matieres), lues une fois par écriture (:meth:`importer`,
         #: :meth:`importer_plusieurs`) : aucun fichier d'un paquet ne les change avant l'écriture du paquet.
         self._matieres_ecriture: set[str] | None = None
+        #: Pendant :meth:`moyennes_differees` : les périodes dont les moyennes restent à refaire (``None``
+        #: dedans : toutes) ; ``False`` hors d'un tel bloc (chaque import rafraîchit aussitôt).
+        self._differees: set[tuple[str, str]] | None | bool = False
         if self.path != ":memory:" and not read_only and neuf:
             os.chmod(self.path, 0o600)
         if not read_only:
@@ -176,6 +179,48 @@ class Warehouse:
             precalcul.assurer(self.con, schema.CALCULS[precalcul.CALCUL])
             self.con.execute("DELETE FROM t_meta WHERE cle = 'schema_version'")
             self.con.execute("INSERT INTO t_meta VALUES ('schema_version', ?)", [str(schema.VERSION)])
+
+    @contextlib.contextmanager
+    def moyennes_differees(self) -> Iterator[None]:
+        """Pendant le bloc, les imports (:meth:`importer`, :meth:`importer_plusieurs`) ne recalculent pas
+        les moyennes de leurs périodes (``models/precalcul.py``) : chacun les note, et retire l'empreinte du
+        calcul dans sa propre transaction ; à la sortie du bloc, **une** transaction les recalcule toutes.
+        Un import de 2 000 exports en trois paquets recalculait trois fois les mêmes périodes. Chaque
+        fichier reste écrit (ou refusé) dans sa transaction, avec son journal ; les moyennes ne sont
+        fausses qu'entre deux transactions d'une même session d'écriture (:func:`ecriture` travaille sur
+        une copie que les lecteurs ne voient pas). Imbriqué : le bloc extérieur rafraîchit."""
+        if self._differees is not False:
+            yield
+            return
+        self._differees = set()
+        termine = False
+        try:
+            yield
+            termine = True
+        finally:
+            periodes, self._differees = self._differees, False
+            if periodes != set():
+                try:
+                    with self.atomic():
+                        precalcul.rafraichir_et_valider(self.con, schema.CALCULS[precalcul.CALCUL], periodes)
+                except Exception:
+                    if termine:
+                        raise
+                    # une autre erreur remonte déjà : l'empreinte retirée fera tout recalculer à la prochaine
+                    # ouverture en écriture
+
+    def _rafraichir(self, periodes: set[tuple[str, str]] | None) -> None:
+        """Les moyennes de ces périodes (``None`` : toutes), aussitôt, ou notées pour la fin du bloc
+        :meth:`moyennes_differees` ; dans la transaction de l'import."""
+        if self._differees is False:
+            precalcul.rafraichir(self.con, periodes)
+            return
+        precalcul.invalider(self.con)  # chaque fois : la transaction d'un paquet refusé est annulée avec le sien
+        if self._differees is not None:
+            if periodes is None:
+                self._differees = None
+            else:
+                self._differees |= periodes
 
     # -- élèves connus -----------------------------------------------------------------------------
 
@@ -580,9 +625,9 @@ class Warehouse:
                     changees.add(table)
             progression(f"écriture de {table}", 0.6 + 0.4 * (i + 1) / len(tables))
         if changees & precalcul.TABLES_GLOBALES:
-            precalcul.rafraichir(self.con)
+            self._rafraichir(None)
         elif changees & {"t_notes", "t_devoirs"}:
-            precalcul.rafraichir(self.con, periodes | precalcul.periodes_des_devoirs(self.con, touches))
+            self._rafraichir(periodes | precalcul.periodes_des_devoirs(self.con, touches))
 
     def _fusionner(
         self, table: schema.Table, rows: list[tuple], *, tout_nouveau: bool = False

@@ -158,3 +158,52 @@ def test_calcul_change_tout_est_recalcule_a_l_ouverture(tmp_path: Path) -> None:
         w.con.execute("DELETE FROM t_moyennes WHERE matiere IS NULL")
     with ecriture(db) as w:
         assert w.valeur("SELECT count(*) FROM t_moyennes WHERE matiere IS NULL") == 0
+
+
+def test_import_de_plusieurs_paquets_recalcule_une_fois(wh: Warehouse, tmp_path: Path, appels: list,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """connectors.importation.importer diffère les rafraîchissements de ses paquets (Warehouse.moyennes_differees) :
+    un seul, à la fin, pour les périodes de tous les paquets — un fichier refusé au milieu d'un paquet
+    compris (sa transaction est annulée, les autres fichiers repassent seuls)."""
+    from connectors import importation
+
+    monkeypatch.setattr(importation, "TAILLE_PAQUET", 2)
+    lots = [_notes(tmp_path, "a.csv", 4.0), _notes(tmp_path, "x.csv", 5.0, eleve="INCONNU", prenom="Personne"),
+            _notes(tmp_path, "b.csv", 6.0, periode="Trimestre 1", eleve="PETIT", prenom="Hugo",
+                   date=dt.date(2025, 11, 3)),
+            _notes(tmp_path, "c.csv", 7.0, eleve="PETIT", prenom="Hugo")]
+    # des lots sans connecteur ne se groupent pas en paquets : on les écrit par paquets de deux à la main
+    resultats: list = []
+    with wh.moyennes_differees():
+        for debut in range(0, len(lots), 2):
+            resultats += wh.importer_plusieurs(lots[debut:debut + 2])
+        assert appels == []  # rien n'est recalculé pendant l'import…
+        assert wh.valeur("SELECT count(*) FROM t_meta WHERE cle = 'moyennes_calcul'") == 0  # … et c'est écrit
+    assert [r.statut for r in resultats] == ["reussi", "rejete", "reussi", "reussi"]
+    assert appels == [{("2025-2026", "Trimestre 1"), ("2025-2026", "Trimestre 2")}]
+    egal_au_calcul(wh)
+    assert wh.valeur("SELECT count(*) FROM t_meta WHERE cle = 'moyennes_calcul'") == 1
+    # par le chemin de vigie import : mêmes moyennes, un rafraîchissement pour tout l'import
+    appels.clear()
+    assert [r.statut for r in importation.importer(wh, [_notes(tmp_path, "d.csv", 8.0), _notes(tmp_path, "e.csv", 9.0)])] == ["reussi"] * 2
+    assert appels == [{("2025-2026", "Trimestre 2")}]
+    egal_au_calcul(wh)
+
+
+def test_import_differe_interrompu_tout_est_recalcule_a_l_ouverture(tmp_path: Path) -> None:
+    """Un processus qui meurt entre la transaction d'un paquet et le rafraîchissement final : l'empreinte
+    retirée dans la transaction du paquet fait tout recalculer à la prochaine ouverture en écriture."""
+    db = ecole.construire(tmp_path / "e.duckdb")
+    w = Warehouse(db)
+    vrai = precalcul.rafraichir_et_valider
+    precalcul.rafraichir_et_valider = lambda *a, **k: None  # le rafraîchissement final n'a jamais lieu
+    try:
+        with w.moyennes_differees():
+            assert w.importer(_notes(tmp_path, "t2.csv", 2.0)).statut == "reussi"
+    finally:
+        precalcul.rafraichir_et_valider = vrai
+    with pytest.raises(AssertionError):
+        egal_au_calcul(w)
+    w.close()
+    with ecriture(db) as w:
+        egal_au_calcul(w)
