@@ -9,6 +9,7 @@ hors année) — laisse une ligne « rejete » dans le journal des imports, d'o�
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Union
@@ -59,7 +60,7 @@ def importer(
 
     # Les moyennes des périodes touchées sont recalculées une fois, après le dernier paquet
     # (Warehouse.moyennes_differees), pas à chaque transaction de paquet.
-    with _ouvrir(cible) as wh, wh.moyennes_differees():
+    with _sans_ramasse_miettes(), _ouvrir(cible) as wh, wh.moyennes_differees():
         def vider() -> None:
             if not paquet:
                 return
@@ -106,6 +107,24 @@ def _lire_par_paquets(plan: Iterable[Entree]) -> Iterator[tuple[Entree, Lot | Im
         paquet.append(entree)
     if paquet:
         yield from lire(paquet)
+
+
+@contextlib.contextmanager
+def _sans_ramasse_miettes() -> Iterator[None]:
+    """Le ramasse-miettes cyclique de Python suspendu pendant l'import : les centaines de milliers de
+    tuples, listes et enregistrements d'un paquet le déclenchaient des centaines de fois, et chacune de ses
+    passes complètes reparcourait tous les objets de l'interpréteur (bibliothèques comprises) — 0,25 s de
+    CPU sur 1,9 pour l'année d'un lycée (BENCHMARKS.md, cas a). Les objets d'un import ne forment pas de
+    cycles (ils sont libérés par leur compteur de références) ; ce qui en formerait est ramassé à la
+    première passe après l'import. ``gc.freeze`` n'est pas utilisé : dans le tableau de bord, qui vit
+    longtemps, il rendrait permanents les objets déjà morts."""
+    actif = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if actif:
+            gc.enable()
 
 
 @contextlib.contextmanager

@@ -301,7 +301,9 @@ def titres_colonnes(entetes: Sequence[Ligne]) -> list[tuple[str, ...]]:
     if not entetes:
         return []
     largeur = max(len(e.cellules) for e in entetes)
-    grille = [[e.cellule(i) for i in range(largeur)] for e in entetes]
+    grille = [[*e.cellules, *([""] * (largeur - len(e.cellules)))] for e in entetes]
+    if len(grille) == 1:
+        return [(t,) for t in grille[0]]
     for r in range(len(grille) - 1):
         courant = ""
         for i in range(largeur):
@@ -311,7 +313,7 @@ def titres_colonnes(entetes: Sequence[Ligne]) -> list[tuple[str, ...]]:
                 grille[r][i] = courant
             else:
                 courant = ""
-    return [tuple(grille[r][i] for r in range(len(grille))) for i in range(largeur)]
+    return list(zip(*grille))
 
 
 def titre_plat(titres: tuple[str, ...]) -> str:
@@ -335,20 +337,27 @@ def trouver_colonnes(
     colonnes trouvées et les manquantes.
     """
     cles = [cle_entete(t) for t in titres]
+    positions: dict[str, list[int]] = {}  # clé → colonnes qui la portent, dans l'ordre
+    for i, c in enumerate(cles):
+        if c:
+            positions.setdefault(c, []).append(i)
     trouvees: dict[str, int] = {}
+    prises: set[int] = set()
     for nom, variantes in synonymes.items():
         voulues = {cle_entete(v) for v in (nom, *variantes)}
-        for i, c in enumerate(cles):
-            if c and c in voulues and i not in trouvees.values():
-                trouvees[nom] = i
-                # Deux colonnes au même titre (« Classe » répétée par un copier-coller) : laquelle croire ?
-                if c in cles[i + 1 :]:
-                    j = cles.index(c, i + 1)
-                    raise ImportRejected(
-                        f"deux colonnes « {titres[i]} » (colonnes {i + 1} et {j + 1}) : gardez-en une seule",
-                        fichier=fichier, ligne=ligne, colonne=j + 1,
-                    )
-                break
+        # la première colonne (de gauche à droite) qui porte l'une des variantes et n'est pas déjà prise
+        i = min((k for c in voulues for k in positions.get(c, ()) if k not in prises), default=None)
+        if i is None:
+            continue
+        trouvees[nom] = i
+        prises.add(i)
+        # Deux colonnes au même titre (« Classe » répétée par un copier-coller) : laquelle croire ?
+        j = next((k for k in positions[cles[i]] if k > i), None)
+        if j is not None:
+            raise ImportRejected(
+                f"deux colonnes « {titres[i]} » (colonnes {i + 1} et {j + 1}) : gardez-en une seule",
+                fichier=fichier, ligne=ligne, colonne=j + 1,
+            )
     manquantes = [r for r in requises if r not in trouvees]
     if manquantes:
         presentes = [t for t in titres if t] or ["(aucune)"]

@@ -482,7 +482,8 @@ def _lire_donnees(lignes: pl.DataFrame, fichiers: dict[int, _Fichier]) -> dict[i
         devoirs = [_devoir(fi.colonnes_devoirs[k], classe, fi.matiere, fi.periode, fi.ramener, fi.colonnes_devoirs)
                    for classe, k in premieres.get(i, [])]
         n0, n1 = tranches_notes.get(i, (0, 0))
-        bloc = NotesLues(refs, devoirs, *(c[n0:n1] for c in colonnes_notes))
+        # chaque (texte, barème) a été lu par lire_note avec le barème de sa colonne, qui est celui du devoir
+        bloc = NotesLues(refs, devoirs, *(c[n0:n1] for c in colonnes_notes), valeurs_lues=True)
         moyennes: list[MoyenneSource] = []
         if fi.periode and fi.col_moy is not None:
             moyenne_classe = moyennes_classe.get(i)

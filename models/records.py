@@ -370,7 +370,13 @@ class NotesLues(Sequence[Note]):
         devoir: Sequence[int],
         valeur: Sequence[float | None],
         statut: Sequence[StatutNote],
+        *,
+        valeurs_lues: bool = False,
     ) -> None:
+        """``valeurs_lues`` : chaque (valeur, statut) vient de :func:`connectors.pronote_csv.lire_note`
+        appelée avec le barème de son devoir (le lecteur ensembliste de ``pronote_notes``, qui refuse déjà,
+        situées, les valeurs hors barème) ; la règle de :class:`Note` n'est alors pas revérifiée note à note
+        (un quart de seconde pour l'année d'un lycée). Formes et indices le sont toujours."""
         self.eleves, self.devoirs = tuple(eleves), tuple(devoirs)
         self.eleve, self.devoir = list(eleve), list(devoir)
         try:  # un StatutNote est aussi sa valeur : « note » ou StatutNote.NOTE donnent le membre
@@ -383,6 +389,8 @@ class NotesLues(Sequence[Note]):
         if n and not (0 <= min(self.eleve) and max(self.eleve) < len(self.eleves)
                       and 0 <= min(self.devoir) and max(self.devoir) < len(self.devoirs)):
             raise ValueError("note rattachée à un élève ou un devoir inexistant")
+        if valeurs_lues:
+            return
         baremes = [d.bareme for d in self.devoirs]
         for i, (d, v, s) in enumerate(zip(self.devoir, self.valeur, self.statut)):
             if s is StatutNote.NOTE:

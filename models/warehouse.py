@@ -378,13 +378,17 @@ class Warehouse:
 
     def _preparer(
         self, lot: Lot, res: ResultatImport, ignorer_inconnus: bool, progression: Progression
-    ) -> dict[str, list[tuple]]:
-        """Valide un lot et le traduit en lignes de tables (élèves rapprochés) ; n'écrit rien."""
-        lignes: dict[str, list[tuple]] = {}
+    ) -> dict[str, list[tuple] | _Colonnes]:
+        """Valide un lot et le traduit en lignes de tables (élèves rapprochés) ; n'écrit rien. Les notes
+        d'un export lu en colonnes (:class:`NotesLues`) restent en colonnes (:class:`_Colonnes`)."""
+        lignes: dict[str, list[tuple] | _Colonnes] = {}
 
-        def ajouter(table: str, rows: list[tuple]) -> None:
+        def ajouter(table: str, rows: list[tuple] | _Colonnes) -> None:
             if rows:
-                lignes.setdefault(table, []).extend(rows)
+                if isinstance(rows, _Colonnes):
+                    lignes[table] = rows  # une seule source de notes par lot
+                else:
+                    lignes.setdefault(table, []).extend(rows)
 
         progression("préparation", 0.0)
         if lot.etablissement:
@@ -474,9 +478,13 @@ class Warehouse:
             utiles = {d for e, d in zip(bloc.eleve, bloc.devoir) if eids[e] is not None}
             dids = [devoir_id(d) if i in utiles else "" for i, d in enumerate(bloc.devoirs)]
             valeurs = {s: s.value for s in StatutNote}
-            notes = [(eids[e], dids[d], v, valeurs[s])
-                     for e, d, v, s in zip(bloc.eleve, bloc.devoir, bloc.valeur, bloc.statut)
-                     if eids[e] is not None]
+            eleve, devoir, valeur, statut = bloc.eleve, bloc.devoir, bloc.valeur, bloc.statut
+            if any(eids[e] is None for e in notes_de):  # des élèves écartés (--ignorer-inconnus)
+                gardees = [i for i, e in enumerate(eleve) if eids[e] is not None]
+                eleve, devoir, valeur, statut = ([c[i] for i in gardees] for c in (eleve, devoir, valeur, statut))
+            # En colonnes jusqu'à l'entrepôt (une liste par colonne, pas un tuple par note).
+            notes = _Colonnes(eleve_id=[eids[e] for e in eleve], devoir_id=[dids[d] for d in devoir],
+                              valeur=list(valeur), statut=[valeurs[s] for s in statut])
         else:
             ids_devoirs: dict[int, tuple[Devoir, str]] = {}  # un devoir porte les notes de toute une classe
             for n in lot.notes:
@@ -595,12 +603,25 @@ class Warehouse:
             )
         return lignes
 
-    def _ecrire_lignes(self, lots: list[tuple[ResultatImport, dict[str, list[tuple]]]], progression: Progression) -> None:
+    def _ecrire_lignes(self, lots: list[tuple[ResultatImport, dict[str, list[tuple] | _Colonnes]]],
+                       progression: Progression) -> None:
         """Écrit les lignes d'un ou plusieurs lots : une fusion par table, décomptes rendus à chaque lot."""
-        tables: dict[str, list[tuple]] = {}
+        tables: dict[str, list[tuple] | _Colonnes] = {}
+        # Une table dont un lot donne des colonnes est mise en colonnes pour tout le paquet.
+        en_colonnes = {t for _, lignes in lots for t, rows in lignes.items() if isinstance(rows, _Colonnes)}
         for indice, (res, lignes) in enumerate(lots):
             for table, rows in lignes.items():
-                tables.setdefault(table, []).extend(row + (indice, res.import_id) for row in rows)
+                if table in en_colonnes:
+                    noms = schema.TABLES[table].noms
+                    cols = tables.setdefault(table, _Colonnes({c: [] for c in (*noms, "_lot", "_import_id")}))
+                    morceaux = rows if isinstance(rows, _Colonnes) else dict(zip(noms, map(list, zip(*rows))))
+                    for c in noms:
+                        cols[c].extend(morceaux[c])
+                    n = len(morceaux[noms[0]])
+                    cols["_lot"].extend([indice] * n)
+                    cols["_import_id"].extend([res.import_id] * n)
+                else:
+                    tables.setdefault(table, []).extend(row + (indice, res.import_id) for row in rows)
         # Des devoirs tous inconnus n'ont encore aucune note : leurs notes s'insèrent sans chercher
         # de doublon dans t_notes (la jointure coûterait un parcours de toute la table à chaque fichier).
         devoirs = [row[0] for row in tables.get("t_devoirs", [])]
@@ -609,8 +630,12 @@ class Warehouse:
         ))
         # Les moyennes à recalculer : périodes des devoirs touchés, avant l'écriture (un devoir peut changer
         # de période) et après (models/precalcul.py).
-        col = schema.TABLES["t_notes"].noms.index("devoir_id")
-        touches = set(devoirs) | {row[col] for row in tables.get("t_notes", [])}
+        notes = tables.get("t_notes", [])
+        if isinstance(notes, _Colonnes):
+            touches = set(devoirs) | set(notes["devoir_id"])
+        else:
+            col = schema.TABLES["t_notes"].noms.index("devoir_id")
+            touches = set(devoirs) | {row[col] for row in notes}
         periodes = precalcul.periodes_des_devoirs(self.con, touches) if devoirs_connus else set()
         changees: set[str] = set()
         for i, (table, rows) in enumerate(tables.items()):
@@ -630,7 +655,7 @@ class Warehouse:
             self._rafraichir(periodes | precalcul.periodes_des_devoirs(self.con, touches))
 
     def _fusionner(
-        self, table: schema.Table, rows: list[tuple], *, tout_nouveau: bool = False
+        self, table: schema.Table, rows: list[tuple] | _Colonnes, *, tout_nouveau: bool = False
     ) -> dict[int, tuple[int, int, int]]:
         """Upsert par clé naturelle : dédoublonne (la dernière ligne l'emporte, d'un fichier au suivant
         comme dans un même fichier), insère les nouvelles clés, remplace les lignes dont une valeur a
@@ -638,7 +663,7 @@ class Warehouse:
         change rien). Chaque ligne porte en dernier l'indice de son lot et son ``import_id``.
         Renvoie, par lot : (insérées, mises à jour, inchangées)."""
         types = {c: _POLARS[t] for c, t in table.colonnes} | {"_lot": pl.Int32, "_import_id": pl.Int32}
-        df = pl.DataFrame(rows, schema=types, orient="row")
+        df = pl.DataFrame(dict(rows), schema=types) if isinstance(rows, _Colonnes) else pl.DataFrame(rows, schema=types, orient="row")
         for c in table.cle:
             if c not in table.cle_nullable and df[c].null_count():
                 raise ImportRejected(f"valeur manquante dans la clé « {c} » de {table.nom.removeprefix('t_')}")
@@ -962,6 +987,15 @@ class Warehouse:
             rows = self.con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
             out[t] = hashlib.sha256(repr(rows).encode()).hexdigest()
         return out
+
+
+class _Colonnes(dict):
+    """Les lignes d'une table en colonnes (nom → liste de valeurs, dans l'ordre des colonnes de la table) :
+    les notes d'un export lu en colonnes (:class:`NotesLues`) n'y sont jamais mises en tuples, un tuple par
+    note coûtait autant que leur lecture."""
+
+    def __bool__(self) -> bool:
+        return any(bool(v) for v in self.values())
 
 
 _POLARS = {

@@ -19,7 +19,7 @@ import pytest
 
 from connectors import pronote_notes
 from models.errors import ImportRejected
-from models.records import Lot
+from models.records import Lot, NotesLues
 
 ICI = Path(__file__).parent
 OPTIONS: list[dict[str, Any]] = [
@@ -37,6 +37,9 @@ def _forme(r: Lot | ImportRejected) -> tuple:
     if isinstance(r, ImportRejected):
         return ("refus", r.raison, str(r.fichier), r.ligne, r.colonne, tuple(r.details))
     n = r.notes
+    # Le lecteur construit ses NotesLues sans revérifier chaque note (valeurs_lues=True) : la règle de Note
+    # (valeur dans le barème de son devoir, aucune valeur hors statut « note ») tient quand même.
+    NotesLues(n.eleves, n.devoirs, n.eleve, n.devoir, n.valeur, n.statut)
     return ("lot", r.source, str(r.fichier), r.lignes_lues, r.matiere_du_fichier, r.matiere_par_option,
             r.matieres_nouvelles,
             [e.model_dump() for e in n.eleves], [d.model_dump() for d in n.devoirs],
