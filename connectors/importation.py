@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Union
 
@@ -75,10 +76,11 @@ def importer(
                 garder(wh.journaliser_refus(entree[0], Path(entree[1]), lu))
                 continue
             lot = lu
-            if paquet and (paquet[0].source != lot.source or lot.effectif or len(paquet) >= TAILLE_PAQUET):
+            if paquet and (paquet[0].source != lot.source or lot.effectif):
                 vider()
             paquet.append(lot)
-            if lot.effectif:
+            # Écrit dès qu'il est plein (pendant ce temps le paquet suivant se lit : _lire_par_paquets).
+            if lot.effectif or len(paquet) >= TAILLE_PAQUET:
                 vider()
         vider()
     return resultats
@@ -87,26 +89,50 @@ def importer(
 def _lire_par_paquets(plan: Iterable[Entree]) -> Iterator[tuple[Entree, Lot | ImportRejected]]:
     """Chaque entrée du plan et son lot lu (ou le refus de son connecteur), dans l'ordre ; les fichiers
     consécutifs d'une même sorte sont lus ensemble par :func:`connectors.lire_plusieurs`, au plus
-    :data:`TAILLE_PAQUET` à la fois (mémoire bornée)."""
+    :data:`TAILLE_PAQUET` à la fois (mémoire bornée : deux paquets au plus, celui qui s'écrit et celui
+    qui se lit).
+
+    Le paquet suivant se lit dans un fil pendant que l'appelant écrit celui-ci : la lecture (Polars) et
+    l'écriture (DuckDB) rendent la main à Python pendant leur travail, et les deux cœurs d'une machine
+    d'établissement travaillent ensemble. Rien ne change dans ce qui est lu ni dans l'ordre des
+    résultats ; le fil ne touche jamais l'entrepôt."""
     import connectors
 
-    def lire(paquet: list[tuple[str, Path, dict[str, Any]]]) -> Iterator[tuple[Entree, Lot | ImportRejected]]:
-        yield from zip(paquet, connectors.lire_plusieurs(paquet[0][0], [(c, o) for _, c, o in paquet]))
+    def lire(paquet: list[tuple[str, Path, dict[str, Any]]]) -> list[tuple[Entree, Lot | ImportRejected]]:
+        return list(zip(paquet, connectors.lire_plusieurs(paquet[0][0], [(c, o) for _, c, o in paquet])))
 
-    paquet: list[tuple[str, Path, dict[str, Any]]] = []
-    for entree in plan:
-        if isinstance(entree, Lot):
-            if paquet:
-                yield from lire(paquet)
+    def morceaux() -> Iterator[list[tuple[str, Path, dict[str, Any]]] | Lot]:
+        """Le plan en paquets de fichiers à lire ensemble, et les lots déjà lus, dans l'ordre."""
+        paquet: list[tuple[str, Path, dict[str, Any]]] = []
+        for entree in plan:
+            if isinstance(entree, Lot):
+                if paquet:
+                    yield paquet
+                    paquet = []
+                yield entree
+                continue
+            if paquet and (paquet[0][0] != entree[0] or len(paquet) >= TAILLE_PAQUET):
+                yield paquet
                 paquet = []
-            yield entree, entree
-            continue
-        if paquet and (paquet[0][0] != entree[0] or len(paquet) >= TAILLE_PAQUET):
-            yield from lire(paquet)
-            paquet = []
-        paquet.append(entree)
-    if paquet:
-        yield from lire(paquet)
+            paquet.append(entree)
+        if paquet:
+            yield paquet
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="vigie-lecture") as fil:
+        en_cours: Future | None = None  # la lecture du paquet suivant
+        for morceau in morceaux():
+            if isinstance(morceau, Lot):
+                if en_cours is not None:
+                    yield from en_cours.result()
+                    en_cours = None
+                yield morceau, morceau
+                continue
+            suivant = fil.submit(lire, morceau)
+            if en_cours is not None:
+                yield from en_cours.result()
+            en_cours = suivant
+        if en_cours is not None:
+            yield from en_cours.result()
 
 
 @contextlib.contextmanager

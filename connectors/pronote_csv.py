@@ -318,7 +318,7 @@ def titres_colonnes(entetes: Sequence[Ligne]) -> list[tuple[str, ...]]:
 
 def titre_plat(titres: tuple[str, ...]) -> str:
     """Les titres d'une colonne joints (« FRANÇAIS / Moyenne »), sans les niveaux vides."""
-    return " / ".join(t for t in titres if t)
+    return " / ".join(filter(None, titres))
 
 
 def trouver_colonnes(

@@ -307,3 +307,54 @@ def test_sortie_coupee_par_head_sans_trace_d_appel() -> None:
                           capture_output=True, text=True, timeout=60)
     assert proc.stdout == "x" * 10
     assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr, proc.stderr
+
+
+@pytest.mark.slow
+def test_paquets_lus_pendant_l_ecriture_comme_fichier_par_fichier(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """connectors.importation.importer lit le paquet suivant dans un fil pendant qu'il écrit celui-ci, et
+    recalcule les moyennes une fois à la fin : mêmes résultats par fichier (statut, décomptes, message,
+    remarques), mêmes tables et mêmes moyennes qu'un import fichier par fichier — un fichier refusé par son
+    connecteur, un fichier refusé par l'entrepôt et un lot construit en code au milieu des paquets compris."""
+    from connectors import importation
+    from polars.testing import assert_frame_equal
+
+    from models import schema
+    from models.warehouse import Warehouse
+    from sample_data.generateur import ecrire_ecole, generer
+
+    plan = ecrire_ecole(generer(11, eleves=60, annees=1), tmp_path / "ecole")
+    notes = [i for i, p in enumerate(plan) if p[0] == "pronote-notes"]
+    casse = tmp_path / "casse.csv"
+    casse.write_text("rien d'un export\n", encoding="utf-8")
+    lignes = plan[notes[3]][1].read_text(encoding="utf-8-sig").splitlines()
+    k = next(i for i, ligne in enumerate(lignes) if ligne.startswith('"'))  # la première ligne d'élève
+    lignes[k] = '"XYZZY Personne"' + lignes[k][lignes[k].index(";"):]  # un élève inconnu : l'entrepôt refuse
+    (tmp_path / "inconnu.csv").write_text("\n".join(lignes) + "\n", encoding="utf-8")
+    plan = [*plan[: notes[4]], ("pronote-notes", casse, {}), ("pronote-notes", tmp_path / "inconnu.csv",
+            dict(plan[notes[3]][2], matiere=plan[notes[3]][1].stem)),
+            lot(tmp_path, source="pronote-notes", contenu="construit en code"), *plan[notes[4]:]]
+    monkeypatch.setattr(importation, "TAILLE_PAQUET", 3)
+    ensemble = importer(tmp_path / "ensemble.duckdb", plan)
+    b = Warehouse(tmp_path / "seuls.duckdb")
+    seuls = [importer(b, [p])[0] for p in plan]
+
+    def forme(r):  # noqa: ANN001, ANN202
+        return (r.fichier, r.statut, r.lignes_lues, r.lignes_inserees, r.lignes_mises_a_jour, r.lignes_inchangees,
+                r.lignes_rejetees, r.message, [str(a) for a in r.anomalies])
+
+    assert [forme(r) for r in ensemble] == [forme(r) for r in seuls]
+    assert sum(r.statut == "rejete" for r in ensemble) >= 2
+    a = Warehouse(tmp_path / "ensemble.duckdb", read_only=True)
+    try:
+        for table in schema.TABLES_DONNEES:  # les numéros d'import diffèrent : un refus en reprend un
+            q = f"SELECT * EXCLUDE (import_id) FROM {table} ORDER BY ALL"
+            assert a.con.execute(q).fetchall() == b.con.execute(q).fetchall(), table
+        # à 1e-9 près : l'ordre des additions de DuckDB varie (tests/test_precalcul.py)
+        moyennes = a.sql("SELECT * FROM t_moyennes ORDER BY eleve_id, annee, periode, matiere NULLS LAST")
+        assert moyennes.height > 0
+        for attendu in (b.sql("SELECT * FROM t_moyennes ORDER BY eleve_id, annee, periode, matiere NULLS LAST"),
+                        a.sql("SELECT * FROM t_moyennes_calcul ORDER BY eleve_id, annee, periode, matiere NULLS LAST")):
+            assert_frame_equal(moyennes, attendu, check_exact=False, rel_tol=1e-9, abs_tol=1e-9)
+    finally:
+        a.close()
+        b.close()
