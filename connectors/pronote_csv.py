@@ -321,6 +321,13 @@ def titre_plat(titres: tuple[str, ...]) -> str:
     return " / ".join(filter(None, titres))
 
 
+@functools.lru_cache(maxsize=64)
+def _cles_voulues(synonymes: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Chaque colonne connue et les clés (:func:`cle_entete`) de ses titres possibles, calculées une fois
+    par table de synonymes (et non à chaque fichier d'un paquet de milliers d'exports)."""
+    return tuple((nom, frozenset(cle_entete(v) for v in (nom, *variantes))) for nom, variantes in synonymes)
+
+
 def trouver_colonnes(
     titres: Sequence[str],
     synonymes: Mapping[str, Iterable[str]],
@@ -343,8 +350,7 @@ def trouver_colonnes(
             positions.setdefault(c, []).append(i)
     trouvees: dict[str, int] = {}
     prises: set[int] = set()
-    for nom, variantes in synonymes.items():
-        voulues = {cle_entete(v) for v in (nom, *variantes)}
+    for nom, voulues in _cles_voulues(tuple((nom, tuple(variantes)) for nom, variantes in synonymes.items())):
         # la première colonne (de gauche à droite) qui porte l'une des variantes et n'est pas déjà prise
         i = min((k for c in voulues for k in positions.get(c, ()) if k not in prises), default=None)
         if i is None:

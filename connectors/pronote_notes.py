@@ -167,11 +167,13 @@ def _lire_entete(titres: tuple[str, ...]) -> tuple | None:
     for r, ligne in enumerate(segments):
         for i, seg in enumerate(ligne):
             if (r, i) == position:
-                d = _DATE.search(seg)
-                assert d is not None
-                date = _date(d.group(1), texte)
-                seg = "" if _SEGMENT_DATE.fullmatch(seg) else _MOTS_DEVOIR.sub(
-                    "", (seg[: d.start()] + " " + seg[d.end():]).strip()).strip()
+                if entier := _SEGMENT_DATE.fullmatch(seg):  # « Devoir du 03/10/2025 », même « Devoir du03/10/2025 »
+                    date, seg = _date(entier.group(1), texte), ""
+                else:  # une date écrite dans un segment du titre (trouvée par _DATE)
+                    d = _DATE.search(seg)
+                    assert d is not None
+                    date = _date(d.group(1), texte)
+                    seg = _MOTS_DEVOIR.sub("", (seg[: d.start()] + " " + seg[d.end():]).strip()).strip()
             if not seg:
                 continue
             if r == ligne_bareme and bareme is None and (b := _SEGMENT_BAREME.fullmatch(seg)):

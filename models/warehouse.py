@@ -110,6 +110,8 @@ class Warehouse:
         #: Pendant :meth:`moyennes_differees` : les périodes dont les moyennes restent à refaire (``None``
         #: dedans : toutes) ; ``False`` hors d'un tel bloc (chaque import rafraîchit aussitôt).
         self._differees: set[tuple[str, str]] | None | bool = False
+        #: (annuaire, id d'un RefEleve → (RefEleve, rapprochement)) pour les lots d'une écriture (:meth:`_preparer`).
+        self._memo_refs: tuple[Annuaire, dict[int, tuple[RefEleve, Rapprochement]]] | None = None
         if self.path != ":memory:" and not read_only and neuf:
             os.chmod(self.path, 0o600)
         if not read_only:
@@ -249,6 +251,7 @@ class Warehouse:
         """
         debut = dt.datetime.now()
         self._matieres_ecriture = None
+        self._memo_refs = None
         sha = lot.sha256()
         res = ResultatImport(0, lot.source, lot.fichier.name, sha, lignes_lues=lot.lignes_lues)
         try:
@@ -293,6 +296,7 @@ class Warehouse:
         progression = progression or (lambda *_: None)
         debut = dt.datetime.now()
         self._matieres_ecriture = None
+        self._memo_refs = None
         resultats = [ResultatImport(0, lot.source, lot.fichier.name, lot.sha256(), lignes_lues=lot.lignes_lues)
                      for lot in lots]
         try:
@@ -430,8 +434,19 @@ class Warehouse:
         # fois, un élève inconnu une fois par ligne, même à plusieurs notes.
         cache: dict[tuple, Rapprochement] = {}
         signales: set[tuple[tuple, int | None]] = set()
+        # Le rapprochement d'une désignation déjà vue dans un autre fichier du paquet, retrouvé par
+        # l'enregistrement lui-même (les exports d'une classe partagent leurs RefEleve) : un élève retrouvé
+        # sans remarque n'a rien à signaler, le reste passe par le chemin de toujours, lot par lot.
+        if self._memo_refs is None or self._memo_refs[0] is not annuaire:
+            self._memo_refs = (annuaire, {})
+        rapproches = self._memo_refs[1]  # (nom propre : la fonction ci-dessous le lit à chaque appel)
 
         def eleve_id(ref: RefEleve) -> str | None:
+            vu = rapproches.get(id(ref))
+            if vu is not None and vu[0] is ref:
+                r = vu[1]
+                if r.trouve and not r.remarque and r.methode != "approche":
+                    return r.eleve_id
             cle = cle_designation(ref)
             r = cache.get(cle)
             if r is None:
@@ -446,6 +461,7 @@ class Warehouse:
                 else:
                     res.non_rapproches.append(Rapprochement(ref, None, candidats=r.candidats))
                     res.lignes_rejetees += 1
+            rapproches[id(ref)] = (ref, r)  # l'enregistrement gardé : son id n'est pas réutilisé
             return r.eleve_id
 
         annee_de = self._annees_sans_date(lot) or _annees(lot)
@@ -667,9 +683,12 @@ class Warehouse:
         for c in table.cle:
             if c not in table.cle_nullable and df[c].null_count():
                 raise ImportRejected(f"valeur manquante dans la clé « {c} » de {table.nom.removeprefix('t_')}")
-        _collisions(table, df)
         lus = dict(df.group_by("_lot").len().iter_rows())
-        df = df.unique(subset=list(table.cle), keep="last", maintain_order=True)
+        # Une clé répétée (dans un fichier, ou d'un fichier du paquet à l'autre) est rare : un seul passage
+        # la cherche ; sans elle, ni collision possible ni dédoublonnage à faire.
+        if df.select(table.cle).is_duplicated().any():
+            _collisions(table, df)
+            df = df.unique(subset=list(table.cle), keep="last", maintain_order=True)
         nom_stage = f"stage_{table.nom}"
         self.con.register(nom_stage, df)
         q = quote_ident

@@ -299,3 +299,12 @@ def test_reimporter_avec_ou_sans_periode_designe_les_memes_devoirs(ecole: Wareho
     assert ecole.valeur("SELECT count(*) FROM t_devoirs") == 13
     # seules les moyennes de Pronote, qui ne se lisent qu'avec une période, sont nouvelles
     assert res.lignes_mises_a_jour == 0 and res.lignes_inserees == ecole.valeur("SELECT count(*) FROM moyennes_pronote")
+
+
+def test_date_collee_a_devoir_du() -> None:
+    """« Devoir du02/12/2025 » (espace oublié) : trouvé par la fuzzing de tests/test_pronote_notes_ensemble.py,
+    il faisait échouer une assertion interne au lieu d'être lu comme « Devoir du 02/12/2025 »."""
+    from connectors.pronote_notes import _lire_entete
+
+    assert _lire_entete(("Devoir du02/12/2025 - Compréhension", "Sur 20 - Coef. 1"))[:4] == (
+        "Compréhension", dt.date(2025, 12, 2), 20.0, 1.0)
