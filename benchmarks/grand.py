@@ -25,8 +25,15 @@ ELEVES_PAR_ETABLISSEMENT = 1500
 ANNEES = 2
 
 #: Tables recopiées ; les colonnes réécrites sont celles qui désignent un élève, un devoir ou une classe.
-_TABLES = ("t_etablissement", "t_classes", "t_eleves", "t_devoirs", "t_notes", "t_moyennes_source",
+#: Toutes les tables de données d'un établissement (``models.schema.TABLES``) sauf les périodes et les
+#: matières, communes à toute l'académie (``tests/test_benchmarks_academie.py`` y veille) ; t_moyennes est
+#: recalculée après la recopie. Sans ``t_scolarites`` (historique des classes), une copie n'avait pas de
+#: classe par période (``classes_periodes``) : le taux d'absentéisme par période ne portait que sur les
+#: établissements générés.
+_TABLES = ("t_etablissement", "t_classes", "t_eleves", "t_scolarites", "t_devoirs", "t_notes", "t_moyennes_source",
            "t_absences", "t_retards", "t_sanctions", "t_competences", "t_pix_profils", "t_pix")
+#: Les tables qu'un établissement partage avec les autres (non recopiées).
+COMMUNES = ("t_periodes", "t_matieres")
 
 
 def _annee(jour: dt.date) -> str:
@@ -101,6 +108,32 @@ def recopier(con, distincts: int, etablissements: int) -> None:  # noqa: ANN001 
                          else f"NOT contains(CAST({cols[0]} AS VARCHAR), '~')")
             source = f"(SELECT * FROM {table} WHERE {originaux})"
             con.execute(f"INSERT INTO {table} SELECT {', '.join(select)} FROM {source} {garde}")
+
+
+def completer_scolarites(con) -> int:  # noqa: ANN001 (DuckDB connection)
+    """Donne aux élèves recopiés sans historique des classes (entrepôts construits avant que ``recopier``
+    ne recopie ``t_scolarites``) celui de l'élève dont ils sont la copie — l'identifiant sans son dernier
+    suffixe ``~…`` —, classes renumérotées comme la copie l'a été (``E03 2 MELEC`` → ``E57 2 MELEC`` si
+    l'élève copié est en ``E03…`` et sa copie en ``E57…``). Les lignes sont celles que ``recopier`` aurait
+    écrites. Renvoie le nombre de lignes ajoutées ; dans la transaction de l'appelant."""
+    avant = con.execute("SELECT count(*) FROM t_scolarites").fetchall()[0][0]
+    numero = "CAST(regexp_extract({}, '^E([0-9]+) ', 1) AS INTEGER)"
+    con.execute(f"""
+        INSERT INTO t_scolarites
+        WITH copies AS (
+            SELECT e.eleve_id, regexp_extract(e.eleve_id, '^(.*)~[^~]*$', 1) AS source,
+                   {numero.format('e.classe')} AS n
+            FROM t_eleves e
+            WHERE contains(e.eleve_id, '~') AND e.eleve_id NOT IN (SELECT eleve_id FROM t_scolarites)
+        )
+        SELECT c.eleve_id, s.annee,
+               printf('E%02d ', {numero.format('s.classe')} + c.n - {numero.format('src.classe')})
+                   || regexp_replace(s.classe, '^E[0-9]+ ', ''),
+               s.entree, s.sortie, s.import_id
+        FROM copies c JOIN t_eleves src ON src.eleve_id = c.source
+        JOIN t_scolarites s ON s.eleve_id = c.source
+    """)
+    return con.execute("SELECT count(*) FROM t_scolarites").fetchall()[0][0] - avant
 
 
 def verifier(con) -> None:  # noqa: ANN001 (DuckDB connection)
