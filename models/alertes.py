@@ -438,7 +438,10 @@ def _absences_periodes(ctx: _Ctx) -> list[dict[str, Any]]:
 
 def _absenteisme_perle(ctx: _Ctx) -> list[dict[str, Any]]:
     r = ctx.r.absences
-    ev = ctx.wh.sql(
+    # Les comptes par élève × période, la moyenne de la classe et les événements des seuls élèves en alerte
+    # (les preuves), en SQL : seules les lignes en alerte sortent de DuckDB (lire tous les événements d'une
+    # académie en Polars coûtait 1,6 s de calcul). La classe et l'effectif sont ceux des élèves examinés.
+    g = ctx.wh.sql(
         f"""
         WITH ev AS (
             SELECT eleve_id, debut AS moment, 'absence courte' AS nature,
@@ -446,69 +449,77 @@ def _absenteisme_perle(ctx: _Ctx) -> list[dict[str, Any]]:
             FROM absences WHERE date_diff('minute', debut, fin) <= $max * 60 AND {ctx.portee()}
             UNION ALL
             SELECT eleve_id, date, 'retard', minutes FROM retards WHERE {ctx.portee()}
+        ),
+        evp AS (
+            SELECT ev.*, p.annee, p.periode, date_trunc('week', ev.moment)::DATE AS semaine
+            FROM ev JOIN periodes p ON ev.moment::DATE BETWEEN p.debut AND p.fin
+        ),
+        e AS (SELECT eleve_id, classe FROM eleves WHERE {ctx.portee()}),
+        effectifs AS (SELECT classe, count(*) AS effectif FROM e GROUP BY classe),
+        g AS (
+            SELECT evp.eleve_id, evp.annee, evp.periode, any_value(e.classe) AS classe, count(*) AS n,
+                   count(DISTINCT evp.semaine) AS semaines, count(*) FILTER (WHERE evp.nature = 'retard') AS retards
+            FROM evp LEFT JOIN e USING (eleve_id) GROUP BY evp.eleve_id, evp.annee, evp.periode
+        ),
+        classes AS (
+            SELECT g.classe, g.annee, g.periode, sum(g.n) / any_value(f.effectif) AS moyenne_classe
+            FROM g JOIN effectifs f ON f.classe = g.classe GROUP BY ALL
+        ),
+        alertes AS (SELECT * FROM g WHERE semaines >= $semaines AND n >= $evenements),
+        preuves AS (
+            SELECT eleve_id, annee, periode,
+                   list({{'moment': moment, 'nature': nature, 'minutes': minutes}} ORDER BY moment) AS lignes
+            FROM evp SEMI JOIN alertes a USING (eleve_id, annee, periode) GROUP BY ALL
         )
-        SELECT ev.*, p.annee, p.periode, date_trunc('week', ev.moment)::DATE AS semaine
-        FROM ev JOIN periodes p ON ev.moment::DATE BETWEEN p.debut AND p.fin
-        ORDER BY eleve_id, moment
+        SELECT a.*, coalesce(c.moyenne_classe, 0) AS moyenne_classe, p.lignes
+        FROM alertes a JOIN preuves p USING (eleve_id, annee, periode)
+        LEFT JOIN classes c ON c.classe = a.classe AND c.annee = a.annee AND c.periode = a.periode
+        ORDER BY a.eleve_id, a.annee, a.periode
         """,
-        params=ctx.params(max=r.perle_duree_max_heures),
+        params=ctx.params(max=r.perle_duree_max_heures, semaines=r.perle_semaines, evenements=r.perle_evenements),
     )
-    if ev.is_empty():
-        return []
-    g = ev.group_by("eleve_id", "annee", "periode").agg(
-        n=pl.len(), semaines=pl.col("semaine").n_unique(),
-        retards=(pl.col("nature") == "retard").sum(),
-    )
-    moyenne_classe: dict[tuple, float] = {}
-    classes = ctx.classes()
-    g = g.join(classes, on="eleve_id", how="left")
-    effectifs = classes.group_by("classe").len()
-    for row in g.group_by("classe", "annee", "periode").agg(pl.col("n").sum()).join(effectifs, on="classe").iter_rows(named=True):
-        moyenne_classe[(row["classe"], row["annee"], row["periode"])] = row["n"] / row["len"]
     out = []
-    g = g.filter((pl.col("semaines") >= r.perle_semaines) & (pl.col("n") >= r.perle_evenements))
-    # Les événements des seuls élèves × périodes en alerte, rangés une fois.
-    par_cle = ev.join(g.select("eleve_id", "annee", "periode"), on=["eleve_id", "annee", "periode"],
-                      how="semi").partition_by("eleve_id", "annee", "periode", as_dict=True)
-    for row in g.sort("eleve_id", "annee", "periode").iter_rows(named=True):
-        if row["semaines"] >= r.perle_semaines and row["n"] >= r.perle_evenements:
-            eid = row["eleve_id"]
-            lignes = par_cle[(eid, row["annee"], row["periode"])]
-            out.append(ctx.alerte(
-                eid, "absenteisme_perle", periode=row["periode"], annee=row["annee"], gravite="attention", valeur=row["semaines"],
-                seuil=r.perle_semaines,
-                explication=(
-                    f"{ctx.qui(eid)} cumule {row['n']} absences courtes ou retards ({row['retards']} retard(s)) "
-                    f"répartis sur {row['semaines']} semaines différentes en {row['periode']} "
-                    f"(seuil : {r.perle_semaines} semaines, {r.perle_evenements} événements)."
-                ),
-                acteur="CPE",
-                procedure=(
-                    "Faire le point avec l'élève et sa famille : des absences courtes et des retards répétés, "
-                    "même justifiés, pèsent sur les apprentissages et annoncent parfois un décrochage."
-                ),
-                preuves=lignes.select("moment", "nature", "minutes").to_dicts(),
-                comparaison_classe=(
-                    f"{fr(moyenne_classe.get((row['classe'], row['annee'], row['periode']), 0))} absence(s) "
-                    "courte(s) ou retard(s) par élève en moyenne dans la classe"
-                ),
-            ))
+    for row in g.iter_rows(named=True):
+        eid = row["eleve_id"]
+        out.append(ctx.alerte(
+            eid, "absenteisme_perle", periode=row["periode"], annee=row["annee"], gravite="attention", valeur=row["semaines"],
+            seuil=r.perle_semaines,
+            explication=(
+                f"{ctx.qui(eid)} cumule {row['n']} absences courtes ou retards ({row['retards']} retard(s)) "
+                f"répartis sur {row['semaines']} semaines différentes en {row['periode']} "
+                f"(seuil : {r.perle_semaines} semaines, {r.perle_evenements} événements)."
+            ),
+            acteur="CPE",
+            procedure=(
+                "Faire le point avec l'élève et sa famille : des absences courtes et des retards répétés, "
+                "même justifiés, pèsent sur les apprentissages et annoncent parfois un décrochage."
+            ),
+            preuves=row["lignes"],
+            comparaison_classe=(
+                f"{fr(row['moyenne_classe'])} absence(s) courte(s) ou retard(s) par élève en moyenne dans la classe"
+            ),
+        ))
     return out
 
 
 # --- 3. Notes -----------------------------------------------------------------------------------------
 
 
-#: Les moyennes que lisent les règles de notes : la table tenue à jour (vue ``moyennes``) jointe aux élèves
+#: Les moyennes que lisent les règles de notes : la table tenue à jour (vue ``moyennes``) des élèves
 #: examinés, avec la famille de ``notes.matieres_professionnelles`` et la confiance (moins de
 #: ``notes.nb_notes_min`` notes) — les colonnes de ``models.moyennes.moyennes_calculees``, sans tout lire.
+#: Sans jointure aux élèves : chaque ligne de ``moyennes`` est celle d'un élève de la vue ``eleves`` (le
+#: calcul part de ``t_classes_actuelles``, et ``models/acces.py`` restreint les deux vues aux mêmes élèves) ;
+#: la jointure coûtait 4 s de calcul sur les 10,5 M de moyennes d'une académie. ``NOT MATERIALIZED`` :
+#: chaque règle relit la table avec ses propres filtres, que DuckDB descend jusqu'à la lecture, au lieu de
+#: garder toutes les moyennes en mémoire pour les règles qui la lisent deux fois.
 _MOYENNES_ALERTES = """
-m AS (
+m AS NOT MATERIALIZED (
     SELECT m.eleve_id, m.classe, m.annee, m.periode, m.matiere,
            CASE WHEN list_contains($pro::VARCHAR[], m.matiere) THEN 'professionnel' ELSE m.famille END AS famille,
            m.coefficient, m.moyenne, m.nb_notes, m.moyenne_classe, m.min_classe, m.max_classe,
            m.nb_notes < $min AS faible_confiance
-    FROM moyennes m JOIN eleves e USING (eleve_id)
+    FROM moyennes m
     WHERE {portee}
 ),
 prec AS (SELECT * FROM precedentes_alertes)"""
@@ -548,13 +559,19 @@ def _notes_sql(ctx: _Ctx, cte: str, params: dict[str, Any]) -> list[dict[str, An
     basses = ctx.wh.sql(
         f"""
         WITH {cte},
+        basses0 AS MATERIALIZED (SELECT * FROM m WHERE {fiable()} AND moyenne < $seuil),
+        -- la moyenne d'avant, lue pour les seuls élèves concernés (jointe à toutes les moyennes : 4,6 s de
+        -- calcul à 100 établissements)
+        avant AS (
+            SELECT eleve_id, matiere, annee, periode, moyenne FROM m
+            WHERE {fiable()} AND eleve_id IN (SELECT eleve_id FROM basses0)
+        ),
         basses AS (
             SELECT b.*, pe.debut, prec.periode_precedente, a.moyenne AS avant
-            FROM m b LEFT JOIN periodes pe USING (annee, periode)
+            FROM basses0 b LEFT JOIN periodes pe USING (annee, periode)
             LEFT JOIN prec USING (annee, periode)
-            LEFT JOIN m a ON a.eleve_id = b.eleve_id AND a.matiere = b.matiere AND a.annee = prec.annee_precedente
-                 AND a.periode = prec.periode_precedente AND a.matiere IS NOT NULL AND NOT a.faible_confiance
-            WHERE {fiable('b.')} AND b.moyenne < $seuil
+            LEFT JOIN avant a ON a.eleve_id = b.eleve_id AND a.matiere = b.matiere AND a.annee = prec.annee_precedente
+                 AND a.periode = prec.periode_precedente
         ),
         preuves AS (
             SELECT b.eleve_id, b.annee, b.periode, b.matiere,

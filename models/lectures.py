@@ -66,14 +66,23 @@ def classes(wh: Warehouse) -> pl.DataFrame:
 
 
 def periodes(wh: Warehouse) -> pl.DataFrame:
-    """Les périodes dans l'ordre chronologique, plus celles qui n'existent que dans les notes."""
+    """Les périodes dans l'ordre chronologique, plus celles qui n'existent que dans les notes.
+
+    « Que dans les notes » : le ``periode NOT IN (SELECT periode FROM periodes)`` de SQL, nuls compris (une
+    note sans période ne compte que si le calendrier est vide ; un calendrier qui a une période nulle
+    exclut tout), écrit en ``NOT EXISTS`` : DuckDB en fait une anti-jointure qu'il descend jusqu'aux
+    devoirs, et ne lit alors les notes que des devoirs hors calendrier (aucune, d'ordinaire) au lieu de
+    toutes (1,5 s de calcul à 100 établissements, à chaque appel)."""
     return wh.sql(
         """
         WITH toutes AS (
             SELECT annee, periode, debut, fin FROM periodes
             UNION ALL
-            SELECT annee, periode, min(date), max(date) FROM notes
-            WHERE periode NOT IN (SELECT periode FROM periodes) GROUP BY annee, periode
+            SELECT annee, periode, min(date), max(date) FROM notes n
+            WHERE NOT EXISTS (SELECT 1 FROM periodes p WHERE p.periode = n.periode)
+              AND (n.periode IS NOT NULL OR NOT EXISTS (SELECT 1 FROM periodes))
+              AND NOT EXISTS (SELECT 1 FROM periodes WHERE periode IS NULL)
+            GROUP BY annee, periode
         )
         SELECT annee, periode, min(debut) AS debut, max(fin) AS fin FROM toutes
         GROUP BY annee, periode ORDER BY min(debut), periode

@@ -109,3 +109,44 @@ def test_conseil_evolution_sur_l_annee_passee_mention_dans_l_annee(ecole, tmp_pa
     assert f.precedente == P("2024-2025", "Trimestre 3")
     r = f.tableau.filter(pl.col("eleve").str.starts_with("DUPONT")).row(0, named=True)
     assert r["variation"] == pytest.approx(2) and r["mention"] is None
+
+
+#: La requête d'avant (``periode NOT IN …``), qui relisait toutes les notes : la référence de la suivante.
+_PERIODES_NOT_IN = """
+    WITH toutes AS (
+        SELECT annee, periode, debut, fin FROM periodes
+        UNION ALL
+        SELECT annee, periode, min(date), max(date) FROM notes
+        WHERE periode NOT IN (SELECT periode FROM periodes) GROUP BY annee, periode
+    )
+    SELECT annee, periode, min(debut) AS debut, max(fin) AS fin FROM toutes
+    GROUP BY annee, periode ORDER BY min(debut), periode"""
+
+
+@pytest.mark.parametrize("calendrier", ["complet", "vide", "periode_nulle"])
+def test_periodes_connues_par_les_seules_notes(calendrier):
+    """``lectures.periodes`` (anti-jointure, sans relire toutes les notes) rend ce que rendait ``NOT IN``,
+    nuls compris : une période des seules notes s'ajoute ; une note sans période ne compte qu'avec un
+    calendrier vide ; une période nulle au calendrier exclut toutes les notes."""
+    from models.lectures import periodes
+    from models.warehouse import Warehouse
+
+    with Warehouse() as wh:
+        con = wh.con
+        if calendrier != "vide":
+            con.execute("INSERT INTO t_periodes VALUES ('2025-2026', 'Trimestre 1', '2025-09-01', '2025-11-30', 1)")
+        if calendrier == "periode_nulle":
+            con.execute("INSERT INTO t_periodes VALUES ('2025-2026', NULL, '2026-07-05', '2026-07-06', 1)")
+        con.execute("""INSERT INTO t_devoirs (devoir_id, classe, matiere, annee, periode, date) VALUES
+            ('d1', '3A', 'MATHS', '2025-2026', 'Trimestre 1', '2025-10-01'),
+            ('d2', '3A', 'MATHS', '2025-2026', 'Semestre 2', '2026-02-01'),
+            ('d3', '3A', 'MATHS', '2025-2026', 'Semestre 2', '2026-03-01'),
+            ('d4', '3A', 'MATHS', '2025-2026', NULL, '2026-04-01'),
+            ('d5', '3A', 'MATHS', '2025-2026', 'Semestre 3', '2026-05-01')""")  # d5 : aucune note
+        con.execute("INSERT INTO t_notes (eleve_id, devoir_id, valeur, statut) VALUES "
+                    "('e1', 'd1', 12, 'note'), ('e1', 'd2', 8, 'note'), ('e1', 'd3', 9, 'note'), ('e1', 'd4', 10, 'note')")
+        attendu = wh.sql(_PERIODES_NOT_IN)
+        assert periodes(wh).equals(attendu)
+        lues = periodes(wh).select("periode").to_series().to_list()
+        assert {"complet": ["Trimestre 1", "Semestre 2"], "vide": ["Trimestre 1", "Semestre 2", None],
+                "periode_nulle": ["Trimestre 1", None]}[calendrier] == lues
