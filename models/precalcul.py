@@ -1,8 +1,14 @@
-"""Les moyennes tenues à jour quand les données changent, jamais à la première lecture.
+"""Les moyennes, et la classe de chaque élève à chaque période, tenues à jour quand les données changent,
+jamais à la première lecture.
 
-Le calcul reste celui de ``models/moyennes.sql`` (vue interne ``t_moyennes_calcul``) ; son résultat est
-gardé dans la table ``t_moyennes``, que la vue publique ``moyennes`` lit (``models/acces.py`` n'en
-restreint que les lignes : les statistiques de classe restent celles de toute la classe).
+Le calcul des moyennes reste celui de ``models/moyennes.sql`` (vue interne ``t_moyennes_calcul``) ; son
+résultat est gardé dans la table ``t_moyennes``, que la vue publique ``moyennes`` lit (``models/acces.py``
+n'en restreint que les lignes : les statistiques de classe restent celles de toute la classe). De même la
+classe de chaque élève à chaque période (vue interne ``t_classes_periodes_calcul``, ``models/schema.py``,
+qui relit toutes les notes) est gardée dans la table ``t_classes_periodes``, que lisent le calcul des
+moyennes, la vue publique ``classes_periodes`` et donc le taux d'absentéisme par période des alertes ; elle
+est rafraîchie avant les moyennes, pour les mêmes périodes (une ligne ne dépend que des notes de sa
+période, des listes d'élèves et des périodes).
 
 Qui rafraîchit, dans sa propre transaction (un import refusé n'a donc rien rafraîchi) :
 
@@ -17,14 +23,14 @@ Qui rafraîchit, dans sa propre transaction (un import refusé n'a donc rien raf
   d'écriture travaille sur une copie, remise en place à la fin) ; si le processus meurt entre les deux,
   l'empreinte manquante fait tout recalculer à la prochaine ouverture en écriture ;
 - une purge (``models.retention.purger``) : les périodes de l'année purgée ;
-- l'ouverture en écriture (``Warehouse.migrer``) : tout, si le calcul a changé depuis le dernier
-  remplissage (empreinte du SQL dans ``t_meta``, clé ``moyennes_calcul``) — une mise à jour de Vigie
-  ne laisse pas de moyennes calculées par l'ancienne règle.
+- l'ouverture en écriture (``Warehouse.migrer``) : tout, si l'un des deux calculs a changé depuis le
+  dernier remplissage (empreinte de leur SQL dans ``t_meta``, clé ``moyennes_calcul``) — une mise à jour
+  de Vigie ne laisse pas de moyennes calculées par l'ancienne règle.
 
 Exact par construction : une ligne de ``moyennes`` (statistiques de classe comprises, fenêtres sur classe
 × année × période × matière) ne dépend que des notes de sa période et des tables élèves, classes,
-matières, périodes. ``tests/test_precalcul.py`` vérifie que la table égale le calcul complet après des
-imports, un import refusé, un réimport, un changement de coefficient et une purge.
+matières, périodes. ``tests/test_precalcul.py`` vérifie que les deux tables égalent le calcul complet
+après des imports, un import refusé, un réimport, un changement de coefficient, de classe et une purge.
 """
 
 from __future__ import annotations
@@ -36,6 +42,13 @@ import duckdb
 
 CALCUL = "t_moyennes_calcul"
 TABLE = "t_moyennes"
+CLASSES_CALCUL = "t_classes_periodes_calcul"
+CLASSES = "t_classes_periodes"
+#: Les colonnes de ``t_classes_periodes`` (celles de la vue de calcul).
+COLONNES_CLASSES: tuple[tuple[str, str], ...] = (
+    ("eleve_id", "VARCHAR"), ("annee", "VARCHAR"), ("periode", "VARCHAR"), ("classe", "VARCHAR"),
+    ("origine", "VARCHAR"),
+)
 #: Les colonnes de la vue publique ``moyennes`` (l'ordre de ``models/moyennes.sql``).
 COLONNES: tuple[tuple[str, str], ...] = (
     ("eleve_id", "VARCHAR"), ("classe", "VARCHAR"), ("annee", "VARCHAR"), ("periode", "VARCHAR"),
@@ -48,9 +61,20 @@ TABLES_GLOBALES = frozenset({"t_eleves", "t_classes", "t_matieres", "t_periodes"
 _CLE_META = "moyennes_calcul"
 
 
-def creer_table() -> str:
-    cols = ", ".join(f"{nom} {type_}" for nom, type_ in COLONNES)
-    return f"CREATE TABLE IF NOT EXISTS {TABLE} ({cols})"
+def creer_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Crée les deux tables si besoin ; ``t_classes_periodes`` était une vue avant le schéma 7 : retirée."""
+    if con.execute("SELECT count(*) FROM duckdb_views() WHERE database_name = current_database() "
+                   "AND schema_name = 'main' AND view_name = ?", [CLASSES]).fetchall()[0][0]:
+        con.execute(f"DROP VIEW {CLASSES}")
+    for table, colonnes in ((CLASSES, COLONNES_CLASSES), (TABLE, COLONNES)):
+        con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(f'{nom} {type_}' for nom, type_ in colonnes)})")
+
+
+def sql_calculs() -> str:
+    """Le SQL des deux calculs gardés, dont l'empreinte dit s'il faut tout recalculer à l'ouverture."""
+    from .schema import CALCULS, VUES_INTERNES
+
+    return VUES_INTERNES[CLASSES_CALCUL] + "\n" + CALCULS[CALCUL]
 
 
 def empreinte(sql_calcul: str) -> str:
@@ -97,7 +121,10 @@ def rafraichir(con: duckdb.DuckDBPyConnection, periodes: Iterable[tuple[str, str
     sur la vue de calcul ne suffirait pas : DuckDB ne le descend pas sous ses CTE (mesuré : une période
     coûtait autant que toutes)."""
     colonnes = ", ".join(nom for nom, _ in COLONNES)
+    cols_classes = ", ".join(nom for nom, _ in COLONNES_CLASSES)
     if periodes is None:
+        con.execute(f"DELETE FROM {CLASSES}")
+        con.execute(f"INSERT INTO {CLASSES} ({cols_classes}) SELECT {cols_classes} FROM {CLASSES_CALCUL}")
         con.execute(f"DELETE FROM {TABLE}")
         con.execute(f"INSERT INTO {TABLE} ({colonnes}) SELECT {colonnes} FROM {CALCUL}")
         return
@@ -109,10 +136,14 @@ def rafraichir(con: duckdb.DuckDBPyConnection, periodes: Iterable[tuple[str, str
     try:
         con.execute("INSERT INTO temp.main.t_moyennes_a_refaire SELECT unnest($a), unnest($p)",
                     {"a": [a for a, _ in cles], "p": [p for _, p in cles]})
-        con.execute(f"DELETE FROM {base}.main.{TABLE} WHERE (annee, periode) IN "
-                    "(SELECT annee, periode FROM temp.main.t_moyennes_a_refaire)")
-        con.execute(f"CREATE OR REPLACE TEMP VIEW t_devoirs AS SELECT * FROM {base}.main.t_devoirs "
-                    "WHERE (annee, periode) IN (SELECT annee, periode FROM temp.main.t_moyennes_a_refaire)")
+        a_refaire = "(annee, periode) IN (SELECT annee, periode FROM temp.main.t_moyennes_a_refaire)"
+        con.execute(f"DELETE FROM {base}.main.{CLASSES} WHERE {a_refaire}")
+        con.execute(f"DELETE FROM {base}.main.{TABLE} WHERE {a_refaire}")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW t_devoirs AS SELECT * FROM {base}.main.t_devoirs WHERE {a_refaire}")
+        # Les classes d'abord (les moyennes les lisent) ; leur calcul lit aussi les listes d'élèves, pour
+        # toutes les périodes : seules celles à refaire sont gardées.
+        con.execute(f"INSERT INTO {base}.main.{CLASSES} ({cols_classes}) SELECT {cols_classes} FROM {CLASSES_CALCUL} "
+                    f"WHERE {a_refaire}")
         con.execute(f"INSERT INTO {base}.main.{TABLE} ({colonnes}) SELECT {colonnes} FROM {CALCUL}")
     finally:
         con.execute("DROP VIEW IF EXISTS temp.main.t_devoirs")

@@ -154,6 +154,8 @@ def au_jour(wh: "Warehouse", coupure: dt.date) -> "Warehouse":
                         f"WHERE {condition.format(c=c, a=a, base=base)}")
     # Les moyennes gardées (``models.precalcul``) sont celles de toutes les notes : à la coupure, elles sont
     # recalculées par le calcul même (vue interne), qui lit les tables masquées ci-dessus.
+    # De même la classe de chaque période, que les moyennes lisent (donc créée avant elles).
+    cur.execute(f"CREATE OR REPLACE TEMP VIEW {precalcul.CLASSES} AS SELECT * FROM {base}.main.{precalcul.CLASSES_CALCUL}")
     cur.execute(f"CREATE OR REPLACE TEMP VIEW {precalcul.TABLE} AS SELECT * FROM {base}.main.{precalcul.CALCUL}")
     passe = Warehouse.__new__(Warehouse)
     passe.path, passe.read_only, passe.con = wh.path, True, cur

@@ -175,10 +175,10 @@ class Warehouse:
             for numero in range(actuelle, schema.VERSION):
                 for ddl in schema.MIGRATIONS[numero]:
                     self.con.execute(ddl)
-            self.con.execute(precalcul.creer_table())
+            precalcul.creer_tables(self.con)
             for ddl in schema.ddl_vues():
                 self.con.execute(ddl)
-            precalcul.assurer(self.con, schema.CALCULS[precalcul.CALCUL])
+            precalcul.assurer(self.con, precalcul.sql_calculs())
             self.con.execute("DELETE FROM t_meta WHERE cle = 'schema_version'")
             self.con.execute("INSERT INTO t_meta VALUES ('schema_version', ?)", [str(schema.VERSION)])
 
@@ -204,7 +204,7 @@ class Warehouse:
             if periodes != set():
                 try:
                     with self.atomic():
-                        precalcul.rafraichir_et_valider(self.con, schema.CALCULS[precalcul.CALCUL], periodes)
+                        precalcul.rafraichir_et_valider(self.con, precalcul.sql_calculs(), periodes)
                 except Exception:
                     if termine:
                         raise

@@ -26,7 +26,12 @@ def _lire(wh: Warehouse, source: str) -> pl.DataFrame:
 
 
 def egal_au_calcul(wh: Warehouse) -> pl.DataFrame:
-    """La table égale le calcul complet (à 1e-9 près : l'ordre des additions de DuckDB varie) ; la renvoie."""
+    """La table égale le calcul complet (à 1e-9 près : l'ordre des additions de DuckDB varie) ; la renvoie.
+    De même, au caractère près, la classe de chaque élève à chaque période (``t_classes_periodes``)."""
+    cles = ["eleve_id", "annee", "periode"]
+    classes = wh.sql("SELECT * FROM t_classes_periodes").sort(cles, nulls_last=True)
+    assert_frame_equal(classes, wh.sql("SELECT * FROM t_classes_periodes_calcul").sort(cles, nulls_last=True))
+    assert_frame_equal(wh.sql("SELECT * FROM classes_periodes").sort(cles, nulls_last=True), classes)
     table = _lire(wh, "t_moyennes")
     assert_frame_equal(table, _lire(wh, "t_moyennes_calcul"), check_exact=False, rel_tol=1e-9, abs_tol=1e-9)
     assert_frame_equal(_lire(wh, "moyennes"), table)  # la vue publique lit la table
@@ -71,6 +76,7 @@ def _notes(tmp_path: Path, nom: str, valeur: float, *, periode: str = "Trimestre
 def test_apres_les_imports(wh: Warehouse) -> None:
     table = egal_au_calcul(wh)
     assert table.height > 0
+    assert wh.valeur("SELECT count(*) FROM t_classes_periodes") > 0
     # MOREAU Théo, T2 : les trois devoirs de chaque matière valent sa note (tests/ecole_dashboard.py)
     generale = table.filter(pl.col("matiere").is_null() & (pl.col("periode") == "Trimestre 2"))
     assert generale.height == 4 and generale["classe"].unique().to_list() == [ecole.CLASSE]
@@ -183,6 +189,8 @@ def test_import_de_plusieurs_paquets_recalcule_une_fois(wh: Warehouse, tmp_path:
     assert appels == [{("2025-2026", "Trimestre 1"), ("2025-2026", "Trimestre 2")}]
     egal_au_calcul(wh)
     assert wh.valeur("SELECT count(*) FROM t_meta WHERE cle = 'moyennes_calcul'") == 1
+    # l'empreinte remise est celle des deux calculs gardés : la prochaine ouverture ne recalcule rien
+    assert wh.valeur("SELECT valeur FROM t_meta WHERE cle = 'moyennes_calcul'") == precalcul.empreinte(precalcul.sql_calculs())
     # par le chemin de vigie import : mêmes moyennes, un rafraîchissement pour tout l'import
     appels.clear()
     assert [r.statut for r in importation.importer(wh, [_notes(tmp_path, "d.csv", 8.0), _notes(tmp_path, "e.csv", 9.0)])] == ["reussi"] * 2
@@ -207,3 +215,29 @@ def test_import_differe_interrompu_tout_est_recalcule_a_l_ouverture(tmp_path: Pa
     w.close()
     with ecriture(db) as w:
         egal_au_calcul(w)
+
+
+def test_entrepot_du_schema_6_la_classe_par_periode_devient_une_table(tmp_path: Path) -> None:
+    """Avant le schéma 7, ``t_classes_periodes`` était une vue et l'empreinte ne couvrait que les moyennes :
+    la première ouverture (ici en lecture : ``lecture`` met l'entrepôt à jour) crée la table et la remplit."""
+    import duckdb
+
+    from models import schema
+    from models.warehouse import lecture
+
+    db = ecole.construire(tmp_path / "e.duckdb")
+    con = duckdb.connect(str(db))
+    con.execute("DROP TABLE t_classes_periodes")
+    con.execute(f"CREATE VIEW t_classes_periodes AS {schema.VUES_INTERNES['t_classes_periodes_calcul']}")
+    con.execute("UPDATE t_meta SET valeur = ? WHERE cle = 'moyennes_calcul'",
+                [precalcul.empreinte(schema.CALCULS[precalcul.CALCUL])])
+    con.execute("UPDATE t_meta SET valeur = '6' WHERE cle = 'schema_version'")
+    con.close()
+    wh = lecture(db)
+    try:
+        assert wh.version() == schema.VERSION
+        assert wh.valeur("SELECT table_name FROM duckdb_tables() WHERE table_name = 't_classes_periodes'")
+        assert wh.valeur("SELECT count(*) FROM t_classes_periodes") > 0
+        egal_au_calcul(wh)
+    finally:
+        wh.close()
