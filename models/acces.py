@@ -45,7 +45,7 @@ ROLES: dict[str, str] = {
     "coordonnateur_ulis": "Coordonnateur ULIS",
 }
 
-_NOTES = {"notes", "moyennes_pronote", "appreciations", "moyennes", "matieres"}
+_NOTES = {"notes", "moyennes_pronote", "appreciations", "moyennes", "moyennes_familles", "matieres"}
 _VIE_SCOLAIRE = {"absences", "retards", "sanctions"}
 _COMPETENCES = {"competences"}
 _PIX = {"pix", "pix_profils"}

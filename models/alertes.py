@@ -537,12 +537,43 @@ def _notes(ctx: _Ctx) -> list[dict[str, Any]]:
                         **({} if ctx.restreints is None else {"restreints": sorted(ctx.restreints)}))
     ctx.wh.con.register("precedentes_alertes", ctx.precedentes())
     try:
-        return _notes_sql(ctx, cte, params)
+        return _notes_sql(ctx, cte, params, portee)
     finally:
         ctx.wh.con.unregister("precedentes_alertes")
 
 
-def _notes_sql(ctx: _Ctx, cte: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+def _familles_declarees(ctx: _Ctx) -> bool:
+    """Vrai si chaque matière de ``notes.matieres_professionnelles`` est déclarée professionnelle (vue
+    ``matieres``) : la famille qu'y lit l'écart entre familles est alors celle des moyennes gardées, et les
+    sommes par famille tenues à jour à l'import (vue ``moyennes_familles``) donnent ses deux moyennes. Sinon
+    (une matière que seuls les réglages disent professionnelle), les moyennes de matière sont regroupées à
+    la lecture avec la famille des réglages : même résultat, plus lent."""
+    pro = list(ctx.r.notes.matieres_professionnelles)
+    return not pro or ctx.wh.valeur(
+        "SELECT count(DISTINCT matiere) FROM matieres WHERE famille = 'professionnel' AND list_contains($pro::VARCHAR[], matiere)",
+        {"pro": pro}) == len(set(pro))
+
+
+#: L'écart entre familles lu dans les sommes tenues à jour (vue ``moyennes_familles``) : les colonnes et
+#: l'ordre de la requête qui regroupe les moyennes de matière (:func:`_notes_sql`).
+_ECART_FAMILLES_TENU = """
+        WITH f AS (
+            SELECT eleve_id, annee, periode, classe,
+                   CASE WHEN coefficients_general <> 0 THEN points_general / coefficients_general END AS moyenne_general,
+                   CASE WHEN coefficients_professionnel <> 0 THEN points_professionnel / coefficients_professionnel
+                        END AS moyenne_professionnel,
+                   nb_notes_general, nb_notes_professionnel
+            FROM moyennes_familles m
+            WHERE {portee} AND nb_notes_general >= $n AND nb_notes_professionnel >= $n
+        )
+        SELECT f.*, e.nom, e.prenom, moyenne_general - moyenne_professionnel AS ecart FROM f JOIN eleves e USING (eleve_id)
+        WHERE abs(moyenne_general - moyenne_professionnel) >= $seuil
+        ORDER BY f.classe NULLS LAST, f.annee NULLS LAST, f.periode NULLS LAST, e.nom NULLS LAST,
+                 e.prenom NULLS LAST, f.eleve_id NULLS LAST
+        """
+
+
+def _notes_sql(ctx: _Ctx, cte: str, params: dict[str, Any], portee: str) -> list[dict[str, Any]]:
     r = ctx.r.notes
     out = []
     preuve_note = _objet_json([
@@ -678,8 +709,9 @@ def _notes_sql(ctx: _Ctx, cte: str, params: dict[str, Any]) -> list[dict[str, An
         ))
     # ecart_familles : les moyennes générale et professionnelle (models.moyennes.familles), en SQL.
     n_min = r.nb_notes_min
+    tenues = _familles_declarees(ctx)
     fam = ctx.wh.sql(
-        f"""
+        _ECART_FAMILLES_TENU.format(portee=portee) if tenues else f"""
         WITH {cte},
         f AS (
             SELECT eleve_id, annee, periode, first(classe) AS classe,
@@ -699,7 +731,8 @@ def _notes_sql(ctx: _Ctx, cte: str, params: dict[str, Any]) -> list[dict[str, An
         ORDER BY f.classe NULLS LAST, f.annee NULLS LAST, f.periode NULLS LAST, e.nom NULLS LAST,
                  e.prenom NULLS LAST, f.eleve_id NULLS LAST
         """,
-        params={**params, "n": n_min, "seuil": r.ecart_familles},
+        params={**({k: v for k, v in params.items() if k not in ("min", "pro")} if tenues else params),
+                "n": n_min, "seuil": r.ecart_familles},
     )
     for row in fam.iter_rows(named=True):
         eid = row["eleve_id"]

@@ -3,7 +3,10 @@ jamais à la première lecture.
 
 Le calcul des moyennes reste celui de ``models/moyennes.sql`` (vue interne ``t_moyennes_calcul``) ; son
 résultat est gardé dans la table ``t_moyennes``, que la vue publique ``moyennes`` lit (``models/acces.py``
-n'en restreint que les lignes : les statistiques de classe restent celles de toute la classe). De même la
+n'en restreint que les lignes : les statistiques de classe restent celles de toute la classe). Les sommes des moyennes
+de matière par élève, période et famille déclarée (``t_moyennes_familles``, calcul dans
+``models/schema.py``, ``FAMILLES_SQL``), d'où l'alerte d'écart entre familles lit ses deux moyennes, sont
+rafraîchies juste après ``t_moyennes``, pour les mêmes périodes. De même la
 classe de chaque élève à chaque période (vue interne ``t_classes_periodes_calcul``, ``models/schema.py``,
 qui relit toutes les notes) est gardée dans la table ``t_classes_periodes``, que lisent le calcul des
 moyennes, la vue publique ``classes_periodes`` et donc le taux d'absentéisme par période des alertes ; elle
@@ -42,6 +45,13 @@ import duckdb
 
 CALCUL = "t_moyennes_calcul"
 TABLE = "t_moyennes"
+FAMILLES = "t_moyennes_familles"
+FAMILLES_CALCUL = "t_moyennes_familles_calcul"
+COLONNES_FAMILLES: tuple[tuple[str, str], ...] = (
+    ("eleve_id", "VARCHAR"), ("classe", "VARCHAR"), ("annee", "VARCHAR"), ("periode", "VARCHAR"),
+    ("coefficients_general", "DOUBLE"), ("points_general", "DOUBLE"), ("nb_notes_general", "INTEGER"),
+    ("coefficients_professionnel", "DOUBLE"), ("points_professionnel", "DOUBLE"), ("nb_notes_professionnel", "INTEGER"),
+)
 CLASSES_CALCUL = "t_classes_periodes_calcul"
 CLASSES = "t_classes_periodes"
 #: Les colonnes de ``t_classes_periodes`` (celles de la vue de calcul).
@@ -66,7 +76,7 @@ def creer_tables(con: duckdb.DuckDBPyConnection) -> None:
     if con.execute("SELECT count(*) FROM duckdb_views() WHERE database_name = current_database() "
                    "AND schema_name = 'main' AND view_name = ?", [CLASSES]).fetchall()[0][0]:
         con.execute(f"DROP VIEW {CLASSES}")
-    for table, colonnes in ((CLASSES, COLONNES_CLASSES), (TABLE, COLONNES)):
+    for table, colonnes in ((CLASSES, COLONNES_CLASSES), (TABLE, COLONNES), (FAMILLES, COLONNES_FAMILLES)):
         con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(f'{nom} {type_}' for nom, type_ in colonnes)})")
 
 
@@ -74,7 +84,7 @@ def sql_calculs() -> str:
     """Le SQL des deux calculs gardés, dont l'empreinte dit s'il faut tout recalculer à l'ouverture."""
     from .schema import CALCULS, VUES_INTERNES
 
-    return VUES_INTERNES[CLASSES_CALCUL] + "\n" + CALCULS[CALCUL]
+    return "\n".join((VUES_INTERNES[CLASSES_CALCUL], CALCULS[CALCUL], CALCULS[FAMILLES_CALCUL]))
 
 
 def empreinte(sql_calcul: str) -> str:
@@ -122,11 +132,14 @@ def rafraichir(con: duckdb.DuckDBPyConnection, periodes: Iterable[tuple[str, str
     coûtait autant que toutes)."""
     colonnes = ", ".join(nom for nom, _ in COLONNES)
     cols_classes = ", ".join(nom for nom, _ in COLONNES_CLASSES)
+    cols_familles = ", ".join(nom for nom, _ in COLONNES_FAMILLES)
     if periodes is None:
         con.execute(f"DELETE FROM {CLASSES}")
         con.execute(f"INSERT INTO {CLASSES} ({cols_classes}) SELECT {cols_classes} FROM {CLASSES_CALCUL}")
         con.execute(f"DELETE FROM {TABLE}")
         con.execute(f"INSERT INTO {TABLE} ({colonnes}) SELECT {colonnes} FROM {CALCUL}")
+        con.execute(f"DELETE FROM {FAMILLES}")
+        con.execute(f"INSERT INTO {FAMILLES} ({cols_familles}) SELECT {cols_familles} FROM {FAMILLES_CALCUL}")
         return
     cles = sorted({(str(a), str(p)) for a, p in periodes if a is not None and p is not None})
     if not cles:
@@ -139,12 +152,19 @@ def rafraichir(con: duckdb.DuckDBPyConnection, periodes: Iterable[tuple[str, str
         a_refaire = "(annee, periode) IN (SELECT annee, periode FROM temp.main.t_moyennes_a_refaire)"
         con.execute(f"DELETE FROM {base}.main.{CLASSES} WHERE {a_refaire}")
         con.execute(f"DELETE FROM {base}.main.{TABLE} WHERE {a_refaire}")
+        con.execute(f"DELETE FROM {base}.main.{FAMILLES} WHERE {a_refaire}")
         con.execute(f"CREATE OR REPLACE TEMP VIEW t_devoirs AS SELECT * FROM {base}.main.t_devoirs WHERE {a_refaire}")
         # Les classes d'abord (les moyennes les lisent) ; leur calcul lit aussi les listes d'élèves, pour
         # toutes les périodes : seules celles à refaire sont gardées.
         con.execute(f"INSERT INTO {base}.main.{CLASSES} ({cols_classes}) SELECT {cols_classes} FROM {CLASSES_CALCUL} "
                     f"WHERE {a_refaire}")
         con.execute(f"INSERT INTO {base}.main.{TABLE} ({colonnes}) SELECT {colonnes} FROM {CALCUL}")
+        # Les sommes par famille, des seules moyennes refaites (le calcul lu avec le filtre des périodes).
+        from .schema import FAMILLES_SQL
+
+        con.execute(f"INSERT INTO {base}.main.{FAMILLES} ({cols_familles}) SELECT {cols_familles} FROM ("
+                    + FAMILLES_SQL.format(filtre=f"AND {a_refaire}").replace("FROM t_moyennes", f"FROM {base}.main.{TABLE}")
+                    + ")")
     finally:
         con.execute("DROP VIEW IF EXISTS temp.main.t_devoirs")
         con.execute("DROP TABLE IF EXISTS temp.main.t_moyennes_a_refaire")

@@ -376,6 +376,24 @@ VUES["moyennes"] = "SELECT * FROM t_moyennes"
 #: moyennes, d'où ``t_moyennes`` est rafraîchie (jamais restreinte : préfixe t_).
 CALCULS: dict[str, str] = {"t_moyennes_calcul": (Path(__file__).parent / "moyennes.sql").read_text(encoding="utf-8")}
 
+#: Par élève et période, les sommes des moyennes de matière de chacune des deux familles déclarées
+#: (``matieres.famille`` : general, professionnel) — coefficients, coefficient × moyenne, notes — d'où
+#: l'alerte d'écart entre familles tire ses deux moyennes sans regrouper toutes les moyennes de matière.
+#: Calculé sur ``t_moyennes`` (``{filtre}`` : les périodes rafraîchies, voir models/precalcul.py), gardé
+#: dans la table ``t_moyennes_familles`` rafraîchie juste après elle ; vue publique ``moyennes_familles``.
+FAMILLES_SQL = """
+SELECT eleve_id, first(classe) AS classe, annee, periode,
+       sum(coefficient) FILTER (WHERE famille = 'general') AS coefficients_general,
+       sum(coefficient * moyenne) FILTER (WHERE famille = 'general') AS points_general,
+       coalesce(sum(nb_notes) FILTER (WHERE famille = 'general'), 0)::INTEGER AS nb_notes_general,
+       sum(coefficient) FILTER (WHERE famille = 'professionnel') AS coefficients_professionnel,
+       sum(coefficient * moyenne) FILTER (WHERE famille = 'professionnel') AS points_professionnel,
+       coalesce(sum(nb_notes) FILTER (WHERE famille = 'professionnel'), 0)::INTEGER AS nb_notes_professionnel
+FROM t_moyennes WHERE matiere IS NOT NULL {filtre}
+GROUP BY eleve_id, annee, periode"""
+CALCULS["t_moyennes_familles_calcul"] = FAMILLES_SQL.format(filtre="")
+VUES["moyennes_familles"] = "SELECT * FROM t_moyennes_familles"
+
 
 def _migration_1() -> list[str]:
     return list(_JOURNAL) + [t.ddl() for t in TABLES.values()]

@@ -157,6 +157,7 @@ def au_jour(wh: "Warehouse", coupure: dt.date) -> "Warehouse":
     # De même la classe de chaque période, que les moyennes lisent (donc créée avant elles).
     cur.execute(f"CREATE OR REPLACE TEMP VIEW {precalcul.CLASSES} AS SELECT * FROM {base}.main.{precalcul.CLASSES_CALCUL}")
     cur.execute(f"CREATE OR REPLACE TEMP VIEW {precalcul.TABLE} AS SELECT * FROM {base}.main.{precalcul.CALCUL}")
+    cur.execute(f"CREATE OR REPLACE TEMP VIEW {precalcul.FAMILLES} AS SELECT * FROM {base}.main.{precalcul.FAMILLES_CALCUL}")
     passe = Warehouse.__new__(Warehouse)
     passe.path, passe.read_only, passe.con = wh.path, True, cur
     passe._annuaire, passe._periodes_cache = None, None

@@ -204,12 +204,27 @@ def test_baisse_de_la_moyenne_generale(ecole, tmp_path):
     assert "de 14 en Trimestre 1 à 11,83 en Trimestre 2" in df["explication"][0]
 
 
+@pytest.mark.parametrize("tenues", [True, False])
 @pytest.mark.parametrize(("general", "pro", "attendu"), [(8, 15, "désengagement"), (15, 10.5, "orientation"), (12, 9, None)])
-def test_ecart_general_professionnel_dans_les_deux_sens(ecole, tmp_path, general, pro, attendu):
+def test_ecart_general_professionnel_dans_les_deux_sens(ecole, tmp_path, monkeypatch, general, pro, attendu, tenues):
+    """``tenues`` : les matières professionnelles des réglages sont déclarées professionnelles (ATELIER
+    seule) : les deux moyennes sont lues dans les sommes tenues à jour (vue ``moyennes_familles``) ; sinon
+    (les réglages par défaut nomment des matières que la fixture ne déclare pas) les moyennes de matière
+    sont regroupées à la lecture. Les deux chemins comparés à la référence."""
+    from models import alertes as calcul
+    from models.reglages import charger_reglages
+
+    r = charger_reglages()
+    if tenues:
+        r = r.model_copy(update={"notes": r.notes.model_copy(update={"matieres_professionnelles": ("ATELIER",)})})
+    chemins = []
+    vrai = calcul._familles_declarees
+    monkeypatch.setattr(calcul, "_familles_declarees", lambda ctx: chemins.append(vrai(ctx)) or chemins[-1])
     importer(ecole, tmp_path, matieres=[Matiere(libelle="FRANCAIS"),
                                         Matiere(libelle="ATELIER", famille=Famille.PROFESSIONNEL)],
              notes=notes(JEAN, "FRANCAIS", [general] * 3) + notes(JEAN, "ATELIER", [pro] * 3))
-    df = alertes(ecole, au=AU, regle="ecart_familles")
+    df = alertes(ecole, au=AU, regle="ecart_familles", reglages=r)
+    assert chemins == [tenues]
     if attendu is None:
         assert df.height == 0
     else:

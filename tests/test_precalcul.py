@@ -32,6 +32,10 @@ def egal_au_calcul(wh: Warehouse) -> pl.DataFrame:
     classes = wh.sql("SELECT * FROM t_classes_periodes").sort(cles, nulls_last=True)
     assert_frame_equal(classes, wh.sql("SELECT * FROM t_classes_periodes_calcul").sort(cles, nulls_last=True))
     assert_frame_equal(wh.sql("SELECT * FROM classes_periodes").sort(cles, nulls_last=True), classes)
+    familles = wh.sql("SELECT * FROM t_moyennes_familles").sort(cles, nulls_last=True)
+    assert_frame_equal(familles, wh.sql("SELECT * FROM t_moyennes_familles_calcul").sort(cles, nulls_last=True),
+                       check_exact=False, rel_tol=1e-9, abs_tol=1e-9)
+    assert_frame_equal(wh.sql("SELECT * FROM moyennes_familles").sort(cles, nulls_last=True), familles)
     table = _lire(wh, "t_moyennes")
     assert_frame_equal(table, _lire(wh, "t_moyennes_calcul"), check_exact=False, rel_tol=1e-9, abs_tol=1e-9)
     assert_frame_equal(_lire(wh, "moyennes"), table)  # la vue publique lit la table
@@ -77,6 +81,7 @@ def test_apres_les_imports(wh: Warehouse) -> None:
     table = egal_au_calcul(wh)
     assert table.height > 0
     assert wh.valeur("SELECT count(*) FROM t_classes_periodes") > 0
+    assert wh.valeur("SELECT count(*) FROM t_moyennes_familles WHERE nb_notes_professionnel > 0") > 0
     # MOREAU Théo, T2 : les trois devoirs de chaque matière valent sa note (tests/ecole_dashboard.py)
     generale = table.filter(pl.col("matiere").is_null() & (pl.col("periode") == "Trimestre 2"))
     assert generale.height == 4 and generale["classe"].unique().to_list() == [ecole.CLASSE]
