@@ -115,8 +115,17 @@ def invalider(con: duckdb.DuckDBPyConnection) -> None:
 def rafraichir_et_valider(con: duckdb.DuckDBPyConnection, sql_calcul: str,
                           periodes: Iterable[tuple[str, str]] | None = None) -> None:
     """Le rafraîchissement différé : :func:`rafraichir` les ``periodes`` (``None`` : toutes), puis l'empreinte
-    du calcul remise (la table est de nouveau exacte) ; dans la transaction de l'appelant."""
-    rafraichir(con, periodes)
+    du calcul remise (la table est de nouveau exacte) ; dans la transaction de l'appelant. Une année
+    scolaire à la fois : l'import de trois années d'un lycée ne calcule pas ses neuf périodes d'un coup
+    (la mémoire de pointe suivrait alors la taille de l'import, BENCHMARKS.md, cas d)."""
+    if periodes is None:
+        rafraichir(con)
+    else:
+        par_annee: dict[str, set[tuple[str, str]]] = {}
+        for annee, periode in periodes:
+            par_annee.setdefault(str(annee), set()).add((annee, periode))
+        for annee in sorted(par_annee):
+            rafraichir(con, par_annee[annee])
     con.execute("DELETE FROM t_meta WHERE cle = ?", [_CLE_META])
     con.execute("INSERT INTO t_meta VALUES (?, ?)", [_CLE_META, empreinte(sql_calcul)])
 
