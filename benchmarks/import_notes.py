@@ -37,12 +37,31 @@ def vigie(j: Jeu, db: Path) -> tuple[float, int]:
     db.unlink(missing_ok=True)
     avant = [p for p in j.plan if p[0] in ("etablissement", "pronote-eleves")]
     notes = [p for p in j.plan if p[0] == "pronote-notes"]
+    vider_caches()
     importer(db, avant)
     debut, cpu = time.perf_counter(), time.process_time()
     resultats = importer(db, notes)
     duree = time.perf_counter() - debut
     _CPU_VIGIE.append(time.process_time() - cpu)
     return duree, sum(r.statut == "rejete" for r in resultats)
+
+
+def vider_caches() -> int:
+    """Vide les caches de fonction (``functools.lru_cache``) des modules ``connectors`` et ``models`` : chaque
+    passage de :func:`vigie` part à froid, comme ``vigie import`` dans un processus neuf (sans cela, les
+    passages suivants retrouvent en-têtes de devoir, notes lues et élèves rapprochés du premier : ≈ 0,25 s de
+    CPU de moins sur l'année de M). Rend le nombre de caches vidés."""
+    import sys
+
+    n = 0
+    for nom, module in list(sys.modules.items()):
+        if module is None or not nom.startswith(("connectors", "models")):
+            continue
+        for objet in list(vars(module).values()):
+            if callable(getattr(objet, "cache_clear", None)) and hasattr(objet, "cache_info"):
+                objet.cache_clear()
+                n += 1
+    return n
 
 
 #: Le temps CPU de chaque import des notes par :func:`vigie` (processus entier, tous fils).

@@ -121,3 +121,16 @@ def test_pages_dans_le_navigateur(tmp_path: Path) -> None:
     assert all(not m.erreurs and len(m.valeurs) == 1 and 0 < m.valeurs[0] < 120 for m in lignes), \
         [(m.nom, m.erreurs) for m in lignes]
     assert (tmp_path / "captures" / "cpe-absences.png").stat().st_size > 10_000
+
+
+def test_import_des_notes_mesure_chaque_passage_a_froid() -> None:
+    """Cas (a) : chaque passage de Vigie part sans les caches de fonction du passage précédent (en-têtes de
+    devoir, élèves), comme ``vigie import`` dans un processus neuf."""
+    from benchmarks.import_notes import vider_caches
+    from connectors import pronote_notes
+
+    pronote_notes._ref("DUPONT Jean", "3A", 1)
+    assert pronote_notes._ref.cache_info().currsize >= 1
+    assert vider_caches() >= 3
+    assert pronote_notes._ref.cache_info().currsize == 0
+    assert pronote_notes._lire_entete.cache_info().currsize == 0
