@@ -479,10 +479,57 @@ def _migration_7() -> list[str]:
     return []
 
 
+def _identite_devoir_sql(periode: str, rang: str) -> str:
+    """L'expression SQL de ``models.records.Devoir.devoir_id`` sur une ligne ``d`` de ``t_devoirs`` : « D » et les
+    15 premiers chiffres hexadécimaux (majuscules) du SHA-1 de ``classe|matiere|periode|date|titre|rang``
+    (``|service_source`` s'il y en a un), chaque partie écrite comme Python l'écrit (``None``, date ISO)."""
+    def partie(x: str) -> str:
+        return f"coalesce({x}, 'None')"
+
+    base = " || '|' || ".join([partie("d.classe"), partie("d.matiere"), periode,
+                               partie("strftime(d.date, '%Y-%m-%d')"), partie("d.titre"), rang])
+    base += " || CASE WHEN coalesce(d.service_source, '') <> '' THEN '|' || d.service_source ELSE '' END"
+    return f"'D' || upper(substr(sha1({base}), 1, 15))"
+
+
+def _migration_8() -> list[str]:
+    """L'identité des devoirs suit la période où ils sont rangés (``Devoir.devoir_id``, 30/11/2026) : un export
+    CSV importé sans ``--periode`` avait une identité calculée sans période. Sans cette mise à jour, le
+    réimporter dans un entrepôt d'avant créait un second devoir et doublait chacune de ses notes. Chaque
+    devoir dont l'identifiant est celui d'avant (rang 0 à 9 : deux devoirs du même jour et du même titre)
+    reçoit l'identifiant d'aujourd'hui, ses notes avec lui. Si l'identifiant d'aujourd'hui existe déjà (l'export
+    a été réimporté avant cette mise à jour), c'est ce réimport qui porte les valeurs actuelles : le doublon
+    d'avant est retiré avec ses notes."""
+    ancien, nouveau = _identite_devoir_sql("'None'", "r::VARCHAR"), _identite_devoir_sql("d.periode", "r::VARCHAR")
+    return [
+        f"""CREATE TEMP TABLE migration_8_ids AS
+            SELECT d.devoir_id AS ancien, {nouveau} AS nouveau
+            FROM t_devoirs d, range(0, 10) t(r)
+            WHERE d.periode IS NOT NULL AND d.devoir_id = {ancien}""",
+        "DELETE FROM migration_8_ids WHERE ancien = nouveau",
+        """CREATE TEMP TABLE migration_8_doublons AS SELECT ancien FROM migration_8_ids
+           WHERE nouveau IN (SELECT devoir_id FROM t_devoirs)""",
+        "DELETE FROM t_notes WHERE devoir_id IN (SELECT ancien FROM migration_8_doublons)",
+        "DELETE FROM t_devoirs WHERE devoir_id IN (SELECT ancien FROM migration_8_doublons)",
+        "DELETE FROM migration_8_ids WHERE ancien IN (SELECT ancien FROM migration_8_doublons)",
+        # les notes retirées avec un doublon changent les moyennes : l'empreinte retirée les fait recalculer
+        # à la fin de l'ouverture (models.precalcul.assurer)
+        "DELETE FROM t_meta WHERE cle = 'moyennes_calcul' AND EXISTS (SELECT 1 FROM migration_8_doublons)",
+        """INSERT INTO t_devoirs SELECT d.* REPLACE (i.nouveau AS devoir_id)
+           FROM t_devoirs d JOIN migration_8_ids i ON d.devoir_id = i.ancien""",
+        """INSERT INTO t_notes SELECT n.* REPLACE (i.nouveau AS devoir_id)
+           FROM t_notes n JOIN migration_8_ids i ON n.devoir_id = i.ancien""",
+        "DELETE FROM t_notes WHERE devoir_id IN (SELECT ancien FROM migration_8_ids)",
+        "DELETE FROM t_devoirs WHERE devoir_id IN (SELECT ancien FROM migration_8_ids)",
+        "DROP TABLE migration_8_ids",
+        "DROP TABLE migration_8_doublons",
+    ]
+
+
 #: Migrations dans l'ordre ; la version du schéma est le nombre de migrations appliquées.
 MIGRATIONS: list[list[str]] = [
     _migration_1(), _migration_2(), _migration_3(), _migration_4(), _migration_5(), _migration_6(),
-    _migration_7(),
+    _migration_7(), _migration_8(),
 ]
 VERSION = len(MIGRATIONS)
 

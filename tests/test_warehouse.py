@@ -384,3 +384,72 @@ def test_lecture_met_a_jour_un_entrepot_d_une_version_precedente(tmp_path):
         assert wh.version() == schema.VERSION
         assert wh.valeur("SELECT count(*) FROM scolarites") == len(ELEVES)
         assert wh.valeur("SELECT count(*) FROM eleves") == len(ELEVES)
+
+
+def _ecole_dans_un_fichier(tmp_path):
+    """La petite école de ``conftest.ecole``, dans un fichier (pour le rouvrir)."""
+    from models.records import Classe
+
+    from .conftest import ELEVES, PERIODES
+
+    wh = Warehouse(tmp_path / "ecole.duckdb")
+    res = wh.importer(lot(tmp_path, "pronote-eleves", "effectif", effectif=True, annee="2025-2026", eleves=ELEVES,
+                          periodes=PERIODES, classes=[Classe(nom="3A", niveau="3e"), Classe(nom="3B", niveau="3e")]))
+    assert res.statut == "reussi", res.message
+    return wh
+
+
+def test_migration_8_identites_de_devoir_d_avant_la_periode(tmp_path):
+    """Un entrepôt rempli avant que l'identité d'un devoir ne suive sa période (``Devoir.devoir_id``, export
+    CSV importé sans ``--periode``) : la mise à jour donne à chaque devoir l'identifiant d'aujourd'hui, notes
+    comprises, et réimporter le même export ne double plus rien."""
+    ecole = _ecole_dans_un_fichier(tmp_path)
+    refs = [RefEleve(nom_complet="DUPONT Jean-Marie", classe="3A"), RefEleve(nom_complet="LEFEVRE Chloé", classe="3A")]
+    sans_periode = [
+        Devoir(classe="3A", matiere="MATHEMATIQUES", date=dt.date(2025, 10, 3), titre="DS1"),
+        Devoir(classe="3A", matiere="MATHEMATIQUES", date=dt.date(2025, 10, 3), titre="DS1", rang=1),
+        Devoir(classe="3A", matiere="MATHEMATIQUES", date=dt.date(2025, 12, 5), titre="DS2", service_source="S42"),
+    ]
+    notes = [Note(eleve=r, devoir=d, valeur=10 + i + k) for i, d in enumerate(sans_periode) for k, r in enumerate(refs)]
+    assert ecole.importer(lot(tmp_path, "pronote-notes", "a", notes=notes)).statut == "reussi"
+    aujourdhui = sorted(ecole.sql("SELECT devoir_id FROM t_devoirs")["devoir_id"])
+    avant = sorted(ecole.sql("SELECT eleve_id, devoir_id, valeur FROM t_notes").rows())
+    # l'entrepôt d'avant : les identifiants sans période (la formule d'avant est celle sans période du calendrier)
+    periode_de = {"DS1": "Trimestre 1", "DS2": "Trimestre 2"}
+    anciens = {d.devoir_id(periode_de[d.titre]): d.devoir_id() for d in sans_periode}
+    assert set(anciens) == set(aujourdhui) and not set(anciens.values()) & set(anciens)
+    for nouveau, ancien in anciens.items():
+        for table in ("t_notes", "t_devoirs"):
+            ecole.con.execute(f"UPDATE {table} SET devoir_id = ? WHERE devoir_id = ?", [ancien, nouveau])
+    ecole.con.execute("UPDATE t_meta SET valeur = '7' WHERE cle = 'schema_version'")
+    chemin = ecole.path
+    ecole.close()
+    with Warehouse(chemin) as wh:
+        assert wh.version() == schema.VERSION >= 8
+        assert sorted(wh.sql("SELECT devoir_id FROM t_devoirs")["devoir_id"]) == aujourdhui
+        assert sorted(wh.sql("SELECT eleve_id, devoir_id, valeur FROM t_notes").rows()) == avant
+        r = wh.importer(lot(tmp_path, "pronote-notes", "b", notes=notes))
+        assert (r.lignes_inserees, r.lignes_mises_a_jour) == (0, 0)
+        assert wh.valeur("SELECT count(*) FROM t_notes") == 6
+
+
+def test_migration_8_retire_le_doublon_d_un_reimport_fait_avant(tmp_path):
+    """Réimporté avant la mise à jour, l'export avait doublé ses notes sous l'identifiant d'aujourd'hui : la
+    mise à jour garde ce réimport (les valeurs actuelles) et retire le devoir d'avant, et les moyennes sont
+    recalculées sans les notes doublées."""
+    ecole = _ecole_dans_un_fichier(tmp_path)
+    refs = [RefEleve(nom_complet="DUPONT Jean-Marie", classe="3A"), RefEleve(nom_complet="LEFEVRE Chloé", classe="3A")]
+    d = Devoir(classe="3A", matiere="MATHEMATIQUES", date=dt.date(2025, 10, 3), titre="DS1")
+    assert ecole.importer(lot(tmp_path, "pronote-notes", "a", notes=[
+        Note(eleve=refs[0], devoir=d, valeur=12), Note(eleve=refs[1], devoir=d, valeur=8)])).statut == "reussi"
+    # le devoir d'avant, une note de moins à jour (8 devenu 9 depuis), à côté du réimport
+    ecole.con.execute("INSERT INTO t_devoirs SELECT * REPLACE (? AS devoir_id) FROM t_devoirs", [d.devoir_id()])
+    ecole.con.execute("INSERT INTO t_notes SELECT * REPLACE (? AS devoir_id, CASE WHEN valeur = 8 THEN 9 ELSE valeur END AS valeur) "
+                      "FROM t_notes", [d.devoir_id()])
+    ecole.con.execute("UPDATE t_meta SET valeur = '7' WHERE cle = 'schema_version'")
+    chemin = ecole.path
+    ecole.close()
+    with Warehouse(chemin) as wh:
+        assert wh.sql("SELECT devoir_id FROM t_devoirs")["devoir_id"].to_list() == [d.devoir_id("Trimestre 1")]
+        assert sorted(wh.sql("SELECT valeur FROM t_notes")["valeur"]) == [8, 12]
+        assert wh.sql("SELECT moyenne FROM moyennes WHERE matiere = 'MATHEMATIQUES' ORDER BY moyenne")["moyenne"].to_list() == [8, 12]
