@@ -137,9 +137,14 @@ def _verifier_direction(wh: "Warehouse") -> None:
         raise VigieError("La validation des alertes porte sur tout l'établissement : elle est réservée à la direction.")
 
 
-def au_jour(wh: "Warehouse", coupure: dt.date) -> "Warehouse":
+def au_jour(wh: "Warehouse", coupure: dt.date, *, annee_des_notes: str | None = None) -> "Warehouse":
     """Un ``Warehouse`` de lecture (curseur de la même base) dont les tables internes, donc toutes les vues,
-    ne montrent que ce qui était connu le jour ``coupure`` (:data:`_CONNU`) ; à fermer (``close``) après usage."""
+    ne montrent que ce qui était connu le jour ``coupure`` (:data:`_CONNU`) ; à fermer (``close``) après usage.
+
+    ``annee_des_notes`` : ne montrer que les devoirs (et donc les notes, moyennes et classes par les notes) de
+    cette année scolaire. Les règles de notes ne lisent jamais une autre année que celle de l'alerte (la
+    période précédente est cherchée dans la même année, ``models.periodes.precedentes(meme_annee=True)``) :
+    rejouer une année sans recalculer les moyennes des années d'avant ne change aucune de ses alertes."""
     from .warehouse import Warehouse
 
     cur = wh.con.cursor()
@@ -150,8 +155,10 @@ def au_jour(wh: "Warehouse", coupure: dt.date) -> "Warehouse":
                                         "current_database() AND schema_name = 'main'").fetchall()}
     for table, condition in _CONNU.items():
         if table in tables:
-            cur.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {base}.main.{table} "
-                        f"WHERE {condition.format(c=c, a=a, base=base)}")
+            condition = condition.format(c=c, a=a, base=base)
+            if table == "t_devoirs" and annee_des_notes is not None:
+                condition += " AND annee = '" + annee_des_notes.replace("'", "''") + "'"
+            cur.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {base}.main.{table} WHERE {condition}")
     # Les moyennes gardées (``models.precalcul``) sont celles de toutes les notes : à la coupure, elles sont
     # recalculées par le calcul même (vue interne), qui lit les tables masquées ci-dessus.
     # De même la classe de chaque période, que les moyennes lisent (donc créée avant elles).
@@ -167,8 +174,10 @@ def au_jour(wh: "Warehouse", coupure: dt.date) -> "Warehouse":
 def alertes_au(wh: "Warehouse", coupure: dt.date, annee: str, *, reglages: Reglages | None = None,
                regle: str | None = None) -> pl.DataFrame:
     """Les alertes de l'année ``annee`` telles qu'on les aurait vues le jour ``coupure`` (colonnes de
-    ``models.alertes.alertes``). Les alertes sans année (campagne Pix) sont comptées dans ``annee``."""
-    passe = au_jour(wh, coupure)
+    ``models.alertes.alertes``). Les alertes sans année (campagne Pix) sont comptées dans ``annee``. Les notes
+    des autres années ne sont pas relues (:func:`au_jour`, ``annee_des_notes``) : sur trois années, la dernière
+    se rejouait en recalculant les moyennes et les alertes de notes des deux précédentes pour les jeter."""
+    passe = au_jour(wh, coupure, annee_des_notes=annee)
     try:
         a = alertes(passe, reglages=reglages, au=coupure, regle=regle)
     finally:

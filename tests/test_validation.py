@@ -253,3 +253,28 @@ def test_meme_niveau_l_annee_suivante(histoire, tmp_path):
     m = _ligne(validation.validation(histoire, au=AU, annees=["2025-2026"]), "moyenne_basse", "meme_niveau")
     # alertés : Jean, Chloé ; issues : Jean, Lucas ; délai : 30/11/2025 → 01/09/2026 = 275 jours
     assert (m["alertes"], m["issues"], m["alertes_avec_issue"], m["delai_median_jours"]) == (2, 2, 1, 275)
+
+
+def test_rejouer_une_annee_ne_relit_pas_les_notes_des_autres(histoire, tmp_path):
+    """``alertes_au`` ne montre que les devoirs de l'année rejouée (les règles de notes ne lisent jamais une
+    autre année) : un devoir d'une autre année, même daté avant la coupure, n'est pas relu, et les alertes
+    de l'année sont celles du rejeu complet (même élève, règle, période, gravité, explication). Vérifié
+    aussi, hors test, sur les trois années de M et l'école fictive à chaque fin de période (01/12/2026)."""
+    ancien = Devoir(classe="3A", matiere="MATHEMATIQUES", periode="Trimestre 3", date=dt.date(2025, 6, 2), titre="DS d'avant")
+    histoire.con.execute("INSERT INTO t_devoirs (devoir_id, classe, matiere, service_source, annee, periode, date, titre, "
+                         "bareme, coefficient, ramener_sur_20, bonus, facultatif, import_id) VALUES "
+                         "(?, '3A', 'MATHEMATIQUES', '', '2024-2025', 'Trimestre 3', DATE '2025-06-02', 'DS d''avant', "
+                         "20, 1, true, false, false, 0)", [ancien.devoir_id()])
+    complet = validation.au_jour(histoire, COUPURE)
+    seule = validation.au_jour(histoire, COUPURE, annee_des_notes="2025-2026")
+    try:
+        assert complet.valeur("SELECT count(*) FROM t_devoirs WHERE annee = '2024-2025'") == 1
+        assert seule.valeur("SELECT count(*) FROM t_devoirs WHERE annee = '2024-2025'") == 0
+        cles = ["eleve_id", "regle", "annee", "periode", "gravite", "explication"]
+        tout = alertes(complet, au=COUPURE).filter(pl.col("annee").is_null() | (pl.col("annee") == "2025-2026"))
+        assert sorted(validation.alertes_au(histoire, COUPURE, "2025-2026").select(cles).rows()) == sorted(
+            tout.select(cles).rows())
+        assert tout.height > 0
+    finally:
+        complet.close()
+        seule.close()
