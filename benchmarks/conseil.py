@@ -163,6 +163,8 @@ def _navigateur(db: Path, classes: list[str], periode: str, passages: int) -> Me
                 cpu = []
                 for classe in candidates:
                     page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+                    # la liste déroulante ne dessine que les classes visibles : le nom tapé la filtre
+                    page.keyboard.type(classe)
                     avant = _cpu(url.processus.pid)
                     debut = time.perf_counter()
                     page.get_by_role("option", name=classe, exact=True).click()
